@@ -1,0 +1,114 @@
+import CWardenBackend
+import Synchronization
+import WardenBackendKit
+
+/// The in-memory reference backend: it logs every call through the host (as
+/// CrowdSec's legacy dummy plugin did) and keeps bans in a ``MemoryStore``.
+///
+/// Config keys: `store` (default `default`): instances naming the same store
+/// share their bans once flushed; `flush`, `max_records`, `max_records_age` as
+/// every backend. Inserts are buffered per instance until `flush` (or any read
+/// or delete on the same instance, so it sees its own writes).
+final class DummyBackend: MaintainableBackend, @unchecked Sendable {
+    static let name = "dummy"
+    static let version = "1.0.0 (swift)"
+
+    private let host: BackendHost
+    private let pending = Mutex<[Signal]>([])
+    private var store: MemoryStore?
+    private var expireEnded = false
+    private var maxRecords = 0
+    private var maxRecordsAgeNs: Int64 = 0
+    private var worker: PeriodicWorker?
+
+    init(host: BackendHost) {
+        self.host = host
+    }
+
+    func configure(_ config: BackendConfig) throws {
+        let name = config.string("store") ?? "default"
+        expireEnded = try config.bool("flush", default: false)
+        maxRecords = try config.int("max_records", default: 0, range: 0...Int(Int32.max))
+        maxRecordsAgeNs = try config.duration("max_records_age", default: 0)
+        store = MemoryStore.named(name)
+        host.log(.debug, "init: store '\(name)', flush \(expireEnded), max_records \(maxRecords)")
+    }
+
+    private func openStore() throws -> MemoryStore {
+        guard let store else { throw BackendError(.invalid, "dummy: used before init; call init first") }
+        return store
+    }
+
+    func insert(_ signal: Signal) throws {
+        _ = try openStore()
+        host.log(.debug, "insert: \(signal.bans.map(\.target).joined(separator: ", ")) (\(signal.scenario))")
+        pending.withLock { $0.append(signal) }
+    }
+
+    func flush() throws {
+        let store = try openStore()
+        let signals = pending.withLock { queue in
+            defer { queue.removeAll() }
+            return queue
+        }
+        host.log(.debug, "flush: \(signals.count) signal(s)")
+        store.append(signals)
+    }
+
+    func read(at: Int64, into sink: (BanRow) -> Bool) throws {
+        try flush()
+        let rows = try openStore().active(at: at)
+        host.log(.debug, "read_at: \(rows.count) active ban(s)")
+        for row in rows where !sink(row) { break }
+    }
+
+    func delete(target: String) throws -> Int {
+        try flush()
+        let count = try openStore().end { $0.target == target }
+        host.log(.debug, "delete: \(target): \(count) ban(s)")
+        return count
+    }
+
+    func deleteAll() throws -> Int {
+        try flush()
+        let count = try openStore().end { _ in true }
+        host.log(.debug, "delete_all: \(count) ban(s)")
+        return count
+    }
+
+    func runMaintenance(now: Int64) throws -> MaintenanceReport {
+        try flush()
+        let store = try openStore()
+        let expired = expireEnded ? store.end { $0.untilNs <= now } : 0
+        let purged = store.purge(maxRecords: maxRecords, cutoffNs: maxRecordsAgeNs > 0 ? now - maxRecordsAgeNs : nil)
+        return MaintenanceReport(expired: expired, purged: purged)
+    }
+
+    func startAutoCommit() throws {
+        _ = try openStore()
+        guard worker == nil else { return }
+        host.log(.debug, "start_auto_commit")
+        worker = PeriodicWorker(intervalNs: 200_000_000) { [self] in
+            do {
+                _ = try runMaintenance(now: host.now())
+            } catch {
+                host.log(.error, "auto-commit: \(error)")
+            }
+        }
+    }
+
+    func shutdown() throws {
+        host.log(.debug, "shutdown")
+        worker?.stop()
+        worker = nil
+        if store != nil { try flush() }
+    }
+}
+
+/// The ABI entry point of `libwarden-backend-dummy.so`.
+@c(New) public func New(
+    host: UnsafePointer<warden_host_t>?, out: UnsafeMutablePointer<UnsafeMutablePointer<warden_backend_t>?>?,
+    err: UnsafeMutablePointer<CChar>?, errLen: Int
+) -> Int32 {
+    exportBackend(DummyBackend.self, host: host, out: out, err: err, errLen: errLen)
+}

@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Backends export `New` and nothing else (see Backends/exports.map), so two
+/// backends built from the same SDK never interpose each other's symbols.
+let backendLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Backends/exports.map"])
+]
+
+let package = Package(
+    name: "Warden",
+    products: [
+        .executable(name: "warden", targets: ["warden"]),
+        .library(name: "WardenBackendKit", targets: ["WardenBackendKit"]),
+        .library(name: "WardenTesting", targets: ["WardenTesting"]),
+        .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The ABI: one C header, nothing else.
+        .target(name: "CWardenBackend"),
+        // System C libraries.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // What both sides of the ABI share: Go durations, ABI strings.
+        .target(name: "WardenBasics", dependencies: ["CWardenBackend"]),
+        // The Swift SDK for writing a backend.
+        .target(name: "WardenBackendKit", dependencies: ["CWardenBackend", "WardenBasics"]),
+
+        // The host: loader, config, domain types.
+        .target(
+            name: "WardenCore",
+            dependencies: ["CWardenBackend", "CYAML", "WardenBasics", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The command line, as a library so tests can run commands in-process.
+        .target(
+            name: "WardenCLI",
+            dependencies: [
+                "WardenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "warden", dependencies: ["WardenCLI"]),
+
+        // The conformance suite every backend passes.
+        .target(name: "WardenTesting", dependencies: ["WardenCore"]),
+
+        // Backends shipped with Warden.
+        .target(
+            name: "DummyBackend",
+            dependencies: ["WardenBackendKit"],
+            path: "Backends/dummy/Sources",
+            linkerSettings: backendLinkerSettings
+        ),
+
+        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTesting"]),
+        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        .testTarget(name: "BackendTests", dependencies: ["WardenCore", "WardenTesting"]),
+    ]
+)

@@ -1,0 +1,373 @@
+/*
+ * warden_backend.h - the Warden backend plugin ABI, version 1.0.
+ *
+ * This is the only file a backend author needs. A backend is a shared library
+ * (.so) that exports exactly one symbol, `New`, with C linkage. The host
+ * (`warden`) opens it with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), calls
+ * `New` once per configured instance and drives the instance through the
+ * function pointers of `warden_backend_t`.
+ *
+ * VERSIONING
+ *   - `WARDEN_ABI_VERSION_MAJOR` changes only on a breaking change. Host and
+ *     backend must agree on it exactly; the host refuses any other major.
+ *   - `WARDEN_ABI_VERSION_MINOR` grows when a member is appended to a struct.
+ *     Minors are compatible in both directions:
+ *       * every versioned struct starts with its own `struct_size`; a reader
+ *         never reads a member that starts at or beyond the size the writer
+ *         declared, and treats such a member as zero / NULL / empty;
+ *       * a NULL optional function pointer, or one beyond `struct_size`,
+ *         means "not supported" and the host falls back.
+ *   - APPEND-ONLY RULE: members are only ever appended at the end of a struct,
+ *     below the "appended below this line only" marker. No member is removed,
+ *     reordered, resized or given a new meaning within a major version.
+ *   - Capabilities that are not worth a minor bump arrive as extensions,
+ *     fetched by a versioned string id through `get_extension` ("warden.x/1").
+ *
+ * OWNERSHIP (the same rule everywhere)
+ *   - Every pointer the host passes into a call is BORROWED for the duration
+ *     of that call only. A backend copies what it wants to keep.
+ *   - Every pointer a backend passes to a host callback is borrowed for the
+ *     duration of that callback only. The host copies what it keeps.
+ *   - No allocation crosses the boundary: nobody frees memory the other side
+ *     allocated. Lists come back through a host callback (`warden_row_sink_fn`);
+ *     errors come back as a status code plus a message that the backend writes
+ *     into a buffer the host provides (`err`, `err_len`).
+ *   - The `warden_backend_t` a backend returns from `New` is owned by the
+ *     backend and stays valid until the host calls its `destroy`.
+ *   - The `warden_host_t` passed to `New` is owned by the host and stays valid
+ *     until `destroy` of every instance created with it has returned.
+ *
+ * STRINGS are UTF-8, passed as pointer + length (`warden_str_t`), never
+ * NUL-terminated by contract. An empty string has len == 0 (ptr may be NULL).
+ *
+ * TIME is signed 64-bit nanoseconds since the Unix epoch, UTC (`*_ns`).
+ *
+ * THREADS
+ *   - The host serializes calls per instance: it never calls two members of
+ *     one instance at the same time. Different instances (of the same library
+ *     or not) may be called concurrently from different threads, so state
+ *     shared between instances must be locked by the backend.
+ *   - `start_auto_commit` may start threads. `shutdown` stops and joins them.
+ *     After `shutdown` returns, the instance makes no call into the host.
+ *   - Host callbacks (`log`, `now_ns`) are thread-safe: a backend may call
+ *     them from any thread it owns, until its `shutdown` or `destroy` returns.
+ *
+ * ERRORS
+ *   Functions that can fail return `int32_t`: WARDEN_OK (0) or a WARDEN_E_*
+ *   code. On failure the backend writes a NUL-terminated, human-readable
+ *   message into err[0, err_len), truncated if needed (err_len >= 1 always).
+ *   Write it as "what failed: why; what to do". Never put secrets (passwords)
+ *   in it. Panics, C++ exceptions and Swift errors must never cross the
+ *   boundary: catch them and return WARDEN_E_INTERNAL.
+ *
+ * LIFECYCLE of one instance
+ *   New -> init -> { insert | read_at | delete_target | delete_all | flush }*
+ *       -> [start_auto_commit] -> ... -> shutdown [-> shutdown ...] -> destroy
+ *   After `New` succeeded, the host calls `destroy` exactly once. If `init`
+ *   fails, the host calls `destroy` without `shutdown`. `shutdown` is
+ *   idempotent: a second call returns WARDEN_OK and does nothing.
+ */
+#ifndef WARDEN_BACKEND_H
+#define WARDEN_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+/* Bytes "WDRN" read as a little-endian uint32. First member of both
+ * `warden_host_t` and `warden_backend_t`. */
+#define WARDEN_ABI_MAGIC 0x4E524457u
+#define WARDEN_ABI_VERSION_MAJOR 1u
+#define WARDEN_ABI_VERSION_MINOR 0u
+
+/* ---------------------------------------------------------- status codes */
+
+#define WARDEN_OK 0
+#define WARDEN_E_INVALID 1     /* bad input or bad configuration */
+#define WARDEN_E_UNSUPPORTED 2 /* the backend cannot do this */
+#define WARDEN_E_IO 3          /* the storage failed (disk, network, server) */
+#define WARDEN_E_BUSY 4        /* the storage stayed locked or busy; retry later */
+#define WARDEN_E_ABI 5         /* host and backend do not speak the same ABI */
+#define WARDEN_E_INTERNAL 6    /* a bug or a caught panic/exception in the backend */
+
+/* ------------------------------------------------------------- log levels */
+
+#define WARDEN_LOG_TRACE 0
+#define WARDEN_LOG_DEBUG 1
+#define WARDEN_LOG_INFO 2
+#define WARDEN_LOG_WARNING 3
+#define WARDEN_LOG_ERROR 4
+
+/* ----------------------------------------------------------------- scopes */
+
+#define WARDEN_SCOPE_IP 1    /* one address: "192.0.2.7", "2001:db8::7" */
+#define WARDEN_SCOPE_RANGE 2 /* a CIDR block: "192.0.2.0/24", "2001:db8::/32" */
+
+/* ------------------------------------------------------------ basic types */
+
+/* A borrowed UTF-8 string: `len` bytes at `ptr`, no NUL terminator implied. */
+typedef struct warden_str {
+    const char *ptr;
+    size_t len;
+} warden_str_t;
+
+/* One key/value pair of a string map. */
+typedef struct warden_kv {
+    warden_str_t key;
+    warden_str_t value;
+} warden_kv_t;
+
+/* A borrowed string map: `count` pairs at `items`. Keys are unique. */
+typedef struct warden_map {
+    const warden_kv_t *items;
+    size_t count;
+} warden_map_t;
+
+/* --------------------------------------------------------- domain structs */
+
+/* One ban carried by a signal (legacy "BanApplication").
+ * Written by the host; a backend reads only members below `struct_size`. */
+typedef struct warden_ban {
+    uint32_t struct_size;       /* sizeof(warden_ban_t) of the writer */
+    uint32_t scope;             /* WARDEN_SCOPE_IP or WARDEN_SCOPE_RANGE */
+    warden_str_t target;        /* canonical text: "192.0.2.7", "2001:db8::/32"; the key of "one live ban per target" */
+    uint8_t range_start[16];    /* first address covered, IPv6 network byte order; IPv4 as ::ffff:a.b.c.d */
+    uint8_t range_end[16];      /* last address covered, same encoding (== range_start for WARDEN_SCOPE_IP) */
+    warden_str_t origin;        /* who decided: "cli", "local", "api" (legacy MeasureSource) */
+    warden_str_t action;        /* remediation: "ban", "slow", "captcha" (legacy MeasureType) */
+    warden_str_t reason;        /* free text given by the operator or the scenario */
+    warden_str_t scenario;      /* scenario name, "cli" for manual bans */
+    warden_str_t country;       /* ISO 3166-1 alpha-2 of the target, or empty */
+    warden_str_t as_name;       /* autonomous system organisation, or empty */
+    int64_t as_number;          /* autonomous system number, 0 when unknown */
+    int64_t until_ns;           /* the ban is active while now < until_ns */
+    /* ---- v1.1+ members are appended below this line only ---- */
+} warden_ban_t;
+
+/* One event of a signal (legacy "EventSequence"). */
+typedef struct warden_event {
+    int64_t time_ns;            /* when the event happened */
+    warden_str_t source;        /* the event's source address, or empty */
+    warden_str_t serialized;    /* the event's metadata as JSON text, or empty */
+} warden_event_t;
+
+/* One signal occurrence (legacy "SignalOccurence"): an overflow or a manual
+ * decision, carrying the bans it decided. Written by the host; a backend
+ * reads only members below `struct_size`. */
+typedef struct warden_signal {
+    uint32_t struct_size;       /* sizeof(warden_signal_t) of the writer */
+    uint32_t simulated;         /* 1 when the decision is a simulation, else 0 */
+    warden_str_t scenario;      /* scenario that fired, or the reason of a manual ban */
+    warden_str_t message;       /* human summary ("ban 192.0.2.7 for 4h (ssh)") */
+    warden_str_t source;        /* the attacking address or range as text */
+    int64_t events_count;       /* how many events made the signal */
+    int64_t start_ns;           /* first event */
+    int64_t stop_ns;            /* last event */
+    int64_t created_ns;         /* when the host recorded the signal (host clock) */
+    const warden_ban_t *bans;   /* `ban_count` bans; may be 0 */
+    size_t ban_count;
+    const warden_event_t *events; /* `event_count` events; may be 0 */
+    size_t event_count;
+    warden_map_t labels;        /* free labels of the scenario */
+    /* ---- v1.1+ members are appended below this line only ---- */
+} warden_signal_t;
+
+/* One active ban as read back by `read_at`: one row per banned target.
+ * Written by the backend; the host reads only members below `struct_size`
+ * and treats the rest as zero/empty. The host maps it to the legacy keys
+ * source, iptext, reason, scenario, bancount, action, cn, as, events_count,
+ * until. */
+typedef struct warden_ban_row {
+    uint32_t struct_size;       /* sizeof(warden_ban_row_t) of the writer */
+    uint32_t scope;             /* WARDEN_SCOPE_* */
+    int64_t id;                 /* stable id of this ban, > 0, unique within the store */
+    warden_str_t target;        /* legacy "iptext" */
+    warden_str_t origin;        /* legacy "source" */
+    warden_str_t action;        /* legacy "action" */
+    warden_str_t reason;        /* legacy "reason" */
+    warden_str_t scenario;      /* legacy "scenario" */
+    warden_str_t country;       /* legacy "cn" */
+    warden_str_t as_name;       /* legacy "as" = "<as_number> <as_name>" */
+    int64_t as_number;
+    int64_t until_ns;           /* legacy "until" = until_ns - at, as a duration */
+    int64_t created_ns;         /* the signal's created_ns */
+    int64_t ban_count;          /* legacy "bancount": bans ever stored for this target, history included */
+    int64_t events_count;       /* legacy "events_count": sum of events_count of those signals */
+    /* ---- v1.1+ members are appended below this line only ---- */
+} warden_ban_row_t;
+
+/* Receives one row of `read_at`. `row` and every string it points to are
+ * borrowed for this call only. Return 0 to go on; any other value asks the
+ * backend to stop reading and return WARDEN_OK.
+ * [called on the thread that called read_at, before read_at returns] */
+typedef int32_t (*warden_row_sink_fn)(void *sink_ctx, const warden_ban_row_t *row);
+
+/* ------------------------------------------------------------------ host */
+
+/* What the host offers every instance. Owned by the host, valid until the
+ * last `destroy` of an instance created with it returns. A backend reads
+ * only members below `struct_size`. */
+typedef struct warden_host {
+    uint32_t magic;             /* WARDEN_ABI_MAGIC */
+    uint32_t struct_size;       /* sizeof(warden_host_t) of the host */
+    uint32_t abi_major;         /* WARDEN_ABI_VERSION_MAJOR of the host */
+    uint32_t abi_minor;         /* WARDEN_ABI_VERSION_MINOR of the host */
+    void *host_data;            /* opaque; pass it back to the callbacks below */
+
+    /* Writes one line to the host's log, tagged with the instance's name.
+     * `message` is borrowed for the call. [thread-safe] */
+    void (*log)(void *host_data, int32_t level, warden_str_t message);
+
+    /* The host's clock in ns since the epoch. Backends use it for every
+     * "now" (expiry sweeps, retention), so tests can control time.
+     * [thread-safe] */
+    int64_t (*now_ns)(void *host_data);
+    /* ---- v1.1+ members are appended below this line only ---- */
+} warden_host_t;
+
+/* --------------------------------------------------------------- backend */
+
+/* One backend instance. Allocated and owned by the backend, returned by
+ * `New`, freed by `destroy`. Every function takes the instance first.
+ * Unless said otherwise, each is [serialized per instance], takes borrowed
+ * inputs, and returns WARDEN_OK or a WARDEN_E_* code with a message in err. */
+typedef struct warden_backend {
+    uint32_t magic;             /* WARDEN_ABI_MAGIC */
+    uint32_t struct_size;       /* sizeof(warden_backend_t) of the backend */
+    uint32_t abi_major;         /* WARDEN_ABI_VERSION_MAJOR the backend was built against */
+    uint32_t abi_minor;         /* WARDEN_ABI_VERSION_MINOR the backend was built against */
+    warden_str_t name;          /* short name, e.g. "sqlite"; static storage, valid for the process life */
+    warden_str_t version;       /* e.g. "1.0.0 (swift 6.3.1)"; static storage, valid for the process life */
+    void *backend_data;         /* reserved for the backend; the host never touches it */
+
+    /* Configures the instance from the `config:` map of its YAML file, plus
+     * the keys the host injects when the file does not set them: "flush"
+     * ("true"/"false"), "max_records" and "max_records_age" (a duration such
+     * as "720h"). Unknown keys should be logged as a warning, not refused.
+     * A missing or invalid key returns WARDEN_E_INVALID naming the key.
+     * Called once, before any other member but `destroy`. */
+    int32_t (*init)(struct warden_backend *self, warden_map_t config, char *err, size_t err_len);
+
+    /* Records `signal` and every ban it carries. One live ban per target: a
+     * ban for a target that already has a live ban replaces it (the older one
+     * becomes history and still counts in ban_count/events_count). A ban whose
+     * until_ns is already past is stored but never returned as active.
+     * May buffer until `flush`, but reads and deletes through the same
+     * instance must see it (read-your-writes). */
+    int32_t (*insert)(struct warden_backend *self, const warden_signal_t *signal, char *err, size_t err_len);
+
+    /* Streams every ban active at `at_ns` (not deleted, not replaced, and
+     * at_ns < until_ns), one row per target, in no promised order, to `sink`.
+     * Returns after the last row, or as soon as `sink` returns non-zero. */
+    int32_t (*read_at)(struct warden_backend *self, int64_t at_ns, warden_row_sink_fn sink, void *sink_ctx,
+                       char *err, size_t err_len);
+
+    /* Removes the live ban(s) whose target equals `target` exactly (text
+     * comparison of canonical forms) and writes how many into *deleted (0 is
+     * not an error). History is kept. An empty target is WARDEN_E_INVALID. */
+    int32_t (*delete_target)(struct warden_backend *self, warden_str_t target, uint64_t *deleted,
+                             char *err, size_t err_len);
+
+    /* Removes every live ban and writes how many into *deleted. History is kept. */
+    int32_t (*delete_all)(struct warden_backend *self, uint64_t *deleted, char *err, size_t err_len);
+
+    /* Makes every previous write durable and visible to other instances and
+     * processes using the same storage. */
+    int32_t (*flush)(struct warden_backend *self, char *err, size_t err_len);
+
+    /* Starts the background work a long-running host wants: periodic commit
+     * of buffered inserts, expiry of ended bans when config "flush" is true,
+     * and retention (max_records, max_records_age). May start threads.
+     * Calling it twice is harmless. */
+    int32_t (*start_auto_commit)(struct warden_backend *self, char *err, size_t err_len);
+
+    /* Commits what is pending, stops and joins every thread the instance
+     * started, releases the storage. Idempotent: later calls return WARDEN_OK.
+     * After it, only `destroy` (and further `shutdown`s) may be called. */
+    int32_t (*shutdown)(struct warden_backend *self, char *err, size_t err_len);
+
+    /* Frees the instance and `self`. Must not fail. If `shutdown` was not
+     * called, does its work first, discarding errors. */
+    void (*destroy)(struct warden_backend *self);
+
+    /* OPTIONAL (may be NULL). Returns the extension struct for the versioned
+     * id `extension_id` (NUL-terminated, e.g. WARDEN_EXT_MAINTENANCE), or NULL
+     * when unsupported. The returned struct is static, owned by the backend,
+     * valid for the process life; the host never frees it. [thread-safe] */
+    const void *(*get_extension)(struct warden_backend *self, const char *extension_id);
+
+    /* ---- v1.1+ members are appended below this line only ---- */
+} warden_backend_t;
+
+/* Size of a v1.0 `warden_backend_t`: a backend must declare at least this. */
+#define WARDEN_BACKEND_V1_0_SIZE (offsetof(warden_backend_t, get_extension) + sizeof(void *))
+
+/* ------------------------------------------------------------- extensions */
+
+/* "warden.maintenance/1": run one round of the background work now, at the
+ * given time, instead of waiting for the auto-commit thread. Lets a daemon
+ * schedule it itself and lets tests drive expiry and retention with a
+ * controlled clock. */
+#define WARDEN_EXT_MAINTENANCE "warden.maintenance/1"
+
+typedef struct warden_ext_maintenance {
+    uint32_t struct_size;       /* sizeof(warden_ext_maintenance_t) of the backend */
+    uint32_t reserved;          /* 0 */
+
+    /* Commits pending inserts; marks bans with until_ns <= now_ns as expired
+     * (when config "flush" is true); purges history beyond max_records and
+     * older than now_ns - max_records_age. Live bans are never purged.
+     * Writes how many bans expired and how many history records were purged.
+     * [serialized per instance, like every member of warden_backend_t] */
+    int32_t (*run)(warden_backend_t *self, int64_t now_ns, uint64_t *expired, uint64_t *purged,
+                   char *err, size_t err_len);
+    /* ---- appended below this line only ---- */
+} warden_ext_maintenance_t;
+
+/* ------------------------------------------------------------ entry point */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define WARDEN_EXPORT __attribute__((visibility("default")))
+#else
+#define WARDEN_EXPORT
+#endif
+
+/* The one symbol a backend exports. Checks `host` (magic, abi_major) and, on
+ * success, allocates one instance, sets *out and returns WARDEN_OK. On
+ * failure sets *out = NULL, writes a message and returns a WARDEN_E_* code
+ * (WARDEN_E_ABI when the host's major differs). Calls nothing but `host->log`.
+ * [thread-safe: the host may create several instances concurrently] */
+typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **out, char *err, size_t err_len);
+
+/* Type of the `New` symbol; declare yours with this signature, e.g. in C:
+ *   WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out,
+ *                             char *err, size_t err_len) { ... } */
+#define WARDEN_ENTRY_SYMBOL "New"
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+/* ---------------------------------------------------- layout guarantees */
+#if defined(__x86_64__) || defined(__aarch64__)
+#ifdef __cplusplus
+#define WARDEN_STATIC_ASSERT static_assert
+#else
+#define WARDEN_STATIC_ASSERT _Static_assert
+#endif
+WARDEN_STATIC_ASSERT(sizeof(warden_str_t) == 16, "warden_str_t layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168, "warden_ban_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 40, "warden_event_t layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_signal_t) == 136, "warden_signal_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ban_row_t) == 168, "warden_ban_row_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_host_t) == 40, "warden_host_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_backend_t) == 136, "warden_backend_t v1.0 layout");
+WARDEN_STATIC_ASSERT(offsetof(warden_backend_t, init) == 56, "warden_backend_t v1.0 layout");
+#endif
+
+#endif /* WARDEN_BACKEND_H */

@@ -1,0 +1,81 @@
+import WardenBasics
+
+/// The `config:` map of a backend instance, with typed readers that throw
+/// messages naming the key, and a record of which keys were read so the
+/// backend can warn about the others.
+public final class BackendConfig {
+    /// Every key and value, as the host passed them.
+    public let values: [String: String]
+    private var readKeys: Set<String> = []
+
+    public init(_ values: [String: String]) {
+        self.values = values
+    }
+
+    /// The value of `key`, or nil when absent or empty.
+    public func string(_ key: String) -> String? {
+        readKeys.insert(key)
+        guard let value = values[key], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The value of `key`; throws when it is absent or empty.
+    public func required(_ key: String, hint: String) throws -> String {
+        guard let value = string(key) else {
+            throw BackendError(.invalid, "missing config key '\(key)': \(hint)")
+        }
+        return value
+    }
+
+    /// `true`/`false` (also `yes`/`no`, `1`/`0`), or `defaultValue` when absent.
+    public func bool(_ key: String, default defaultValue: Bool) throws -> Bool {
+        guard let text = string(key) else { return defaultValue }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw BackendError(.invalid, "config key '\(key)': '\(text)' is not a boolean; use true or false")
+        }
+    }
+
+    /// A whole number within `range`, or `defaultValue` when absent.
+    public func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = string(key) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw BackendError(
+                .invalid,
+                "config key '\(key)': '\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// A Go-style duration (`720h`, `1h30m`) in nanoseconds, or `defaultValue` when absent.
+    public func duration(_ key: String, default defaultValue: Int64) throws -> Int64 {
+        guard let text = string(key) else { return defaultValue }
+        guard let ns = GoDuration.parse(text), ns >= 0 else {
+            throw BackendError(.invalid, "config key '\(key)': '\(text)' is not a duration; write it like 720h or 1h30m")
+        }
+        return ns
+    }
+
+    /// One of `choices` (case-insensitive, returned lower-cased), or `defaultValue` when absent.
+    public func choice(_ key: String, _ choices: [String], default defaultValue: String) throws -> String {
+        guard let text = string(key) else { return defaultValue }
+        guard choices.contains(text.lowercased()) else {
+            throw BackendError(
+                .invalid, "config key '\(key)': '\(text)' is not one of \(choices.joined(separator: ", "))")
+        }
+        return text.lowercased()
+    }
+
+    /// Keys present in the map that the backend never read, sorted.
+    public var unreadKeys: [String] {
+        values.keys.filter { !readKeys.contains($0) }.sorted()
+    }
+
+    /// Logs one warning naming every key the backend did not read.
+    public func warnAboutUnreadKeys(_ host: BackendHost, backend: String) {
+        let unknown = unreadKeys
+        guard !unknown.isEmpty else { return }
+        host.log(.warning, "\(backend): ignoring unknown config key(s) \(unknown.joined(separator: ", "))")
+    }
+}

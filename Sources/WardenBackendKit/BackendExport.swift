@@ -1,0 +1,212 @@
+import WardenBasics
+import CWardenBackend
+
+/// Keys the host adds to every config map; never reported as unknown.
+private let hostInjectedKeys: Set<String> = ["flush", "max_records", "max_records_age", "debug"]
+
+/// Implements the ABI's `New` for a Swift backend type.
+///
+/// Export it from the backend's library with one function:
+/// ```swift
+/// @c(New) public func New(
+///     host: UnsafePointer<warden_host_t>?, out: UnsafeMutablePointer<UnsafeMutablePointer<warden_backend_t>?>?,
+///     err: UnsafeMutablePointer<CChar>?, errLen: Int
+/// ) -> Int32 {
+///     exportBackend(MyBackend.self, host: host, out: out, err: err, errLen: errLen)
+/// }
+/// ```
+/// It checks the host's magic, ABI major and struct size, creates the instance and
+/// returns a vtable whose slots catch every Swift error.
+public func exportBackend<B: BanBackend>(
+    _ type: B.Type, host: UnsafePointer<warden_host_t>?,
+    out: UnsafeMutablePointer<UnsafeMutablePointer<warden_backend_t>?>?,
+    err: UnsafeMutablePointer<CChar>?, errLen: Int
+) -> Int32 {
+    out?.pointee = nil
+    guard let host, let out else {
+        writeMessage("New: host or out is NULL; the host must pass both", into: err, capacity: errLen)
+        return WARDEN_E_INVALID
+    }
+    let h = host.pointee
+    guard h.magic == WARDEN_ABI_MAGIC else {
+        writeMessage("\(B.name): the host struct has bad magic; this host does not speak the Warden ABI",
+                     into: err, capacity: errLen)
+        return WARDEN_E_ABI
+    }
+    guard h.abi_major == WARDEN_ABI_VERSION_MAJOR else {
+        writeMessage("\(B.name): the host speaks ABI \(h.abi_major).\(h.abi_minor) but this backend implements "
+                     + "\(WARDEN_ABI_VERSION_MAJOR).\(WARDEN_ABI_VERSION_MINOR); rebuild it against the host's "
+                     + "warden_backend.h", into: err, capacity: errLen)
+        return WARDEN_E_ABI
+    }
+    guard Int(h.struct_size) >= MemoryLayout<warden_host_t>.size else {
+        writeMessage("\(B.name): the host struct is \(h.struct_size) bytes, ABI 1.0 needs "
+                     + "\(MemoryLayout<warden_host_t>.size)", into: err, capacity: errLen)
+        return WARDEN_E_ABI
+    }
+    let box = Instance(backend: B(host: BackendHost(raw: host)), host: BackendHost(raw: host))
+    let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
+    vtable.initialize(to: warden_backend_t(
+        magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
+        abi_major: WARDEN_ABI_VERSION_MAJOR, abi_minor: WARDEN_ABI_VERSION_MINOR,
+        name: StaticStrings.intern(B.name), version: StaticStrings.intern(B.version),
+        backend_data: Unmanaged.passRetained(box).toOpaque(),
+        init: initSlot, insert: insertSlot, read_at: readAtSlot, delete_target: deleteTargetSlot,
+        delete_all: deleteAllSlot, flush: flushSlot, start_auto_commit: startAutoCommitSlot,
+        shutdown: shutdownSlot, destroy: destroySlot, get_extension: getExtensionSlot))
+    out.pointee = vtable
+    return WARDEN_OK
+}
+
+/// What `backend_data` points to: the Swift instance and its bookkeeping.
+private final class Instance {
+    let backend: any BanBackend
+    let host: BackendHost
+    var isShutDown = false
+
+    init(backend: any BanBackend, host: BackendHost) {
+        self.backend = backend
+        self.host = host
+    }
+
+    static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
+        Unmanaged<Instance>.fromOpaque(vtable!.pointee.backend_data).takeUnretainedValue()
+    }
+}
+
+/// Runs `body`, turning a thrown error into a status code and a message.
+private func guarded(_ err: UnsafeMutablePointer<CChar>?, _ errLen: Int, _ body: () throws -> Void) -> Int32 {
+    do {
+        try body()
+        return WARDEN_OK
+    } catch let error as BackendError {
+        writeMessage(error.message, into: err, capacity: errLen)
+        return error.status.rawValue
+    } catch {
+        writeMessage("\(error)", into: err, capacity: errLen)
+        return WARDEN_E_INTERNAL
+    }
+}
+
+private let initSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, warden_map_t, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, map, err, errLen in
+    guarded(err, errLen) {
+        var values: [String: String] = [:]
+        for i in 0..<map.count {
+            values[String(map.items[i].key)] = String(map.items[i].value)
+        }
+        let instance = Instance.from(vtable)
+        let config = BackendConfig(values)
+        try instance.backend.configure(config)
+        let unknown = config.unreadKeys.filter { !hostInjectedKeys.contains($0) }
+        if !unknown.isEmpty {
+            instance.host.log(.warning, "ignoring unknown config key(s): \(unknown.joined(separator: ", "))")
+        }
+    }
+}
+
+private let insertSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<warden_signal_t>?, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, signal, err, errLen in
+    guarded(err, errLen) {
+        guard let signal, Int(signal.pointee.struct_size) >= MemoryLayout<warden_signal_t>.size else {
+            throw BackendError(.abi, "insert: the signal is NULL or smaller than ABI 1.0's warden_signal_t")
+        }
+        try Instance.from(vtable).backend.insert(Signal(signal.pointee))
+    }
+}
+
+private let readAtSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, Int64, warden_row_sink_fn?, UnsafeMutableRawPointer?,
+    UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, at, sink, context, err, errLen in
+    guarded(err, errLen) {
+        guard let sink else { throw BackendError(.invalid, "read_at: the sink is NULL") }
+        var encoder = RowEncoder()
+        try Instance.from(vtable).backend.read(at: at) { row in
+            encoder.withRow(row) { sink(context, $0) == 0 }
+        }
+    }
+}
+
+private let deleteTargetSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, warden_str_t, UnsafeMutablePointer<UInt64>?,
+    UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, target, deleted, err, errLen in
+    guarded(err, errLen) {
+        let text = String(target)
+        guard !text.isEmpty else { throw BackendError(.invalid, "delete: no target provided") }
+        let count = try Instance.from(vtable).backend.delete(target: text)
+        deleted?.pointee = UInt64(count)
+    }
+}
+
+private let deleteAllSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, UnsafeMutablePointer<UInt64>?, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, deleted, err, errLen in
+    guarded(err, errLen) {
+        let count = try Instance.from(vtable).backend.deleteAll()
+        deleted?.pointee = UInt64(count)
+    }
+}
+
+private let flushSlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?, UnsafeMutablePointer<CChar>?, Int)
+    -> Int32 = { vtable, err, errLen in
+        guarded(err, errLen) { try Instance.from(vtable).backend.flush() }
+    }
+
+private let startAutoCommitSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, err, errLen in
+    guarded(err, errLen) { try Instance.from(vtable).backend.startAutoCommit() }
+}
+
+private let shutdownSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, err, errLen in
+    guarded(err, errLen) {
+        let instance = Instance.from(vtable)
+        guard !instance.isShutDown else { return }
+        instance.isShutDown = true
+        try instance.backend.shutdown()
+    }
+}
+
+private let destroySlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?) -> Void = { vtable in
+    guard let vtable else { return }
+    let instance = Instance.from(vtable)
+    if !instance.isShutDown {
+        instance.isShutDown = true
+        try? instance.backend.shutdown()
+    }
+    Unmanaged<Instance>.fromOpaque(vtable.pointee.backend_data).release()
+    vtable.deinitialize(count: 1)
+    vtable.deallocate()
+}
+
+private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<CChar>?)
+    -> UnsafeRawPointer? = { vtable, id in
+        guard let id, String(cString: id) == WARDEN_EXT_MAINTENANCE,
+              Instance.from(vtable).backend is any MaintainableBackend
+        else { return nil }
+        return UnsafeRawPointer(maintenanceExtension)
+    }
+
+/// The one `warden.maintenance/1` table, shared by every Swift backend of this library.
+private nonisolated(unsafe) let maintenanceExtension: UnsafeMutablePointer<warden_ext_maintenance_t> = {
+    let table = UnsafeMutablePointer<warden_ext_maintenance_t>.allocate(capacity: 1)
+    table.initialize(to: warden_ext_maintenance_t(
+        struct_size: UInt32(MemoryLayout<warden_ext_maintenance_t>.size), reserved: 0,
+        run: { vtable, now, expired, purged, err, errLen in
+            guarded(err, errLen) {
+                guard let backend = Instance.from(vtable).backend as? any MaintainableBackend else {
+                    throw BackendError(.unsupported, "maintenance is not supported by this backend")
+                }
+                let report = try backend.runMaintenance(now: now)
+                expired?.pointee = UInt64(report.expired)
+                purged?.pointee = UInt64(report.purged)
+            }
+        }))
+    return table
+}()

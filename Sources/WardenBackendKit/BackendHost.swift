@@ -1,0 +1,37 @@
+import WardenBasics
+import CWardenBackend
+
+/// The log levels of the ABI (`WARDEN_LOG_*`).
+public enum LogLevel: Int32, Sendable {
+    case trace = 0, debug, info, warning, error
+}
+
+/// The host's services, as given to ``BanBackend/init(host:)``: its log and its clock.
+///
+/// Both are thread-safe by the ABI's contract, so a backend may use them from its
+/// own threads until its ``BanBackend/shutdown()`` returns.
+public struct BackendHost: @unchecked Sendable {
+    private let raw: UnsafePointer<warden_host_t>
+
+    /// Wraps a host struct already checked by ``exportBackend(_:host:out:err:errLen:)``.
+    init(raw: UnsafePointer<warden_host_t>) {
+        self.raw = raw
+    }
+
+    /// Writes one line to the host's log, tagged with this instance's name.
+    public func log(_ level: LogLevel, _ message: String) {
+        guard let log = raw.pointee.log else { return }
+        var message = message
+        message.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                log(raw.pointee.host_data, level.rawValue, warden_str_t(ptr: chars.baseAddress, len: chars.count))
+            }
+        }
+    }
+
+    /// The host's clock, in ns since the Unix epoch. Use it for every "now".
+    public func now() -> Int64 {
+        guard let now = raw.pointee.now_ns else { return 0 }
+        return now(raw.pointee.host_data)
+    }
+}

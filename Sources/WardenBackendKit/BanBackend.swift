@@ -1,0 +1,82 @@
+import WardenBasics
+/// A storage backend for Warden, written in Swift.
+///
+/// Conform a final class to this protocol and export it as the library's `New`
+/// symbol with one line (see ``exportBackend(_:host:out:err:errLen:)``). The SDK
+/// turns each requirement into a slot of the C ABI (`warden_backend.h`), catches
+/// every thrown error and turns it into a status code and message, so nothing
+/// Swift crosses the boundary.
+///
+/// ## Implementation requirements
+/// The contract is the one written in `warden_backend.h`; in short:
+/// - ``insert(_:)``: one live ban per target. A ban for a target that already has
+///   a live ban replaces it; the older one becomes history and still counts in
+///   ``BanRow/banCount`` and ``BanRow/eventsCount``. May buffer until ``flush()``,
+///   but reads and deletes on the same instance see every earlier insert.
+/// - ``read(at:into:)``: every ban active at the time (not deleted, not replaced,
+///   `at < untilNs`), one row per target. Stop when the sink returns `false`.
+/// - ``delete(target:)`` and ``deleteAll()``: remove live bans, return how many,
+///   keep history.
+/// - ``flush()``: make all earlier writes durable and visible to other instances.
+/// - ``startAutoCommit()`` may start threads; ``shutdown()`` joins them and is
+///   idempotent.
+///
+/// The host serializes calls per instance. Work on background threads must lock
+/// what it shares with those calls. Every backend must pass
+/// `WardenTesting.BackendConformance`.
+public protocol BanBackend: AnyObject {
+    /// Short name shown by `warden backends list`, e.g. `"sqlite"`.
+    static var name: String { get }
+    /// Version shown by `warden backends check`; name the toolchain it was built with.
+    static var version: String { get }
+
+    /// Creates an unconfigured instance. Keep it cheap: no I/O until ``configure(_:)``.
+    init(host: BackendHost)
+
+    /// Applies the `config:` map of the instance's YAML file (plus host-injected keys).
+    /// - Throws: ``BackendError`` with status `.invalid` naming a missing or bad key.
+    func configure(_ config: BackendConfig) throws
+
+    /// Records one signal and every ban it carries.
+    func insert(_ signal: Signal) throws
+
+    /// Streams every ban active at `at` (ns since the epoch) to `sink`, one per target.
+    /// Stops as soon as `sink` returns `false`.
+    func read(at: Int64, into sink: (BanRow) -> Bool) throws
+
+    /// Removes the live ban of `target` (exact canonical text); returns how many were removed.
+    func delete(target: String) throws -> Int
+
+    /// Removes every live ban; returns how many were removed.
+    func deleteAll() throws -> Int
+
+    /// Makes every earlier write durable and visible to other instances.
+    func flush() throws
+
+    /// Starts periodic commit, expiry and retention. Calling it twice is harmless.
+    func startAutoCommit() throws
+
+    /// Commits what is pending, joins threads, releases the storage. Idempotent.
+    func shutdown() throws
+}
+
+/// A backend that can run one round of its background work on demand
+/// (the `warden.maintenance/1` extension).
+public protocol MaintainableBackend: BanBackend {
+    /// Commits pending inserts, expires bans ended at `now` (when the `flush` key is
+    /// true) and applies retention. Returns what it did.
+    func runMaintenance(now: Int64) throws -> MaintenanceReport
+}
+
+/// What one round of maintenance did.
+public struct MaintenanceReport: Sendable, Equatable {
+    /// Bans marked as ended because their `until` had passed.
+    public var expired: Int
+    /// History records removed by `max_records` / `max_records_age`.
+    public var purged: Int
+
+    public init(expired: Int = 0, purged: Int = 0) {
+        self.expired = expired
+        self.purged = purged
+    }
+}

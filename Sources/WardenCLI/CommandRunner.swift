@@ -1,0 +1,68 @@
+import ArgumentParser
+import WardenCore
+
+/// Runs `warden` with `arguments` in ``CommandContext/current`` and returns the
+/// exit status instead of exiting: 0 success, 64 bad input or config (nothing
+/// written), 1 runtime failure.
+public enum CommandRunner {
+    public static func run(_ arguments: [String]) -> Int32 {
+        let context = CommandContext.current
+        do {
+            var command = try Warden.parseAsRoot(hoistingGlobalOptions(arguments))
+            try command.run()
+            return 0
+        } catch let error as InputError {
+            context.writeError("error: \(error)\n")
+            return 64
+        } catch let error as ConfigError {
+            context.writeError("error: \(error)\n")
+            return 64
+        } catch let error as BanStoreError {
+            context.writeError("error: \(error)\n")
+            return 1
+        } catch let error as CommandFailure {
+            context.writeError("error: \(error)\n")
+            return 1
+        } catch {
+            let code = Warden.exitCode(for: error)
+            let message = Warden.fullMessage(for: error)
+            if !message.isEmpty {
+                let text = message + "\n"
+                code == .success ? context.write(text) : context.writeError(text)
+            }
+            return code.rawValue
+        }
+    }
+}
+
+/// A command could not do its work (not bad input): exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Moves global options written before the subcommand (`warden -c cfg ban list`,
+/// the legacy grammar) to where the leaf command parses them (before any `--`).
+func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+    let withValue: Set<String> = ["-c", "--config", "-o", "--output"]
+    let flags: Set<String> = ["--debug"]
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let word = arguments[index]
+        let name = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? word
+        if flags.contains(word) || (word.contains("=") && withValue.contains(name)) {
+            leading.append(word)
+            index += 1
+        } else if withValue.contains(word) && index + 1 < arguments.count {
+            leading += [word, arguments[index + 1]]
+            index += 2
+        } else {
+            break
+        }
+    }
+    guard !leading.isEmpty else { return arguments }
+    var rest = Array(arguments[index...])
+    let end = rest.firstIndex(of: "--") ?? rest.count
+    rest.insert(contentsOf: leading, at: end)
+    return rest
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import WardenBasics
+import WardenCore
+
+extension Ban {
+    /// `warden ban add ip|range …`
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ban an address or a range in every loaded backend.",
+            subcommands: [AddIP.self, AddRange.self])
+    }
+
+    /// `warden ban add ip <address> <duration> <reason…>`
+    struct AddIP: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ip", abstract: "Ban one IPv4 or IPv6 address.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The address to ban (IPv4 or IPv6).") var target: String
+        @OptionGroup var order: BanOrderArguments
+
+        func validate() throws {
+            do { _ = try BanTarget.parseIP(target) } catch { throw ValidationError(error.message) }
+            try order.check()
+        }
+
+        func run() throws {
+            try order.add(try BanTarget.parseIP(target), global: global)
+        }
+    }
+
+    /// `warden ban add range <cidr> <duration> <reason…>`
+    struct AddRange: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "range", abstract: "Ban a CIDR block (IPv4 or IPv6).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The block to ban, e.g. 192.0.2.0/24 or 2001:db8::/32.") var target: String
+        @OptionGroup var order: BanOrderArguments
+
+        func validate() throws {
+            do { _ = try BanTarget.parseRange(target) } catch { throw ValidationError(error.message) }
+            try order.check()
+        }
+
+        func run() throws {
+            try order.add(try BanTarget.parseRange(target), global: global)
+        }
+    }
+}
+
+/// The remediation a ban asks bouncers for.
+enum Remediation: String, ExpressibleByArgument, CaseIterable {
+    case ban, slow, captcha
+}
+
+/// Duration, reason and remediation, shared by `ban add ip` and `ban add range`.
+struct BanOrderArguments: ParsableArguments {
+    @Argument(help: "How long, as Go writes durations: 4h, 90m, 1h30m, 45s.") var duration: String
+    @Argument(help: "Why: every remaining word.") var reason: [String] = []
+    @Option(help: "What bouncers should do: ban, slow or captcha.") var remediation: Remediation = .ban
+
+    /// Checks the duration and the reason before anything is loaded or written.
+    func check() throws {
+        guard let ns = GoDuration.parse(duration) else {
+            throw ValidationError("'\(duration)' is not a valid duration; write it like 4h, 90m, 1h30m or 45s")
+        }
+        guard ns > 0 else { throw ValidationError("the duration must be greater than zero, got '\(duration)'") }
+        guard !reasonText.isEmpty else {
+            throw ValidationError("missing reason: say why after the duration, e.g. 'ssh bruteforce'")
+        }
+    }
+
+    var reasonText: String { reason.joined(separator: " ").trimmingSpaces }
+
+    /// Builds the signal (source `cli`), inserts it into every backend, flushes, prints.
+    func add(_ target: BanTarget, global: GlobalOptions) throws {
+        let store = try global.openStore()
+        let now = global.context.clock()
+        let until = now + GoDuration.parse(duration)!
+        let reason = reasonText
+        let ban = BanOrder(
+            target: target, untilNs: until, reason: reason, scenario: reason, action: remediation.rawValue,
+            origin: "cli")
+        let signal = SignalOrder(
+            scenario: reason, message: "ban \(target) for \(duration) (\(reason))", source: target.description,
+            eventsCount: 1, startNs: now, stopNs: now, createdNs: now, bans: [ban])
+        let stored = try store.add(signal)
+        switch global.output {
+        case .json:
+            global.print(JSONText.object([
+                ("target", JSONText.string(target.description)), ("scope", JSONText.string(target.scopeName)),
+                ("action", JSONText.string(remediation.rawValue)), ("duration", JSONText.string(duration)),
+                ("reason", JSONText.string(reason)), ("expires_at", JSONText.string(Timestamp.rfc3339(until))),
+                ("backends", "[" + stored.map(JSONText.string).joined(separator: ", ") + "]"),
+            ]))
+        case .human, .raw:
+            global.print(
+                "\(remediation.rawValue) \(target) for \(duration) (\(reason)) until \(Timestamp.rfc3339(until)): "
+                    + "stored in \(stored.joined(separator: ", "))")
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `warden` command: manage IP bans stored in backend plugins.
+public struct Warden: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "warden",
+        abstract: "Manage IP bans stored in backend plugins.",
+        subcommands: [Ban.self, Backends.self])
+
+    public init() {}
+}

@@ -1,0 +1,22 @@
+/// A call into a loaded backend returned an error status.
+public struct BackendCallError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The instance's configured name.
+    public var backend: String
+    /// The ABI member that failed (`insert`, `read_at`, …).
+    public var operation: String
+    public var status: Int32
+    /// The backend's own message.
+    public var message: String
+
+    public init(backend: String, operation: String, status: Int32, message: String) {
+        self.backend = backend
+        self.operation = operation
+        self.status = status
+        self.message = message
+    }
+
+    /// `backend "sqlite": insert failed (WARDEN_E_IO): disk I/O error …`
+    public var description: String {
+        "backend \"\(backend)\": \(operation) failed (\(statusName(status))): \(message)"
+    }
+}

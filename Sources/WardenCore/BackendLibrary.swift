@@ -1,0 +1,97 @@
+import CWardenBackend
+import Glibc
+import WardenBasics
+import Synchronization
+
+/// A backend `.so` opened with `dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)`.
+///
+/// Each file (by device and inode) is opened once per process, however many
+/// configs name it; its instances share the image, not the state. Libraries are
+/// never unloaded: unloading Swift code leaves dangling runtime metadata.
+public final class BackendLibrary: Sendable {
+    /// The path it was first opened from.
+    public let path: String
+    private nonisolated(unsafe) let newFunction: warden_new_fn
+
+    private init(path: String, newFunction: warden_new_fn) {
+        self.path = path
+        self.newFunction = newFunction
+    }
+
+    private static let opened = Mutex<[String: BackendLibrary]>([:])
+
+    /// Opens `path`, or returns the library already opened from the same file.
+    /// - Parameter allowUnsafeFiles: skip the owner and mode checks (development only).
+    /// - Throws: ``BackendLoadError``.
+    public static func open(_ path: String, allowUnsafeFiles: Bool) throws(BackendLoadError) -> BackendLibrary {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw BackendLoadError(path: path, reason: .fileMissing) }
+        if !allowUnsafeFiles {
+            if info.st_mode & 0o022 != 0 {
+                throw BackendLoadError(path: path, reason: .unsafeMode(mode: info.st_mode))
+            }
+            if info.st_uid != 0 && info.st_uid != geteuid() {
+                throw BackendLoadError(path: path, reason: .unsafeOwner(uid: info.st_uid, expected: geteuid()))
+            }
+        }
+        let key = "\(info.st_dev):\(info.st_ino)"
+        if let library = opened.withLock({ $0[key] }) { return library }
+
+        _ = dlerror()
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw BackendLoadError(path: path, reason: .notLoadable(dlerror: lastDLError()))
+        }
+        guard let symbol = dlsym(handle, WARDEN_ENTRY_SYMBOL) else {
+            let text = lastDLError()
+            dlclose(handle)
+            throw BackendLoadError(path: path, reason: .noEntryPoint(dlerror: text))
+        }
+        let library = BackendLibrary(path: path, newFunction: unsafeBitCast(symbol, to: warden_new_fn.self))
+        return opened.withLock { table in
+            if let existing = table[key] { return existing }
+            table[key] = library
+            return library
+        }
+    }
+
+    /// Calls `New` and checks what it returns: magic, ABI major, size, required slots.
+    /// A refused instance is leaked, not called into: its `destroy` cannot be trusted.
+    /// - Throws: ``BackendLoadError``.
+    func instantiate(host: UnsafePointer<warden_host_t>) throws(BackendLoadError) -> UnsafeMutablePointer<warden_backend_t> {
+        var out: UnsafeMutablePointer<warden_backend_t>?
+        var err = [CChar](repeating: 0, count: 1024)
+        let status = newFunction(host, &out, &err, err.count)
+        guard status == WARDEN_OK else {
+            throw BackendLoadError(path: path, reason: .newFailed(status: status, message: String(nulTerminated: err)))
+        }
+        guard let vtable = out else { throw BackendLoadError(path: path, reason: .newReturnedNothing) }
+        let header = UnsafeRawPointer(vtable)
+        let magic = header.load(as: UInt32.self)
+        guard magic == WARDEN_ABI_MAGIC else { throw BackendLoadError(path: path, reason: .badMagic(found: magic)) }
+        let size = header.load(fromByteOffset: 4, as: UInt32.self)
+        let major = header.load(fromByteOffset: 8, as: UInt32.self)
+        let minor = header.load(fromByteOffset: 12, as: UInt32.self)
+        guard major == WARDEN_ABI_VERSION_MAJOR else {
+            throw BackendLoadError(path: path, reason: .majorMismatch(major: major, minor: minor))
+        }
+        guard Int(size) >= ABIVersion.minimumBackendSize else {
+            throw BackendLoadError(path: path, reason: .structTooSmall(size: size))
+        }
+        let v = vtable.pointee
+        let required: [(String, Bool)] = [
+            ("init", v.`init` != nil), ("insert", v.insert != nil), ("read_at", v.read_at != nil),
+            ("delete_target", v.delete_target != nil), ("delete_all", v.delete_all != nil),
+            ("flush", v.flush != nil), ("start_auto_commit", v.start_auto_commit != nil),
+            ("shutdown", v.shutdown != nil), ("destroy", v.destroy != nil),
+        ]
+        if let missing = required.first(where: { !$0.1 }) {
+            throw BackendLoadError(path: path, reason: .missingSlot(missing.0))
+        }
+        return vtable
+    }
+}
+
+private func lastDLError() -> String {
+    guard let text = dlerror() else { return "no dlerror text" }
+    return String(cString: text)
+}

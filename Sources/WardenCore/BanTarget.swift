@@ -1,0 +1,111 @@
+/// What a ban applies to: one address or a CIDR block.
+public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
+    case ip(IPAddress)
+    case range(network: IPAddress, prefixLength: Int)
+
+    /// Parses one address. A CIDR block is refused with a pointer to `range`.
+    /// - Throws: ``InputError`` with the message the CLI prints.
+    public static func parseIP(_ text: String) throws(InputError) -> BanTarget {
+        if let address = IPAddress(text) { return .ip(address) }
+        if text.contains("/"), (try? parseRange(text)) != nil {
+            throw InputError("'\(text)' is a CIDR block, not an address; use 'range' instead of 'ip'")
+        }
+        throw InputError("'\(text)' is not a valid IPv4 or IPv6 address")
+    }
+
+    /// Parses a CIDR block (`192.0.2.0/24`, `2001:db8::/32`). Host bits must be zero.
+    /// - Throws: ``InputError`` with the message the CLI prints.
+    public static func parseRange(_ text: String) throws(InputError) -> BanTarget {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = IPAddress(String(parts[0])) else {
+            if IPAddress(text) != nil {
+                throw InputError("'\(text)' is an address, not a CIDR block; use 'ip' instead of 'range', or add /prefix")
+            }
+            throw InputError("'\(text)' is not a valid CIDR block; write it like 192.0.2.0/24 or 2001:db8::/32")
+        }
+        let width = address.width
+        guard let prefix = Int(parts[1]), parts[1].allSatisfy(\.isNumber), (0...width).contains(prefix) else {
+            throw InputError("'\(text)' is not a valid CIDR block: the prefix length must be 0 to \(width)")
+        }
+        let target = BanTarget.range(network: address, prefixLength: prefix)
+        guard target.first == address else {
+            throw InputError(
+                "'\(text)' is not a valid CIDR block: host bits are set; did you mean \(BanTarget.range(network: target.first, prefixLength: prefix))?")
+        }
+        return target
+    }
+
+    /// Host bits of a block of `prefixLength` in a family of `width` bits.
+    private static func hostMask(width: Int, prefixLength: Int) -> UInt128 {
+        let hostBits = width - prefixLength
+        return hostBits >= 128 ? UInt128.max : (UInt128(1) << UInt128(hostBits)) - 1
+    }
+
+    /// The first address covered.
+    public var first: IPAddress {
+        switch self {
+        case .ip(let a): return a
+        case .range(let network, let prefix):
+            let mask = Self.hostMask(width: network.width, prefixLength: prefix)
+            return network.isIPv4
+                ? IPAddress(v4: UInt32(truncatingIfNeeded: network.bits & ~mask))
+                : IPAddress(v6: network.bits & ~mask)
+        }
+    }
+
+    /// The last address covered.
+    public var last: IPAddress {
+        switch self {
+        case .ip(let a): return a
+        case .range(let network, let prefix):
+            let mask = Self.hostMask(width: network.width, prefixLength: prefix)
+            return network.isIPv4
+                ? IPAddress(v4: UInt32(truncatingIfNeeded: network.bits | mask))
+                : IPAddress(v6: network.bits | mask)
+        }
+    }
+
+    /// Whether `address` lies in this target.
+    public func contains(_ address: IPAddress) -> Bool {
+        first.isIPv4 == address.isIPv4 && first <= address && address <= last
+    }
+
+    /// Whether every address of `other` lies in this target.
+    public func covers(_ other: BanTarget) -> Bool {
+        contains(other.first) && contains(other.last)
+    }
+
+    /// `Ip` or `Range`, as CrowdSec names scopes.
+    public var scopeName: String {
+        if case .ip = self { return "Ip" }
+        return "Range"
+    }
+
+    /// Canonical text, the key of "one live ban per target".
+    public var description: String {
+        switch self {
+        case .ip(let a): return a.description
+        case .range(let network, let prefix): return "\(network)/\(prefix)"
+        }
+    }
+
+    /// Parses canonical text as stored by a backend (an address or a block).
+    public init?(storedText text: String) {
+        if let target = try? (text.contains("/") ? Self.parseRange(text) : Self.parseIP(text)) {
+            self = target
+        } else {
+            return nil
+        }
+    }
+}
+
+/// Bad input from the command line: the CLI prints the message and exits with 64.
+public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,74 @@
+import WardenBasics
+
+/// The main configuration file (`-c`, default `/etc/warden/config.yaml`).
+///
+/// ```yaml
+/// plugin:
+///   backend: ./plugins/backend   # folder of backend YAML files, relative to this file
+///   max_records: 10000           # injected into each backend's config unless it sets its own
+///   max_records_age: 720h
+/// ```
+public struct MainConfig: Sendable {
+    /// The default path of the main config.
+    public static let defaultPath = "/etc/warden/config.yaml"
+
+    /// Where the file was read from.
+    public var path: String
+    /// The folder holding the backend YAML files.
+    public var backendFolder: String
+    /// Values the host injects into each backend's config map unless it sets them.
+    public var injected: [String: String]
+
+    /// Reads and checks the file.
+    /// - Throws: ``ConfigError`` with the file and line of the problem.
+    public static func load(path: String) throws -> MainConfig {
+        let text: String
+        switch FileSystem.read(path) {
+        case .success(let t): text = t
+        case .failure(let error):
+            throw ConfigError(
+                file: path, line: nil,
+                "cannot read the main config: \(error); pass -c PATH or set WARDEN_CONFIG")
+        }
+        let root = try YAML.parse(text, file: path)
+        guard case .mapping = root.value else {
+            throw ConfigError(file: path, line: root.line, "the main config must be a mapping of keys, found \(root.kind)")
+        }
+        let base = FileSystem.folder(of: path)
+        var folder = FileSystem.join(base, "plugins/backend")
+        var injected: [String: String] = [:]
+        if let plugin = root["plugin"] {
+            guard case .mapping = plugin.value else {
+                throw ConfigError(file: path, line: plugin.line, "'plugin' must be a mapping, found \(plugin.kind)")
+            }
+            if let node = plugin["backend"] {
+                guard let value = node.scalar, !value.isEmpty else {
+                    throw ConfigError(file: path, line: node.line, "'plugin.backend' must name a folder")
+                }
+                folder = FileSystem.resolve(value, against: base)
+            }
+            if let node = plugin["max_records"] {
+                guard let value = node.scalar, let n = Int(value), n >= 0 else {
+                    throw ConfigError(
+                        file: path, line: node.line, "'plugin.max_records' must be a whole number of 0 or more")
+                }
+                injected["max_records"] = String(n)
+            }
+            if let node = plugin["max_records_age"] {
+                guard let value = node.scalar, let ns = GoDuration.parse(value), ns >= 0 else {
+                    throw ConfigError(
+                        file: path, line: node.line,
+                        "'plugin.max_records_age' must be a duration such as 720h or 1h30m")
+                }
+                injected["max_records_age"] = value
+            }
+        }
+        return MainConfig(path: path, backendFolder: folder, injected: injected)
+    }
+
+    public init(path: String, backendFolder: String, injected: [String: String]) {
+        self.path = path
+        self.backendFolder = backendFolder
+        self.injected = injected
+    }
+}

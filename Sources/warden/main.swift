@@ -1,0 +1,4 @@
+import Glibc
+import WardenCLI
+
+exit(CommandRunner.run(Array(CommandLine.arguments.dropFirst())))
