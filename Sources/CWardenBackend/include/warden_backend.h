@@ -354,7 +354,8 @@ typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **o
 #endif
 
 /* ---------------------------------------------------- layout guarantees */
-#if defined(__x86_64__) || defined(__aarch64__)
+#if (defined(__x86_64__) || defined(__aarch64__)) && \
+    (defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L))
 #ifdef __cplusplus
 #define WARDEN_STATIC_ASSERT static_assert
 #else

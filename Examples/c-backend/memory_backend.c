@@ -1,0 +1,256 @@
+/*
+ * memory_backend.c - a Warden backend in plain C, written against
+ * warden_backend.h alone. It keeps bans in memory: instances of one process
+ * that name the same `store` in their config share them.
+ *
+ * Build: cc -std=c11 -O2 -Wall -Wextra -shared -fPIC -fvisibility=hidden \
+ *           -I../../Sources/CWardenBackend/include -o libwarden-c-example.so memory_backend.c -lpthread
+ *
+ * Config keys: store (default "default"). Every write is applied at once, so
+ * flush only has to succeed; there is no background work to start.
+ */
+#include "warden_backend.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ records */
+
+typedef struct record {
+    int64_t id;
+    uint32_t scope;
+    char *target, *origin, *action, *reason, *scenario, *country, *as_name;
+    int64_t as_number, until_ns, created_ns, events_count;
+    int ended; /* deleted, replaced or expired: history only */
+} record_t;
+
+typedef struct store {
+    char *name;
+    record_t *records;
+    size_t count, capacity;
+    int64_t next_id;
+    struct store *next;
+} store_t;
+
+/* Every store of the process, guarded by one lock: instances may run on different threads. */
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
+static store_t *stores = NULL;
+
+typedef struct instance {
+    const warden_host_t *host;
+    store_t *store;
+    int shut_down;
+} instance_t;
+
+static char *copy_str(warden_str_t s) {
+    char *out = malloc(s.len + 1);
+    if (!out) return NULL;
+    if (s.len) memcpy(out, s.ptr, s.len);
+    out[s.len] = '\0';
+    return out;
+}
+
+static warden_str_t view(const char *s) {
+    warden_str_t out = {s, s ? strlen(s) : 0};
+    return out;
+}
+
+static int str_eq(warden_str_t a, const char *b) {
+    return a.len == strlen(b) && (a.len == 0 || memcmp(a.ptr, b, a.len) == 0);
+}
+
+static int32_t fail(char *err, size_t err_len, int32_t status, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(err, err_len, fmt, args);
+    va_end(args);
+    return status;
+}
+
+static void log_line(instance_t *self, int32_t level, const char *text) {
+    if (self->host->log) self->host->log(self->host->host_data, level, view(text));
+}
+
+static store_t *store_named(warden_str_t name) {
+    for (store_t *s = stores; s; s = s->next)
+        if (str_eq(name, s->name)) return s;
+    store_t *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->name = copy_str(name);
+    s->next_id = 1;
+    s->next = stores;
+    stores = s;
+    return s;
+}
+
+/* ------------------------------------------------------------- members */
+
+#define SELF(b) ((instance_t *)(b)->backend_data)
+
+static int32_t init(warden_backend_t *b, warden_map_t config, char *err, size_t err_len) {
+    warden_str_t name = view("default");
+    for (size_t i = 0; i < config.count; i++)
+        if (str_eq(config.items[i].key, "store")) name = config.items[i].value;
+    if (name.len == 0) return fail(err, err_len, WARDEN_E_INVALID, "config key 'store' is empty; name a store or drop the key");
+    pthread_mutex_lock(&stores_lock);
+    SELF(b)->store = store_named(name);
+    pthread_mutex_unlock(&stores_lock);
+    if (!SELF(b)->store) return fail(err, err_len, WARDEN_E_INTERNAL, "out of memory");
+    log_line(SELF(b), WARDEN_LOG_DEBUG, "c-example: init");
+    return WARDEN_OK;
+}
+
+static int32_t insert(warden_backend_t *b, const warden_signal_t *signal, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: insert before init");
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < signal->ban_count; i++) {
+        const warden_ban_t *ban = &signal->bans[i];
+        for (size_t j = 0; j < s->count; j++) /* one live ban per target */
+            if (!s->records[j].ended && str_eq(ban->target, s->records[j].target)) s->records[j].ended = 1;
+        if (s->count == s->capacity) {
+            size_t capacity = s->capacity ? s->capacity * 2 : 64;
+            record_t *grown = realloc(s->records, capacity * sizeof *grown);
+            if (!grown) {
+                pthread_mutex_unlock(&stores_lock);
+                return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+            }
+            s->records = grown;
+            s->capacity = capacity;
+        }
+        record_t r = {
+            s->next_id++, ban->scope, copy_str(ban->target), copy_str(ban->origin), copy_str(ban->action),
+            copy_str(ban->reason), copy_str(ban->scenario), copy_str(ban->country), copy_str(ban->as_name),
+            ban->as_number, ban->until_ns, signal->created_ns, signal->events_count, 0,
+        };
+        s->records[s->count++] = r;
+    }
+    pthread_mutex_unlock(&stores_lock);
+    return WARDEN_OK;
+}
+
+static int32_t read_at(warden_backend_t *b, int64_t at_ns, warden_row_sink_fn sink, void *ctx, char *err,
+                       size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: read_at before init");
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->count; i++) {
+        const record_t *r = &s->records[i];
+        if (r->ended || at_ns >= r->until_ns) continue;
+        warden_ban_row_t row;
+        memset(&row, 0, sizeof row);
+        row.struct_size = sizeof row;
+        row.scope = r->scope;
+        row.id = r->id;
+        row.target = view(r->target);
+        row.origin = view(r->origin);
+        row.action = view(r->action);
+        row.reason = view(r->reason);
+        row.scenario = view(r->scenario);
+        row.country = view(r->country);
+        row.as_name = view(r->as_name);
+        row.as_number = r->as_number;
+        row.until_ns = r->until_ns;
+        row.created_ns = r->created_ns;
+        for (size_t j = 0; j < s->count; j++) /* history counts too */
+            if (strcmp(s->records[j].target, r->target) == 0) {
+                row.ban_count++;
+                row.events_count += s->records[j].events_count;
+            }
+        if (sink(ctx, &row) != 0) break;
+    }
+    pthread_mutex_unlock(&stores_lock);
+    return WARDEN_OK;
+}
+
+static int32_t delete_target(warden_backend_t *b, warden_str_t target, uint64_t *deleted, char *err,
+                             size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete before init");
+    if (target.len == 0) return fail(err, err_len, WARDEN_E_INVALID, "no target provided");
+    uint64_t n = 0;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->count; i++)
+        if (!s->records[i].ended && str_eq(target, s->records[i].target)) {
+            s->records[i].ended = 1;
+            n++;
+        }
+    pthread_mutex_unlock(&stores_lock);
+    *deleted = n;
+    return WARDEN_OK;
+}
+
+static int32_t delete_all(warden_backend_t *b, uint64_t *deleted, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_all before init");
+    uint64_t n = 0;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->count; i++)
+        if (!s->records[i].ended) {
+            s->records[i].ended = 1;
+            n++;
+        }
+    pthread_mutex_unlock(&stores_lock);
+    *deleted = n;
+    return WARDEN_OK;
+}
+
+static int32_t flush(warden_backend_t *b, char *err, size_t err_len) {
+    (void)b, (void)err, (void)err_len; /* writes are applied at once */
+    return WARDEN_OK;
+}
+
+static int32_t start_auto_commit(warden_backend_t *b, char *err, size_t err_len) {
+    (void)b, (void)err, (void)err_len; /* nothing runs in the background */
+    return WARDEN_OK;
+}
+
+static int32_t shutdown(warden_backend_t *b, char *err, size_t err_len) {
+    (void)err, (void)err_len;
+    SELF(b)->shut_down = 1; /* the store outlives instances: other instances may share it */
+    return WARDEN_OK;
+}
+
+static void destroy(warden_backend_t *b) {
+    free(b->backend_data);
+    free(b);
+}
+
+/* ---------------------------------------------------------- entry point */
+
+WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, char *err, size_t err_len) {
+    *out = NULL;
+    if (!host || host->magic != WARDEN_ABI_MAGIC || host->abi_major != WARDEN_ABI_VERSION_MAJOR)
+        return fail(err, err_len, WARDEN_E_ABI, "c-example implements Warden ABI %u.%u; the host speaks another major",
+                    WARDEN_ABI_VERSION_MAJOR, WARDEN_ABI_VERSION_MINOR);
+    warden_backend_t *b = calloc(1, sizeof *b);
+    instance_t *self = calloc(1, sizeof *self);
+    if (!b || !self) {
+        free(b);
+        free(self);
+        return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+    }
+    self->host = host;
+    b->magic = WARDEN_ABI_MAGIC;
+    b->struct_size = sizeof *b;
+    b->abi_major = WARDEN_ABI_VERSION_MAJOR;
+    b->abi_minor = WARDEN_ABI_VERSION_MINOR;
+    b->name = view("c-example");
+    b->version = view("1.0.0 (C)");
+    b->backend_data = self;
+    b->init = init;
+    b->insert = insert;
+    b->read_at = read_at;
+    b->delete_target = delete_target;
+    b->delete_all = delete_all;
+    b->flush = flush;
+    b->start_auto_commit = start_auto_commit;
+    b->shutdown = shutdown;
+    b->destroy = destroy;
+    b->get_extension = NULL; /* optional: no extensions */
+    *out = b;
+    return WARDEN_OK;
+}

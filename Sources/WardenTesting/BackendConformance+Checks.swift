@@ -1,0 +1,191 @@
+import WardenCore
+
+/// Each check is one promise of `warden_backend.h`, on fresh storage.
+enum Checks {
+
+    static func insertThenRead(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.1", seconds: 3600, events: 3))
+        try b.flush()
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.count == 1, "read_at after one insert returned \(rows.count) rows, expected 1")
+        let r = rows[0]
+        try w.expect(r.id > 0, "id must be > 0, got \(r.id)")
+        try w.expect(r.target == "192.0.2.1" && r.scope == "Ip", "target/scope: \(r.target) \(r.scope)")
+        try w.expect(r.origin == "cli" && r.action == "ban", "origin/action: \(r.origin) \(r.action)")
+        try w.expect(r.reason == "ssh bruteforce" && r.scenario == "crowdsecurity/ssh-bf", "reason/scenario: \(r.reason) \(r.scenario)")
+        try w.expect(r.country == "FR" && r.asName == "Example Net" && r.asNumber == 64500, "geo: \(r.country) \(r.asText)")
+        try w.expect(r.untilNs == w.clock.now + 3_600_000_000_000, "until_ns: \(r.untilNs)")
+        try w.expect(r.createdNs == w.clock.now, "created_ns: \(r.createdNs), expected the signal's \(w.clock.now)")
+        try w.expect(r.banCount == 1 && r.eventsCount == 3, "bancount/events: \(r.banCount) \(r.eventsCount), expected 1 3")
+    }
+
+    static func readYourWrites(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.2", seconds: 60))
+        try w.expect(try w.targets(b) == ["192.0.2.2"], "an instance must read its own insert before flush")
+        try w.expect(try b.delete(target: "192.0.2.2") == 1, "an instance must delete its own insert before flush")
+    }
+
+    static func ipv6AndRanges(_ w: World) throws {
+        let b = try w.instance()
+        for t in ["2001:db8::7", "198.51.100.0/24", "2001:db8:1::/48"] { try b.insert(try w.signal(t, seconds: 60)) }
+        try b.flush()
+        let rows = try b.read(at: w.clock.now).sorted { $0.target < $1.target }
+        try w.expect(rows.map(\.target) == ["198.51.100.0/24", "2001:db8:1::/48", "2001:db8::7"], "targets: \(rows.map(\.target))")
+        try w.expect(rows.map(\.scope) == ["Range", "Range", "Ip"], "scopes: \(rows.map(\.scope))")
+    }
+
+    static func expiryUsesGivenTime(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.3", seconds: 60))
+        try b.flush()
+        let start = w.clock.now
+        try w.expect(try w.targets(b, at: start + 59_999_999_999) == ["192.0.2.3"], "a ban must be active before until")
+        try w.expect(try w.targets(b, at: start + 60_000_000_000).isEmpty, "a ban must not be active at until")
+        try w.expect(try w.targets(b, at: start - 1_000_000_000) == ["192.0.2.3"], "read_at must use the time it is given")
+    }
+
+    static func alreadyExpiredIsHidden(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.4", seconds: -5))
+        try b.flush()
+        try w.expect(try w.targets(b).isEmpty, "a ban stored already expired must not be returned")
+    }
+
+    static func newBanReplacesLiveOne(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.5", seconds: 60, reason: "first", events: 3))
+        w.clock.advance(seconds: 1)
+        try b.insert(try w.signal("192.0.2.5", seconds: 120, reason: "second", events: 2, action: "captcha"))
+        try b.flush()
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.count == 1, "one live ban per target: got \(rows.count) rows")
+        try w.expect(rows[0].reason == "second" && rows[0].action == "captcha", "the newer ban must win, got '\(rows[0].reason)'")
+        try w.expect(rows[0].banCount == 2 && rows[0].eventsCount == 5, "history must count: bancount \(rows[0].banCount) events \(rows[0].eventsCount), expected 2 5")
+    }
+
+    static func shorterReplacementDoesNotResurrect(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.6", seconds: 3600, reason: "long"))
+        w.clock.advance(seconds: 1)
+        try b.insert(try w.signal("192.0.2.6", seconds: 10, reason: "short"))
+        try b.flush()
+        try w.expect(try w.targets(b, at: w.clock.now + 20_000_000_000).isEmpty,
+                     "a replaced ban must stay replaced after its replacement expires")
+    }
+
+    static func deleteReturnsCount(_ w: World) throws {
+        let b = try w.instance()
+        for t in ["192.0.2.7", "192.0.2.8"] { try b.insert(try w.signal(t, seconds: 60)) }
+        try b.flush()
+        try w.expect(try b.delete(target: "192.0.2.7") == 1, "delete of a live ban must return 1")
+        try w.expect(try b.delete(target: "192.0.2.7") == 0, "a second delete must return 0")
+        try w.expect(try b.delete(target: "203.0.113.9") == 0, "delete of an unknown target must return 0")
+        try w.expect(try w.targets(b) == ["192.0.2.8"], "only the other ban must stay")
+    }
+
+    static func deleteKeepsHistory(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.9", seconds: 60, events: 4))
+        _ = try b.delete(target: "192.0.2.9")
+        try b.insert(try w.signal("192.0.2.9", seconds: 60, events: 1))
+        try b.flush()
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.count == 1 && rows[0].banCount == 2 && rows[0].eventsCount == 5,
+                     "history must survive delete: \(rows.map { ($0.banCount, $0.eventsCount) }), expected [(2, 5)]")
+    }
+
+    static func deleteAllReturnsCount(_ w: World) throws {
+        let b = try w.instance()
+        for t in ["192.0.2.10", "192.0.2.11", "2001:db8::a"] { try b.insert(try w.signal(t, seconds: 60)) }
+        try b.insert(try w.signal("192.0.2.12", seconds: -1))
+        try b.flush()
+        let deleted = try b.deleteAll()
+        try w.expect(deleted == 3 || deleted == 4, "delete_all must count the live bans (3, or 4 with the expired one), got \(deleted)")
+        try w.expect(try w.targets(b).isEmpty, "nothing may stay after delete_all")
+        try w.expect(try b.deleteAll() == 0, "a second delete_all must return 0")
+    }
+
+    static func flushMakesVisibleToSecondInstance(_ w: World) throws {
+        let a = try w.instance(), b = try w.instance()
+        try a.insert(try w.signal("192.0.2.13", seconds: 60))
+        try a.flush()
+        try w.expect(try w.targets(b) == ["192.0.2.13"], "a second instance must see a flushed ban")
+        _ = try b.delete(target: "192.0.2.13")
+        try b.flush()
+        try w.expect(try w.targets(a).isEmpty, "the first instance must see the second one's delete")
+    }
+
+    static func storesAreIsolated(_ w: World) throws {
+        let a = try w.instance()
+        try a.insert(try w.signal("192.0.2.14", seconds: 60))
+        try a.flush()
+        let other = World(suite: w.suite, id: w.id + "-other")
+        try w.expect(try other.targets(try other.instance()).isEmpty, "storage of another id must not see the ban")
+    }
+
+    static func shutdownIsIdempotent(_ w: World) throws {
+        let b = try w.instance()
+        try b.insert(try w.signal("192.0.2.15", seconds: 60))
+        try b.shutdown()
+        try b.shutdown()
+        try w.expect(try w.targets(try w.instance()) == ["192.0.2.15"], "shutdown must commit pending inserts")
+    }
+
+    static func autoCommitThenShutdownKeepsData(_ w: World) throws {
+        let b = try w.instance(flush: true)
+        try b.startAutoCommit()
+        try b.startAutoCommit()
+        for i in 0..<50 { try b.insert(try w.signal("198.51.100.\(i)", seconds: 60)) }
+        try b.shutdown()
+        try w.expect(try w.targets(try w.instance()).count == 50, "every insert must be kept after auto-commit and shutdown")
+    }
+
+    static func invalidConfigIsAnError(_ w: World) throws {
+        guard !w.suite.invalidConfig.isEmpty else { return }
+        do {
+            _ = try w.instance(extra: w.suite.invalidConfig)
+            throw ConformanceFailure(description: "init accepted the invalid config \(w.suite.invalidConfig)")
+        } catch let error as BackendLoadError {
+            guard case .initFailed(_, let status, let message) = error.reason, !message.isEmpty, status != 0 else {
+                throw ConformanceFailure(description: "expected an init failure with a message, got: \(error)")
+            }
+        }
+    }
+
+    static func maintenanceExpiresAndPurges(_ w: World) throws {
+        let b = try w.instance(extra: ["max_records": "3"], flush: true)
+        try b.insert(try w.signal("192.0.2.20", seconds: 10))
+        for i in 0..<4 {  // four bans on one target: three become history
+            try b.insert(try w.signal("192.0.2.21", seconds: 3600, reason: "r\(i)"))
+            w.clock.advance(seconds: 1)
+        }
+        try b.insert(try w.signal("192.0.2.22", seconds: 3600))
+        w.clock.advance(seconds: 20)
+        guard let report = try b.runMaintenance(now: w.clock.now) else { return }  // extension not offered
+        try w.expect(report.expired == 1, "maintenance must expire the one ended ban, expired \(report.expired)")
+        try w.expect(try w.targets(b) == ["192.0.2.21", "192.0.2.22"], "live bans must never be purged")
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.first { $0.target == "192.0.2.21" }?.reason == "r3", "the newest ban must stay live")
+        try w.expect(report.purged >= 3, "max_records 3 with 6 records must purge history, purged \(report.purged)")
+    }
+
+    static func manyBansRoundTrip(_ w: World) throws {
+        let b = try w.instance()
+        for i in 0..<2000 { try b.insert(try w.signal("10.\(i / 256).\(i % 256).1", seconds: 60 + Int64(i))) }
+        try b.flush()
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.count == 2000, "2000 inserts must read back as 2000 rows, got \(rows.count)")
+        try w.expect(Set(rows.map(\.id)).count == 2000, "ids must be unique")
+    }
+
+    static func textIsKeptExactly(_ w: World) throws {
+        let b = try w.instance()
+        let reason = "Brute force — “ssh” 🔥 'quote' \"double\", comma; ÿ"
+        try b.insert(try w.signal("192.0.2.30", seconds: 60, reason: reason))
+        try b.flush()
+        let rows = try b.read(at: w.clock.now)
+        try w.expect(rows.first?.reason == reason, "UTF-8 text must round-trip, got \(rows.first?.reason ?? "nothing")")
+    }
+}

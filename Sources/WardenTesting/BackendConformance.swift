@@ -1,0 +1,119 @@
+import Logging
+import WardenCore
+
+/// The behaviour every Warden backend must show, run through the ABI exactly
+/// as the CLI and the daemon drive it (library opened with `dlopen`).
+///
+/// Give it how to configure an instance for a given store id: instances made
+/// with the same id must share storage (same file, same database, same memory
+/// store), and different ids must not see each other. Then run every
+/// ``Check``; each throws ``ConformanceFailure`` on the first broken promise.
+///
+/// ```swift
+/// let suite = BackendConformance(name: "sqlite", library: path) { id in ["db_path": dir + "/\(id).db"] }
+/// for check in BackendConformance.Check.allCases { try suite.run(check) }
+/// ```
+public struct BackendConformance: Sendable {
+    public let name: String
+    public let libraryPath: String
+    public let config: @Sendable (String) -> [String: String]
+    /// A config that `init` must refuse with an error (never a crash).
+    public let invalidConfig: [String: String]
+    public let logger: Logger
+
+    public init(
+        name: String, library: String, invalidConfig: [String: String] = [:], logger: Logger? = nil,
+        config: @escaping @Sendable (String) -> [String: String]
+    ) {
+        self.name = name
+        self.libraryPath = library
+        self.invalidConfig = invalidConfig
+        self.config = config
+        self.logger = logger ?? Logger(label: "warden.conformance") { _ in SwiftLogNoOpLogHandler() }
+    }
+
+    /// The promises, one per case.
+    public enum Check: String, CaseIterable, Sendable {
+        case insertThenRead, readYourWrites, ipv6AndRanges, expiryUsesGivenTime, alreadyExpiredIsHidden
+        case newBanReplacesLiveOne, shorterReplacementDoesNotResurrect, deleteReturnsCount, deleteKeepsHistory
+        case deleteAllReturnsCount, flushMakesVisibleToSecondInstance, storesAreIsolated, shutdownIsIdempotent
+        case autoCommitThenShutdownKeepsData, invalidConfigIsAnError, maintenanceExpiresAndPurges
+        case manyBansRoundTrip, textIsKeptExactly
+    }
+
+    /// Runs one check against fresh storage.
+    public func run(_ check: Check) throws {
+        let world = World(suite: self, id: "\(check.rawValue)-\(UInt64.random(in: 0...UInt64.max))")
+        try check.body(world)
+    }
+}
+
+/// A broken promise: which check, and what was seen.
+public struct ConformanceFailure: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The context of one check: a clock, and instances on one storage id.
+struct World {
+    let suite: BackendConformance
+    let id: String
+    let clock = ManualClock()
+
+    /// A configured instance on this check's storage.
+    func instance(extra: [String: String] = [:], flush: Bool = false) throws -> LoadedBackend {
+        let file = BackendConfigFile(
+            name: suite.name, libraryPath: suite.libraryPath, config: suite.config(id).merging(extra) { _, new in new },
+            file: "<conformance>")
+        return try BanStore.load(
+            file, injected: ["flush": flush ? "true" : "false"], logger: suite.logger, clock: clock.closure,
+            allowUnsafeFiles: true)
+    }
+
+    /// A one-ban signal as `warden ban add` makes it.
+    func signal(
+        _ target: String, seconds: Int64, reason: String = "ssh bruteforce", events: Int64 = 1, action: String = "ban"
+    ) throws -> SignalOrder {
+        let parsed = target.contains("/") ? try BanTarget.parseRange(target) : try BanTarget.parseIP(target)
+        let now = clock.now
+        return SignalOrder(
+            scenario: "crowdsecurity/ssh-bf", message: "ban \(target)", source: target, eventsCount: events,
+            startNs: now, stopNs: now, createdNs: now,
+            bans: [BanOrder(
+                target: parsed, untilNs: now + seconds * 1_000_000_000, reason: reason, scenario: "crowdsecurity/ssh-bf",
+                action: action, origin: "cli", country: "FR", asName: "Example Net", asNumber: 64500)])
+    }
+
+    func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+        guard condition else { throw ConformanceFailure(description: message()) }
+    }
+
+    /// Targets of the bans active at `at` (default now), sorted.
+    func targets(_ backend: LoadedBackend, at: Int64? = nil) throws -> [String] {
+        try backend.read(at: at ?? clock.now).map(\.target).sorted()
+    }
+}
+
+extension BackendConformance.Check {
+    var body: (World) throws -> Void {
+        switch self {
+        case .insertThenRead: return Checks.insertThenRead
+        case .readYourWrites: return Checks.readYourWrites
+        case .ipv6AndRanges: return Checks.ipv6AndRanges
+        case .expiryUsesGivenTime: return Checks.expiryUsesGivenTime
+        case .alreadyExpiredIsHidden: return Checks.alreadyExpiredIsHidden
+        case .newBanReplacesLiveOne: return Checks.newBanReplacesLiveOne
+        case .shorterReplacementDoesNotResurrect: return Checks.shorterReplacementDoesNotResurrect
+        case .deleteReturnsCount: return Checks.deleteReturnsCount
+        case .deleteKeepsHistory: return Checks.deleteKeepsHistory
+        case .deleteAllReturnsCount: return Checks.deleteAllReturnsCount
+        case .flushMakesVisibleToSecondInstance: return Checks.flushMakesVisibleToSecondInstance
+        case .storesAreIsolated: return Checks.storesAreIsolated
+        case .shutdownIsIdempotent: return Checks.shutdownIsIdempotent
+        case .autoCommitThenShutdownKeepsData: return Checks.autoCommitThenShutdownKeepsData
+        case .invalidConfigIsAnError: return Checks.invalidConfigIsAnError
+        case .maintenanceExpiresAndPurges: return Checks.maintenanceExpiresAndPurges
+        case .manyBansRoundTrip: return Checks.manyBansRoundTrip
+        case .textIsKeptExactly: return Checks.textIsKeptExactly
+        }
+    }
+}

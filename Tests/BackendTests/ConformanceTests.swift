@@ -1,0 +1,40 @@
+import WardenCore
+import WardenTesting
+import XCTest
+
+/// The same conformance suite, through `dlopen`, against every backend built here.
+final class ConformanceTests: XCTestCase {
+    private func runAll(_ suite: BackendConformance) {
+        for check in BackendConformance.Check.allCases {
+            do {
+                try suite.run(check)
+            } catch {
+                XCTFail("\(suite.name) fails \(check.rawValue): \(error)")
+            }
+        }
+    }
+
+    func testDummyBackend() {
+        runAll(BackendConformance(
+            name: "dummy", library: BuildProducts.library("warden-backend-dummy"),
+            invalidConfig: ["max_records": "lots"]
+        ) { id in ["store": id] })
+    }
+
+    func testCExampleBackend() throws {
+        let library = try CCompiler.cExample.get()
+        runAll(BackendConformance(name: "c-example", library: library, invalidConfig: ["store": ""]) { id in ["store": id] })
+    }
+
+    func testDummyLogsEveryCallThroughTheHost() throws {
+        let recorder = LogRecorder()
+        let suite = BackendConformance(
+            name: "dummy", library: BuildProducts.library("warden-backend-dummy"), logger: recorder.logger()
+        ) { id in ["store": id] }
+        try suite.run(.insertThenRead)
+        let messages = recorder.records.filter { $0.backend == "dummy" }.map(\.message)
+        for call in ["init:", "insert:", "flush:", "read_at:"] {
+            XCTAssertTrue(messages.contains { $0.hasPrefix(call) }, "no '\(call)' log line in \(messages)")
+        }
+    }
+}
