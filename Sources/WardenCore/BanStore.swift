@@ -105,7 +105,8 @@ public final class BanStore {
         }
     }
 
-    /// Bans active at `at`, merged to one per target (the one that ends last wins).
+    /// Bans active at `at`, merged to one per target (the one that ends last wins),
+    /// newest first, then by target.
     /// - Parameter only: read this backend only (a name from the configs).
     public func active(at: Int64, only: LoadedBackend? = nil) throws(BanStoreError) -> [Ban] {
         let lists: [[Ban]]
@@ -119,7 +120,9 @@ public final class BanStore {
             if let kept = byTarget[ban.target], kept.untilNs >= ban.untilNs { continue }
             byTarget[ban.target] = ban
         }
-        return byTarget.values.sorted { ($0.createdNs, $0.target) > ($1.createdNs, $1.target) }
+        return byTarget.values.sorted {
+            $0.createdNs != $1.createdNs ? $0.createdNs > $1.createdNs : $0.target < $1.target
+        }
     }
 
     /// Deletes the live ban of `target` in every backend; returns the total removed.

@@ -1,0 +1,39 @@
+import WardenBasics
+import WardenCore
+import XCTest
+
+final class TimeTests: XCTestCase {
+    func testGoDurations() {
+        XCTAssertEqual(GoDuration.parse("4h"), 4 * 3_600_000_000_000)
+        XCTAssertEqual(GoDuration.parse("1h30m"), 5_400_000_000_000)
+        XCTAssertEqual(GoDuration.parse("90m"), 5_400_000_000_000)
+        XCTAssertEqual(GoDuration.parse("45s"), 45_000_000_000)
+        XCTAssertEqual(GoDuration.parse("300ms"), 300_000_000)
+        XCTAssertEqual(GoDuration.parse("1.5h"), 5_400_000_000_000)
+        XCTAssertEqual(GoDuration.parse("0"), 0)
+        for bad in ["", "4", "h", "4x", "4h-", "1d", "four hours", "4 h"] {
+            XCTAssertNil(GoDuration.parse(bad), bad)
+        }
+    }
+
+    func testGoDurationFormatting() {
+        XCTAssertEqual(GoDuration.format(seconds: 14400), "4h0m0s")
+        XCTAssertEqual(GoDuration.format(seconds: 3545), "59m5s")
+        XCTAssertEqual(GoDuration.format(seconds: 45), "45s")
+        XCTAssertEqual(GoDuration.format(seconds: 0), "0s")
+        XCTAssertEqual(GoDuration.format(roundingNanoseconds: 14_399_600_000_000), "4h0m0s")
+        XCTAssertEqual(GoDuration.format(roundingNanoseconds: 14_399_400_000_000), "3h59m59s")
+    }
+
+    func testRFC3339() {
+        XCTAssertEqual(Timestamp.rfc3339(1_795_435_200_000_000_000), "2026-11-23T12:00:00Z")
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00Z"), 1_795_435_200_000_000_000)
+        XCTAssertEqual(Timestamp.parse("2026-11-23 12:00:00"), 1_795_435_200_000_000_000)
+        XCTAssertEqual(Timestamp.parse("2026-11-23T13:00:00+01:00"), 1_795_435_200_000_000_000)
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00.5Z"), 1_795_435_200_500_000_000)
+        XCTAssertEqual(Timestamp.parse("2026-11-23"), 1_795_392_000_000_000_000)
+        for bad in ["yesterday", "2026-13-01", "2026-11-23T25:00:00Z", "2026-11-23T12:00:00Q"] {
+            XCTAssertNil(Timestamp.parse(bad), bad)
+        }
+    }
+}
