@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "WardenBackendKit", targets: ["WardenBackendKit"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
+        .library(name: "warden-backend-sqlite", type: .dynamic, targets: ["SQLiteBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "CWardenBackend"),
         // System C libraries.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // What both sides of the ABI share: Go durations, ABI strings.
         .target(name: "WardenBasics", dependencies: ["CWardenBackend"]),
@@ -54,6 +56,13 @@ let package = Package(
             name: "DummyBackend",
             dependencies: ["WardenBackendKit"],
             path: "Backends/dummy/Sources",
+            linkerSettings: backendLinkerSettings
+        ),
+
+        .target(
+            name: "SQLiteBackend",
+            dependencies: ["WardenBackendKit", "CSQLite"],
+            path: "Backends/sqlite/Sources",
             linkerSettings: backendLinkerSettings
         ),
 

@@ -61,11 +61,14 @@ public func exportBackend<B: BanBackend>(
 /// What `backend_data` points to: the Swift instance and its bookkeeping.
 private final class Instance {
     let backend: any BanBackend
+    /// The same object when it adopts the zero-copy protocol (cast once, not per call).
+    let raw: (any RawAccessBackend)?
     let host: BackendHost
     var isShutDown = false
 
     init(backend: any BanBackend, host: BackendHost) {
         self.backend = backend
+        self.raw = backend as? any RawAccessBackend
         self.host = host
     }
 
@@ -113,7 +116,12 @@ private let insertSlot: @convention(c) (
         guard let signal, Int(signal.pointee.struct_size) >= MemoryLayout<warden_signal_t>.size else {
             throw BackendError(.abi, "insert: the signal is NULL or smaller than ABI 1.0's warden_signal_t")
         }
-        try Instance.from(vtable).backend.insert(Signal(signal.pointee))
+        let instance = Instance.from(vtable)
+        if let raw = instance.raw {
+            try raw.insert(raw: signal)
+        } else {
+            try instance.backend.insert(Signal(signal.pointee))
+        }
     }
 }
 
@@ -123,8 +131,13 @@ private let readAtSlot: @convention(c) (
 ) -> Int32 = { vtable, at, sink, context, err, errLen in
     guarded(err, errLen) {
         guard let sink else { throw BackendError(.invalid, "read_at: the sink is NULL") }
+        let instance = Instance.from(vtable)
+        if let raw = instance.raw {
+            try raw.read(at: at) { sink(context, $0) == 0 }
+            return
+        }
         var encoder = RowEncoder()
-        try Instance.from(vtable).backend.read(at: at) { row in
+        try instance.backend.read(at: at) { row in
             encoder.withRow(row) { sink(context, $0) == 0 }
         }
     }

@@ -26,6 +26,14 @@ final class ConformanceTests: XCTestCase {
         runAll(BackendConformance(name: "c-example", library: library, invalidConfig: ["store": ""]) { id in ["store": id] })
     }
 
+    func testSQLiteBackend() throws {
+        let folder = try CCompiler.temporaryFolder("sqlite-conformance")
+        runAll(BackendConformance(
+            name: "sqlite", library: BuildProducts.library("warden-backend-sqlite"),
+            invalidConfig: ["synchronous": "sometimes"]
+        ) { id in ["db_path": "\(folder)/\(id).db"] })
+    }
+
     func testDummyLogsEveryCallThroughTheHost() throws {
         let recorder = LogRecorder()
         let suite = BackendConformance(

@@ -1,0 +1,308 @@
+import CSQLite
+import CWardenBackend
+import WardenBackendKit
+
+/// Warden's embedded default: bans in one SQLite file (WAL), through the system libsqlite3.
+///
+/// Inserts run inside one open `BEGIN IMMEDIATE` transaction that `flush` commits
+/// (or the auto-commit thread, every `auto_commit_interval` or `auto_commit_rows`).
+/// Reads and deletes on the same instance see their own uncommitted writes.
+/// All access to the connection goes through ``lock``: host calls and the
+/// auto-commit thread never meet inside SQLite.
+final class SQLiteBackend: RawAccessBackend, MaintainableBackend, @unchecked Sendable {
+    static let name = "sqlite"
+    static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
+
+    private let host: BackendHost
+    private let lock = BackendLock()
+    private var settings: SQLiteSettings?
+    private var db: SQLiteConnection?
+    /// Signals inserted in the open transaction.
+    private var pending = 0
+    private var worker: PeriodicWorker?
+    private var lastExpiryNs: Int64 = 0
+    private var lastRetentionNs: Int64 = 0
+    private var lastWorkerError = ""
+
+    init(host: BackendHost) {
+        self.host = host
+    }
+
+    // MARK: - Set-up
+
+    func configure(_ config: BackendConfig) throws {
+        let settings = try SQLiteSettings(config)
+        self.settings = settings
+        try lock.withLock { _ = try connection() }
+    }
+
+    /// The open connection; opens, tunes and migrates the file on first use.
+    private func connection() throws -> SQLiteConnection {
+        if let db { return db }
+        guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
+        do {
+            let db = try SQLiteConnection(path: settings.path, busyTimeoutMs: Int32(settings.busyTimeoutMs))
+            try db.execute("PRAGMA journal_mode = WAL")
+            try db.execute("PRAGMA synchronous = \(settings.synchronous == "full" ? "FULL" : "NORMAL")")
+            if settings.cacheSizeKb > 0 { try db.execute("PRAGMA cache_size = -\(settings.cacheSizeKb)") }
+            try Schema.migrate(db)
+            self.db = db
+            return db
+        } catch let error as Schema.SchemaTooNew {
+            throw BackendError(
+                .invalid,
+                "sqlite: '\(settings.path)' has schema version \(error.found), newer than this backend's "
+                    + "\(Schema.currentVersion); upgrade warden, or point db_path at another file")
+        } catch let error as SQLiteError {
+            throw BackendError(
+                error.isBusy ? .busy : .io,
+                "sqlite: cannot use '\(settings.path)': \(error); check that db_path names a SQLite database "
+                    + "(or a new file in a writable folder)")
+        }
+    }
+
+    /// Runs `body` on the connection under the lock, turning SQLite errors into backend errors.
+    private func withDatabase<R>(_ what: String, _ body: (SQLiteConnection) throws -> R) throws -> R {
+        try lock.withLock {
+            let db = try connection()
+            do {
+                return try body(db)
+            } catch let error as SQLiteError {
+                throw BackendError(error.isBusy ? .busy : .io, message(for: error, doing: what))
+            }
+        }
+    }
+
+    private func message(for error: SQLiteError, doing what: String) -> String {
+        let hint = error.isBusy
+            ? "another process held the database longer than busy_timeout (\(settings?.busyTimeoutMs ?? 0) ms); retry, or raise busy_timeout"
+            : "check the disk and the file '\(settings?.path ?? "")'"
+        return "sqlite: \(what) failed: \(error); \(hint)"
+    }
+
+    private func beginIfNeeded(_ db: SQLiteConnection) throws {
+        if !db.inTransaction { try db.cached("BEGIN IMMEDIATE").run() }
+    }
+
+    /// Commits the open transaction, if any. On failure rolls back and says how much was lost.
+    private func commit(_ db: SQLiteConnection) throws {
+        guard db.inTransaction else { return }
+        do {
+            try db.cached("COMMIT").run()
+            pending = 0
+        } catch {
+            let lost = pending
+            try? db.execute("ROLLBACK")
+            pending = 0
+            throw BackendError(
+                .io, "sqlite: commit failed, \(lost) buffered signal(s) rolled back: \(error); check the disk")
+        }
+    }
+
+    // MARK: - The eight operations
+
+    func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
+        let s = signal.pointee
+        try withDatabase("insert") { db in
+            try beginIfNeeded(db)
+            let statement = try db.cached(Queries.insertBan)
+            var firstID: Int64?
+            for i in 0..<s.ban_count {
+                let ban = s.bans[i]
+                if let firstID { statement.bind(firstID, at: 1) }
+                statement.bind(borrowed: ban.target.bytes, at: 2)
+                statement.bind(Int64(ban.scope), at: 3)
+                if ban.scope == UInt32(WARDEN_SCOPE_RANGE) {
+                    statement.bind(blob: withUnsafeBytes(of: ban.range_start) { Array($0) }, at: 4)
+                    statement.bind(blob: withUnsafeBytes(of: ban.range_end) { Array($0) }, at: 5)
+                }
+                statement.bind(borrowed: ban.origin.bytes, at: 6)
+                statement.bind(borrowed: ban.action.bytes, at: 7)
+                statement.bind(borrowed: ban.reason.bytes, at: 8)
+                statement.bind(borrowed: ban.scenario.bytes, at: 9)
+                statement.bind(borrowed: ban.country.bytes, at: 10)
+                statement.bind(borrowed: ban.as_name.bytes, at: 11)
+                statement.bind(ban.as_number, at: 12)
+                statement.bind(ban.until_ns, at: 13)
+                statement.bind(s.created_ns, at: 14)
+                statement.bind(borrowed: s.scenario.bytes, at: 15)
+                statement.bind(borrowed: s.message.bytes, at: 16)
+                statement.bind(borrowed: s.source.bytes, at: 17)
+                statement.bind(s.events_count, at: 18)
+                statement.bind(s.start_ns, at: 19)
+                statement.bind(s.stop_ns, at: 20)
+                statement.bind(Int64(s.simulated), at: 21)
+                try statement.run()
+                if firstID == nil { firstID = sqlite3_last_insert_rowid(db.handle) }
+            }
+            if let firstID, s.event_count > 0 {
+                let events = try db.cached(Queries.insertEvent)
+                for i in 0..<s.event_count {
+                    let event = s.events[i]
+                    events.bind(firstID, at: 1)
+                    events.bind(event.time_ns, at: 2)
+                    events.bind(borrowed: event.source.bytes, at: 3)
+                    events.bind(borrowed: event.serialized.bytes, at: 4)
+                    try events.run()
+                }
+            }
+            pending += 1
+            if worker != nil, pending >= (settings?.autoCommitRows ?? 100) { try commit(db) }
+        }
+    }
+
+    func read(at: Int64, rawSink sink: (UnsafePointer<warden_ban_row_t>) -> Bool) throws {
+        try withDatabase("read_at") { db in
+            let statement = try db.cached(Queries.activeAt)
+            defer { statement.reset() }
+            statement.bind(at, at: 1)
+            var row = warden_ban_row_t()
+            row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
+            func text(_ column: Int32) -> warden_str_t {
+                let t = statement.text(column)
+                return warden_str_t(ptr: t.pointer, len: t.count)
+            }
+            while try statement.step() {
+                row.id = statement.int64(0)
+                row.scope = UInt32(truncatingIfNeeded: statement.int64(1))
+                row.target = text(2)
+                row.origin = text(3)
+                row.action = text(4)
+                row.reason = text(5)
+                row.scenario = text(6)
+                row.country = text(7)
+                row.as_name = text(8)
+                row.as_number = statement.int64(9)
+                row.until_ns = statement.int64(10)
+                row.created_ns = statement.int64(11)
+                row.ban_count = statement.int64(12)
+                row.events_count = statement.int64(13)
+                if !withUnsafePointer(to: &row, sink) { break }
+            }
+        }
+    }
+
+    func delete(target: String) throws -> Int {
+        try withDatabase("delete") { db in
+            try beginIfNeeded(db)
+            let statement = try db.cached(Queries.endTarget)
+            statement.bind(host.now(), at: 1)
+            statement.bind(target, at: 2)
+            try statement.run()
+            return db.changes
+        }
+    }
+
+    func deleteAll() throws -> Int {
+        try withDatabase("delete_all") { db in
+            try beginIfNeeded(db)
+            let live = Int(try db.cached(Queries.countLive).scalar())
+            try db.cached(Queries.endAll).run()
+            return live
+        }
+    }
+
+    func flush() throws {
+        try withDatabase("flush") { db in try commit(db) }
+    }
+
+    func startAutoCommit() throws {
+        guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
+        guard worker == nil else { return }
+        worker = PeriodicWorker(intervalNs: settings.autoCommitIntervalNs) { [self] in tick() }
+    }
+
+    func shutdown() throws {
+        worker?.stop()
+        worker = nil
+        try lock.withLock {
+            guard let db else { return }
+            defer {
+                db.close()
+                self.db = nil
+            }
+            do {
+                try commit(db)
+            } catch let error as SQLiteError {
+                throw BackendError(.io, message(for: error, doing: "shutdown"))
+            }
+        }
+    }
+
+    // MARK: - Background work
+
+    func runMaintenance(now: Int64) throws -> MaintenanceReport {
+        try withDatabase("maintenance") { db in
+            try beginIfNeeded(db)
+            let report = try maintain(db, now: now, expire: true, retain: true)
+            try commit(db)
+            return report
+        }
+    }
+
+    /// Ends expired bans (when `flush` is true) and applies retention, inside the open transaction.
+    private func maintain(_ db: SQLiteConnection, now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
+        guard let settings else { return MaintenanceReport() }
+        var report = MaintenanceReport()
+        if expire && settings.expireEnded {
+            let statement = try db.cached(Queries.expire)
+            statement.bind(now, at: 1)
+            statement.bind(lastExpiryNs, at: 2)
+            try statement.run()
+            report.expired = db.changes
+            lastExpiryNs = now
+        }
+        if retain {
+            if settings.maxRecords > 0 {
+                let excess = Int(try db.cached(Queries.countRows).scalar()) - settings.maxRecords
+                if excess > 0 {
+                    let statement = try db.cached(Queries.purgeOldest)
+                    statement.bind(now, at: 1)
+                    statement.bind(Int64(excess), at: 2)
+                    try statement.run()
+                    report.purged += db.changes
+                }
+            }
+            if settings.maxRecordsAgeNs > 0 {
+                let statement = try db.cached(Queries.purgeOlderThan)
+                statement.bind(now, at: 1)
+                statement.bind(now - settings.maxRecordsAgeNs, at: 2)
+                try statement.run()
+                report.purged += db.changes
+            }
+            if report.purged > 0 { try db.cached(Queries.purgeOrphanEvents).run() }
+            lastRetentionNs = now
+        }
+        return report
+    }
+
+    /// One auto-commit tick: commit what is pending; expire every second; retention every minute.
+    private func tick() {
+        do {
+            try withDatabase("auto-commit") { db in
+                let now = host.now()
+                let expire = now - lastExpiryNs >= 1_000_000_000
+                let retain = now - lastRetentionNs >= 60_000_000_000
+                guard pending > 0 || db.inTransaction || expire || retain else { return }
+                try beginIfNeeded(db)
+                let report = try maintain(db, now: now, expire: expire, retain: retain)
+                try commit(db)
+                if report.expired > 0 { host.log(.info, "expired \(report.expired) ban(s)") }
+                if report.purged > 0 { host.log(.info, "retention purged \(report.purged) record(s)") }
+            }
+            lastWorkerError = ""
+        } catch {
+            let text = "\(error)"
+            if text != lastWorkerError { host.log(.error, "auto-commit: \(text)") }  // one line per outage
+            lastWorkerError = text
+        }
+    }
+}
+
+/// The ABI entry point of `libwarden-backend-sqlite.so`.
+@c(New) public func New(
+    host: UnsafePointer<warden_host_t>?, out: UnsafeMutablePointer<UnsafeMutablePointer<warden_backend_t>?>?,
+    err: UnsafeMutablePointer<CChar>?, errLen: Int
+) -> Int32 {
+    exportBackend(SQLiteBackend.self, host: host, out: out, err: err, errLen: errLen)
+}
