@@ -1,16 +1,27 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Packed relative relocations (DT_RELR, glibc >= 2.36): a process that loads
+/// Swift images spends a fifth of `warden ban add` relocating them otherwise.
+let fastLoadingFlags = ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+
 /// Backends export `New` and nothing else (see Backends/exports.map), so two
-/// backends built from the same SDK never interpose each other's symbols.
+/// backends built from the same SDK never interpose each other's symbols, and
+/// each carries its own hidden copy of the Swift runtime (`-static-stdlib`): it
+/// loads into any host, whatever Swift that host was built with, and spares the
+/// CLI the dynamic runtime's start-up cost.
 let backendLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Backends/exports.map"])
+    .unsafeFlags(fastLoadingFlags + [
+        "-static-stdlib",
+        "-Xlinker", "--version-script=\(Context.packageDirectory)/Backends/exports.map",
+    ])
 ]
 
 let package = Package(
     name: "Warden",
     products: [
         .executable(name: "warden", targets: ["warden"]),
+        .executable(name: "warden-bench", targets: ["WardenBench"]),
         .library(name: "WardenBackendKit", targets: ["WardenBackendKit"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
@@ -46,7 +57,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "warden", dependencies: ["WardenCLI"]),
+        .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
+        // The benchmark program: backends through the ABI against raw C, in one run.
+        .executableTarget(
+            name: "WardenBench",
+            dependencies: [
+                "WardenCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // The conformance suite every backend passes.
         .target(name: "WardenTesting", dependencies: ["WardenCore"]),

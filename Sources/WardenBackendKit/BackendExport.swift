@@ -1,5 +1,6 @@
 import WardenBasics
 import CWardenBackend
+import Glibc
 
 /// Keys the host adds to every config map; never reported as unknown.
 private let hostInjectedKeys: Set<String> = ["flush", "max_records", "max_records_age", "debug"]
@@ -44,7 +45,7 @@ public func exportBackend<B: BanBackend>(
                      + "\(MemoryLayout<warden_host_t>.size)", into: err, capacity: errLen)
         return WARDEN_E_ABI
     }
-    let box = Instance(backend: B(host: BackendHost(raw: host)), host: BackendHost(raw: host))
+    let box = Instance(backend: B(host: BackendHost(raw: host)), host: BackendHost(raw: host), offersMaintenance: B.offersMaintenance)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -61,15 +62,14 @@ public func exportBackend<B: BanBackend>(
 /// What `backend_data` points to: the Swift instance and its bookkeeping.
 private final class Instance {
     let backend: any BanBackend
-    /// The same object when it adopts the zero-copy protocol (cast once, not per call).
-    let raw: (any RawAccessBackend)?
     let host: BackendHost
+    let offersMaintenance: Bool
     var isShutDown = false
 
-    init(backend: any BanBackend, host: BackendHost) {
+    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool) {
         self.backend = backend
-        self.raw = backend as? any RawAccessBackend
         self.host = host
+        self.offersMaintenance = offersMaintenance
     }
 
     static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
@@ -116,12 +116,7 @@ private let insertSlot: @convention(c) (
         guard let signal, Int(signal.pointee.struct_size) >= MemoryLayout<warden_signal_t>.size else {
             throw BackendError(.abi, "insert: the signal is NULL or smaller than ABI 1.0's warden_signal_t")
         }
-        let instance = Instance.from(vtable)
-        if let raw = instance.raw {
-            try raw.insert(raw: signal)
-        } else {
-            try instance.backend.insert(Signal(signal.pointee))
-        }
+        try Instance.from(vtable).backend.insert(raw: signal)
     }
 }
 
@@ -131,15 +126,7 @@ private let readAtSlot: @convention(c) (
 ) -> Int32 = { vtable, at, sink, context, err, errLen in
     guarded(err, errLen) {
         guard let sink else { throw BackendError(.invalid, "read_at: the sink is NULL") }
-        let instance = Instance.from(vtable)
-        if let raw = instance.raw {
-            try raw.read(at: at) { sink(context, $0) == 0 }
-            return
-        }
-        var encoder = RowEncoder()
-        try instance.backend.read(at: at) { row in
-            encoder.withRow(row) { sink(context, $0) == 0 }
-        }
+        try Instance.from(vtable).backend.read(at: at) { sink(context, $0) == 0 }
     }
 }
 
@@ -200,9 +187,9 @@ private let destroySlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?
 
 private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<CChar>?)
     -> UnsafeRawPointer? = { vtable, id in
-        guard let id, String(cString: id) == WARDEN_EXT_MAINTENANCE,
-              Instance.from(vtable).backend is any MaintainableBackend
-        else { return nil }
+        guard let id, strcmp(id, WARDEN_EXT_MAINTENANCE) == 0, Instance.from(vtable).offersMaintenance else {
+            return nil
+        }
         return UnsafeRawPointer(maintenanceExtension)
     }
 
@@ -213,10 +200,7 @@ private nonisolated(unsafe) let maintenanceExtension: UnsafeMutablePointer<warde
         struct_size: UInt32(MemoryLayout<warden_ext_maintenance_t>.size), reserved: 0,
         run: { vtable, now, expired, purged, err, errLen in
             guarded(err, errLen) {
-                guard let backend = Instance.from(vtable).backend as? any MaintainableBackend else {
-                    throw BackendError(.unsupported, "maintenance is not supported by this backend")
-                }
-                let report = try backend.runMaintenance(now: now)
+                let report = try Instance.from(vtable).backend.runMaintenance(now: now)
                 expired?.pointee = UInt64(report.expired)
                 purged?.pointee = UInt64(report.purged)
             }

@@ -1,3 +1,4 @@
+import CWardenBackend
 import WardenBasics
 /// A storage backend for Warden, written in Swift.
 ///
@@ -38,11 +39,22 @@ public protocol BanBackend: AnyObject {
     func configure(_ config: BackendConfig) throws
 
     /// Records one signal and every ban it carries.
+    /// Implement this or ``insert(raw:)``.
     func insert(_ signal: Signal) throws
 
+    /// Records a signal given as the ABI struct, borrowed for the call (already checked
+    /// for its v1.0 size). The default copies it into a ``Signal`` and calls
+    /// ``insert(_:)``; a backend that binds strings straight into storage overrides it.
+    func insert(raw signal: UnsafePointer<warden_signal_t>) throws
+
     /// Streams every ban active at `at` (ns since the epoch) to `sink`, one per target.
-    /// Stops as soon as `sink` returns `false`.
+    /// Stops as soon as `sink` returns `false`. Implement this or ``read(at:rawSink:)``.
     func read(at: Int64, into sink: (BanRow) -> Bool) throws
+
+    /// Streams active rows as ABI structs, each borrowed for its sink call. The default
+    /// encodes the rows of ``read(at:into:)``; a backend can hand out its storage's
+    /// own bytes instead.
+    func read(at: Int64, rawSink sink: (UnsafePointer<warden_ban_row_t>) -> Bool) throws
 
     /// Removes the live ban of `target` (exact canonical text); returns how many were removed.
     func delete(target: String) throws -> Int
@@ -58,14 +70,46 @@ public protocol BanBackend: AnyObject {
 
     /// Commits what is pending, joins threads, releases the storage. Idempotent.
     func shutdown() throws
+
+    /// Whether ``runMaintenance(now:)`` is implemented; the SDK then offers the
+    /// `warden.maintenance/1` extension. Default: false.
+    static var offersMaintenance: Bool { get }
+
+    /// Commits pending inserts, expires bans ended at `now` (when the `flush` key is
+    /// true) and applies retention, once, now. Returns what it did.
+    func runMaintenance(now: Int64) throws -> MaintenanceReport
 }
 
-/// A backend that can run one round of its background work on demand
-/// (the `warden.maintenance/1` extension).
-public protocol MaintainableBackend: BanBackend {
-    /// Commits pending inserts, expires bans ended at `now` (when the `flush` key is
-    /// true) and applies retention. Returns what it did.
-    func runMaintenance(now: Int64) throws -> MaintenanceReport
+extension BanBackend {
+    public static var offersMaintenance: Bool { false }
+
+    public func runMaintenance(now: Int64) throws -> MaintenanceReport {
+        throw BackendError(.unsupported, "\(Self.name): maintenance is not supported")
+    }
+
+    public func insert(_ signal: Signal) throws {
+        throw BackendError(.unsupported, "\(Self.name): implement insert(_:) or insert(raw:)")
+    }
+
+    public func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
+        try insert(Signal(signal.pointee))
+    }
+
+    public func read(at: Int64, into sink: (BanRow) -> Bool) throws {
+        throw BackendError(.unsupported, "\(Self.name): implement read(at:into:) or read(at:rawSink:)")
+    }
+
+    public func read(at: Int64, rawSink sink: (UnsafePointer<warden_ban_row_t>) -> Bool) throws {
+        var encoder = RowEncoder()
+        try read(at: at) { row in encoder.withRow(row, sink) }
+    }
+}
+
+extension warden_str_t {
+    /// The string's bytes, borrowed like the string itself.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: ptr, count: ptr == nil ? 0 : len)
+    }
 }
 
 /// What one round of maintenance did.

@@ -9,9 +9,10 @@ import WardenBackendKit
 /// share their bans once flushed; `flush`, `max_records`, `max_records_age` as
 /// every backend. Inserts are buffered per instance until `flush` (or any read
 /// or delete on the same instance, so it sees its own writes).
-final class DummyBackend: MaintainableBackend, @unchecked Sendable {
+final class DummyBackend: BanBackend, @unchecked Sendable {
     static let name = "dummy"
     static let version = "1.0.0 (swift)"
+    static let offersMaintenance = true
 
     private let host: BackendHost
     private let pending = Mutex<[Signal]>([])

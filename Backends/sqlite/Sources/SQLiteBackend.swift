@@ -9,8 +9,9 @@ import WardenBackendKit
 /// Reads and deletes on the same instance see their own uncommitted writes.
 /// All access to the connection goes through ``lock``: host calls and the
 /// auto-commit thread never meet inside SQLite.
-final class SQLiteBackend: RawAccessBackend, MaintainableBackend, @unchecked Sendable {
+final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let name = "sqlite"
+    static let offersMaintenance = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
     private let host: BackendHost

@@ -4,12 +4,12 @@ import WardenCore
 /// `warden backends`: what is configured and whether it loads.
 struct Backends: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Inspect backend plugins.", subcommands: [List.self, Check.self])
+        commandName: "backends", abstract: "Inspect backend plugins.", subcommands: [List.self, Check.self])
 
     /// `warden backends list`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the configured backends: loaded, or why they were discarded.")
+            commandName: "list", abstract: "List the configured backends: loaded, or why they were discarded.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -50,7 +50,7 @@ struct Backends: ParsableCommand {
     /// `warden backends check PATH`
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load one backend .so without a config and report what it offers, or why it is refused.")
+            commandName: "check", abstract: "Load one backend .so without a config and report what it offers, or why it is refused.")
 
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Path of the backend shared library.") var path: String

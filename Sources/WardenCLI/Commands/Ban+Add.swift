@@ -6,7 +6,7 @@ extension Ban {
     /// `warden ban add ip|range …`
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Ban an address or a range in every loaded backend.",
+            commandName: "add", abstract: "Ban an address or a range in every loaded backend.",
             subcommands: [AddIP.self, AddRange.self])
     }
 

@@ -4,7 +4,8 @@ import WardenCore
 extension Ban {
     /// `warden ban flush`
     struct Flush: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete every live ban in every backend.")
+        static let configuration = CommandConfiguration(
+            commandName: "flush", abstract: "Delete every live ban in every backend.")
 
         @OptionGroup var global: GlobalOptions
 

@@ -6,7 +6,7 @@ extension Ban {
     /// `warden ban list`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the bans active now (or at --at), one row per target.")
+            commandName: "list", abstract: "List the bans active now (or at --at), one row per target.")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "List the bans active at this time (RFC 3339, or 'YYYY-MM-DD HH:MM:SS' UTC).") var at: String?

@@ -3,6 +3,6 @@ import ArgumentParser
 /// `warden ban`: the legacy `cscli ban` grammar.
 struct Ban: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Add, list and delete bans.",
+        commandName: "ban", abstract: "Add, list and delete bans.",
         subcommands: [Add.self, List.self, Delete.self, Flush.self])
 }
