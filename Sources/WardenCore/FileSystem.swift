@@ -47,9 +47,28 @@ public enum FileSystem {
         return found.sorted()
     }
 
-    /// `base/relative`, or `relative` when it is already absolute.
+    /// `base/relative`, or `relative` when it is already absolute, with `.` and
+    /// `dir/..` segments folded away.
     public static func resolve(_ relative: String, against base: String) -> String {
-        relative.hasPrefix("/") ? relative : join(base, relative)
+        normalize(relative.hasPrefix("/") ? relative : join(base, relative))
+    }
+
+    /// Folds `.` and `name/..` segments out of `path`, lexically.
+    public static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == ".." && path.hasPrefix("/") {
+                continue
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        if path.hasPrefix("/") { return "/" + joined }
+        return joined.isEmpty ? "." : joined
     }
 
     /// The folder part of `path` (`.` when none).

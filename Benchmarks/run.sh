@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs Warden's benchmarks: builds the release products and the raw C baselines,
+# then measures each backend through the ABI against raw C in the same run, and
+# writes the results to a file. See --help.
+set -euo pipefail
+usage() {
+    cat <<'TEXT'
+Usage: Benchmarks/run.sh [--sizes N,N,...] [--large] [--processes N] [--out FILE] [--smoke]
+
+  --sizes N,...   row counts to measure (default 10000,100000)
+  --large         add N=1000000 (several minutes more)
+  --processes N   whole `warden ban add` processes to time per size (default 200)
+  --out FILE      where to write the results (default Benchmarks/results/<date>.txt)
+  --smoke         tiny run (N=1000, 5 processes) that only checks that everything runs
+
+Prints one line per figure (backend, n, op, ms, raw C ms, ratio, target) and a
+summary table; progress goes to stderr. Needs root or sudo for missing apt packages.
+TEXT
+}
+here="$(cd "$(dirname "$0")/.." && pwd)"
+sizes=10000,100000
+processes=200
+out=""
+smoke=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) sizes="$2"; shift 2 ;;
+        --large) sizes="$sizes,1000000"; shift ;;
+        --processes) processes="$2"; shift 2 ;;
+        --out) out="$2"; shift 2 ;;
+        --smoke) smoke=1; sizes=1000; processes=5; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown option: $1" >&2; usage >&2; exit 64 ;;
+    esac
+done
+export PATH="/opt/swift/usr/bin:$PATH"
+cd "$here"
+bash Tests/support/install-deps.sh
+
+echo "building release products..." >&2
+swift build -c release --static-swift-stdlib --product warden >&2
+swift build -c release --product warden-bench >&2
+swift build -c release --product warden-backend-sqlite >&2
+bin="$(swift build -c release --show-bin-path)"
+raw="$here/.build-bench"
+mkdir -p "$raw"
+gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_sqlite" Benchmarks/raw/raw_sqlite.c -lsqlite3
+
+if [ -z "$out" ]; then
+    mkdir -p Benchmarks/results
+    out="Benchmarks/results/$(date -u +%Y-%m-%d)$([ $smoke = 1 ] && echo -smoke).txt"
+fi
+work="$(mktemp -d /tmp/warden-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+{
+    echo "# warden-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -m), SQLite $(pkg-config --modversion sqlite3)"
+    "$bin/warden-bench" --backend sqlite --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_sqlite" \
+        --work-dir "$work"
+} | tee "$out"
+echo "results written to $out" >&2
