@@ -88,6 +88,6 @@ let package = Package(
 
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTesting"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
-        .testTarget(name: "BackendTests", dependencies: ["WardenCore", "WardenTesting"]),
+        .testTarget(name: "BackendTests", dependencies: ["WardenCore", "WardenTesting", "CSQLite"]),
     ]
 )

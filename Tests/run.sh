@@ -12,7 +12,16 @@ echo "== build (debug, with tests)"
 swift build --build-tests
 
 echo "== tests"
-swift test --skip-build
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
 
 echo "== benchmark smoke run (tiny N; figures not judged)"
 bash Benchmarks/run.sh --smoke
+
+# The XCTest totals again, last, as one plain line.
+summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -1)"
+executed="$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')"
+failed="$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')"
+skipped="$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')"
+echo "$((executed - failed - ${skipped:-0})) passed, $failed failed, ${skipped:-0} skipped"
