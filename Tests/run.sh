@@ -22,6 +22,6 @@ bash Benchmarks/run.sh --smoke
 # The XCTest totals again, last, as one plain line.
 summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -1)"
 executed="$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')"
-failed="$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')"
+failed="$(echo "$summary" | sed -E 's/.* ([0-9]+) failures? \(.*/\1/')"
 skipped="$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')"
 echo "$((executed - failed - ${skipped:-0})) passed, $failed failed, ${skipped:-0} skipped"
