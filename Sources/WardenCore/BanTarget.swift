@@ -81,6 +81,17 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
         return "Range"
     }
 
+    /// Appends the canonical text as UTF-8.
+    public func appendText(to bytes: inout [UInt8]) {
+        switch self {
+        case .ip(let a): a.appendText(to: &bytes)
+        case .range(let network, let prefix):
+            network.appendText(to: &bytes)
+            bytes.append(47)
+            bytes.append(contentsOf: String(prefix).utf8)
+        }
+    }
+
     /// Canonical text, the key of "one live ban per target".
     public var description: String {
         switch self {

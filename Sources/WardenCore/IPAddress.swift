@@ -41,23 +41,37 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Canonical text: dotted quad, or RFC 5952 IPv6 (as inet_ntop writes it).
     public var description: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         if isIPv4 {
-            var raw = in_addr(s_addr: UInt32(truncatingIfNeeded: bits).bigEndian)
-            inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count))
-        } else {
-            var raw = in6_addr()
-            withUnsafeMutableBytes(of: &raw) { bytes in
-                for i in 0..<16 { bytes[i] = UInt8(truncatingIfNeeded: bits >> UInt128(8 * (15 - i))) }
-            }
-            inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
+            var bytes: [UInt8] = []
+            appendText(to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         }
+        var raw = in6_addr()
+        withUnsafeMutableBytes(of: &raw) { writeNetworkBytes(to: $0) }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
         return String(nulTerminated: buffer)
     }
 
-    /// The 16 bytes in network order, as the ABI's `range_start`.
-    public var networkBytes: [UInt8] {
-        (0..<16).map { UInt8(truncatingIfNeeded: bits >> UInt128(8 * (15 - $0))) }
+    /// Appends the canonical text as UTF-8 (IPv4 without formatting through printf).
+    public func appendText(to bytes: inout [UInt8]) {
+        guard isIPv4 else {
+            bytes.append(contentsOf: description.utf8)
+            return
+        }
+        let value = UInt32(truncatingIfNeeded: bits)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+            if octet >= 100 { bytes.append(48 + octet / 100) }
+            if octet >= 10 { bytes.append(48 + octet / 10 % 10) }
+            bytes.append(48 + octet % 10)
+            if shift > 0 { bytes.append(46) }
+        }
+    }
+
+    /// Writes the 16 bytes in network order (the ABI's `range_start` encoding) to `raw`.
+    public func writeNetworkBytes(to raw: UnsafeMutableRawBufferPointer) {
+        for i in 0..<16 { raw[i] = UInt8(truncatingIfNeeded: bits >> UInt128(8 * (15 - i))) }
     }
 
     public static func < (a: IPAddress, b: IPAddress) -> Bool { a.bits < b.bits }

@@ -22,6 +22,8 @@ public final class LoadedBackend: @unchecked Sendable {
     private let host: UnsafeMutablePointer<warden_host_t>
     private let lock = Mutex(())
     private var encoder = SignalEncoder()
+    /// The error buffer every call lends the backend (calls are serialized).
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 1024)
 
     /// Creates an instance of `library` (calls `New`) without configuring it.
     /// - Throws: ``BackendLoadError`` when `New` fails or returns something malformed.
@@ -53,14 +55,20 @@ public final class LoadedBackend: @unchecked Sendable {
     deinit {
         vtable.pointee.destroy(vtable)
         HostServices.release(host)
+        errorBuffer.deallocate()
     }
 
     /// Runs one ABI call under the instance lock with an error buffer.
     private func call(_ operation: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws(BackendCallError) {
-        var err = [CChar](repeating: 0, count: 1024)
-        let status = lock.withLock { _ in err.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) } }
+        let (status, message) = lock.withLock { _ -> (Int32, String) in
+            errorBuffer[0] = 0
+            let status = body(errorBuffer, 1024)
+            guard status != WARDEN_OK else { return (status, "") }
+            errorBuffer[1023] = 0  // a backend that ignored err_len still ends here
+            return (status, String(cString: errorBuffer))
+        }
         guard status == WARDEN_OK else {
-            throw BackendCallError(backend: name, operation: operation, status: status, message: String(nulTerminated: err))
+            throw BackendCallError(backend: name, operation: operation, status: status, message: message)
         }
     }
 

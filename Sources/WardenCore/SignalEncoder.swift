@@ -17,33 +17,42 @@ struct SignalEncoder {
         return spans.count - 1
     }
 
+    private mutating func add(_ target: BanTarget) -> Int {
+        let start = bytes.count
+        target.appendText(to: &bytes)
+        spans.append((start, bytes.count))
+        return spans.count - 1
+    }
+
     /// Calls `body` with a C signal valid only during the call.
     mutating func withSignal<R>(_ order: SignalOrder, _ body: (UnsafePointer<warden_signal_t>) -> R) -> R {
         bytes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         let scenario = add(order.scenario), message = add(order.message), source = add(order.source)
-        let banStrings = order.bans.map { ban in
-            [add(ban.target.description), add(ban.origin), add(ban.action), add(ban.reason), add(ban.scenario),
-             add(ban.country), add(ban.asName)]
+        // Seven strings per ban, in this order, starting at span 3 + 7 * index.
+        for ban in order.bans {
+            _ = add(ban.target)
+            for text in [ban.origin, ban.action, ban.reason, ban.scenario, ban.country, ban.asName] { _ = add(text) }
         }
         return bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 func str(_ i: Int) -> warden_str_t {
                     warden_str_t(ptr: chars.baseAddress.map { $0 + spans[i].start }, len: spans[i].end - spans[i].start)
                 }
-                var bans = zip(order.bans, banStrings).map { ban, s in
+                var bans = order.bans.enumerated().map { index, ban in
+                    let s = 3 + 7 * index
                     var c = warden_ban_t()
                     c.struct_size = UInt32(MemoryLayout<warden_ban_t>.size)
                     c.scope = UInt32(ban.target.scopeName == "Ip" ? WARDEN_SCOPE_IP : WARDEN_SCOPE_RANGE)
-                    c.target = str(s[0])
-                    withUnsafeMutableBytes(of: &c.range_start) { $0.copyBytes(from: ban.target.first.networkBytes) }
-                    withUnsafeMutableBytes(of: &c.range_end) { $0.copyBytes(from: ban.target.last.networkBytes) }
-                    c.origin = str(s[1])
-                    c.action = str(s[2])
-                    c.reason = str(s[3])
-                    c.scenario = str(s[4])
-                    c.country = str(s[5])
-                    c.as_name = str(s[6])
+                    c.target = str(s)
+                    withUnsafeMutableBytes(of: &c.range_start) { ban.target.first.writeNetworkBytes(to: $0) }
+                    withUnsafeMutableBytes(of: &c.range_end) { ban.target.last.writeNetworkBytes(to: $0) }
+                    c.origin = str(s + 1)
+                    c.action = str(s + 2)
+                    c.reason = str(s + 3)
+                    c.scenario = str(s + 4)
+                    c.country = str(s + 5)
+                    c.as_name = str(s + 6)
                     c.as_number = ban.asNumber
                     c.until_ns = ban.untilNs
                     return c

@@ -95,15 +95,15 @@ final class SQLiteBackendTests: XCTestCase {
             CREATE TABLE bans (id INTEGER PRIMARY KEY, signal_id INTEGER, target TEXT NOT NULL, scope INTEGER NOT NULL,
               range_start BLOB, range_end BLOB, origin TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL,
               scenario TEXT NOT NULL, country TEXT NOT NULL, as_name TEXT NOT NULL, as_number INTEGER NOT NULL,
-              until_ns INTEGER NOT NULL, created_ns INTEGER NOT NULL, signal_scenario TEXT NOT NULL,
-              signal_message TEXT NOT NULL, signal_source TEXT NOT NULL, events_count INTEGER NOT NULL,
-              start_ns INTEGER NOT NULL, stop_ns INTEGER NOT NULL, simulated INTEGER NOT NULL, ended_ns INTEGER);
+              until_ns INTEGER NOT NULL, created_ns INTEGER NOT NULL, signal_scenario TEXT,
+              signal_message TEXT NOT NULL, signal_source TEXT, events_count INTEGER NOT NULL,
+              start_ns INTEGER, stop_ns INTEGER, simulated INTEGER NOT NULL, ended_ns INTEGER);
             CREATE INDEX bans_target ON bans(target, events_count);
             CREATE INDEX bans_until ON bans(until_ns);
             CREATE TABLE state (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO state VALUES ('ended_through', 0);
             INSERT INTO bans VALUES (1, NULL, '192.0.2.1', 1, NULL, NULL, 'cli', 'ban', 'old', 'old', '', '', 0,
-              \(clock.now + 3_600_000_000_000), \(clock.now), 'old', '', '192.0.2.1', 2, 0, 0, 0, NULL);
+              \(clock.now + 3_600_000_000_000), \(clock.now), NULL, '', NULL, 2, NULL, NULL, 0, NULL);
             PRAGMA user_version = 1;
             """)
         let backend = try open(path)

@@ -1,4 +1,30 @@
 /// Every SQL statement the backend runs; values are always bound, never spliced.
+/// Each case is prepared once per connection (see ``SQLiteConnection/statement(_:)``).
+enum Query: Int, CaseIterable {
+    case begin, commit, userVersion, insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
+    case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents
+
+    var sql: String {
+        switch self {
+        case .begin: "BEGIN IMMEDIATE"
+        case .commit: "COMMIT"
+        case .userVersion: "PRAGMA user_version"
+        case .insertBan: Queries.insertBan
+        case .insertEvent: Queries.insertEvent
+        case .activeAt: Queries.activeAt
+        case .endTarget: Queries.endTarget
+        case .countLive: Queries.countLive
+        case .endAll: Queries.endAll
+        case .expire: Queries.expire
+        case .countRows: Queries.countRows
+        case .purgeOldest: Queries.purgeOldest
+        case .purgeOlderThan: Queries.purgeOlderThan
+        case .purgeOrphanEvents: Queries.purgeOrphanEvents
+        }
+    }
+}
+
+/// The SQL text of each ``Query``.
 enum Queries {
     static let insertBan = """
         INSERT INTO bans(signal_id, target, scope, range_start, range_end, origin, action, reason, scenario, country,
@@ -26,10 +52,15 @@ enum Queries {
         WHERE id = (SELECT MAX(id) FROM bans WHERE target = ?2) AND ended_ns IS NULL AND id > \(watermark)
         """
 
-    /// How many targets have a live (newest, not ended) ban.
+    /// How many targets have a live (newest, not ended) ban: targets with a row above the
+    /// watermark (an index-only scan), minus those whose newest row is ended (found
+    /// through the partial index of ended rows, which inserts never touch).
     static let countLive = """
-        SELECT COUNT(*) FROM (SELECT MAX(id) AS id FROM bans GROUP BY target) AS g JOIN bans AS b ON b.id = g.id
-        WHERE b.ended_ns IS NULL AND b.id > \(watermark)
+        SELECT (SELECT COUNT(*) FROM (SELECT target FROM bans INDEXED BY bans_target WHERE id > \(watermark)
+                GROUP BY target))
+             - (SELECT COUNT(*) FROM bans AS b INDEXED BY bans_ended
+                WHERE b.ended_ns IS NOT NULL AND b.id > \(watermark)
+                  AND b.id = (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target))
         """
 
     /// Moves the watermark past every row: all bans so far are ended.

@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 import CWardenBackend
 import WardenBackendKit
 
@@ -82,14 +83,14 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     }
 
     private func beginIfNeeded(_ db: SQLiteConnection) throws {
-        if !db.inTransaction { try db.cached("BEGIN IMMEDIATE").run() }
+        if !db.inTransaction { try db.statement(.begin).run() }
     }
 
     /// Commits the open transaction, if any. On failure rolls back and says how much was lost.
     private func commit(_ db: SQLiteConnection) throws {
         guard db.inTransaction else { return }
         do {
-            try db.cached("COMMIT").run()
+            try db.statement(.commit).run()
             pending = 0
         } catch {
             let lost = pending
@@ -106,16 +107,19 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         let s = signal.pointee
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
-            let statement = try db.cached(Queries.insertBan)
+            let statement = try db.statement(.insertBan)
             var firstID: Int64?
             for i in 0..<s.ban_count {
                 let ban = s.bans[i]
-                if let firstID { statement.bind(firstID, at: 1) }
+                if let firstID { statement.bind(firstID, at: 1) } else { statement.bindNull(at: 1) }
                 statement.bind(borrowed: ban.target.bytes, at: 2)
                 statement.bind(Int64(ban.scope), at: 3)
                 if ban.scope == UInt32(WARDEN_SCOPE_RANGE) {
                     statement.bind(blob: withUnsafeBytes(of: ban.range_start) { Array($0) }, at: 4)
                     statement.bind(blob: withUnsafeBytes(of: ban.range_end) { Array($0) }, at: 5)
+                } else {
+                    statement.bindNull(at: 4)
+                    statement.bindNull(at: 5)
                 }
                 statement.bind(borrowed: ban.origin.bytes, at: 6)
                 statement.bind(borrowed: ban.action.bytes, at: 7)
@@ -126,18 +130,19 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 statement.bind(ban.as_number, at: 12)
                 statement.bind(ban.until_ns, at: 13)
                 statement.bind(s.created_ns, at: 14)
-                statement.bind(borrowed: s.scenario.bytes, at: 15)
+                // The signal's fields are NULL when they repeat the ban's (see Schema).
+                bindUnlessEqual(statement, s.scenario.bytes, ban.scenario.bytes, at: 15)
                 statement.bind(borrowed: s.message.bytes, at: 16)
-                statement.bind(borrowed: s.source.bytes, at: 17)
+                bindUnlessEqual(statement, s.source.bytes, ban.target.bytes, at: 17)
                 statement.bind(s.events_count, at: 18)
-                statement.bind(s.start_ns, at: 19)
-                statement.bind(s.stop_ns, at: 20)
+                if s.start_ns == s.created_ns { statement.bindNull(at: 19) } else { statement.bind(s.start_ns, at: 19) }
+                if s.stop_ns == s.created_ns { statement.bindNull(at: 20) } else { statement.bind(s.stop_ns, at: 20) }
                 statement.bind(Int64(s.simulated), at: 21)
                 try statement.run()
                 if firstID == nil { firstID = sqlite3_last_insert_rowid(db.handle) }
             }
             if let firstID, s.event_count > 0 {
-                let events = try db.cached(Queries.insertEvent)
+                let events = try db.statement(.insertEvent)
                 for i in 0..<s.event_count {
                     let event = s.events[i]
                     events.bind(firstID, at: 1)
@@ -152,9 +157,20 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         }
     }
 
+    /// Binds `value`, or NULL when it equals `same` (the column it would repeat).
+    private func bindUnlessEqual(
+        _ statement: SQLiteStatement, _ value: UnsafeRawBufferPointer, _ same: UnsafeRawBufferPointer, at index: Int32
+    ) {
+        if value.count == same.count && (value.count == 0 || memcmp(value.baseAddress!, same.baseAddress!, value.count) == 0) {
+            statement.bindNull(at: index)
+        } else {
+            statement.bind(borrowed: value, at: index)
+        }
+    }
+
     func read(at: Int64, rawSink sink: (UnsafePointer<warden_ban_row_t>) -> Bool) throws {
         try withDatabase("read_at") { db in
-            let statement = try db.cached(Queries.activeAt)
+            let statement = try db.statement(.activeAt)
             defer { statement.reset() }
             statement.bind(at, at: 1)
             var row = warden_ban_row_t()
@@ -186,7 +202,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func delete(target: String) throws -> Int {
         try withDatabase("delete") { db in
             try beginIfNeeded(db)
-            let statement = try db.cached(Queries.endTarget)
+            let statement = try db.statement(.endTarget)
             statement.bind(host.now(), at: 1)
             statement.bind(target, at: 2)
             try statement.run()
@@ -197,8 +213,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func deleteAll() throws -> Int {
         try withDatabase("delete_all") { db in
             try beginIfNeeded(db)
-            let live = Int(try db.cached(Queries.countLive).scalar())
-            try db.cached(Queries.endAll).run()
+            let live = Int(try db.statement(.countLive).scalar())
+            try db.statement(.endAll).run()
             return live
         }
     }
@@ -246,7 +262,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         guard let settings else { return MaintenanceReport() }
         var report = MaintenanceReport()
         if expire && settings.expireEnded {
-            let statement = try db.cached(Queries.expire)
+            let statement = try db.statement(.expire)
             statement.bind(now, at: 1)
             statement.bind(lastExpiryNs, at: 2)
             try statement.run()
@@ -255,9 +271,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         }
         if retain {
             if settings.maxRecords > 0 {
-                let excess = Int(try db.cached(Queries.countRows).scalar()) - settings.maxRecords
+                let excess = Int(try db.statement(.countRows).scalar()) - settings.maxRecords
                 if excess > 0 {
-                    let statement = try db.cached(Queries.purgeOldest)
+                    let statement = try db.statement(.purgeOldest)
                     statement.bind(now, at: 1)
                     statement.bind(Int64(excess), at: 2)
                     try statement.run()
@@ -265,13 +281,13 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 }
             }
             if settings.maxRecordsAgeNs > 0 {
-                let statement = try db.cached(Queries.purgeOlderThan)
+                let statement = try db.statement(.purgeOlderThan)
                 statement.bind(now, at: 1)
                 statement.bind(now - settings.maxRecordsAgeNs, at: 2)
                 try statement.run()
                 report.purged += db.changes
             }
-            if report.purged > 0 { try db.cached(Queries.purgeOrphanEvents).run() }
+            if report.purged > 0 { try db.statement(.purgeOrphanEvents).run() }
             lastRetentionNs = now
         }
         return report

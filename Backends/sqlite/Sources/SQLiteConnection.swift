@@ -5,7 +5,7 @@ import CSQLite
 final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
-    private var cache: [String: SQLiteStatement] = [:]
+    private var cache = [SQLiteStatement?](repeating: nil, count: Query.allCases.count)
 
     /// Opens (creating if needed) the file at `path`.
     init(path: String, busyTimeoutMs: Int32) throws {
@@ -29,7 +29,7 @@ final class SQLiteConnection {
 
     /// Finalizes every cached statement and closes the file. Safe to call twice.
     func close() {
-        cache.removeAll()
+        cache = cache.map { _ in nil }
         sqlite3_close_v2(handle)
     }
 
@@ -44,11 +44,11 @@ final class SQLiteConnection {
         guard code == SQLITE_OK else { throw error(code, sql: sql) }
     }
 
-    /// A statement prepared once for the life of the connection.
-    func cached(_ sql: String) throws -> SQLiteStatement {
-        if let statement = cache[sql] { return statement }
-        let statement = try SQLiteStatement(connection: self, sql: sql, persistent: true)
-        cache[sql] = statement
+    /// The statement of `query`, prepared on first use and kept for the life of the connection.
+    func statement(_ query: Query) throws -> SQLiteStatement {
+        if let statement = cache[query.rawValue] { return statement }
+        let statement = try SQLiteStatement(connection: self, sql: query.sql, persistent: true)
+        cache[query.rawValue] = statement
         return statement
     }
 

@@ -20,6 +20,11 @@ final class SQLiteStatement {
         sqlite3_finalize(statement)
     }
 
+    /// Binds SQL NULL.
+    func bindNull(at index: Int32) {
+        sqlite3_bind_null(statement, index)
+    }
+
     /// Binds an integer to the 1-based parameter `index`.
     func bind(_ value: Int64, at index: Int32) {
         sqlite3_bind_int64(statement, index, value)
@@ -62,21 +67,21 @@ final class SQLiteStatement {
         }
     }
 
-    /// Runs to completion, then resets.
+    /// Runs to completion, then resets (bindings are kept for the next run).
     func run() throws {
-        defer { reset() }
+        defer { sqlite3_reset(statement) }
         while try step() {}
     }
 
     /// Runs and returns the first column of the first row (0 when none), then resets.
     func scalar() throws -> Int64 {
-        defer { reset() }
+        defer { sqlite3_reset(statement) }
         return try step() ? int64(0) : 0
     }
 
+    /// Ends a read early; bindings are kept. (Borrowed text must be re-bound before each run.)
     func reset() {
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
