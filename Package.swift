@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
         .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
         .library(name: "warden-backend-sqlite", type: .dynamic, targets: ["SQLiteBackend"]),
+        .library(name: "warden-backend-mysql", type: .dynamic, targets: ["MySQLBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ let package = Package(
         // System C libraries.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
 
         // What both sides of the ABI share: Go durations, ABI strings.
         .target(name: "WardenBasics", dependencies: ["CWardenBackend"]),
@@ -83,6 +85,13 @@ let package = Package(
             name: "SQLiteBackend",
             dependencies: ["WardenBackendKit", "CSQLite"],
             path: "Backends/sqlite/Sources",
+            linkerSettings: backendLinkerSettings
+        ),
+
+        .target(
+            name: "MySQLBackend",
+            dependencies: ["WardenBackendKit", "CMariaDB"],
+            path: "Backends/mysql/Sources",
             linkerSettings: backendLinkerSettings
         ),
 

@@ -34,6 +34,20 @@ final class ConformanceTests: XCTestCase {
         ) { id in ["db_path": "\(folder)/\(id).db"] })
     }
 
+    func testMySQLBackendOnAPrivateMariaDB() throws {
+        let server = try PrivateMariaDB.shared.get()
+        runAll(BackendConformance(
+            name: "mysql", library: BuildProducts.library("warden-backend-mysql"), invalidConfig: ["bulk": "sometimes"]
+        ) { id in server.config(database: id) })
+    }
+
+    func testMySQLBackendMultiRowFallback() throws {
+        let server = try PrivateMariaDB.shared.get()
+        runAll(BackendConformance(name: "mysql", library: BuildProducts.library("warden-backend-mysql")) { id in
+            server.config(database: "mr_" + id).merging(["bulk": "multirow"]) { _, b in b }
+        })
+    }
+
     func testDummyLogsEveryCallThroughTheHost() throws {
         let recorder = LogRecorder()
         let suite = BackendConformance(

@@ -1,0 +1,330 @@
+import CMariaDB
+import CWardenBackend
+import Glibc
+import WardenBackendKit
+
+/// Bans in MySQL or MariaDB through MariaDB Connector/C, for several Warden hosts
+/// sharing one database (a Galera cluster included).
+///
+/// Inserts are copied into an in-memory batch; `flush` (or the auto-commit thread)
+/// sends it as array-bound executes of 1000 rows in one transaction. The batch is
+/// only dropped after COMMIT succeeds: when the connection breaks, the backend
+/// reconnects and sends the whole batch again, for up to `retry_timeout`, logging
+/// one line when the outage starts and one when it ends.
+final class MySQLBackend: BanBackend, @unchecked Sendable {
+    static let name = "mysql"
+    static let version = "1.0.0 (swift, MariaDB Connector/C \(String(cString: mysql_get_client_info())))"
+    static let offersMaintenance = true
+
+    private static let arrayChunk = 1000
+    private static let multiRowChunk = 500
+
+    private let host: BackendHost
+    private let lock = BackendLock()
+    private var settings: MySQLSettings?
+    private var db: MySQLConnection?
+    private var batch = BanBatch()
+    private var events: [(uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8])] = []
+    /// Signals in the batch.
+    private var pending = 0
+    private var useArrayBinding = true
+    private var worker: PeriodicWorker?
+    private var lastExpiryNs: Int64 = 0
+    private var lastRetentionNs: Int64 = 0
+    private var lastWorkerError = ""
+
+    init(host: BackendHost) {
+        self.host = host
+    }
+
+    // MARK: - Connection
+
+    func configure(_ config: BackendConfig) throws {
+        let settings = try MySQLSettings(config)
+        self.settings = settings
+        useArrayBinding = settings.bulk != "multirow"
+        try lock.withLock {
+            do {
+                let db = try MySQLConnection(settings)
+                try MySQLSchema.migrate(db)
+                self.db = db
+            } catch let error as MySQLSchema.SchemaTooNew {
+                throw BackendError(
+                    .invalid, "mysql: database '\(settings.database)' has schema version \(error.found), newer than "
+                        + "this backend's \(MySQLSchema.currentVersion); upgrade warden on this host")
+            } catch let error as MySQLError {
+                throw BackendError(
+                    error.isConnectionLost ? .io : .invalid,
+                    "mysql: cannot use \(settings.database) on \(settings.endpoint) as '\(settings.username)': \(error); "
+                        + "check that the server runs and db_host/db_port/db_socket, db_username, db_password, db_name")
+            }
+        }
+    }
+
+    private func requireSettings() throws -> MySQLSettings {
+        guard let settings else { throw BackendError(.invalid, "mysql: used before init") }
+        return settings
+    }
+
+    /// Runs `body` on a live connection, reconnecting and running it again while the
+    /// server is unreachable, up to `retry_timeout`. `body` must be safe to repeat.
+    private func withConnection<R>(_ what: String, _ body: (MySQLConnection) throws -> R) throws -> R {
+        let settings = try requireSettings()
+        let start = host.now()
+        var delayUs: UInt32 = 100_000
+        var outage: MySQLError?
+        while true {
+            do {
+                if db == nil { db = try MySQLConnection(settings) }
+                let result = try body(db!)
+                if outage != nil {
+                    let seconds = Double((host.now() - start) / 1_000_000) / 1000
+                    host.log(.warning, "reconnected to \(settings.endpoint) after \(seconds) s; \(what) done")
+                }
+                return result
+            } catch let error as MySQLError where error.isConnectionLost {
+                db = nil
+                if outage == nil {
+                    host.log(.warning, "lost the connection to \(settings.endpoint) during \(what): \(error.message); "
+                        + "retrying for up to \(settings.retryTimeoutSeconds) s")
+                }
+                outage = error
+                guard host.now() - start < Int64(settings.retryTimeoutSeconds) * 1_000_000_000 else {
+                    throw BackendError(
+                        .io, "mysql: \(what) failed: \(settings.endpoint) stayed unreachable for "
+                            + "\(settings.retryTimeoutSeconds) s (\(error)); nothing was lost from this batch, retry later")
+                }
+                usleep(delayUs)
+                delayUs = min(delayUs * 2, 2_000_000)
+            } catch let error as MySQLError {
+                throw BackendError(.io, "mysql: \(what) failed on \(settings.endpoint): \(error)")
+            }
+        }
+    }
+
+    // MARK: - Writes
+
+    func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
+        let s = signal.pointee
+        try lock.withLock {
+            _ = try requireSettings()
+            let uid = Int64.random(in: 1...Int64.max)
+            batch.append(s, uid: uid)
+            for i in 0..<s.event_count {
+                let e = s.events[i]
+                events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
+            }
+            pending += 1
+            if worker != nil, pending >= settings!.autoCommitRows { try commitBatch() }
+        }
+    }
+
+    /// Sends the batch in one transaction and forgets it once committed. Called under the lock.
+    private func commitBatch() throws {
+        guard batch.count > 0 || !events.isEmpty else { return }
+        do {
+            try withConnection("flush of \(batch.count) ban(s)") { db in
+                try db.execute("START TRANSACTION")
+                var start = 0
+                while start < batch.count {
+                    start += try insertChunk(db, from: start)
+                }
+                for event in events { try insert(event, db) }
+                try db.execute("COMMIT")
+            }
+        } catch let error as BackendError where error.status != .io || !error.message.contains("stayed unreachable") {
+            // Not an outage: the batch itself is refused; keeping it would block every later flush.
+            let dropped = batch.count
+            batch.removeAll()
+            events.removeAll()
+            pending = 0
+            throw BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
+        }
+        batch.removeAll()
+        events.removeAll()
+        pending = 0
+    }
+
+    /// Inserts rows from `start`, array-bound when the server can; returns how many it sent.
+    private func insertChunk(_ db: MySQLConnection, from start: Int) throws -> Int {
+        if useArrayBinding {
+            let range = start..<min(start + Self.arrayChunk, batch.count)
+            do {
+                try batch.withArrayBinds(range) { binds in
+                    try db.statement(MySQLQueries.insert(rows: 1)).execute(binds, arraySize: UInt32(range.count))
+                }
+                return range.count
+            } catch let error as MySQLError where error.isBulkUnsupported && settings?.bulk == "auto" {
+                host.log(.info, "the server has no bulk operations (\(error.message)); using multi-row INSERT")
+                useArrayBinding = false
+            }
+        }
+        let range = start..<min(start + Self.multiRowChunk, batch.count)
+        try batch.withRowBinds(range) { binds in
+            try db.statement(MySQLQueries.insert(rows: range.count)).execute(binds)
+        }
+        return range.count
+    }
+
+    private func insert(_ event: (uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8]), _ db: MySQLConnection) throws {
+        let arena = BindArena()
+        try db.statement(MySQLQueries.insertEvent).execute(
+            arena.binds(values: [event.uid, event.time, event.source, event.serialized]))
+    }
+
+    func flush() throws {
+        try lock.withLock { try commitBatch() }
+    }
+
+    func delete(target: String) throws -> Int {
+        try lock.withLock {
+            try commitBatch()
+            let now = host.now()
+            return try withConnection("delete") { db in
+                let arena = BindArena()
+                return Int(try db.statement(MySQLQueries.endTarget).execute(arena.binds(values: [Array(target.utf8), now])))
+            }
+        }
+    }
+
+    func deleteAll() throws -> Int {
+        try lock.withLock {
+            try commitBatch()
+            return try withConnection("delete_all") { db in
+                try db.execute("START TRANSACTION")
+                let live = Int(try db.integers(MySQLQueries.countLive).first ?? 0)
+                try db.execute(MySQLQueries.endAll)
+                try db.execute("COMMIT")
+                return live
+            }
+        }
+    }
+
+    // MARK: - Reads
+
+    func read(at: Int64, rawSink sink: (UnsafePointer<warden_ban_row_t>) -> Bool) throws {
+        try lock.withLock {
+            try commitBatch()
+            try withConnection("read_at") { db in
+                var row = warden_ban_row_t()
+                row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
+                try db.query(MySQLQueries.activeAt(at)) { fields, lengths in
+                    func text(_ i: Int) -> warden_str_t { warden_str_t(ptr: fields[i], len: Int(lengths[i])) }
+                    func int(_ i: Int) -> Int64 { fields[i].map { strtoll($0, nil, 10) } ?? 0 }
+                    row.id = int(0)
+                    row.scope = UInt32(truncatingIfNeeded: int(1))
+                    row.target = text(2)
+                    row.origin = text(3)
+                    row.action = text(4)
+                    row.reason = text(5)
+                    row.scenario = text(6)
+                    row.country = text(7)
+                    row.as_name = text(8)
+                    row.as_number = int(9)
+                    row.until_ns = int(10)
+                    row.created_ns = int(11)
+                    row.ban_count = int(12)
+                    row.events_count = int(13)
+                    return withUnsafePointer(to: &row, sink)
+                }
+            }
+        }
+    }
+
+    // MARK: - Background work
+
+    func startAutoCommit() throws {
+        let settings = try requireSettings()
+        guard worker == nil else { return }
+        worker = PeriodicWorker(intervalNs: settings.autoCommitIntervalNs) { [self] in tick() }
+    }
+
+    func shutdown() throws {
+        worker?.stop()
+        worker = nil
+        try lock.withLock {
+            defer { db = nil }
+            if settings != nil { try commitBatch() }
+        }
+    }
+
+    func runMaintenance(now: Int64) throws -> MaintenanceReport {
+        try lock.withLock {
+            try commitBatch()
+            return try maintain(now: now, expire: true, retain: true)
+        }
+    }
+
+    /// Ends expired bans (when `flush` is true) and applies retention. Called under the lock.
+    private func maintain(now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
+        let settings = try requireSettings()
+        var report = MaintenanceReport()
+        if expire && settings.expireEnded {
+            let since = lastExpiryNs
+            report.expired = try withConnection("expiry") { db in
+                try update(db, ids: try db.integers(MySQLQueries.expired(now: now, since: since)),
+                           "UPDATE bans SET ended_ns = \(now) WHERE id IN")
+            }
+            lastExpiryNs = now
+        }
+        if retain {
+            report.purged = try withConnection("retention") { db in
+                var purged = 0
+                if settings.maxRecords > 0 {
+                    let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.maxRecords
+                    if excess > 0 {
+                        purged += try update(db, ids: try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess)),
+                                             "DELETE FROM bans WHERE id IN")
+                    }
+                }
+                if settings.maxRecordsAgeNs > 0 {
+                    let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: now - settings.maxRecordsAgeNs))
+                    purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
+                }
+                if purged > 0 { try db.execute(MySQLQueries.purgeOrphanEvents) }
+                return purged
+            }
+            lastRetentionNs = now
+        }
+        return report
+    }
+
+    /// Runs `statement (ids…)` in chunks of 1000 ids; returns the affected rows.
+    private func update(_ db: MySQLConnection, ids: [Int64], _ statement: String) throws -> Int {
+        var affected = 0
+        for start in stride(from: 0, to: ids.count, by: 1000) {
+            let chunk = ids[start..<min(start + 1000, ids.count)].map(String.init).joined(separator: ",")
+            affected += Int(try db.execute("\(statement) (\(chunk))"))
+        }
+        return affected
+    }
+
+    /// One auto-commit tick: commit what is pending; expire every second; retention every minute.
+    private func tick() {
+        do {
+            try lock.withLock {
+                let now = host.now()
+                try commitBatch()
+                let expire = now - lastExpiryNs >= 1_000_000_000
+                let retain = now - lastRetentionNs >= 60_000_000_000
+                guard expire || retain else { return }
+                let report = try maintain(now: now, expire: expire, retain: retain)
+                if report.expired > 0 { host.log(.info, "expired \(report.expired) ban(s)") }
+                if report.purged > 0 { host.log(.info, "retention purged \(report.purged) record(s)") }
+            }
+            lastWorkerError = ""
+        } catch {
+            let text = "\(error)"
+            if text != lastWorkerError { host.log(.error, "auto-commit: \(text)") }
+            lastWorkerError = text
+        }
+    }
+}
+
+/// The ABI entry point of `libwarden-backend-mysql.so`.
+@c(New) public func New(
+    host: UnsafePointer<warden_host_t>?, out: UnsafeMutablePointer<UnsafeMutablePointer<warden_backend_t>?>?,
+    err: UnsafeMutablePointer<CChar>?, errLen: Int
+) -> Int32 {
+    exportBackend(MySQLBackend.self, host: host, out: out, err: err, errLen: errLen)
+}

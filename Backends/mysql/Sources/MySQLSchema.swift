@@ -1,0 +1,84 @@
+/// The database layout, as numbered migrations recorded in `warden_schema`.
+///
+/// The model is the SQLite backend's: one `bans` row per ban application with its
+/// signal's fields (bans of one signal share `signal_uid`; signal fields that repeat
+/// the ban's are NULL); the live ban of a target is its newest row unless that row is
+/// ended or at or below the `ended_through` watermark of `delete_all`. Every statement
+/// is idempotent (`IF NOT EXISTS`, `INSERT IGNORE`), so two hosts migrating one
+/// database at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
+enum MySQLSchema {
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE IF NOT EXISTS bans (
+                id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                signal_uid BIGINT NOT NULL,
+                target VARCHAR(64) NOT NULL,
+                scope TINYINT NOT NULL,
+                range_start VARBINARY(16) NULL,
+                range_end VARBINARY(16) NULL,
+                origin VARCHAR(64) NOT NULL,
+                action VARCHAR(64) NOT NULL,
+                reason VARCHAR(1024) NOT NULL,
+                scenario VARCHAR(255) NOT NULL,
+                country VARCHAR(8) NOT NULL,
+                as_name VARCHAR(255) NOT NULL,
+                as_number BIGINT NOT NULL,
+                until_ns BIGINT NOT NULL,
+                created_ns BIGINT NOT NULL,
+                signal_scenario VARCHAR(255) NULL,
+                signal_message VARCHAR(1024) NOT NULL,
+                signal_source VARCHAR(64) NULL,
+                events_count BIGINT NOT NULL,
+                start_ns BIGINT NULL,
+                stop_ns BIGINT NULL,
+                simulated TINYINT NOT NULL,
+                ended_ns BIGINT NULL,
+                KEY bans_target (target, events_count),
+                KEY bans_until (until_ns),
+                KEY bans_ended (ended_ns)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS events (
+                signal_uid BIGINT NOT NULL,
+                time_ns BIGINT NOT NULL,
+                source VARCHAR(64) NOT NULL,
+                serialized TEXT NOT NULL,
+                KEY events_signal (signal_uid)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS warden_state (
+                name VARCHAR(64) NOT NULL PRIMARY KEY,
+                value BIGINT NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+            """,
+            "INSERT IGNORE INTO warden_state(name, value) VALUES ('ended_through', 0)",
+        ],
+    ]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the database to ``currentVersion``.
+    /// - Throws: ``SchemaTooNew`` when another Warden wrote a newer layout.
+    static func migrate(_ db: MySQLConnection) throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS warden_schema (
+                id TINYINT NOT NULL PRIMARY KEY,
+                version INT NOT NULL
+            ) ENGINE=InnoDB
+            """)
+        try db.execute("INSERT IGNORE INTO warden_schema(id, version) VALUES (1, 0)")
+        let found = Int(try db.integers("SELECT version FROM warden_schema WHERE id = 1").first ?? 0)
+        guard found <= currentVersion else { throw SchemaTooNew(found: found) }
+        for step in found..<currentVersion {
+            for statement in migrations[step] { try db.execute(statement) }
+            try db.execute("UPDATE warden_schema SET version = \(step + 1) WHERE id = 1 AND version < \(step + 1)")
+        }
+    }
+
+    struct SchemaTooNew: Error {
+        var found: Int
+    }
+}
