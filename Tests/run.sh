@@ -11,9 +11,13 @@ bash Tests/support/install-deps.sh --with-mariadb
 echo "== build (debug, with tests)"
 swift build --build-tests
 
-echo "== tests"
+echo "== private MariaDB server for the MySQL backend's tests"
+export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log"' EXIT
+bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
+
+echo "== tests"
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
 
 echo "== benchmark smoke run (tiny N; figures not judged)"
