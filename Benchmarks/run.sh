@@ -35,26 +35,37 @@ while [ $# -gt 0 ]; do
 done
 export PATH="/opt/swift/usr/bin:$PATH"
 cd "$here"
-bash Tests/support/install-deps.sh
+bash Tests/support/install-deps.sh --with-mariadb
 
 echo "building release products..." >&2
 swift build -c release --static-swift-stdlib --product warden >&2
 swift build -c release --product warden-bench >&2
 swift build -c release --product warden-backend-sqlite >&2
+swift build -c release --product warden-backend-mysql >&2
 bin="$(swift build -c release --show-bin-path)"
 raw="$here/.build-bench"
 mkdir -p "$raw"
 gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_sqlite" Benchmarks/raw/raw_sqlite.c -lsqlite3
+gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_mariadb" Benchmarks/raw/raw_mariadb.c $(pkg-config --cflags --libs libmariadb)
 
 if [ -z "$out" ]; then
     mkdir -p Benchmarks/results
     out="Benchmarks/results/$(date -u +%Y-%m-%d)$([ $smoke = 1 ] && echo -smoke).txt"
 fi
 work="$(mktemp -d /tmp/warden-bench.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+trap 'bash Tests/support/mariadb.sh down "$work/mariadb"; rm -rf "$work"' EXIT
+echo "starting a private MariaDB server..." >&2
+bash Tests/support/mariadb.sh up "$work/mariadb"
+set -a; . "$work/mariadb/env"; set +a
+mariadb --no-defaults --socket="$MARIADB_SOCKET" -uroot -e "CREATE DATABASE raw_bench"
+export MARIADB_HOST=127.0.0.1 MARIADB_DB=raw_bench
 {
-    echo "# warden-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -m), SQLite $(pkg-config --modversion sqlite3)"
+    echo "# warden-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -m), SQLite $(pkg-config --modversion sqlite3)," \
+        "$(mariadbd --version | sed -E 's/.*Ver ([^ ]+).*/MariaDB \1/'), Connector/C $(pkg-config --modversion libmariadb)"
     "$bin/warden-bench" --backend sqlite --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_sqlite" \
         --work-dir "$work"
+    "$bin/warden-bench" --backend mysql --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_mariadb" \
+        --work-dir "$work" --config db_host=127.0.0.1 --config "db_port=$MARIADB_PORT" \
+        --config "db_username=$MARIADB_USER" --config "db_password=$MARIADB_PASSWORD"
 } | tee "$out"
 echo "results written to $out" >&2

@@ -28,6 +28,7 @@ struct BenchRun {
         switch backend {
         case "sqlite": config["db_path"] = "\(folder)/warden-\(n).db"
         case "dummy": config["store"] = "bench-\(n)"
+        case "mysql": config["db_name"] = "warden_bench_\(n)"
         default: break
         }
         return config
@@ -76,7 +77,7 @@ struct BenchRun {
         measured.append(("delete_all", nowMs() - t0, all))
 
         progress("\(backend) n=\(n): 10k insert+flush pairs")
-        let m = 10_000
+        let m = min(10_000, n)
         t0 = nowMs()
         for i in 0..<m {
             try store.insert(data.signal(target: data.address(i), untilNs: (data.nowSeconds + 3600) * 1_000_000_000,

@@ -124,13 +124,15 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         guard batch.count > 0 || !events.isEmpty else { return }
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
-                try db.execute("START TRANSACTION")
+                // One statement is atomic on its own: skip two round trips (the CLI's case).
+                let single = events.isEmpty && batch.count <= (useArrayBinding ? Self.arrayChunk : Self.multiRowChunk)
+                if !single { try db.execute("START TRANSACTION") }
                 var start = 0
                 while start < batch.count {
                     start += try insertChunk(db, from: start)
                 }
                 for event in events { try insert(event, db) }
-                try db.execute("COMMIT")
+                if !single { try db.execute("COMMIT") }
             }
         } catch let error as BackendError where error.status != .io || !error.message.contains("stayed unreachable") {
             // Not an outage: the batch itself is refused; keeping it would block every later flush.
