@@ -76,7 +76,7 @@ struct BenchRun {
         try store.flush()
         measured.append(("delete_all", nowMs() - t0, all))
 
-        progress("\(backend) n=\(n): 10k insert+flush pairs")
+        progress("\(backend) n=\(n): \(m) insert+flush pairs")
         let m = min(10_000, n)
         t0 = nowMs()
         for i in 0..<m {
