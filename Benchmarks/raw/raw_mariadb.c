@@ -16,13 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-static MYSQL *db;
+#include "raw_common.h"
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+static MYSQL *db;
 
 static void fail(const char *what, const char *message) {
     fprintf(stderr, "%s: %s\n", what, message);
@@ -38,17 +34,6 @@ static void query(const char *sql) {
 static const char *env(const char *name, const char *fallback) {
     const char *value = getenv(name);
     return value && *value ? value : fallback;
-}
-
-static uint32_t target_of(long i, long distinct) { return (uint32_t)((i % distinct) + 1) * 2654435761u; }
-
-static int ip_text(uint32_t ip, char *out) {
-    return sprintf(out, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
-static void report(const char *op, long n, double ms, long rows) {
-    printf("op=%s n=%ld ms=%.3f rows=%ld\n", op, n, ms, rows);
-    fflush(stdout);
 }
 
 static const char *INSERT =

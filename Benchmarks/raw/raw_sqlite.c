@@ -17,13 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-static sqlite3 *db;
+#include "raw_common.h"
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+static sqlite3 *db;
 
 static void check(int rc, const char *what) {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -38,18 +34,6 @@ static sqlite3_stmt *prepare(const char *sql) {
     sqlite3_stmt *st;
     check(sqlite3_prepare_v2(db, sql, -1, &st, NULL), sql);
     return st;
-}
-
-/* The same target for row i as warden-bench: a bijective scramble of i mod N/2. */
-static uint32_t target_of(long i, long distinct) { return (uint32_t)((i % distinct) + 1) * 2654435761u; }
-
-static int ip_text(uint32_t ip, char *out) {
-    return sprintf(out, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
-static void report(const char *op, long n, double ms, long rows) {
-    printf("op=%s n=%ld ms=%.3f rows=%ld\n", op, n, ms, rows);
-    fflush(stdout);
 }
 
 static const char *SCHEMA =

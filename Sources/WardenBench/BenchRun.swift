@@ -76,8 +76,8 @@ struct BenchRun {
         try store.flush()
         measured.append(("delete_all", nowMs() - t0, all))
 
-        progress("\(backend) n=\(n): \(m) insert+flush pairs")
         let m = min(10_000, n)
+        progress("\(backend) n=\(n): \(m) insert+flush pairs")
         t0 = nowMs()
         for i in 0..<m {
             try store.insert(data.signal(target: data.address(i), untilNs: (data.nowSeconds + 3600) * 1_000_000_000,

@@ -17,10 +17,8 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     private let host: BackendHost
     private let pending = Mutex<[Signal]>([])
     private var store: MemoryStore?
-    private var expireEnded = false
-    private var maxRecords = 0
-    private var maxRecordsAgeNs: Int64 = 0
-    private var worker: PeriodicWorker?
+    private var background: BackgroundSettings?
+    private var autoCommitter: AutoCommitter?
 
     init(host: BackendHost) {
         self.host = host
@@ -28,11 +26,10 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
 
     func configure(_ config: BackendConfig) throws {
         let name = config.string("store") ?? "default"
-        expireEnded = try config.bool("flush", default: false)
-        maxRecords = try config.int("max_records", default: 0, range: 0...Int(Int32.max))
-        maxRecordsAgeNs = try config.duration("max_records_age", default: 0)
+        let background = try BackgroundSettings(config)
+        self.background = background
         store = MemoryStore.named(name)
-        host.log(.debug, "init: store '\(name)', flush \(expireEnded), max_records \(maxRecords)")
+        host.log(.debug, "init: store '\(name)', flush \(background.expireEnded), max_records \(background.maxRecords)")
     }
 
     private func openStore() throws -> MemoryStore {
@@ -80,28 +77,26 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     func runMaintenance(now: Int64) throws -> MaintenanceReport {
         try flush()
         let store = try openStore()
-        let expired = expireEnded ? store.end { $0.untilNs <= now } : 0
-        let purged = store.purge(maxRecords: maxRecords, cutoffNs: maxRecordsAgeNs > 0 ? now - maxRecordsAgeNs : nil)
+        guard let background else { return MaintenanceReport() }
+        let expired = background.expireEnded ? store.end { $0.untilNs <= now } : 0
+        let cutoff = background.maxRecordsAgeNs > 0 ? now - background.maxRecordsAgeNs : nil
+        let purged = store.purge(maxRecords: background.maxRecords, cutoffNs: cutoff)
         return MaintenanceReport(expired: expired, purged: purged)
     }
 
     func startAutoCommit() throws {
         _ = try openStore()
-        guard worker == nil else { return }
+        guard autoCommitter == nil, let background else { return }
         host.log(.debug, "start_auto_commit")
-        worker = PeriodicWorker(intervalNs: 200_000_000) { [self] in
-            do {
-                _ = try runMaintenance(now: host.now())
-            } catch {
-                host.log(.error, "auto-commit: \(error)")
-            }
+        autoCommitter = AutoCommitter(host: host, settings: background) { [self] now, _, _ in
+            try runMaintenance(now: now)
         }
     }
 
     func shutdown() throws {
         host.log(.debug, "shutdown")
-        worker?.stop()
-        worker = nil
+        autoCommitter?.stop()
+        autoCommitter = nil
         if store != nil { try flush() }
     }
 }

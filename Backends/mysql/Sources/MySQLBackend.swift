@@ -28,10 +28,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     /// Signals in the batch.
     private var pending = 0
     private var useArrayBinding = true
-    private var worker: PeriodicWorker?
+    private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
-    private var lastRetentionNs: Int64 = 0
-    private var lastWorkerError = ""
 
     init(host: BackendHost) {
         self.host = host
@@ -115,7 +113,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
             }
             pending += 1
-            if worker != nil, pending >= settings!.autoCommitRows { try commitBatch() }
+            if autoCommitter != nil, pending >= settings!.background.autoCommitRows { try commitBatch() }
         }
     }
 
@@ -237,13 +235,18 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
 
     func startAutoCommit() throws {
         let settings = try requireSettings()
-        guard worker == nil else { return }
-        worker = PeriodicWorker(intervalNs: settings.autoCommitIntervalNs) { [self] in tick() }
+        guard autoCommitter == nil else { return }
+        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+            try lock.withLock {
+                try commitBatch()
+                return expire || retain ? try maintain(now: now, expire: expire, retain: retain) : MaintenanceReport()
+            }
+        }
     }
 
     func shutdown() throws {
-        worker?.stop()
-        worker = nil
+        autoCommitter?.stop()
+        autoCommitter = nil
         try lock.withLock {
             defer { db = nil }
             if settings != nil { try commitBatch() }
@@ -261,7 +264,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     private func maintain(now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
         let settings = try requireSettings()
         var report = MaintenanceReport()
-        if expire && settings.expireEnded {
+        if expire && settings.background.expireEnded {
             let since = lastExpiryNs
             report.expired = try withConnection("expiry") { db in
                 try update(db, ids: try db.integers(MySQLQueries.expired(now: now, since: since)),
@@ -272,21 +275,20 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         if retain {
             report.purged = try withConnection("retention") { db in
                 var purged = 0
-                if settings.maxRecords > 0 {
-                    let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.maxRecords
+                if settings.background.maxRecords > 0 {
+                    let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.background.maxRecords
                     if excess > 0 {
                         purged += try update(db, ids: try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess)),
                                              "DELETE FROM bans WHERE id IN")
                     }
                 }
-                if settings.maxRecordsAgeNs > 0 {
-                    let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: now - settings.maxRecordsAgeNs))
+                if settings.background.maxRecordsAgeNs > 0 {
+                    let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: now - settings.background.maxRecordsAgeNs))
                     purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
                 }
                 if purged > 0 { try db.execute(MySQLQueries.purgeOrphanEvents) }
                 return purged
             }
-            lastRetentionNs = now
         }
         return report
     }
@@ -299,27 +301,6 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             affected += Int(try db.execute("\(statement) (\(chunk))"))
         }
         return affected
-    }
-
-    /// One auto-commit tick: commit what is pending; expire every second; retention every minute.
-    private func tick() {
-        do {
-            try lock.withLock {
-                let now = host.now()
-                try commitBatch()
-                let expire = now - lastExpiryNs >= 1_000_000_000
-                let retain = now - lastRetentionNs >= 60_000_000_000
-                guard expire || retain else { return }
-                let report = try maintain(now: now, expire: expire, retain: retain)
-                if report.expired > 0 { host.log(.info, "expired \(report.expired) ban(s)") }
-                if report.purged > 0 { host.log(.info, "retention purged \(report.purged) record(s)") }
-            }
-            lastWorkerError = ""
-        } catch {
-            let text = "\(error)"
-            if text != lastWorkerError { host.log(.error, "auto-commit: \(text)") }
-            lastWorkerError = text
-        }
     }
 }
 

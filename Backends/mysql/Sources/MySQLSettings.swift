@@ -18,11 +18,8 @@ struct MySQLSettings {
     var retryTimeoutSeconds: Int
     /// `auto` (array binding, multi-row INSERT when the server cannot), `array`, or `multirow`.
     var bulk: String
-    var expireEnded: Bool
-    var maxRecords: Int
-    var maxRecordsAgeNs: Int64
-    var autoCommitIntervalNs: Int64
-    var autoCommitRows: Int
+    /// `flush`, `max_records`, `max_records_age`, `auto_commit_interval`, `auto_commit_rows`.
+    var background: BackgroundSettings
 
     init(_ config: BackendConfig) throws {
         socket = config.string("db_socket")
@@ -38,11 +35,7 @@ struct MySQLSettings {
         connectTimeoutSeconds = try config.int("connect_timeout", default: 5, range: 1...600)
         retryTimeoutSeconds = try config.int("retry_timeout", default: 30, range: 0...3600)
         bulk = try config.choice("bulk", ["auto", "array", "multirow"], default: "auto")
-        expireEnded = try config.bool("flush", default: false)
-        maxRecords = try config.int("max_records", default: 0, range: 0...Int(Int32.max))
-        maxRecordsAgeNs = try config.duration("max_records_age", default: 0)
-        autoCommitIntervalNs = try config.duration("auto_commit_interval", default: 200_000_000)
-        autoCommitRows = try config.int("auto_commit_rows", default: 100, range: 1...1_000_000)
+        background = try BackgroundSettings(config)
         guard database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" }) else {
             throw BackendError(.invalid, "config key 'db_name': '\(database)' may hold letters, digits, '_' and '$' only")
         }

@@ -21,10 +21,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private var db: SQLiteConnection?
     /// Signals inserted in the open transaction.
     private var pending = 0
-    private var worker: PeriodicWorker?
+    private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
-    private var lastRetentionNs: Int64 = 0
-    private var lastWorkerError = ""
 
     init(host: BackendHost) {
         self.host = host
@@ -153,7 +151,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 }
             }
             pending += 1
-            if worker != nil, pending >= (settings?.autoCommitRows ?? 100) { try commit(db) }
+            if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
         }
     }
 
@@ -225,13 +223,21 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     func startAutoCommit() throws {
         guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
-        guard worker == nil else { return }
-        worker = PeriodicWorker(intervalNs: settings.autoCommitIntervalNs) { [self] in tick() }
+        guard autoCommitter == nil else { return }
+        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+            try withDatabase("auto-commit") { db in
+                guard pending > 0 || db.inTransaction || expire || retain else { return MaintenanceReport() }
+                try beginIfNeeded(db)
+                let report = try maintain(db, now: now, expire: expire, retain: retain)
+                try commit(db)
+                return report
+            }
+        }
     }
 
     func shutdown() throws {
-        worker?.stop()
-        worker = nil
+        autoCommitter?.stop()
+        autoCommitter = nil
         try lock.withLock {
             guard let db else { return }
             defer {
@@ -261,7 +267,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private func maintain(_ db: SQLiteConnection, now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
         guard let settings else { return MaintenanceReport() }
         var report = MaintenanceReport()
-        if expire && settings.expireEnded {
+        if expire && settings.background.expireEnded {
             let statement = try db.statement(.expire)
             statement.bind(now, at: 1)
             statement.bind(lastExpiryNs, at: 2)
@@ -270,8 +276,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             lastExpiryNs = now
         }
         if retain {
-            if settings.maxRecords > 0 {
-                let excess = Int(try db.statement(.countRows).scalar()) - settings.maxRecords
+            if settings.background.maxRecords > 0 {
+                let excess = Int(try db.statement(.countRows).scalar()) - settings.background.maxRecords
                 if excess > 0 {
                     let statement = try db.statement(.purgeOldest)
                     statement.bind(now, at: 1)
@@ -280,39 +286,16 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                     report.purged += db.changes
                 }
             }
-            if settings.maxRecordsAgeNs > 0 {
+            if settings.background.maxRecordsAgeNs > 0 {
                 let statement = try db.statement(.purgeOlderThan)
                 statement.bind(now, at: 1)
-                statement.bind(now - settings.maxRecordsAgeNs, at: 2)
+                statement.bind(now - settings.background.maxRecordsAgeNs, at: 2)
                 try statement.run()
                 report.purged += db.changes
             }
             if report.purged > 0 { try db.statement(.purgeOrphanEvents).run() }
-            lastRetentionNs = now
         }
         return report
-    }
-
-    /// One auto-commit tick: commit what is pending; expire every second; retention every minute.
-    private func tick() {
-        do {
-            try withDatabase("auto-commit") { db in
-                let now = host.now()
-                let expire = now - lastExpiryNs >= 1_000_000_000
-                let retain = now - lastRetentionNs >= 60_000_000_000
-                guard pending > 0 || db.inTransaction || expire || retain else { return }
-                try beginIfNeeded(db)
-                let report = try maintain(db, now: now, expire: expire, retain: retain)
-                try commit(db)
-                if report.expired > 0 { host.log(.info, "expired \(report.expired) ban(s)") }
-                if report.purged > 0 { host.log(.info, "retention purged \(report.purged) record(s)") }
-            }
-            lastWorkerError = ""
-        } catch {
-            let text = "\(error)"
-            if text != lastWorkerError { host.log(.error, "auto-commit: \(text)") }  // one line per outage
-            lastWorkerError = text
-        }
     }
 }
 
