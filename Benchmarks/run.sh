@@ -50,7 +50,9 @@ gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_mariadb" Benchmarks/raw/raw_mariadb.c
 
 if [ -z "$out" ]; then
     mkdir -p Benchmarks/results
-    out="Benchmarks/results/$(date -u +%Y-%m-%d)$([ $smoke = 1 ] && echo -smoke).txt"
+    suffix=""
+    if [ "$smoke" = 1 ]; then suffix="-smoke"; fi
+    out="Benchmarks/results/$(date -u +%Y-%m-%d)$suffix.txt"
 fi
 work="$(mktemp -d /tmp/warden-bench.XXXXXX)"
 trap 'bash Tests/support/mariadb.sh down "$work/mariadb"; rm -rf "$work"' EXIT

@@ -150,7 +150,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         if useArrayBinding {
             let range = start..<min(start + Self.arrayChunk, batch.count)
             do {
-                try batch.withArrayBinds(range) { binds in
+                _ = try batch.withArrayBinds(range) { binds in
                     try db.statement(MySQLQueries.insert(rows: 1)).execute(binds, arraySize: UInt32(range.count))
                 }
                 return range.count
@@ -160,7 +160,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             }
         }
         let range = start..<min(start + Self.multiRowChunk, batch.count)
-        try batch.withRowBinds(range) { binds in
+        _ = try batch.withRowBinds(range) { binds in
             try db.statement(MySQLQueries.insert(rows: range.count)).execute(binds)
         }
         return range.count
