@@ -1,4 +1,3 @@
-import WardenBasics
 import CWardenBackend
 
 /// The status codes of the ABI (`WARDEN_E_*`), for errors a backend throws.

@@ -1,4 +1,3 @@
-import WardenBasics
 import CWardenBackend
 
 /// The log levels of the ABI (`WARDEN_LOG_*`).

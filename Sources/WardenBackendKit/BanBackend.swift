@@ -1,5 +1,4 @@
 import CWardenBackend
-import WardenBasics
 /// A storage backend for Warden, written in Swift.
 ///
 /// Conform a final class to this protocol and export it as the library's `New`

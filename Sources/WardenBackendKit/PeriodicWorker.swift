@@ -1,4 +1,3 @@
-import WardenBasics
 import Glibc
 
 /// A background thread that runs `tick` every `interval` until ``stop()``, for a

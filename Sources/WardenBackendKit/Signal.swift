@@ -1,4 +1,3 @@
-import WardenBasics
 /// Which kind of target a ban covers.
 public enum BanScope: UInt32, Sendable {
     /// One address.

@@ -1,4 +1,3 @@
-import WardenBasics
 import CWardenBackend
 import Synchronization
 

@@ -33,13 +33,9 @@ public final class LoadedBackend: @unchecked Sendable {
         var tagged = logger
         tagged[metadataKey: "backend"] = "\(name)"
         let host = HostServices(logger: tagged, clock: clock).makeHostStruct()
-        let vtable: UnsafeMutablePointer<warden_backend_t>
-        do {
-            vtable = try library.instantiate(host: host)
-        } catch {
-            // A refused instance may still call the host later: keep its host struct alive.
-            throw error
-        }
+        // When New is refused, its host struct is deliberately never freed: a malformed
+        // instance might still call into it.
+        let vtable = try library.instantiate(host: host)
         self.name = name
         self.library = library
         self.host = host
