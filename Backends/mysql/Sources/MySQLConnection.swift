@@ -46,6 +46,9 @@ final class MySQLConnection {
         else {
             throw MySQLConnection.error(of: handle, sql: nil)  // deinit closes the handle
         }
+        // Latest-per-target reads materialize one row per target; past the default 16 MiB
+        // in-memory limit the server spills them to disk (10 s instead of 1 s at 1M bans).
+        try execute("SET SESSION tmp_table_size = 268435456, max_heap_table_size = 268435456")
     }
 
     deinit {
