@@ -12,18 +12,29 @@ enum CCompiler {
         var description: String
     }
 
-    /// Runs `cc` (or `c++`) with `arguments`; throws with the compiler's output on failure.
+    /// Runs `compiler` (any program on PATH) with `arguments` and waits for it; throws
+    /// with its output when it fails. Uses posix_spawnp and waitpid directly: Foundation's
+    /// Process can miss the exit of a script that leaves a daemon running.
     static func run(_ compiler: String = "cc", _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [compiler] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let log = NSTemporaryDirectory() + "warden-run-\(UUID().uuidString).log"
+        defer { unlink(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([compiler] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawnp(&pid, compiler, &actions, nil, &argv, environ)
+        guard spawned == 0 else {
+            throw Failure(description: "cannot start \(compiler): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Failure(description: "\(compiler) \(arguments.joined(separator: " ")) failed:\n\(output)")
         }
     }

@@ -88,6 +88,37 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertTrue(outage.last?.hasPrefix("reconnected to 127.0.0.1:\(server.port) after") ?? false, "\(outage)")
     }
 
+    func testAFlushThatGivesUpKeepsItsBatchForTheNextFlush() throws {
+        let server = try PrivateMariaDB.shared.get()
+        var config = server.config(database: "giveup-\(UUID().uuidString.prefix(8))")
+        config["retry_timeout"] = "1"
+        let backend = try open(config)
+        for i in 0..<10 { try backend.insert(Self.signal(i)) }
+        try server.stop()
+        defer { try? server.start() }
+        XCTAssertThrowsError(try backend.flush()) { error in
+            XCTAssertTrue("\(error)".hasPrefix(
+                "backend \"mysql\": flush failed (WARDEN_E_BUSY): mysql: flush of 10 ban(s) failed: 127.0.0.1:\(server.port) "
+                    + "stayed unreachable for 1 s (MySQL error 2002 (HY000): Can't connect to server on '127.0.0.1'"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("nothing was lost from this batch, retry later"), "\(error)")
+        }
+        try server.start()
+        try backend.flush()
+        XCTAssertEqual(try backend.read(at: Timestamp.now()).count, 10, "the batch must survive a failed flush")
+    }
+
+    func testANewerSchemaIsRefused() throws {
+        let server = try PrivateMariaDB.shared.get()
+        let config = server.config(database: "future-\(UUID().uuidString.prefix(8))")
+        try open(config).shutdown()
+        try CCompiler.run("mariadb", ["--no-defaults", "--socket=\(server.socket)", "-uroot", config["db_name"]!, "-e",
+                                      "UPDATE warden_schema SET version = 99"])
+        XCTAssertEqual(
+            loadError(config),
+            "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: mysql: database '\(config["db_name"]!)' has "
+                + "schema version 99, newer than this backend's 1; upgrade warden on this host")
+    }
+
     func testTwoWardenProcessesSeeEachOthersBans() throws {
         let server = try PrivateMariaDB.shared.get()
         let folder = try CCompiler.temporaryFolder("two-hosts")

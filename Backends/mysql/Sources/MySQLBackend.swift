@@ -89,7 +89,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 outage = error
                 guard host.now() - start < Int64(settings.retryTimeoutSeconds) * 1_000_000_000 else {
                     throw BackendError(
-                        .io, "mysql: \(what) failed: \(settings.endpoint) stayed unreachable for "
+                        .busy, "mysql: \(what) failed: \(settings.endpoint) stayed unreachable for "
                             + "\(settings.retryTimeoutSeconds) s (\(error)); nothing was lost from this batch, retry later")
                 }
                 usleep(delayUs)
@@ -132,8 +132,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 for event in events { try insert(event, db) }
                 if !single { try db.execute("COMMIT") }
             }
-        } catch let error as BackendError where error.status != .io || !error.message.contains("stayed unreachable") {
-            // Not an outage: the batch itself is refused; keeping it would block every later flush.
+        } catch let error as BackendError where error.status != .busy {
+            // Not an outage (that is .busy, and keeps the batch): the server refused the batch
+            // itself, and keeping it would block every later flush.
             let dropped = batch.count
             batch.removeAll()
             events.removeAll()
