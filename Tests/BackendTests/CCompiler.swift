@@ -54,6 +54,21 @@ enum CCompiler {
         return path
     }
 
+    /// The Rust example backend, built once per test process with cargo (nil when this
+    /// machine has no Rust toolchain).
+    static let rustExample: Result<String, Error>? = {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let candidates = path.split(separator: ":").map { "\($0)/cargo" } + ["\(home)/.cargo/bin/cargo"]
+        guard let cargo = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        return Result {
+            let target = try temporaryFolder("rust-example")
+            try run(cargo, ["build", "--release", "--offline", "--quiet", "--manifest-path",
+                            repositoryRoot + "/Examples/rust-backend/Cargo.toml", "--target-dir", target])
+            return target + "/release/libwarden_rust_example.so"
+        }
+    }()
+
     /// The C example backend, built once per test process.
     static let cExample: Result<String, Error> = Result {
         let folder = try temporaryFolder("c-example")

@@ -1,0 +1,387 @@
+//! A Warden backend in Rust, written against `warden_backend.h` alone.
+//!
+//! It keeps bans in memory: instances of one process that name the same `store`
+//! in their config share them. The `#[repr(C)]` structs below mirror the header
+//! member by member; the `const` asserts check the v1.0 layout at compile time.
+//! Build: `cargo build --release` → `target/release/libwarden_rust_example.so`.
+#![allow(non_camel_case_types)]
+
+use std::collections::HashMap;
+use std::ffi::{c_char, c_void};
+use std::sync::{Mutex, OnceLock};
+
+// ------------------------------------------------------------------ the ABI
+
+const WARDEN_ABI_MAGIC: u32 = 0x4E52_4457;
+const WARDEN_ABI_VERSION_MAJOR: u32 = 1;
+const WARDEN_ABI_VERSION_MINOR: u32 = 0;
+const WARDEN_OK: i32 = 0;
+const WARDEN_E_INVALID: i32 = 1;
+const WARDEN_E_ABI: i32 = 5;
+const WARDEN_LOG_DEBUG: i32 = 1;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct warden_str_t {
+    ptr: *const c_char,
+    len: usize,
+}
+
+#[repr(C)]
+pub struct warden_kv_t {
+    key: warden_str_t,
+    value: warden_str_t,
+}
+
+#[repr(C)]
+pub struct warden_map_t {
+    items: *const warden_kv_t,
+    count: usize,
+}
+
+#[repr(C)]
+pub struct warden_ban_t {
+    struct_size: u32,
+    scope: u32,
+    target: warden_str_t,
+    range_start: [u8; 16],
+    range_end: [u8; 16],
+    origin: warden_str_t,
+    action: warden_str_t,
+    reason: warden_str_t,
+    scenario: warden_str_t,
+    country: warden_str_t,
+    as_name: warden_str_t,
+    as_number: i64,
+    until_ns: i64,
+}
+
+#[repr(C)]
+pub struct warden_event_t {
+    time_ns: i64,
+    source: warden_str_t,
+    serialized: warden_str_t,
+}
+
+#[repr(C)]
+pub struct warden_signal_t {
+    struct_size: u32,
+    simulated: u32,
+    scenario: warden_str_t,
+    message: warden_str_t,
+    source: warden_str_t,
+    events_count: i64,
+    start_ns: i64,
+    stop_ns: i64,
+    created_ns: i64,
+    bans: *const warden_ban_t,
+    ban_count: usize,
+    events: *const warden_event_t,
+    event_count: usize,
+    labels: warden_map_t,
+}
+
+#[repr(C)]
+pub struct warden_ban_row_t {
+    struct_size: u32,
+    scope: u32,
+    id: i64,
+    target: warden_str_t,
+    origin: warden_str_t,
+    action: warden_str_t,
+    reason: warden_str_t,
+    scenario: warden_str_t,
+    country: warden_str_t,
+    as_name: warden_str_t,
+    as_number: i64,
+    until_ns: i64,
+    created_ns: i64,
+    ban_count: i64,
+    events_count: i64,
+}
+
+type RowSink = extern "C" fn(*mut c_void, *const warden_ban_row_t) -> i32;
+
+#[repr(C)]
+pub struct warden_host_t {
+    magic: u32,
+    struct_size: u32,
+    abi_major: u32,
+    abi_minor: u32,
+    host_data: *mut c_void,
+    log: Option<extern "C" fn(*mut c_void, i32, warden_str_t)>,
+    now_ns: Option<extern "C" fn(*mut c_void) -> i64>,
+}
+
+type Call = extern "C" fn(*mut warden_backend_t, *mut c_char, usize) -> i32;
+
+#[repr(C)]
+pub struct warden_backend_t {
+    magic: u32,
+    struct_size: u32,
+    abi_major: u32,
+    abi_minor: u32,
+    name: warden_str_t,
+    version: warden_str_t,
+    backend_data: *mut c_void,
+    init: Option<extern "C" fn(*mut warden_backend_t, warden_map_t, *mut c_char, usize) -> i32>,
+    insert: Option<extern "C" fn(*mut warden_backend_t, *const warden_signal_t, *mut c_char, usize) -> i32>,
+    read_at: Option<extern "C" fn(*mut warden_backend_t, i64, Option<RowSink>, *mut c_void, *mut c_char, usize) -> i32>,
+    delete_target: Option<extern "C" fn(*mut warden_backend_t, warden_str_t, *mut u64, *mut c_char, usize) -> i32>,
+    delete_all: Option<extern "C" fn(*mut warden_backend_t, *mut u64, *mut c_char, usize) -> i32>,
+    flush: Option<Call>,
+    start_auto_commit: Option<Call>,
+    shutdown: Option<Call>,
+    destroy: Option<extern "C" fn(*mut warden_backend_t)>,
+    get_extension: Option<extern "C" fn(*mut warden_backend_t, *const c_char) -> *const c_void>,
+}
+
+// The v1.0 layout, as the header's _Static_asserts state it (LP64).
+const _: () = assert!(std::mem::size_of::<warden_ban_t>() == 168);
+const _: () = assert!(std::mem::size_of::<warden_signal_t>() == 136);
+const _: () = assert!(std::mem::size_of::<warden_ban_row_t>() == 168);
+const _: () = assert!(std::mem::size_of::<warden_host_t>() == 40);
+const _: () = assert!(std::mem::size_of::<warden_backend_t>() == 136);
+
+// --------------------------------------------------------------- helpers
+
+/// Copies a borrowed ABI string (invalid UTF-8 is replaced).
+fn text(s: warden_str_t) -> String {
+    if s.ptr.is_null() || s.len == 0 {
+        return String::new();
+    }
+    let bytes = unsafe { std::slice::from_raw_parts(s.ptr as *const u8, s.len) };
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A borrowed view of a Rust string, valid while the string lives.
+fn view(s: &str) -> warden_str_t {
+    warden_str_t { ptr: s.as_ptr() as *const c_char, len: s.len() }
+}
+
+/// Writes `message` NUL-terminated into the host's buffer and returns `status`.
+fn fail(err: *mut c_char, err_len: usize, status: i32, message: &str) -> i32 {
+    if !err.is_null() && err_len > 0 {
+        let n = message.len().min(err_len - 1);
+        unsafe {
+            std::ptr::copy_nonoverlapping(message.as_ptr(), err as *mut u8, n);
+            *err.add(n) = 0;
+        }
+    }
+    status
+}
+
+// ---------------------------------------------------------------- storage
+
+struct Record {
+    id: i64,
+    scope: u32,
+    target: String,
+    origin: String,
+    action: String,
+    reason: String,
+    scenario: String,
+    country: String,
+    as_name: String,
+    as_number: i64,
+    until_ns: i64,
+    created_ns: i64,
+    events_count: i64,
+    /// Deleted or replaced: history only.
+    ended: bool,
+}
+
+#[derive(Default)]
+struct Store {
+    records: Vec<Record>,
+    next_id: i64,
+}
+
+/// Every store of the process: instances may run on different threads.
+fn stores() -> &'static Mutex<HashMap<String, Store>> {
+    static STORES: OnceLock<Mutex<HashMap<String, Store>>> = OnceLock::new();
+    STORES.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+struct Instance {
+    host: *const warden_host_t,
+    store: Option<String>,
+}
+
+fn instance<'a>(b: *mut warden_backend_t) -> &'a mut Instance {
+    unsafe { &mut *((*b).backend_data as *mut Instance) }
+}
+
+fn log(i: &Instance, message: &str) {
+    let host = unsafe { &*i.host };
+    if let Some(log) = host.log {
+        log(host.host_data, WARDEN_LOG_DEBUG, view(message));
+    }
+}
+
+/// Runs `body` on this instance's store, or fails when `init` has not run.
+fn with_store<R>(b: *mut warden_backend_t, err: *mut c_char, err_len: usize, body: impl FnOnce(&mut Store) -> R) -> Result<R, i32> {
+    let Some(name) = instance(b).store.clone() else {
+        return Err(fail(err, err_len, WARDEN_E_INVALID, "rust-example: called before init"));
+    };
+    let mut all = stores().lock().unwrap_or_else(|e| e.into_inner());
+    Ok(body(all.entry(name).or_default()))
+}
+
+// ---------------------------------------------------------------- members
+
+extern "C" fn init(b: *mut warden_backend_t, config: warden_map_t, err: *mut c_char, err_len: usize) -> i32 {
+    let mut name = String::from("default");
+    for i in 0..config.count {
+        let kv = unsafe { &*config.items.add(i) };
+        if text(kv.key) == "store" {
+            name = text(kv.value);
+        }
+    }
+    if name.is_empty() {
+        return fail(err, err_len, WARDEN_E_INVALID, "config key 'store' is empty; name a store or drop the key");
+    }
+    log(instance(b), &format!("rust-example: init, store '{name}'"));
+    instance(b).store = Some(name);
+    WARDEN_OK
+}
+
+extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, err: *mut c_char, err_len: usize) -> i32 {
+    let s = unsafe { &*signal };
+    let result = with_store(b, err, err_len, |store| {
+        for i in 0..s.ban_count {
+            let ban = unsafe { &*s.bans.add(i) };
+            let target = text(ban.target);
+            for r in store.records.iter_mut().filter(|r| !r.ended && r.target == target) {
+                r.ended = true; // one live ban per target
+            }
+            store.next_id += 1;
+            store.records.push(Record {
+                id: store.next_id,
+                scope: ban.scope,
+                target,
+                origin: text(ban.origin),
+                action: text(ban.action),
+                reason: text(ban.reason),
+                scenario: text(ban.scenario),
+                country: text(ban.country),
+                as_name: text(ban.as_name),
+                as_number: ban.as_number,
+                until_ns: ban.until_ns,
+                created_ns: s.created_ns,
+                events_count: s.events_count,
+                ended: false,
+            });
+        }
+    });
+    result.map_or_else(|status| status, |_| WARDEN_OK)
+}
+
+extern "C" fn read_at(
+    b: *mut warden_backend_t, at_ns: i64, sink: Option<RowSink>, ctx: *mut c_void, err: *mut c_char, err_len: usize,
+) -> i32 {
+    let Some(sink) = sink else { return fail(err, err_len, WARDEN_E_INVALID, "read_at: the sink is NULL") };
+    let result = with_store(b, err, err_len, |store| {
+        for r in store.records.iter().filter(|r| !r.ended && at_ns < r.until_ns) {
+            let history = store.records.iter().filter(|h| h.target == r.target);
+            let row = warden_ban_row_t {
+                struct_size: std::mem::size_of::<warden_ban_row_t>() as u32,
+                scope: r.scope,
+                id: r.id,
+                target: view(&r.target),
+                origin: view(&r.origin),
+                action: view(&r.action),
+                reason: view(&r.reason),
+                scenario: view(&r.scenario),
+                country: view(&r.country),
+                as_name: view(&r.as_name),
+                as_number: r.as_number,
+                until_ns: r.until_ns,
+                created_ns: r.created_ns,
+                ban_count: history.clone().count() as i64,
+                events_count: history.map(|h| h.events_count).sum(),
+            };
+            if sink(ctx, &row) != 0 {
+                break;
+            }
+        }
+    });
+    result.map_or_else(|status| status, |_| WARDEN_OK)
+}
+
+/// Ends the live bans that `matches` selects and writes how many into `deleted`.
+fn end(b: *mut warden_backend_t, deleted: *mut u64, err: *mut c_char, err_len: usize, matches: impl Fn(&Record) -> bool) -> i32 {
+    let result = with_store(b, err, err_len, |store| {
+        let mut count = 0u64;
+        for r in store.records.iter_mut().filter(|r| !r.ended && matches(r)) {
+            r.ended = true;
+            count += 1;
+        }
+        count
+    });
+    match result {
+        Ok(count) => {
+            unsafe { *deleted = count };
+            WARDEN_OK
+        }
+        Err(status) => status,
+    }
+}
+
+extern "C" fn delete_target(b: *mut warden_backend_t, target: warden_str_t, deleted: *mut u64, err: *mut c_char, err_len: usize) -> i32 {
+    let target = text(target);
+    if target.is_empty() {
+        return fail(err, err_len, WARDEN_E_INVALID, "no target provided");
+    }
+    end(b, deleted, err, err_len, |r| r.target == target)
+}
+
+extern "C" fn delete_all(b: *mut warden_backend_t, deleted: *mut u64, err: *mut c_char, err_len: usize) -> i32 {
+    end(b, deleted, err, err_len, |_| true)
+}
+
+/// flush, start_auto_commit and shutdown: writes apply at once and nothing runs in the background.
+extern "C" fn nothing_to_do(_b: *mut warden_backend_t, _err: *mut c_char, _err_len: usize) -> i32 {
+    WARDEN_OK
+}
+
+extern "C" fn destroy(b: *mut warden_backend_t) {
+    unsafe {
+        drop(Box::from_raw((*b).backend_data as *mut Instance));
+        drop(Box::from_raw(b));
+    }
+}
+
+// ------------------------------------------------------------ entry point
+
+/// The one export. Checks the host's magic and major, then creates an instance.
+#[no_mangle]
+pub extern "C" fn New(host: *const warden_host_t, out: *mut *mut warden_backend_t, err: *mut c_char, err_len: usize) -> i32 {
+    unsafe { *out = std::ptr::null_mut() };
+    let ok = !host.is_null() && unsafe { (*host).magic == WARDEN_ABI_MAGIC && (*host).abi_major == WARDEN_ABI_VERSION_MAJOR };
+    if !ok {
+        return fail(err, err_len, WARDEN_E_ABI, "rust-example implements Warden ABI 1.0; the host speaks another major");
+    }
+    let data = Box::into_raw(Box::new(Instance { host, store: None })) as *mut c_void;
+    let backend = Box::new(warden_backend_t {
+        magic: WARDEN_ABI_MAGIC,
+        struct_size: std::mem::size_of::<warden_backend_t>() as u32,
+        abi_major: WARDEN_ABI_VERSION_MAJOR,
+        abi_minor: WARDEN_ABI_VERSION_MINOR,
+        name: view("rust-example"),
+        version: view(concat!(env!("CARGO_PKG_VERSION"), " (Rust)")),
+        backend_data: data,
+        init: Some(init),
+        insert: Some(insert),
+        read_at: Some(read_at),
+        delete_target: Some(delete_target),
+        delete_all: Some(delete_all),
+        flush: Some(nothing_to_do),
+        start_auto_commit: Some(nothing_to_do),
+        shutdown: Some(nothing_to_do),
+        destroy: Some(destroy),
+        get_extension: None,
+    });
+    unsafe { *out = Box::into_raw(backend) };
+    WARDEN_OK
+}
