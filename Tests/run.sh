@@ -4,7 +4,7 @@
 # so it never rots. Usage: bash Tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$HOME/.cargo/bin:$PATH"  # cargo builds the Rust example backend
+export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
 bash Tests/support/install-deps.sh --with-mariadb
 
