@@ -53,6 +53,35 @@ final class BanCommandTests: XCTestCase {
         XCTAssertEqual(cli.run("ban", "list", "-o", "json").out, "[]\n")
     }
 
+    func testJSONOutputOfAddDeleteAndFlush() throws {
+        let cli = try CLIHarness.dummy()
+        XCTAssertEqual(cli.run("ban", "add", "ip", "192.0.2.7", "90m", "probe", "-o", "json").out, """
+            {
+              "target": "192.0.2.7",
+              "scope": "Ip",
+              "action": "ban",
+              "duration": "90m",
+              "reason": "probe",
+              "expires_at": "2026-11-23T13:30:00Z",
+              "backends": ["dummy"]
+            }
+
+            """)
+        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.7", "-o", "json").out,
+                       "{\n  \"target\": \"192.0.2.7\",\n  \"deleted\": 1\n}\n")
+        XCTAssertEqual(cli.run("ban", "flush", "-o", "json").out, "{\n  \"deleted\": 0\n}\n")
+    }
+
+    func testBackendsListTable() throws {
+        let dummy = BuildProducts.library("warden-backend-dummy")
+        let cli = try CLIHarness(backends: [("memory", dummy, ["store": "list"])])
+        XCTAssertEqual(cli.run("backends", "list").out, """
+            NAME    PATH\(String(repeating: " ", count: dummy.count - 4))  ABI  VERSION        STATE
+            memory  \(dummy)  1.0  1.0.0 (swift)  loaded
+
+            """)
+    }
+
     func testListFilters() throws {
         let cli = try CLIHarness.dummy()
         _ = cli.run("ban", "add", "range", "198.51.100.0/24", "1h", "scan")
