@@ -109,6 +109,11 @@ extension warden_str_t {
     public var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: ptr, count: ptr == nil ? 0 : len)
     }
+
+    /// Whether both strings hold the same bytes.
+    public func hasSameBytes(as other: warden_str_t) -> Bool {
+        bytes.elementsEqual(other.bytes)
+    }
 }
 
 /// What one round of maintenance did.

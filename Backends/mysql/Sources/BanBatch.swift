@@ -59,19 +59,15 @@ struct BanBatch {
             put(11, int: b.as_number)
             put(12, int: b.until_ns)
             put(13, int: s.created_ns)
-            put(14, bytes: equal(s.scenario, b.scenario) ? nil : s.scenario.bytes)
+            put(14, bytes: s.scenario.hasSameBytes(as: b.scenario) ? nil : s.scenario.bytes)
             put(15, bytes: s.message.bytes)
-            put(16, bytes: equal(s.source, b.target) ? nil : s.source.bytes)
+            put(16, bytes: s.source.hasSameBytes(as: b.target) ? nil : s.source.bytes)
             put(17, int: s.events_count)
             put(18, int: s.start_ns == s.created_ns ? nil : s.start_ns)
             put(19, int: s.stop_ns == s.created_ns ? nil : s.stop_ns)
             put(20, int: Int64(s.simulated))
             count += 1
         }
-    }
-
-    private func equal(_ a: warden_str_t, _ b: warden_str_t) -> Bool {
-        a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0)
     }
 
     mutating func removeAll() {

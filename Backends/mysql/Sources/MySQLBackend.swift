@@ -24,7 +24,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     private var settings: MySQLSettings?
     private var db: MySQLConnection?
     private var batch = BanBatch()
-    private var events: [(uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8])] = []
+    /// Events of the batch's signals, copied out of the host's structs.
+    private typealias PendingEvent = (uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8])
+    private var events: [PendingEvent] = []
     /// Signals in the batch.
     private var pending = 0
     private var useArrayBinding = true
@@ -167,7 +169,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         return range.count
     }
 
-    private func insert(_ event: (uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8]), _ db: MySQLConnection) throws {
+    private func insert(_ event: PendingEvent, _ db: MySQLConnection) throws {
         let arena = BindArena()
         try db.statement(MySQLQueries.insertEvent).execute(
             arena.binds(values: [event.uid, event.time, event.source, event.serialized]))

@@ -1,5 +1,4 @@
 import CSQLite
-import Glibc
 import CWardenBackend
 import WardenBackendKit
 
@@ -129,9 +128,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 statement.bind(ban.until_ns, at: 13)
                 statement.bind(s.created_ns, at: 14)
                 // The signal's fields are NULL when they repeat the ban's (see Schema).
-                bindUnlessEqual(statement, s.scenario.bytes, ban.scenario.bytes, at: 15)
+                bindUnlessEqual(statement, s.scenario, ban.scenario, at: 15)
                 statement.bind(borrowed: s.message.bytes, at: 16)
-                bindUnlessEqual(statement, s.source.bytes, ban.target.bytes, at: 17)
+                bindUnlessEqual(statement, s.source, ban.target, at: 17)
                 statement.bind(s.events_count, at: 18)
                 if s.start_ns == s.created_ns { statement.bindNull(at: 19) } else { statement.bind(s.start_ns, at: 19) }
                 if s.stop_ns == s.created_ns { statement.bindNull(at: 20) } else { statement.bind(s.stop_ns, at: 20) }
@@ -155,14 +154,12 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         }
     }
 
-    /// Binds `value`, or NULL when it equals `same` (the column it would repeat).
-    private func bindUnlessEqual(
-        _ statement: SQLiteStatement, _ value: UnsafeRawBufferPointer, _ same: UnsafeRawBufferPointer, at index: Int32
-    ) {
-        if value.count == same.count && (value.count == 0 || memcmp(value.baseAddress!, same.baseAddress!, value.count) == 0) {
+    /// Binds `value`, or NULL when it repeats `same` (the column it would copy).
+    private func bindUnlessEqual(_ statement: SQLiteStatement, _ value: warden_str_t, _ same: warden_str_t, at index: Int32) {
+        if value.hasSameBytes(as: same) {
             statement.bindNull(at: index)
         } else {
-            statement.bind(borrowed: value, at: index)
+            statement.bind(borrowed: value.bytes, at: index)
         }
     }
 
