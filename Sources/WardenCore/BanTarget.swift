@@ -94,10 +94,9 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// Canonical text, the key of "one live ban per target".
     public var description: String {
-        switch self {
-        case .ip(let a): return a.description
-        case .range(let network, let prefix): return "\(network)/\(prefix)"
-        }
+        var bytes: [UInt8] = []
+        appendText(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses canonical text as stored by a backend (an address or a block).

@@ -32,7 +32,12 @@ struct SignalEncoder {
         // Seven strings per ban, in this order, starting at span 3 + 7 * index.
         for ban in order.bans {
             _ = add(ban.target)
-            for text in [ban.origin, ban.action, ban.reason, ban.scenario, ban.country, ban.asName] { _ = add(text) }
+            _ = add(ban.origin)
+            _ = add(ban.action)
+            _ = add(ban.reason)
+            _ = add(ban.scenario)
+            _ = add(ban.country)
+            _ = add(ban.asName)
         }
         return bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
