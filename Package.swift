@@ -65,6 +65,7 @@ let package = Package(
             name: "WardenBench",
             dependencies: [
                 "WardenCore",
+                "WardenTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

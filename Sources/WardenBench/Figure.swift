@@ -52,4 +52,18 @@ struct Figure {
         [backend, String(n), op, fixed(ms, 3), rawMs.map { fixed($0, 3) } ?? "-", ratio.map { fixed($0, 2) + "x" } ?? "-",
          maxRatio.map { "<=" + fixed($0, 2) + "x" } ?? "-", met.map { $0 ? "yes" : "NO" } ?? "-"]
     }
+
+    /// The closing table, one row per figure.
+    static func summaryTable(_ figures: [Figure]) -> String {
+        let headers = ["backend", "n", "op", "ms", "raw C ms", "ratio", "target", "met"]
+        let rows = figures.map(\.summaryCells)
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            "| " + cells.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - $1.count) }
+                .joined(separator: " | ") + " |"
+        }
+        let rule = "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
+        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n")
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Logging
 import WardenCore
+import WardenTesting
 
 /// `warden-bench`: Warden's standard workloads through the backend ABI, each printed
 /// as a ratio to the raw C program run on the same data in the same run.
@@ -29,16 +30,15 @@ struct WardenBench: ParsableCommand {
     mutating func run() throws {
         let folder = workDir ?? "/tmp/warden-bench-\(getpid())"
         mkdir(folder, 0o755)
-        let products = BenchPaths.productsFolder
-        let libraryPath = library ?? "\(products)/libwarden-backend-\(backend).so"
-        let wardenPath = warden ?? "\(products)/warden"
+        let libraryPath = library ?? BuildProducts.library("warden-backend-\(backend)")
+        let wardenPath = warden ?? BuildProducts.warden
         var figures: [Figure] = []
         for n in sizes.split(separator: ",").compactMap({ Int($0) }) {
             let run = BenchRun(
                 backend: backend, library: libraryPath, n: n, folder: folder, rawC: rawC,
-                extraConfig: Dictionary(extraConfig.compactMap { pair in
-                    pair.split(separator: "=", maxSplits: 1).count == 2
-                        ? (String(pair.split(separator: "=")[0]), String(pair.split(separator: "=", maxSplits: 1)[1])) : nil
+                extraConfig: Dictionary(extraConfig.compactMap { pair -> (String, String)? in
+                    guard let equals = pair.firstIndex(of: "=") else { return nil }
+                    return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
                 }) { _, new in new })
             let measured = try run.measure(processes: processes, warden: wardenPath)
             if !json { measured.forEach { print($0.line) } }
@@ -47,31 +47,7 @@ struct WardenBench: ParsableCommand {
         if json {
             print("[\n  " + figures.map(\.json).joined(separator: ",\n  ") + "\n]")
         } else {
-            print(BenchPaths.summary(figures))
+            print(Figure.summaryTable(figures))
         }
-    }
-}
-
-enum BenchPaths {
-    /// The folder holding this executable (SwiftPM puts every product there).
-    static var productsFolder: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let path = String(decoding: buffer[0..<max(n, 0)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-    }
-
-    /// The closing table, one row per figure.
-    static func summary(_ figures: [Figure]) -> String {
-        let headers = ["backend", "n", "op", "ms", "raw C ms", "ratio", "target", "met"]
-        let rows = figures.map(\.summaryCells)
-        var widths = headers.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            "| " + cells.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - $1.count) }
-                .joined(separator: " | ") + " |"
-        }
-        let rule = "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"
-        return ([line(headers), rule] + rows.map(line)).joined(separator: "\n")
     }
 }
