@@ -21,12 +21,8 @@ final class MySQLBackendTests: XCTestCase {
     }
 
     private static func signal(_ i: Int) -> SignalOrder {
-        let now = Timestamp.now()
-        let target = BanTarget.ip(IPAddress(v4: 0x0A40_0000 + UInt32(i)))
-        return SignalOrder(
-            scenario: "stream", message: "", source: target.description, eventsCount: 1, startNs: now, stopNs: now,
-            createdNs: now, bans: [BanOrder(target: target, untilNs: now + 86_400_000_000_000, reason: "stream",
-                                            scenario: "stream", action: "ban", origin: "local")])
+        .oneBan(.ip(IPAddress(v4: 0x0A40_0000 + UInt32(i))), now: Timestamp.now(), seconds: 86_400, reason: "stream",
+                origin: "local")
     }
 
     func testWrongPasswordNeverShowsThePassword() throws {

@@ -29,10 +29,7 @@ final class SQLiteBackendTests: XCTestCase {
     private static func signal(_ target: String, now: Int64, seconds: Int64 = 3600, reason: String = "test") throws
         -> SignalOrder
     {
-        SignalOrder(
-            scenario: reason, message: "", source: target, eventsCount: 1, startNs: now, stopNs: now, createdNs: now,
-            bans: [BanOrder(target: try BanTarget.parseIP(target), untilNs: now + seconds * 1_000_000_000, reason: reason,
-                            scenario: reason, action: "ban", origin: "cli")])
+        .oneBan(try BanTarget.parseIP(target), now: now, seconds: seconds, reason: reason)
     }
 
     /// Runs SQL on a file directly, bypassing the backend.

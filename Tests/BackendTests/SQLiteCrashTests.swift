@@ -18,12 +18,8 @@ final class SQLiteCrashTests: XCTestCase {
     }
 
     private static func signal(_ i: Int) -> SignalOrder {
-        let now = Timestamp.now()
-        let target = BanTarget.ip(IPAddress(v4: 0x0A00_0000 + UInt32(i)))
-        return SignalOrder(
-            scenario: "crash", message: "", source: target.description, eventsCount: 1, startNs: now, stopNs: now,
-            createdNs: now, bans: [BanOrder(target: target, untilNs: now + 86_400_000_000_000, reason: "crash",
-                                            scenario: "crash", action: "ban", origin: "local")])
+        .oneBan(.ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), now: Timestamp.now(), seconds: 86_400, reason: "crash",
+                origin: "local")
     }
 
     /// The child: inserts batches and prints "flushed N" after each commit, until killed.
