@@ -45,16 +45,30 @@ let package = Package(
         // The Swift SDK for writing a backend.
         .target(name: "WardenBackendKit", dependencies: ["CWardenBackend", "WardenBasics"]),
 
-        // The host: loader, config, domain types.
+        // Value types of the domain: addresses, targets, bans, queries, error categories. No C, no logging.
+        .target(name: "WardenModel", dependencies: ["WardenBasics"]),
+        // Configuration files: YAML (libyaml), the main config, backend files.
+        .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
+        // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
         .target(
-            name: "WardenCore",
-            dependencies: ["CWardenBackend", "CYAML", "WardenBasics", .product(name: "Logging", package: "swift-log")]
+            name: "WardenBackendHost",
+            dependencies: [
+                "CWardenBackend", "WardenBasics", "WardenModel", "WardenConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Every loaded backend as one store: fan-out, merge, per-backend outcomes.
+        .target(
+            name: "WardenStore",
+            dependencies: [
+                "WardenModel", "WardenConfig", "WardenBackendHost", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenCore",
+                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "WardenBench",
             dependencies: [
-                "WardenCore",
+                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
                 "WardenTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +86,7 @@ let package = Package(
         ),
 
         // The conformance suite every backend passes.
-        .target(name: "WardenTesting", dependencies: ["WardenCore"]),
+        .target(name: "WardenTesting", dependencies: ["WardenModel", "WardenBackendHost", "WardenStore"]),
 
         // Backends shipped with Warden.
         .target(
@@ -96,8 +110,11 @@ let package = Package(
             linkerSettings: backendLinkerSettings
         ),
 
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTesting"]),
+        .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
-        .testTarget(name: "BackendTests", dependencies: ["WardenCore", "WardenTesting", "CSQLite"]),
+        .testTarget(
+            name: "BackendTests",
+            dependencies: ["WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite"]
+        ),
     ]
 )

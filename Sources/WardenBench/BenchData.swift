@@ -1,4 +1,5 @@
-import WardenCore
+import WardenModel
+import WardenStore
 
 /// The data shape shared with the raw C programs (`Benchmarks/raw/*.c`): N rows over
 /// N/2 distinct IPv4 targets in scrambled order, row i created at T-(N-i) s, one row

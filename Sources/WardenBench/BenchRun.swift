@@ -1,6 +1,9 @@
 import Glibc
 import Logging
-import WardenCore
+import WardenModel
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 
 /// The workloads for one backend at one size N, with the raw C run first.
 struct BenchRun {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Glibc
 import Logging
-import WardenCore
+import WardenBackendHost
+import WardenStore
 import WardenTesting
 
 /// `warden-bench`: Warden's standard workloads through the backend ABI, each printed

@@ -1,6 +1,6 @@
 import Glibc
 import Logging
-import WardenCore
+import WardenModel
 
 /// Where a command writes and what it reads from its surroundings. `warden`
 /// uses ``standard``; tests install their own to capture output and fix the clock.

@@ -1,5 +1,8 @@
 import ArgumentParser
-import WardenCore
+import WardenModel
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 
 /// Runs `warden` with `arguments` in ``CommandContext/current`` and returns the
 /// exit status instead of exiting: 0 success, 64 bad input or config (nothing

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
-import WardenCore
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {

@@ -1,4 +1,5 @@
-import WardenCore
+import WardenBackendHost
+import WardenStore
 
 /// Each check is one promise of `warden_backend.h`, on fresh storage.
 enum Checks {

@@ -1,5 +1,8 @@
 import Logging
-import WardenCore
+import WardenModel
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 
 /// The behaviour every Warden backend must show, run through the ABI exactly
 /// as the CLI and the daemon drive it (library opened with `dlopen`).

@@ -1,4 +1,5 @@
-import WardenCore
+import WardenModel
+import WardenStore
 
 extension SignalOrder {
     /// A signal carrying one ban on `target`, built the way `warden ban add` builds one:

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
-import WardenCore
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 import WardenTesting
 import XCTest
 

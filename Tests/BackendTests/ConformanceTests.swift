@@ -1,4 +1,6 @@
-import WardenCore
+import WardenModel
+import WardenBackendHost
+import WardenStore
 import WardenTesting
 import XCTest
 

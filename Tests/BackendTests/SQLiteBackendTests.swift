@@ -1,7 +1,10 @@
 import CSQLite
 import Foundation
 import Logging
-import WardenCore
+import WardenModel
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 import WardenTesting
 import XCTest
 

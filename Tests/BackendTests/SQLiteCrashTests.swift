@@ -1,6 +1,9 @@
 import Foundation
 import Logging
-import WardenCore
+import WardenModel
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 import WardenTesting
 import XCTest
 

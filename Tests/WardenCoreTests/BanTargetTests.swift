@@ -1,4 +1,5 @@
-import WardenCore
+import WardenModel
+import WardenStore
 import XCTest
 
 final class BanTargetTests: XCTestCase {

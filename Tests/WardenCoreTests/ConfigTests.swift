@@ -1,5 +1,7 @@
 import Foundation
-import WardenCore
+import WardenConfig
+import WardenBackendHost
+import WardenStore
 import XCTest
 
 final class ConfigTests: XCTestCase {

@@ -1,5 +1,5 @@
 import WardenBasics
-import WardenCore
+import WardenModel
 import XCTest
 
 final class TimeTests: XCTestCase {

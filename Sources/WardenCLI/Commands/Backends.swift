@@ -1,5 +1,6 @@
 import ArgumentParser
-import WardenCore
+import WardenBackendHost
+import WardenStore
 
 /// `warden backends`: what is configured and whether it loads.
 struct Backends: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import WardenBasics
-import WardenCore
+import WardenModel
+import WardenStore
 
 extension Ban {
     /// `warden ban add ip|range …`

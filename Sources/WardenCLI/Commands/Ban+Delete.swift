@@ -1,5 +1,7 @@
 import ArgumentParser
-import WardenCore
+import WardenModel
+import WardenBackendHost
+import WardenStore
 
 extension Ban {
     /// `warden ban del ip|range …`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import WardenBasics
-import WardenCore
+import WardenModel
+import WardenStore
 
 extension Ban {
     /// `warden ban list`
@@ -47,7 +48,7 @@ extension Ban {
         }
 
         /// Whether `ban` passes every filter given.
-        private func matches(_ ban: WardenCore.Ban) -> Bool {
+        private func matches(_ ban: WardenModel.Ban) -> Bool {
             let target = BanTarget(storedText: ban.target)
             if let ip, let address = IPAddress(ip), !(target?.contains(address) ?? false) { return false }
             if let range, let block = try? BanTarget.parseRange(range), let target, !block.covers(target) { return false }
@@ -61,11 +62,11 @@ extension Ban {
 
 /// A list of bans in the three output formats, with the legacy columns and keys.
 struct BanListReport {
-    var bans: [WardenCore.Ban]
+    var bans: [WardenModel.Ban]
     var at: Int64
 
     /// Time left, as Go prints a duration rounded to the second.
-    func expiration(_ ban: WardenCore.Ban) -> String {
+    func expiration(_ ban: WardenModel.Ban) -> String {
         GoDuration.format(roundingNanoseconds: ban.untilNs - at)
     }
 

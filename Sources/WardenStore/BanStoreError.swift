@@ -1,3 +1,5 @@
+import WardenBackendHost
+
 /// A runtime failure of the ban store: the CLI prints it and exits with 1.
 public struct BanStoreError: Error, CustomStringConvertible, Sendable {
     private enum Kind: Sendable {

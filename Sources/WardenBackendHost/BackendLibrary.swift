@@ -1,7 +1,7 @@
 import CWardenBackend
 import Glibc
-import WardenBasics
 import Synchronization
+import WardenBasics
 
 /// A backend `.so` opened with `dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)`.
 ///

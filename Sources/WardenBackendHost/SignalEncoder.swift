@@ -1,4 +1,5 @@
 import CWardenBackend
+import WardenModel
 
 /// Lays out a ``SignalOrder`` as the ABI's `warden_signal_t`, with every string
 /// in one reusable byte buffer, so a stream of inserts allocates little.

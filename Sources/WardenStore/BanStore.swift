@@ -1,4 +1,7 @@
 import Logging
+import WardenBackendHost
+import WardenConfig
+import WardenModel
 
 /// Every backend loaded from the backend folder, driven as one store: writes go
 /// to all of them, reads are merged to one row per target.

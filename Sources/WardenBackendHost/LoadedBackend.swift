@@ -2,6 +2,7 @@ import CWardenBackend
 import Logging
 import Synchronization
 import WardenBasics
+import WardenModel
 
 /// One live backend instance: created by `New`, checked, and driven through its
 /// vtable. Calls are serialized, as the ABI promises the backend; errors come
