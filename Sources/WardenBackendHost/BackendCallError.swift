@@ -1,3 +1,5 @@
+import WardenBasics
+
 /// A call into a loaded backend returned an error status.
 public struct BackendCallError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The instance's configured name.
@@ -17,6 +19,6 @@ public struct BackendCallError: Error, CustomStringConvertible, Equatable, Senda
 
     /// `backend "sqlite": insert failed (WARDEN_E_IO): disk I/O error …`
     public var description: String {
-        "backend \"\(backend)\": \(operation) failed (\(statusName(status))): \(message)"
+        "backend \"\(backend)\": \(operation) failed (\(BackendStatus.name(of: status))): \(message)"
     }
 }

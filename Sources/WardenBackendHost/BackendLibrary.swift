@@ -20,10 +20,13 @@ public final class BackendLibrary: Sendable {
 
     private static let opened = Mutex<[String: BackendLibrary]>([:])
 
-    /// Opens `path`, or returns the library already opened from the same file.
+    /// Opens `path`, or returns the library already opened from the same file. A
+    /// relative path is taken from the current directory, never searched for the way
+    /// `dlopen` searches a bare file name (`libm.so.6` must not load the system's).
     /// - Parameter allowUnsafeFiles: skip the owner and mode checks (development only).
     /// - Throws: ``BackendLoadError``.
     public static func open(_ path: String, allowUnsafeFiles: Bool) throws(BackendLoadError) -> BackendLibrary {
+        let path = absolute(path)
         var info = stat()
         guard stat(path, &info) == 0 else { throw BackendLoadError(path: path, reason: .fileMissing) }
         if !allowUnsafeFiles {
@@ -94,4 +97,13 @@ public final class BackendLibrary: Sendable {
 private func lastDLError() -> String {
     guard let text = dlerror() else { return "no dlerror text" }
     return String(cString: text)
+}
+
+/// `path` made absolute against the current directory (unchanged if already absolute).
+private func absolute(_ path: String) -> String {
+    guard !path.hasPrefix("/"), let cwd = getcwd(nil, 0) else { return path }
+    defer { free(cwd) }
+    let base = String(cString: cwd)
+    let relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+    return base == "/" ? "/" + relative : base + "/" + relative
 }

@@ -1,3 +1,5 @@
+import WardenBasics
+
 /// Why a backend library or instance was refused. Each case has its own message,
 /// written as "what failed: why; what to do", with `dlerror()` text verbatim.
 public struct BackendLoadError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -45,7 +47,7 @@ public struct BackendLoadError: Error, CustomStringConvertible, Equatable, Senda
             return "\(subject): no symbol \"New\" (\(text)); export New with C linkage "
                 + "(@c(New) in Swift, #[no_mangle] extern \"C\" in Rust, WARDEN_EXPORT in C)"
         case .newFailed(let status, let message):
-            return "\(subject): New failed with \(statusName(status)): \(message)"
+            return "\(subject): New failed with \(BackendStatus.name(of: status)): \(message)"
         case .newReturnedNothing:
             return "\(subject): New returned WARDEN_OK but no instance; New must set *out"
         case .badMagic(let found):
@@ -61,7 +63,7 @@ public struct BackendLoadError: Error, CustomStringConvertible, Equatable, Senda
             return "\(subject): required function \"\(slot)\" is NULL; implement it "
                 + "(every member but get_extension is required)"
         case .initFailed(let name, let status, let message):
-            return "backend \"\(name)\" (\(path)): init failed with \(statusName(status)): \(message)"
+            return "backend \"\(name)\" (\(path)): init failed with \(BackendStatus.name(of: status)): \(message)"
         }
     }
 }
@@ -74,18 +76,4 @@ private func octal(_ mode: UInt32) -> String {
 private func hex(_ value: UInt32) -> String {
     let text = String(value, radix: 16, uppercase: true)
     return "0x" + String(repeating: "0", count: max(0, 8 - text.count)) + text
-}
-
-/// The ABI name of a status code (`WARDEN_E_IO`).
-public func statusName(_ status: Int32) -> String {
-    switch status {
-    case 0: "WARDEN_OK"
-    case 1: "WARDEN_E_INVALID"
-    case 2: "WARDEN_E_UNSUPPORTED"
-    case 3: "WARDEN_E_IO"
-    case 4: "WARDEN_E_BUSY"
-    case 5: "WARDEN_E_ABI"
-    case 6: "WARDEN_E_INTERNAL"
-    default: "unknown status \(status)"
-    }
 }

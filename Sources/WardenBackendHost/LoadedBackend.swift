@@ -92,14 +92,22 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// `read_at`: every ban active at `at`, tagged with this backend's name.
     public func read(at: Int64) throws(BackendCallError) -> [Ban] {
-        let collector = RowCollector(backend: name)
-        try call("read_at") { err, len in
-            vtable.pointee.read_at(vtable, at, { context, row in
-                Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!)
-                return 0
-            }, Unmanaged.passUnretained(collector).toOpaque(), err, len)
+        var bans: [Ban] = []
+        try read(at: at) { bans.append($0); return true }
+        return bans
+    }
+
+    /// `read_at`, one ban at a time: `visit` returns false to make the backend stop
+    /// (rows come newest first, so a caller that wants the newest N stops early).
+    public func read(at: Int64, visit: (Ban) -> Bool) throws(BackendCallError) {
+        try withoutActuallyEscaping(visit) { visit throws(BackendCallError) in
+            let collector = RowCollector(backend: name, visit: visit)
+            try call("read_at") { err, len in
+                vtable.pointee.read_at(vtable, at, { context, row in
+                    Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!) ? 0 : 1
+                }, Unmanaged.passUnretained(collector).toOpaque(), err, len)
+            }
         }
-        return collector.bans
     }
 
     /// `delete_target`: removes the live ban of `target`; returns how many.
@@ -175,20 +183,22 @@ private func withStrings<R>(_ arrays: [[UInt8]], _ body: ([warden_str_t]) -> R) 
     }
 }
 
-/// Collects rows from `read_at`, copying each within the size the backend declared.
+/// Hands rows from `read_at` to a visitor, copying each within the size the backend declared.
 private final class RowCollector {
     let backend: String
-    var bans: [Ban] = []
+    let visit: (Ban) -> Bool
 
-    init(backend: String) {
+    init(backend: String, visit: @escaping (Ban) -> Bool) {
         self.backend = backend
+        self.visit = visit
     }
 
-    func append(_ row: UnsafePointer<warden_ban_row_t>) {
+    /// Whether the backend should go on.
+    func append(_ row: UnsafePointer<warden_ban_row_t>) -> Bool {
         var r = warden_ban_row_t()
         let size = min(Int(row.pointee.struct_size), MemoryLayout<warden_ban_row_t>.size)
         withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: row, count: size)) }
-        bans.append(Ban(
+        return visit(Ban(
             id: r.id, scope: r.scope == WARDEN_SCOPE_RANGE ? "Range" : "Ip", target: String(r.target),
             origin: String(r.origin), action: String(r.action), reason: String(r.reason), scenario: String(r.scenario),
             country: String(r.country), asName: String(r.as_name), asNumber: r.as_number, untilNs: r.until_ns,

@@ -1,14 +1,7 @@
-import CWardenBackend
+import WardenBasics
 
-/// The status codes of the ABI (`WARDEN_E_*`), for errors a backend throws.
-public enum BackendStatus: Int32, Sendable {
-    case invalid = 1
-    case unsupported = 2
-    case io = 3
-    case busy = 4
-    case abi = 5
-    case `internal` = 6
-}
+/// The ABI's status codes, shared with the host (see `WardenBasics.BackendStatus`).
+public typealias BackendStatus = WardenBasics.BackendStatus
 
 /// An error a backend throws to the host: a status and a message written as
 /// "what failed: why; what to do". Any other thrown error reaches the host as

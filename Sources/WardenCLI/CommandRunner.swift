@@ -14,18 +14,9 @@ public enum CommandRunner {
             var command = try Warden.parseAsRoot(hoistingGlobalOptions(arguments))
             try command.run()
             return 0
-        } catch let error as InputError {
+        } catch let error as any WardenError {
             context.writeError("error: \(error)\n")
-            return 64
-        } catch let error as ConfigError {
-            context.writeError("error: \(error)\n")
-            return 64
-        } catch let error as BanStoreError {
-            context.writeError("error: \(error)\n")
-            return 1
-        } catch let error as CommandFailure {
-            context.writeError("error: \(error)\n")
-            return 1
+            return error.category.exitStatus
         } catch {
             let code = Warden.exitCode(for: error)
             let message = Warden.fullMessage(for: error)
@@ -39,8 +30,20 @@ public enum CommandRunner {
 }
 
 /// A command could not do its work (not bad input): exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
+struct CommandFailure: WardenError {
     var description: String
+    var category: ErrorCategory { .runtime }
+}
+
+extension ErrorCategory {
+    /// The CLI's exit status for an error of this category: 64 (EX_USAGE) when
+    /// nothing was written because the input or the config is wrong, else 1.
+    var exitStatus: Int32 {
+        switch self {
+        case .badInput, .badConfig: 64
+        case .runtime: 1
+        }
+    }
 }
 
 /// Moves global options written before the subcommand (`warden -c cfg ban list`,

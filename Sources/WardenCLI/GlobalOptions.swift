@@ -44,6 +44,23 @@ struct GlobalOptions: ParsableArguments {
             main, flush: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
     }
 
+    /// Reports each backend that failed, then fails the command (exit 1) naming where
+    /// the work was done and where not. Does nothing when every backend succeeded.
+    /// - Parameters:
+    ///   - subject: what was worked on: "the ban on 192.0.2.7".
+    ///   - done: the past participle of the work: "stored", "deleted".
+    func requireNoFailure<Value>(_ outcomes: BackendOutcomes<Value>, subject: String, done: String) throws {
+        guard !outcomes.failed.isEmpty else { return }
+        for failure in outcomes.failed { context.writeError("error: \(failure)\n") }
+        let failed = outcomes.failed.map(\.backend).joined(separator: ", ")
+        if outcomes.succeeded.isEmpty {
+            throw CommandFailure(description: "\(subject) was not \(done) in any backend (\(failed) failed, see above)")
+        }
+        throw CommandFailure(
+            description: "\(subject) was \(done) in \(outcomes.succeededNames.joined(separator: ", ")) only, "
+                + "not in \(failed) (see above); run the command again once \(failed) is fixed")
+    }
+
     /// Prints one line on standard output.
     func print(_ line: String) {
         context.write(line + "\n")

@@ -1,6 +1,9 @@
+import WardenModel
+
 /// A configuration file is wrong: bad YAML, a missing or invalid key.
 /// The CLI exits with 64 on it and writes nothing.
-public struct ConfigError: Error, CustomStringConvertible, Sendable {
+public struct ConfigError: WardenError {
+    public var category: ErrorCategory { .badConfig }
     /// The file, as the user named it or as found in the backend folder.
     public var file: String
     /// 1-based line of the problem, when known.

@@ -108,14 +108,3 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// Bad input from the command line: the CLI prints the message and exits with 64.
-public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
-}

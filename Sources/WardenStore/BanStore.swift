@@ -1,6 +1,7 @@
 import Logging
 import WardenBackendHost
 import WardenConfig
+import WardenBasics
 import WardenModel
 
 /// Every backend loaded from the backend folder, driven as one store: writes go
@@ -81,69 +82,46 @@ public final class BanStore {
         return backends
     }
 
-    /// Runs `body` on every backend; collects the failures and throws them together.
-    @discardableResult
-    private func each<R>(_ body: (LoadedBackend) throws(BackendCallError) -> R) throws(BanStoreError) -> [R] {
-        var results: [R] = []
-        var failures: [BackendCallError] = []
-        for backend in try requireBackends() {
-            do {
-                results.append(try body(backend))
-            } catch {
-                failures.append(error)
-            }
+    /// Runs `body` on each of `backends` in turn and records every answer.
+    private func outcomes<Value>(
+        of backends: [LoadedBackend], _ body: (LoadedBackend) throws(BackendCallError) -> Value
+    ) -> BackendOutcomes<Value> {
+        var outcomes = BackendOutcomes<Value>()
+        for backend in backends {
+            do { outcomes.succeeded.append((backend.name, try body(backend))) } catch { outcomes.failed.append(error) }
         }
-        guard failures.isEmpty else { throw .backendsFailed(failures) }
-        return results
+        return outcomes
     }
 
-    /// Inserts `signal` into every backend and flushes each, so the ban is durable
-    /// when this returns. Returns the names of the backends that stored it.
-    @discardableResult
-    public func add(_ signal: SignalOrder) throws(BanStoreError) -> [String] {
-        try each { backend throws(BackendCallError) in
-            try backend.insert(signal)
-            try backend.flush()
-            return backend.name
-        }
+    /// Inserts `signal` into every backend and flushes each, so the ban is durable in
+    /// every backend that succeeded when this returns.
+    public func add(_ signal: SignalOrder) throws(BanStoreError) -> BackendOutcomes<Void> {
+        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.record(signal) }
     }
 
-    /// Bans active at `at`, merged to one per target (the one that ends last wins),
-    /// newest first, then by target.
-    /// - Parameter only: read this backend only (a name from the configs).
-    public func active(at: Int64, only: LoadedBackend? = nil) throws(BanStoreError) -> [Ban] {
-        let lists: [[Ban]]
-        if let only {
-            do { lists = [try only.read(at: at)] } catch { throw .backendsFailed([error]) }
+    /// The bans matching `query`, from every backend (or `query.backend` only) that
+    /// could answer; `now` is used when the query has no time.
+    public func list(_ query: BanQuery, now: Int64) throws(BanStoreError) -> BanListing {
+        let backends: [LoadedBackend]
+        if let name = query.backend {
+            do throws(InputError) { backends = [try backend(named: name)] } catch { throw .badInput(error) }
         } else {
-            lists = try each { backend throws(BackendCallError) in try backend.read(at: at) }
+            backends = try requireBackends()
         }
-        var byTarget: [String: Ban] = [:]
-        for ban in lists.joined() {
-            if let kept = byTarget[ban.target], kept.untilNs >= ban.untilNs { continue }
-            byTarget[ban.target] = ban
-        }
-        return byTarget.values.sorted {
-            $0.createdNs != $1.createdNs ? $0.createdNs > $1.createdNs : $0.target < $1.target
-        }
+        let at = query.at ?? now
+        return .merging(outcomes(of: backends) { backend throws(BackendCallError) in
+            try backend.read(query, at: at)
+        }, limit: query.limit)
     }
 
-    /// Deletes the live ban of `target` in every backend; returns the total removed.
-    public func delete(target: String) throws(BanStoreError) -> Int {
-        try each { backend throws(BackendCallError) in
-            let count = try backend.delete(target: target)
-            try backend.flush()
-            return count
-        }.reduce(0, +)
+    /// Deletes the live ban of `target` in every backend; how many each removed.
+    public func delete(target: String) throws(BanStoreError) -> BackendOutcomes<Int> {
+        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.remove(target: target) }
     }
 
-    /// Deletes every live ban in every backend; returns the total removed.
-    public func deleteAll() throws(BanStoreError) -> Int {
-        try each { backend throws(BackendCallError) in
-            let count = try backend.deleteAll()
-            try backend.flush()
-            return count
-        }.reduce(0, +)
+    /// Deletes every live ban in every backend; how many each removed.
+    public func deleteAll() throws(BanStoreError) -> BackendOutcomes<Int> {
+        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.removeAll() }
     }
 
     /// The loaded backend called `name`.
@@ -159,25 +137,4 @@ public final class BanStore {
         else if !known.isEmpty { message += "; known backends: \(known.joined(separator: ", "))" }
         throw InputError(message)
     }
-}
-
-/// The candidate within edit distance 2 (or a third of the word) of `word`.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-    guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
-    return best
-}
-
-/// Levenshtein distance between two strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return a.isEmpty ? b.count : previous[b.count]
 }

@@ -1,10 +1,12 @@
 import WardenBackendHost
+import WardenModel
 
-/// A runtime failure of the ban store: the CLI prints it and exits with 1.
-public struct BanStoreError: Error, CustomStringConvertible, Sendable {
+/// Why the ban store could not do what it was asked. Partial failures are not
+/// errors: they come back in ``BackendOutcomes`` and ``BanListing``.
+public struct BanStoreError: WardenError {
     private enum Kind: Sendable {
         case noBackend(folder: String, discarded: Int)
-        case backendsFailed([BackendCallError])
+        case badInput(InputError)
     }
 
     private let kind: Kind
@@ -14,9 +16,16 @@ public struct BanStoreError: Error, CustomStringConvertible, Sendable {
         BanStoreError(kind: .noBackend(folder: folder, discarded: discarded))
     }
 
-    /// One or more backends returned an error.
-    public static func backendsFailed(_ errors: [BackendCallError]) -> BanStoreError {
-        BanStoreError(kind: .backendsFailed(errors))
+    /// The request names something the store does not have (a backend name).
+    public static func badInput(_ error: InputError) -> BanStoreError {
+        BanStoreError(kind: .badInput(error))
+    }
+
+    public var category: ErrorCategory {
+        switch kind {
+        case .noBackend: .runtime
+        case .badInput: .badInput
+        }
     }
 
     public var description: String {
@@ -26,8 +35,8 @@ public struct BanStoreError: Error, CustomStringConvertible, Sendable {
         case .noBackend(let folder, let discarded):
             return "no backend loaded: all \(discarded) backend(s) in \(folder) were discarded (see the warnings above); "
                 + "fix them, then check with 'warden backends list'"
-        case .backendsFailed(let errors):
-            return errors.map(\.description).joined(separator: "\n")
+        case .badInput(let error):
+            return error.description
         }
     }
 }

@@ -67,9 +67,25 @@ final class BanCommandTests: XCTestCase {
             }
 
             """)
-        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.7", "-o", "json").out,
-                       "{\n  \"target\": \"192.0.2.7\",\n  \"deleted\": 1\n}\n")
-        XCTAssertEqual(cli.run("ban", "flush", "-o", "json").out, "{\n  \"deleted\": 0\n}\n")
+        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.7", "-o", "json").out, """
+            {
+              "target": "192.0.2.7",
+              "deleted": 1,
+              "backends": {
+                "dummy": 1
+              }
+            }
+
+            """)
+        XCTAssertEqual(cli.run("ban", "flush", "-o", "json").out, """
+            {
+              "deleted": 0,
+              "backends": {
+                "dummy": 0
+              }
+            }
+
+            """)
     }
 
     func testBackendsListTable() throws {
@@ -85,7 +101,9 @@ final class BanCommandTests: XCTestCase {
     func testListFilters() throws {
         let cli = try CLIHarness.dummy()
         _ = cli.run("ban", "add", "range", "198.51.100.0/24", "1h", "scan")
+        cli.clock.advance(seconds: 1)
         _ = cli.run("ban", "add", "ip", "203.0.113.9", "1h", "ssh", "bruteforce")
+        cli.clock.advance(seconds: 1)
         _ = cli.run("ban", "add", "ip", "2001:db8::9", "1h", "http", "probing")
         func targets(_ args: String...) -> String {
             let csv = cli.run(["ban", "list", "-o", "raw"] + args)
@@ -95,11 +113,13 @@ final class BanCommandTests: XCTestCase {
         XCTAssertEqual(targets("--range", "203.0.113.0/24"), "203.0.113.9")
         XCTAssertEqual(targets("--range", "2001:db8::/32"), "2001:db8::9")
         XCTAssertEqual(targets("--reason", "SSH"), "203.0.113.9")
-        XCTAssertEqual(targets("--limit", "1"), "198.51.100.0/24")
+        XCTAssertEqual(targets(), "2001:db8::9 203.0.113.9 198.51.100.0/24", "newest first")
+        XCTAssertEqual(targets("--limit", "1"), "2001:db8::9")
         XCTAssertEqual(targets("--at", "2026-11-23T14:00:00Z"), "")
         XCTAssertEqual(
             cli.run("ban", "list", "--limit", "2").out.split(separator: "\n").last,
-            "(2 of 3 bans shown; use --limit 0 or --all to see every one)")
+            "(2 newest bans shown, more match; use --limit 0 or --all to see every one)")
+        XCTAssertFalse(cli.run("ban", "list", "--limit", "3").out.contains("shown"), "no note when all fit")
     }
 
     func testANewBanReplacesTheLiveOneAndCountsHistory() throws {
@@ -132,7 +152,20 @@ final class BanCommandTests: XCTestCase {
         let cli = try CLIHarness(backends: [("one", dummy, ["store": "merge-1"]), ("two", dummy, ["store": "merge-2"])])
         XCTAssertEqual(cli.run("ban", "add", "ip", "192.0.2.9", "1h", "x").out.hasSuffix("stored in one, two\n"), true)
         XCTAssertEqual(cli.run("ban", "list", "-o", "raw").out.split(separator: "\n").count, 2, "one row per target")
-        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.9").out, "Deleted 2 bans for 192.0.2.9\n")
+        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.9").out, "Deleted 1 ban for 192.0.2.9\n", "one target")
         XCTAssertEqual(cli.run("ban", "list", "--backend", "two").out, "No local decisions\n")
+    }
+
+    func testDeleteAndFlushSayWhereBackendsDiffer() throws {
+        let dummy = BuildProducts.library("warden-backend-dummy")
+        let cli = try CLIHarness(backends: [("one", dummy, ["store": "differ-1"]), ("two", dummy, ["store": "differ-2"])])
+        let onlyOne = try CLIHarness(backends: [("one", dummy, ["store": "differ-1"])])
+        let onlyTwo = try CLIHarness(backends: [("two", dummy, ["store": "differ-2"])])
+        _ = onlyOne.run("ban", "add", "ip", "192.0.2.9", "1h", "x")
+        _ = cli.run("ban", "add", "ip", "192.0.2.10", "1h", "x")
+        XCTAssertEqual(cli.run("ban", "del", "ip", "192.0.2.9").out, "Deleted bans for 192.0.2.9: 1 in one, 0 in two\n")
+        XCTAssertEqual(cli.run("ban", "flush").out, "Ban DB flushed: 1 ban deleted\n")
+        _ = onlyTwo.run("ban", "add", "ip", "192.0.2.11", "1h", "x")
+        XCTAssertEqual(cli.run("ban", "flush").out, "Ban DB flushed: bans deleted 0 in one, 1 in two\n")
     }
 }

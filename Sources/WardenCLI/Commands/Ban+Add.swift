@@ -74,32 +74,31 @@ struct BanOrderArguments: ParsableArguments {
 
     var reasonText: String { reason.joined(separator: " ").trimmingSpaces }
 
-    /// Builds the signal (source `cli`), inserts it into every backend, flushes, prints.
+    /// Records the ban in every backend (flushed) and prints where it is stored.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
         let store = try global.openStore()
         let now = global.context.clock()
-        let until = now + GoDuration.parse(duration)!
-        let reason = reasonText
-        let ban = BanOrder(
-            target: target, untilNs: until, reason: reason, scenario: reason, action: remediation.rawValue,
-            origin: "cli")
-        let signal = SignalOrder(
-            scenario: reason, message: "ban \(target) for \(duration) (\(reason))", source: target.description,
-            eventsCount: 1, startNs: now, stopNs: now, createdNs: now, bans: [ban])
-        let stored = try store.add(signal)
-        switch global.output {
-        case .json:
-            global.print(JSONText.object([
-                ("target", JSONText.string(target.description)), ("scope", JSONText.string(target.scopeName)),
-                ("action", JSONText.string(remediation.rawValue)), ("duration", JSONText.string(duration)),
-                ("reason", JSONText.string(reason)), ("expires_at", JSONText.string(Timestamp.rfc3339(until))),
-                ("backends", "[" + stored.map(JSONText.string).joined(separator: ", ") + "]"),
-            ]))
-        case .human, .raw:
-            global.print(
-                "\(remediation.rawValue) \(target) for \(duration) (\(reason)) until \(Timestamp.rfc3339(until)): "
-                    + "stored in \(stored.joined(separator: ", "))")
+        let ban = ManualBan(
+            target: target, durationNs: GoDuration.parse(duration)!, reason: reasonText, action: remediation.rawValue)
+        let outcomes = try store.add(ban.signal(at: now))
+        let stored = outcomes.succeededNames
+        let until = now + ban.durationNs
+        if !stored.isEmpty {
+            switch global.output {
+            case .json:
+                global.print(JSONText.object([
+                    ("target", JSONText.string(target.description)), ("scope", JSONText.string(target.scopeName)),
+                    ("action", JSONText.string(ban.action)), ("duration", JSONText.string(duration)),
+                    ("reason", JSONText.string(ban.reason)), ("expires_at", JSONText.string(Timestamp.rfc3339(until))),
+                    ("backends", JSONText.array(strings: stored)),
+                ]))
+            case .human, .raw:
+                global.print(
+                    "\(ban.action) \(target) for \(duration) (\(ban.reason)) until \(Timestamp.rfc3339(until)): "
+                        + "stored in \(stored.joined(separator: ", "))")
+            }
         }
+        try global.requireNoFailure(outcomes, subject: "the ban on \(target)", done: "stored")
     }
 }
 

@@ -44,13 +44,30 @@ extension Ban {
     }
 }
 
-/// Deletes the live ban of `target` in every backend and prints how many went.
+/// Deletes the live ban of `target` in every backend and prints how many went:
+/// one count when the backends agree, each backend's count when they differ.
 private func deleteBans(of target: BanTarget, global: GlobalOptions) throws {
-    let count = try global.openStore().delete(target: target.description)
-    switch global.output {
-    case .json:
-        global.print(JSONText.object([("target", JSONText.string(target.description)), ("deleted", String(count))]))
-    case .human, .raw:
-        global.print("Deleted \(count) \(count == 1 ? "ban" : "bans") for \(target)")
+    let outcomes = try global.openStore().delete(target: target.description)
+    if !outcomes.succeeded.isEmpty {
+        let deleted = outcomes.succeeded.map(\.value).max() ?? 0
+        switch global.output {
+        case .json:
+            global.print(JSONText.object([
+                ("target", JSONText.string(target.description)), ("deleted", String(deleted)),
+                ("backends", JSONText.object(outcomes.succeeded.map { ($0.backend, String($0.value)) }, indent: "  ")),
+            ]))
+        case .human, .raw:
+            if let count = outcomes.agreedCount {
+                global.print("Deleted \(count) \(count == 1 ? "ban" : "bans") for \(target)")
+            } else {
+                global.print("Deleted bans for \(target): \(perBackend(outcomes))")
+            }
+        }
     }
+    try global.requireNoFailure(outcomes, subject: "the ban on \(target)", done: "deleted")
+}
+
+/// `1 in sqlite, 0 in mysql`
+func perBackend(_ outcomes: BackendOutcomes<Int>) -> String {
+    outcomes.succeeded.map { "\($0.value) in \($0.backend)" }.joined(separator: ", ")
 }

@@ -12,11 +12,23 @@ extension Ban {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let count = try global.openStore().deleteAll()
-            switch global.output {
-            case .json: global.print(JSONText.object([("deleted", String(count))]))
-            case .human, .raw: global.print("Ban DB flushed: \(count) \(count == 1 ? "ban" : "bans") deleted")
+            let outcomes = try global.openStore().deleteAll()
+            if !outcomes.succeeded.isEmpty {
+                switch global.output {
+                case .json:
+                    global.print(JSONText.object([
+                        ("deleted", String(outcomes.succeeded.map(\.value).max() ?? 0)),
+                        ("backends", JSONText.object(outcomes.succeeded.map { ($0.backend, String($0.value)) }, indent: "  ")),
+                    ]))
+                case .human, .raw:
+                    if let count = outcomes.agreedCount {
+                        global.print("Ban DB flushed: \(count) \(count == 1 ? "ban" : "bans") deleted")
+                    } else {
+                        global.print("Ban DB flushed: bans deleted \(perBackend(outcomes))")
+                    }
+                }
             }
+            try global.requireNoFailure(outcomes, subject: "the bans", done: "deleted")
         }
     }
 }

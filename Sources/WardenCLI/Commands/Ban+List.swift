@@ -29,33 +29,34 @@ extension Ban {
             guard limit >= 0 else { throw ValidationError("--limit must be 0 (no limit) or more, got \(limit)") }
         }
 
+        /// The query the options describe (checked by ``validate()`` already).
+        var query: BanQuery {
+            BanQuery(
+                at: at.flatMap(Timestamp.parse), containing: ip.flatMap(IPAddress.init),
+                within: range.flatMap { try? BanTarget.parseRange($0) }, reasonContains: reason, country: country,
+                asContains: asFilter, limit: all || limit == 0 ? nil : limit, backend: backend)
+        }
+
         func run() throws {
-            let store = try global.openStore()
-            let only = try backend.map { name throws(InputError) in try store.backend(named: name) }
-            let time = at.flatMap(Timestamp.parse) ?? global.context.clock()
-            let matching = try store.active(at: time, only: only).filter(matches)
-            let shown = all || limit == 0 ? matching : Array(matching.prefix(limit))
-            let report = BanListReport(bans: shown, at: time)
+            let query = query
+            let now = global.context.clock()
+            let listing = try global.openStore().list(query, now: now)
+            for failure in listing.failed {
+                global.context.writeError("warning: \(failure); its bans are missing from this list\n")
+            }
+            let report = BanListReport(bans: listing.bans, at: query.at ?? now)
             switch global.output {
             case .raw: global.context.write(report.csv())
             case .json: global.print(report.json())
             case .human:
                 global.context.write(report.table())
-                if shown.count < matching.count {
-                    global.print("(\(shown.count) of \(matching.count) bans shown; use --limit 0 or --all to see every one)")
+                if listing.truncated {
+                    global.print("(\(listing.bans.count) newest bans shown, more match; use --limit 0 or --all to see every one)")
                 }
             }
-        }
-
-        /// Whether `ban` passes every filter given.
-        private func matches(_ ban: WardenModel.Ban) -> Bool {
-            let target = BanTarget(storedText: ban.target)
-            if let ip, let address = IPAddress(ip), !(target?.contains(address) ?? false) { return false }
-            if let range, let block = try? BanTarget.parseRange(range), let target, !block.covers(target) { return false }
-            if let reason, !ban.reason.lowercased().contains(reason.lowercased()) { return false }
-            if let country, ban.country.lowercased() != country.lowercased() { return false }
-            if let asFilter, !ban.asText.lowercased().contains(asFilter.lowercased()) { return false }
-            return true
+            guard listing.failed.isEmpty else {
+                throw CommandFailure(description: "could not read \(listing.failed.map(\.backend).joined(separator: ", ")) (see above)")
+            }
         }
     }
 }

@@ -33,4 +33,9 @@ enum JSONText {
         guard !objects.isEmpty else { return "[]" }
         return "[\n" + objects.map { "  " + object($0, indent: "  ") }.joined(separator: ",\n") + "\n]"
     }
+
+    /// An array of strings on one line: `["a", "b"]`.
+    static func array(strings: [String]) -> String {
+        "[" + strings.map(string).joined(separator: ", ") + "]"
+    }
 }
