@@ -46,19 +46,18 @@ struct GlobalOptions: ParsableArguments {
 
     /// Reports each backend that failed, then fails the command (exit 1) naming where
     /// the work was done and where not. Does nothing when every backend succeeded.
-    /// - Parameters:
-    ///   - subject: what was worked on: "the ban on 192.0.2.7".
-    ///   - done: the past participle of the work: "stored", "deleted".
-    func requireNoFailure<Value>(_ outcomes: BackendOutcomes<Value>, subject: String, done: String) throws {
+    /// - Parameter work: what was done, as a sentence without its place:
+    ///   "the ban on 192.0.2.7 was stored", "the bans were deleted".
+    func requireNoFailure<Value>(_ outcomes: BackendOutcomes<Value>, work: String) throws {
         guard !outcomes.failed.isEmpty else { return }
         for failure in outcomes.failed { context.writeError("error: \(failure)\n") }
         let failed = outcomes.failed.map(\.backend).joined(separator: ", ")
         if outcomes.succeeded.isEmpty {
-            throw CommandFailure(description: "\(subject) was not \(done) in any backend (\(failed) failed, see above)")
+            throw CommandFailure(description: "\(work) in no backend (\(failed) failed, see above)")
         }
         throw CommandFailure(
-            description: "\(subject) was \(done) in \(outcomes.succeededNames.joined(separator: ", ")) only, "
-                + "not in \(failed) (see above); run the command again once \(failed) is fixed")
+            description: "\(work) in \(outcomes.succeededNames.joined(separator: ", ")) only, not in \(failed) "
+                + "(see above); run the command again once \(failed) is fixed")
     }
 
     /// Prints one line on standard output.

@@ -45,6 +45,30 @@ UNUSED static int32_t ok_call(warden_backend_t *b, char *err, size_t err_len) {
 }
 UNUSED static void ok_destroy(warden_backend_t *b) { free(b); }
 
+#ifdef CALLS_FAIL
+/* Loads and initialises, then fails every call as an unreachable storage would. */
+static int32_t io_error(char *err, size_t err_len) {
+    snprintf(err, err_len, "storage unreachable: the test fixture fails every call; nothing to do");
+    return WARDEN_E_IO;
+}
+static int32_t fail_insert(warden_backend_t *b, const warden_signal_t *s, char *err, size_t err_len) {
+    (void)b, (void)s;
+    return io_error(err, err_len);
+}
+static int32_t fail_read_at(warden_backend_t *b, int64_t at, warden_row_sink_fn sink, void *ctx, char *err, size_t err_len) {
+    (void)b, (void)at, (void)sink, (void)ctx;
+    return io_error(err, err_len);
+}
+static int32_t fail_delete(warden_backend_t *b, warden_str_t t, uint64_t *n, char *err, size_t err_len) {
+    (void)b, (void)t, (void)n;
+    return io_error(err, err_len);
+}
+static int32_t fail_delete_all(warden_backend_t *b, uint64_t *n, char *err, size_t err_len) {
+    (void)b, (void)n;
+    return io_error(err, err_len);
+}
+#endif
+
 #ifdef NO_NEW
 WARDEN_EXPORT int32_t NotNew(void) { return 0; }
 #else
@@ -90,6 +114,12 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
 #endif
 #ifdef NULL_READ_AT
     b->read_at = NULL;
+#endif
+#ifdef CALLS_FAIL
+    b->insert = fail_insert;
+    b->read_at = fail_read_at;
+    b->delete_target = fail_delete;
+    b->delete_all = fail_delete_all;
 #endif
     *out = b;
     return WARDEN_OK;

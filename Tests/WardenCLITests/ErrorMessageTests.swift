@@ -89,6 +89,24 @@ final class ErrorMessageTests: XCTestCase {
             """)
     }
 
+    func testBackendsCheckOfABareNameLoadsTheFileInTheCurrentFolder() throws {
+        // A file named like a system library: dlopen("libm.so.6") would load the system's.
+        let cli = try CLIHarness.dummy()
+        let folder = cli.folder + "/cwd"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: BuildProducts.library("warden-backend-dummy"), toPath: folder + "/libm.so.6")
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let result = cli.run("backends", "check", "libm.so.6")
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.hasPrefix("path: libm.so.6\nabi: 1.0 (host speaks 1.0)\nname: dummy\n"), result.out)
+        XCTAssertEqual(cli.run("backends", "check", "libnothing.so").err, """
+            error: cannot load backend "\(folder)/libnothing.so": no such file; check 'path' in the backend's YAML file
+
+            """)
+    }
+
     func testTheBinaryExitsWithTheSameCodes() throws {
         let cli = try CLIHarness.dummy()
         func status(_ arguments: [String]) throws -> Int32 {

@@ -98,7 +98,7 @@ struct BanOrderArguments: ParsableArguments {
                         + "stored in \(stored.joined(separator: ", "))")
             }
         }
-        try global.requireNoFailure(outcomes, subject: "the ban on \(target)", done: "stored")
+        try global.requireNoFailure(outcomes, work: "the ban on \(target) was stored")
     }
 }
 

@@ -64,7 +64,7 @@ private func deleteBans(of target: BanTarget, global: GlobalOptions) throws {
             }
         }
     }
-    try global.requireNoFailure(outcomes, subject: "the ban on \(target)", done: "deleted")
+    try global.requireNoFailure(outcomes, work: "the ban on \(target) was deleted")
 }
 
 /// `1 in sqlite, 0 in mysql`

@@ -28,7 +28,7 @@ extension Ban {
                     }
                 }
             }
-            try global.requireNoFailure(outcomes, subject: "the bans", done: "deleted")
+            try global.requireNoFailure(outcomes, work: "the bans were deleted")
         }
     }
 }
