@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

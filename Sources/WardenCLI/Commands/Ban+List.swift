@@ -7,7 +7,7 @@ extension Ban {
     /// `warden ban list`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the bans active now (or at --at), one row per target.")
+            commandName: "list", abstract: "List the bans active now (or at --at), one row per target, newest first.")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "List the bans active at this time (RFC 3339, or 'YYYY-MM-DD HH:MM:SS' UTC).") var at: String?
@@ -17,7 +17,7 @@ extension Ban {
         @Option(help: "Only bans whose reason contains this text.") var reason: String?
         @Option(help: "Only bans of this country (ISO 3166 code).") var country: String?
         @Option(name: .customLong("as"), help: "Only bans whose AS contains this text.") var asFilter: String?
-        @Option(help: "Show at most this many bans (0: no limit).") var limit = 50
+        @Option(help: "Show at most this many bans, the newest (0: no limit).") var limit = 50
         @Option(help: "Read this backend only.") var backend: String?
 
         func validate() throws {

@@ -1,0 +1,314 @@
+import XCTest
+
+/// The help screen of every command, pinned: what a person reads first.
+final class HelpTests: XCTestCase {
+    private func help(_ words: String...) throws -> String {
+        let cli = try CLIHarness.dummy()
+        let result = cli.run(words + ["--help"])
+        XCTAssertEqual(result.status, 0)
+        return result.out
+    }
+
+    func testVersion() throws {
+        let cli = try CLIHarness.dummy()
+        XCTAssertEqual(cli.run("--version").out, "warden 0.2.0 (backend ABI 1.0)\n")
+    }
+
+    func testWardenHelp() throws {
+        XCTAssertEqual(try help(), """
+            OVERVIEW: Manage IP bans stored in backend plugins.
+
+            USAGE: warden <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              ban                     Add, list and delete bans.
+              backends                Inspect backend plugins.
+
+              See 'warden help <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBanHelp() throws {
+        XCTAssertEqual(try help("ban"), """
+            OVERVIEW: Add, list and delete bans.
+
+            USAGE: warden ban <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              add                     Ban an address or a range in every loaded backend.
+              list                    List the bans active now (or at --at), one row per
+                                      target, newest first.
+              del                     Delete the live ban of an address or a range.
+              flush                   Delete every live ban in every backend.
+
+              See 'warden help ban <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBanAddHelp() throws {
+        XCTAssertEqual(try help("ban", "add"), """
+            OVERVIEW: Ban an address or a range in every loaded backend.
+
+            USAGE: warden ban add <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              ip                      Ban one IPv4 or IPv6 address.
+              range                   Ban a CIDR block (IPv4 or IPv6).
+
+              See 'warden help ban add <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBanAddIpHelp() throws {
+        XCTAssertEqual(try help("ban", "add", "ip"), """
+            OVERVIEW: Ban one IPv4 or IPv6 address.
+
+            USAGE: warden ban add ip [--config <config>] [--output <output>] [--debug] <target> <duration> [<reason> ...] [--remediation <remediation>]
+
+            ARGUMENTS:
+              <target>                The address to ban (IPv4 or IPv6).
+              <duration>              How long, as Go writes durations: 4h, 90m, 1h30m, 45s.
+              <reason>                Why: every remaining word.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --remediation <remediation>
+                                      What bouncers should do: ban, slow or captcha.
+                                      (values: ban, slow, captcha; default: ban)
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanAddRangeHelp() throws {
+        XCTAssertEqual(try help("ban", "add", "range"), """
+            OVERVIEW: Ban a CIDR block (IPv4 or IPv6).
+
+            USAGE: warden ban add range [--config <config>] [--output <output>] [--debug] <target> <duration> [<reason> ...] [--remediation <remediation>]
+
+            ARGUMENTS:
+              <target>                The block to ban, e.g. 192.0.2.0/24 or 2001:db8::/32.
+              <duration>              How long, as Go writes durations: 4h, 90m, 1h30m, 45s.
+              <reason>                Why: every remaining word.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --remediation <remediation>
+                                      What bouncers should do: ban, slow or captcha.
+                                      (values: ban, slow, captcha; default: ban)
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanListHelp() throws {
+        XCTAssertEqual(try help("ban", "list"), """
+            OVERVIEW: List the bans active now (or at --at), one row per target, newest
+            first.
+
+            USAGE: warden ban list [--config <config>] [--output <output>] [--debug] [--at <at>] [--all] [--ip <ip>] [--range <range>] [--reason <reason>] [--country <country>] [--as <as>] [--limit <limit>] [--backend <backend>]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --at <at>               List the bans active at this time (RFC 3339, or
+                                      'YYYY-MM-DD HH:MM:SS' UTC).
+              -a, --all               List every ban (no --limit).
+              --ip <ip>               Only bans of this address, or of ranges containing it.
+              --range <range>         Only bans inside this CIDR block.
+              --reason <reason>       Only bans whose reason contains this text.
+              --country <country>     Only bans of this country (ISO 3166 code).
+              --as <as>               Only bans whose AS contains this text.
+              --limit <limit>         Show at most this many bans, the newest (0: no
+                                      limit). (default: 50)
+              --backend <backend>     Read this backend only.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanDelHelp() throws {
+        XCTAssertEqual(try help("ban", "del"), """
+            OVERVIEW: Delete the live ban of an address or a range.
+
+            USAGE: warden ban del <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              ip                      Unban one address.
+              range                   Unban one CIDR block.
+
+              See 'warden help ban del <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBanDelIpHelp() throws {
+        XCTAssertEqual(try help("ban", "del", "ip"), """
+            OVERVIEW: Unban one address.
+
+            USAGE: warden ban del ip [--config <config>] [--output <output>] [--debug] <target>
+
+            ARGUMENTS:
+              <target>                The banned address.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanDelRangeHelp() throws {
+        XCTAssertEqual(try help("ban", "del", "range"), """
+            OVERVIEW: Unban one CIDR block.
+
+            USAGE: warden ban del range [--config <config>] [--output <output>] [--debug] <target>
+
+            ARGUMENTS:
+              <target>                The banned block, exactly as it was banned.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanFlushHelp() throws {
+        XCTAssertEqual(try help("ban", "flush"), """
+            OVERVIEW: Delete every live ban in every backend.
+
+            USAGE: warden ban flush [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBackendsHelp() throws {
+        XCTAssertEqual(try help("backends"), """
+            OVERVIEW: Inspect backend plugins.
+
+            USAGE: warden backends <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              list                    List the configured backends: loaded, or why they
+                                      were discarded.
+              check                   Load one backend .so without a config and report what
+                                      it offers, or why it is refused.
+
+              See 'warden help backends <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBackendsListHelp() throws {
+        XCTAssertEqual(try help("backends", "list"), """
+            OVERVIEW: List the configured backends: loaded, or why they were discarded.
+
+            USAGE: warden backends list [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBackendsCheckHelp() throws {
+        XCTAssertEqual(try help("backends", "check"), """
+            OVERVIEW: Load one backend .so without a config and report what it offers, or
+            why it is refused.
+
+            USAGE: warden backends check [--config <config>] [--output <output>] [--debug] <path>
+
+            ARGUMENTS:
+              <path>                  Path of the backend shared library.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+}
