@@ -6,7 +6,7 @@ import WardenModel
 
 /// Every backend loaded from the backend folder, driven as one store: writes go
 /// to all of them, reads are merged to one row per target.
-public final class BanStore {
+public final class BanStore: Sendable {
     /// A backend that was configured but could not be loaded or initialised.
     public struct Discarded: Sendable {
         public var config: BackendConfigFile
@@ -102,16 +102,16 @@ public final class BanStore {
     /// The bans matching `query`, from every backend (or `query.backend` only) that
     /// could answer; `now` is used when the query has no time.
     public func list(_ query: BanQuery, now: Int64) throws(BanStoreError) -> BanListing {
-        let backends: [LoadedBackend]
-        if let name = query.backend {
-            do throws(InputError) { backends = [try backend(named: name)] } catch { throw .badInput(error) }
-        } else {
-            backends = try requireBackends()
-        }
         let at = query.at ?? now
-        return .merging(outcomes(of: backends) { backend throws(BackendCallError) in
+        return .merging(outcomes(of: try backends(for: query)) { backend throws(BackendCallError) in
             try backend.read(query, at: at)
         }, limit: query.limit)
+    }
+
+    /// The backends `query` reads: the one it names, or every loaded one.
+    func backends(for query: BanQuery) throws(BanStoreError) -> [LoadedBackend] {
+        guard let name = query.backend else { return try requireBackends() }
+        do throws(InputError) { return [try backend(named: name)] } catch { throw .badInput(error) }
     }
 
     /// Deletes the live ban of `target` in every backend; how many each removed.

@@ -7,6 +7,7 @@ public struct BanStoreError: WardenError {
     private enum Kind: Sendable {
         case noBackend(folder: String, discarded: Int)
         case badInput(InputError)
+        case shutDown
     }
 
     private let kind: Kind
@@ -21,9 +22,12 @@ public struct BanStoreError: WardenError {
         BanStoreError(kind: .badInput(error))
     }
 
+    /// The store was shut down (the daemon is stopping); it takes no more calls.
+    public static let shutDown = BanStoreError(kind: .shutDown)
+
     public var category: ErrorCategory {
         switch kind {
-        case .noBackend: .runtime
+        case .noBackend, .shutDown: .runtime
         case .badInput: .badInput
         }
     }
@@ -37,6 +41,8 @@ public struct BanStoreError: WardenError {
                 + "fix them, then check with 'warden backends list'"
         case .badInput(let error):
             return error.description
+        case .shutDown:
+            return "the ban store is shut down: warden is stopping and takes no more changes; retry once it is back"
         }
     }
 }

@@ -1,0 +1,92 @@
+import Synchronization
+import WardenBackendHost
+import WardenModel
+
+/// The ban store for async callers (the daemon's request handlers): the same
+/// operations as ``BanStore``, each backend called on its own ``SerialWorker``
+/// thread, every backend at once. A slow or locked backend delays only the answers
+/// that need it, never the caller's executor.
+public final class BanService: Sendable {
+    /// The loaded backends, their configs and the discarded ones.
+    public let store: BanStore
+    private let workers: [ObjectIdentifier: SerialWorker]
+    private let isShutDown = Mutex(false)
+
+    /// Starts one worker thread per loaded backend.
+    public init(store: BanStore) {
+        self.store = store
+        var workers: [ObjectIdentifier: SerialWorker] = [:]
+        for backend in store.backends {
+            workers[ObjectIdentifier(backend)] = SerialWorker(label: "backend \"\(backend.name)\"")
+        }
+        self.workers = workers
+    }
+
+    /// Inserts `signal` into every backend and flushes each.
+    public func add(_ signal: SignalOrder) async throws(BanStoreError) -> BackendOutcomes<Void> {
+        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.record(signal) }
+    }
+
+    /// The bans matching `query` (see ``BanStore/list(_:now:)``).
+    public func list(_ query: BanQuery, now: Int64) async throws(BanStoreError) -> BanListing {
+        try checkOpen()
+        let at = query.at ?? now
+        let reads = await outcomes(of: try store.backends(for: query)) { backend throws(BackendCallError) in
+            try backend.read(query, at: at)
+        }
+        return .merging(reads, limit: query.limit)
+    }
+
+    /// Deletes the live ban of `target` in every backend; how many each removed.
+    public func delete(target: String) async throws(BanStoreError) -> BackendOutcomes<Int> {
+        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.remove(target: target) }
+    }
+
+    /// Deletes every live ban in every backend; how many each removed.
+    public func deleteAll() async throws(BanStoreError) -> BackendOutcomes<Int> {
+        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.removeAll() }
+    }
+
+    /// Refuses new calls, lets every queued call finish, then shuts every backend
+    /// down (each commits what is pending). Returns the backends' shutdown errors.
+    /// Idempotent: later calls return no error.
+    public func shutdown() async -> [BackendCallError] {
+        guard isShutDown.withLock({ done in defer { done = true }; return !done }) else { return [] }
+        let outcomes = await outcomes(of: store.backends) { backend throws(BackendCallError) in try backend.shutdown() }
+        for worker in workers.values { worker.stop() }
+        return outcomes.failed
+    }
+
+    private func checkOpen() throws(BanStoreError) {
+        if isShutDown.withLock({ $0 }) { throw .shutDown }
+    }
+
+    private func usableBackends() throws(BanStoreError) -> [LoadedBackend] {
+        try checkOpen()
+        return try store.requireBackends()
+    }
+
+    /// Runs `body` on each backend's worker, all at once; outcomes in load order.
+    private func outcomes<Value: Sendable>(
+        of backends: [LoadedBackend], _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
+    ) async -> BackendOutcomes<Value> {
+        let results = await withTaskGroup(of: (Int, Result<Value, BackendCallError>).self) { group in
+            for (index, backend) in backends.enumerated() {
+                let worker = workers[ObjectIdentifier(backend)]!
+                group.addTask {
+                    do throws(BackendCallError) {
+                        return (index, .success(try await worker.run { () throws(BackendCallError) in try body(backend) }))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<Value, BackendCallError>?](repeating: nil, count: backends.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        var outcomes = BackendOutcomes<Value>()
+        for (backend, result) in zip(backends, results) { outcomes.record(result!, from: backend.name) }
+        return outcomes
+    }
+}
