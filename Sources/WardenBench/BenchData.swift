@@ -1,5 +1,4 @@
 import WardenModel
-import WardenStore
 
 /// The data shape shared with the raw C programs (`Benchmarks/raw/*.c`): N rows over
 /// N/2 distinct IPv4 targets in scrambled order, row i created at T-(N-i) s, one row
@@ -23,12 +22,9 @@ struct BenchData {
         return signal(target: address(i), untilNs: until * 1_000_000_000, createdNs: created)
     }
 
+    /// A ban of `target` recorded at `createdNs` that ends at `untilNs` (which may be past).
     func signal(target: IPAddress, untilNs: Int64, createdNs: Int64) -> SignalOrder {
-        SignalOrder(
-            scenario: "crowdsecurity/ssh-bf", message: "", source: target.description, eventsCount: 1,
-            startNs: createdNs, stopNs: createdNs, createdNs: createdNs,
-            bans: [BanOrder(
-                target: .ip(target), untilNs: untilNs, reason: "ssh bruteforce", scenario: "crowdsecurity/ssh-bf",
-                action: "ban", origin: "local")])
+        ManualBan(target: .ip(target), durationNs: untilNs - createdNs, reason: "ssh bruteforce", origin: "local")
+            .signal(at: createdNs)
     }
 }
