@@ -41,7 +41,7 @@ struct GlobalOptions: ParsableArguments {
     func openStore() throws -> BanStore {
         let main = try MainConfig.load(path: configPath)
         return try BanStore.open(
-            main, flush: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
+            main, sweepsExpiredBans: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
     }
 
     /// Reports each backend that failed, then fails the command (exit 1) naming where

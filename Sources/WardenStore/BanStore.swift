@@ -28,10 +28,12 @@ public final class BanStore: Sendable {
 
     /// Loads every backend of the main config's folder. A backend that fails to
     /// load or to `init` is discarded with a warning; the others go on.
-    /// - Parameter flush: the value injected as `flush` unless a file sets it.
+    /// - Parameter sweepsExpiredBans: whether the backends' own background work marks
+    ///   ended bans expired (the daemon: true; a one-shot CLI command: false), passed
+    ///   as the config key `flush` (its legacy name) unless a file sets it.
     /// - Throws: ``ConfigError`` when a backend YAML file is invalid.
     public static func open(
-        _ main: MainConfig, flush: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
+        _ main: MainConfig, sweepsExpiredBans: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
         allowUnsafeFiles: Bool
     ) throws(ConfigError) -> BanStore {
         let configs: [BackendConfigFile]
@@ -45,7 +47,7 @@ public final class BanStore: Sendable {
         var loaded: [LoadedBackend] = []
         var discarded: [Discarded] = []
         var injected = main.injected
-        injected["flush"] = flush ? "true" : "false"
+        injected["flush"] = sweepsExpiredBans ? "true" : "false"
         for config in configs {
             do {
                 loaded.append(try load(config, injected: injected, logger: logger, clock: clock,

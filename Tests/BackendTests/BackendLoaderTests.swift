@@ -150,7 +150,7 @@ final class BackendLoaderTests: XCTestCase {
         try "name: bad\npath: ./missing.so\n".write(toFile: folder + "/backends/b.yml", atomically: true, encoding: .utf8)
         let recorder = LogRecorder()
         let store = try BanStore.open(
-            MainConfig(path: folder + "/config.yaml", backendFolder: folder + "/backends", injected: [:]), flush: false,
+            MainConfig(path: folder + "/config.yaml", backendFolder: folder + "/backends", injected: [:]), sweepsExpiredBans: false,
             logger: recorder.logger(level: .warning), clock: { 0 }, allowUnsafeFiles: false)
         XCTAssertEqual(store.backends.map(\.name), ["good"])
         XCTAssertEqual(store.discarded.map(\.config.name), ["bad"])
