@@ -84,18 +84,28 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// `insert` of one signal.
     public func insert(_ signal: SignalOrder) throws(BackendCallError) {
+        try insert(signal, alteringBans: nil)
+    }
+
+    /// `insert` of `signal` with each encoded ban (and its index) passed through `alter`
+    /// first. Lets the conformance suite send what the host never makes (an unknown
+    /// scope, an empty target) to check that a backend refuses the whole signal.
+    public func insert(
+        _ signal: SignalOrder, alteringBans alter: ((Int, inout warden_ban_t) -> Void)?
+    ) throws(BackendCallError) {
         try call("insert") { err, len in
-            encoder.withSignal(signal) { vtable.pointee.insert(vtable, $0, err, len) }
+            encoder.withSignal(signal, alteringBans: alter) { vtable.pointee.insert(vtable, $0, err, len) }
         }
     }
 
-    /// `read_at`: every ban active at `at`, tagged with this backend's name.
-    public func read(at: Int64) throws(BackendCallError) -> [Ban] {
-        let collector = RowCollector(backend: name)
+    /// `read_at`: the bans active at `at`, newest first, tagged with this backend's name.
+    /// With a `limit`, the sink asks the backend to stop once it has that many rows; a
+    /// row the backend still sends after that is kept, so a caller can see it.
+    public func read(at: Int64, limit: Int? = nil) throws(BackendCallError) -> [Ban] {
+        let collector = RowCollector(backend: name, limit: limit ?? .max)
         try call("read_at") { err, len in
             vtable.pointee.read_at(vtable, at, { context, row in
-                Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!)
-                return 0
+                Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!) ? 0 : 1
             }, Unmanaged.passUnretained(collector).toOpaque(), err, len)
         }
         return collector.bans
@@ -177,13 +187,16 @@ private func withStrings<R>(_ arrays: [[UInt8]], _ body: ([warden_str_t]) -> R) 
 /// Collects rows from `read_at`, copying each within the size the backend declared.
 private final class RowCollector {
     let backend: String
+    let limit: Int
     var bans: [Ban] = []
 
-    init(backend: String) {
+    init(backend: String, limit: Int) {
         self.backend = backend
+        self.limit = limit
     }
 
-    func append(_ row: UnsafePointer<warden_ban_row_t>) {
+    /// Keeps `row`; returns whether the backend should go on.
+    func append(_ row: UnsafePointer<warden_ban_row_t>) -> Bool {
         var r = warden_ban_row_t()
         let size = min(Int(row.pointee.struct_size), MemoryLayout<warden_ban_row_t>.size)
         withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: row, count: size)) }
@@ -192,5 +205,6 @@ private final class RowCollector {
             origin: String(r.origin), action: String(r.action), reason: String(r.reason), scenario: String(r.scenario),
             country: String(r.country), asName: String(r.as_name), asNumber: r.as_number, untilNs: r.until_ns,
             createdNs: r.created_ns, banCount: r.ban_count, eventsCount: r.events_count, backend: backend))
+        return bans.count < limit
     }
 }
