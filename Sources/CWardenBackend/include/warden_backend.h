@@ -362,9 +362,10 @@ typedef struct warden_ext_maintenance {
 /* Marks `New` as exported. In C, build with -fvisibility=hidden so that
  * nothing else is.
  * C++: that is not enough. Instantiations of std templates over std types
- * (std::map<std::string, std::string>, std::vector<std::string>) keep the
- * default visibility of namespace std and are exported as weak symbols, and
- * -fvisibility-inlines-hidden hides only the inline ones. Link with a
+ * (std::map<std::string, std::string>) keep the default visibility of
+ * namespace std and are exported as weak symbols, and the static locals of
+ * inline std functions (std::to_string's digit table) as GNU unique symbols,
+ * even with -fvisibility=hidden -fvisibility-inlines-hidden. Link with a
  * version script that exports `New` alone ("{ global: New; local: *; };",
  * see Examples/cpp-backend): otherwise the plugin's own calls may bind to
  * another copy of those functions already loaded in the process (the host's,
