@@ -13,19 +13,35 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ records */
 
+/* `ended_ns` of a ban that has not ended. */
+#define NOT_ENDED INT64_MAX
+
+/* One ban, never overwritten: it keeps when it was created and when it ended
+ * (deleted or replaced), so read_at at a past time sees the bans as they were. */
 typedef struct record {
     int64_t id;
     uint32_t scope;
     char *target, *origin, *action, *reason, *scenario, *country, *as_name;
     int64_t as_number, until_ns, created_ns, events_count;
-    int ended; /* deleted, replaced or expired: history only */
+    int64_t ended_ns; /* NOT_ENDED, or when it was deleted or replaced */
 } record_t;
+
+/* Active at t: created, not yet past its until, not ended at or before t. */
+static int is_active(const record_t *r, int64_t t) {
+    return r->created_ns <= t && t < r->until_ns && t < r->ended_ns;
+}
+
+/* Live at the host's now: not ended, not past its until. */
+static int is_live(const record_t *r, int64_t now) {
+    return r->ended_ns == NOT_ENDED && now < r->until_ns;
+}
 
 typedef struct store {
     char *name;
@@ -74,6 +90,10 @@ static void log_line(instance_t *self, int32_t level, const char *text) {
     if (self->host->log) self->host->log(self->host->host_data, level, view(text));
 }
 
+static int64_t host_now(instance_t *self) {
+    return self->host->now_ns ? self->host->now_ns(self->host->host_data) : 0;
+}
+
 static store_t *store_named(warden_str_t name) {
     for (store_t *s = stores; s; s = s->next)
         if (str_eq(name, s->name)) return s;
@@ -103,28 +123,43 @@ static int32_t init(warden_backend_t *b, warden_map_t config, char *err, size_t 
     return WARDEN_OK;
 }
 
+/* All or nothing: every ban is checked and room is made for all of them
+ * before the first one is stored. */
 static int32_t insert(warden_backend_t *b, const warden_signal_t *signal, char *err, size_t err_len) {
     store_t *s = SELF(b)->store;
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: insert before init");
-    pthread_mutex_lock(&stores_lock);
     for (size_t i = 0; i < signal->ban_count; i++) {
         const warden_ban_t *ban = &signal->bans[i];
-        for (size_t j = 0; j < s->count; j++) /* one live ban per target */
-            if (!s->records[j].ended && str_eq(ban->target, s->records[j].target)) s->records[j].ended = 1;
-        if (s->count == s->capacity) {
-            size_t capacity = s->capacity ? s->capacity * 2 : 64;
-            record_t *grown = realloc(s->records, capacity * sizeof *grown);
-            if (!grown) {
-                pthread_mutex_unlock(&stores_lock);
-                return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
-            }
-            s->records = grown;
-            s->capacity = capacity;
+        if (ban->scope != WARDEN_SCOPE_IP && ban->scope != WARDEN_SCOPE_RANGE)
+            return fail(err, err_len, WARDEN_E_INVALID,
+                        "c-example: insert: ban %zu has scope %u, neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE; "
+                        "the signal was not stored",
+                        i + 1, ban->scope);
+        if (ban->target.len == 0)
+            return fail(err, err_len, WARDEN_E_INVALID,
+                        "c-example: insert: ban %zu has an empty target; the signal was not stored", i + 1);
+    }
+    pthread_mutex_lock(&stores_lock);
+    if (s->capacity - s->count < signal->ban_count) {
+        size_t capacity = s->capacity ? s->capacity : 64;
+        while (capacity - s->count < signal->ban_count) capacity *= 2;
+        record_t *grown = realloc(s->records, capacity * sizeof *grown);
+        if (!grown) {
+            pthread_mutex_unlock(&stores_lock);
+            return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
         }
+        s->records = grown;
+        s->capacity = capacity;
+    }
+    for (size_t i = 0; i < signal->ban_count; i++) {
+        const warden_ban_t *ban = &signal->bans[i];
+        for (size_t j = 0; j < s->count; j++) /* one live ban per target: the new one ends the older */
+            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban->target, s->records[j].target))
+                s->records[j].ended_ns = signal->created_ns;
         record_t r = {
             s->next_id++, ban->scope, copy_str(ban->target), copy_str(ban->origin), copy_str(ban->action),
             copy_str(ban->reason), copy_str(ban->scenario), copy_str(ban->country), copy_str(ban->as_name),
-            ban->as_number, ban->until_ns, signal->created_ns, signal->events_count, 0,
+            ban->as_number, ban->until_ns, signal->created_ns, signal->events_count, NOT_ENDED,
         };
         s->records[s->count++] = r;
     }
@@ -137,9 +172,9 @@ static int32_t read_at(warden_backend_t *b, int64_t at_ns, warden_row_sink_fn si
     store_t *s = SELF(b)->store;
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: read_at before init");
     pthread_mutex_lock(&stores_lock);
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = s->count; i-- > 0;) { /* newest first: records are kept in id order */
         const record_t *r = &s->records[i];
-        if (r->ended || at_ns >= r->until_ns) continue;
+        if (!is_active(r, at_ns)) continue;
         warden_ban_row_t row;
         memset(&row, 0, sizeof row);
         row.struct_size = sizeof row;
@@ -172,10 +207,11 @@ static int32_t delete_target(warden_backend_t *b, warden_str_t target, uint64_t 
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete before init");
     if (target.len == 0) return fail(err, err_len, WARDEN_E_INVALID, "no target provided");
     uint64_t n = 0;
+    int64_t now = host_now(SELF(b));
     pthread_mutex_lock(&stores_lock);
     for (size_t i = 0; i < s->count; i++)
-        if (!s->records[i].ended && str_eq(target, s->records[i].target)) {
-            s->records[i].ended = 1;
+        if (is_live(&s->records[i], now) && str_eq(target, s->records[i].target)) {
+            s->records[i].ended_ns = now;
             n++;
         }
     pthread_mutex_unlock(&stores_lock);
@@ -187,10 +223,11 @@ static int32_t delete_all(warden_backend_t *b, uint64_t *deleted, char *err, siz
     store_t *s = SELF(b)->store;
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_all before init");
     uint64_t n = 0;
+    int64_t now = host_now(SELF(b));
     pthread_mutex_lock(&stores_lock);
     for (size_t i = 0; i < s->count; i++)
-        if (!s->records[i].ended) {
-            s->records[i].ended = 1;
+        if (is_live(&s->records[i], now)) {
+            s->records[i].ended_ns = now;
             n++;
         }
     pthread_mutex_unlock(&stores_lock);

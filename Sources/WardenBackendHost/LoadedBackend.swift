@@ -85,8 +85,17 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// `insert` of one signal.
     public func insert(_ signal: SignalOrder) throws(BackendCallError) {
+        try insert(signal, alteringBans: nil)
+    }
+
+    /// `insert` of `signal` with each encoded ban (and its index) passed through `alter`
+    /// first. Lets the conformance suite send what the host never makes (an unknown
+    /// scope, an empty target) to check that a backend refuses the whole signal.
+    public func insert(
+        _ signal: SignalOrder, alteringBans alter: ((Int, inout warden_ban_t) -> Void)?
+    ) throws(BackendCallError) {
         try call("insert") { err, len in
-            encoder.withSignal(signal) { vtable.pointee.insert(vtable, $0, err, len) }
+            encoder.withSignal(signal, alteringBans: alter) { vtable.pointee.insert(vtable, $0, err, len) }
         }
     }
 

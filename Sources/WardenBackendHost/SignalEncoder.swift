@@ -25,8 +25,12 @@ struct SignalEncoder {
         return spans.count - 1
     }
 
-    /// Calls `body` with a C signal valid only during the call.
-    mutating func withSignal<R>(_ order: SignalOrder, _ body: (UnsafePointer<warden_signal_t>) -> R) -> R {
+    /// Calls `body` with a C signal valid only during the call. `alter`, when given,
+    /// edits each encoded ban (with its index) before the call.
+    mutating func withSignal<R>(
+        _ order: SignalOrder, alteringBans alter: ((Int, inout warden_ban_t) -> Void)? = nil,
+        _ body: (UnsafePointer<warden_signal_t>) -> R
+    ) -> R {
         bytes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         let scenario = add(order.scenario), message = add(order.message), source = add(order.source)
@@ -61,6 +65,7 @@ struct SignalEncoder {
                     c.as_name = str(s + 6)
                     c.as_number = ban.asNumber
                     c.until_ns = ban.untilNs
+                    alter?(index, &c)
                     return c
                 }
                 return bans.withUnsafeMutableBufferPointer { banBuffer in

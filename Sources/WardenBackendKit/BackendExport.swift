@@ -116,6 +116,7 @@ private let insertSlot: @convention(c) (
         guard let signal, Int(signal.pointee.struct_size) >= MemoryLayout<warden_signal_t>.size else {
             throw BackendError(.abi, "insert: the signal is NULL or smaller than ABI 1.0's warden_signal_t")
         }
+        try signal.pointee.checkBans()
         try Instance.from(vtable).backend.insert(raw: signal)
     }
 }

@@ -9,14 +9,18 @@ import CWardenBackend
 ///
 /// ## Implementation requirements
 /// The contract is the one written in `warden_backend.h`; in short:
-/// - ``insert(_:)``: one live ban per target. A ban for a target that already has
-///   a live ban replaces it; the older one becomes history and still counts in
-///   ``BanRow/banCount`` and ``BanRow/eventsCount``. May buffer until ``flush()``,
-///   but reads and deletes on the same instance see every earlier insert.
-/// - ``read(at:into:)``: every ban active at the time (not deleted, not replaced,
-///   `at < untilNs`), one row per target. Stop when the sink returns `false`.
-/// - ``delete(target:)`` and ``deleteAll()``: remove live bans, return how many,
-///   keep history.
+/// - ``insert(_:)``: all or nothing (the SDK refuses a bad scope or an empty target
+///   before calling it). One live ban per target: a ban for a target that already
+///   has a live ban replaces it; the older one ends at the new signal's `createdNs`,
+///   becomes history and still counts in ``BanRow/banCount`` and
+///   ``BanRow/eventsCount``. May buffer until ``flush()``, but reads and deletes on
+///   the same instance see every earlier insert.
+/// - ``read(at:into:)``: every ban active at the time, even a past one
+///   (`createdNs <= at < untilNs`, not ended at or before `at`), one row per target,
+///   newest first (descending id). Stop at once when the sink returns `false`.
+/// - ``delete(target:)`` and ``deleteAll()``: end the bans live at the host's now
+///   (``BackendHost/now()``), return how many, keep history.
+/// - ``runMaintenance(now:)``: retention age counts from `createdNs`.
 /// - ``flush()``: make all earlier writes durable and visible to other instances.
 /// - ``startAutoCommit()`` may start threads; ``shutdown()`` joins them and is
 ///   idempotent.

@@ -42,6 +42,9 @@ public struct BackendConformance: Sendable {
         case deleteAllReturnsCount, flushMakesVisibleToSecondInstance, storesAreIsolated, shutdownIsIdempotent
         case autoCommitThenShutdownKeepsData, invalidConfigIsAnError, maintenanceExpiresAndPurges
         case manyBansRoundTrip, textIsKeptExactly
+        case pastReadSkipsLaterBans, pastReadShowsLaterDeletes, pastReadShowsReplacedBan, sweptBanStaysInThePast
+        case rowsComeNewestFirst, sinkStopEndsTheRead, deleteSkipsExpiredBan, deleteTwiceBeforeFlush
+        case multiBanInsertIsAllOrNothing, retentionAgeCountsFromCreation
     }
 
     /// Runs one check against fresh storage.
@@ -72,18 +75,29 @@ struct World {
             allowUnsafeFiles: true)
     }
 
-    /// A one-ban signal as `warden ban add` makes it.
+    /// A one-ban signal as `warden ban add` makes it, created now.
     func signal(
         _ target: String, seconds: Int64, reason: String = "ssh bruteforce", events: Int64 = 1, action: String = "ban"
     ) throws -> SignalOrder {
-        let parsed = target.contains("/") ? try BanTarget.parseRange(target) : try BanTarget.parseIP(target)
+        try signal(bans: [target], seconds: seconds, reason: reason, events: events, action: action)
+    }
+
+    /// A signal created now carrying one ban per target, in order.
+    func signal(
+        bans targets: [String], seconds: Int64, reason: String = "ssh bruteforce", events: Int64 = 1,
+        action: String = "ban"
+    ) throws -> SignalOrder {
         let now = clock.now
+        let bans = try targets.map { target in
+            BanOrder(
+                target: target.contains("/") ? try BanTarget.parseRange(target) : try BanTarget.parseIP(target),
+                untilNs: now + seconds * 1_000_000_000, reason: reason, scenario: "crowdsecurity/ssh-bf",
+                action: action, origin: "cli", country: "FR", asName: "Example Net", asNumber: 64500)
+        }
         return SignalOrder(
-            scenario: "crowdsecurity/ssh-bf", message: "ban \(target)", source: target, eventsCount: events,
-            startNs: now, stopNs: now, createdNs: now,
-            bans: [BanOrder(
-                target: parsed, untilNs: now + seconds * 1_000_000_000, reason: reason, scenario: "crowdsecurity/ssh-bf",
-                action: action, origin: "cli", country: "FR", asName: "Example Net", asNumber: 64500)])
+            scenario: "crowdsecurity/ssh-bf", message: "ban \(targets.joined(separator: ", "))",
+            source: targets.joined(separator: ", "), eventsCount: events, startNs: now, stopNs: now, createdNs: now,
+            bans: bans)
     }
 
     func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -117,6 +131,16 @@ extension BackendConformance.Check {
         case .maintenanceExpiresAndPurges: return Checks.maintenanceExpiresAndPurges
         case .manyBansRoundTrip: return Checks.manyBansRoundTrip
         case .textIsKeptExactly: return Checks.textIsKeptExactly
+        case .pastReadSkipsLaterBans: return Checks.pastReadSkipsLaterBans
+        case .pastReadShowsLaterDeletes: return Checks.pastReadShowsLaterDeletes
+        case .pastReadShowsReplacedBan: return Checks.pastReadShowsReplacedBan
+        case .sweptBanStaysInThePast: return Checks.sweptBanStaysInThePast
+        case .rowsComeNewestFirst: return Checks.rowsComeNewestFirst
+        case .sinkStopEndsTheRead: return Checks.sinkStopEndsTheRead
+        case .deleteSkipsExpiredBan: return Checks.deleteSkipsExpiredBan
+        case .deleteTwiceBeforeFlush: return Checks.deleteTwiceBeforeFlush
+        case .multiBanInsertIsAllOrNothing: return Checks.multiBanInsertIsAllOrNothing
+        case .retentionAgeCountsFromCreation: return Checks.retentionAgeCountsFromCreation
         }
     }
 }

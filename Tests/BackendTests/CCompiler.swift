@@ -12,10 +12,11 @@ enum CCompiler {
         var description: String
     }
 
-    /// Runs `compiler` (any program on PATH) with `arguments` and waits for it; throws
-    /// with its output when it fails. Uses posix_spawnp and waitpid directly: Foundation's
-    /// Process can miss the exit of a script that leaves a daemon running.
-    static func run(_ compiler: String = "cc", _ arguments: [String]) throws {
+    /// Runs `compiler` (any program on PATH) with `arguments` and waits for it; returns its
+    /// output (stdout and stderr), throws with it when it fails. Uses posix_spawnp and waitpid
+    /// directly: Foundation's Process can miss the exit of a script that leaves a daemon running.
+    @discardableResult
+    static func run(_ compiler: String = "cc", _ arguments: [String]) throws -> String {
         let log = NSTemporaryDirectory() + "warden-run-\(UUID().uuidString).log"
         defer { unlink(log) }
         var actions = posix_spawn_file_actions_t()
@@ -33,10 +34,11 @@ enum CCompiler {
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         guard status == 0 else {
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             throw Failure(description: "\(compiler) \(arguments.joined(separator: " ")) failed:\n\(output)")
         }
+        return output
     }
 
     /// Compiles `source` into the shared library `output` with strict warnings.
@@ -68,6 +70,18 @@ enum CCompiler {
             return target + "/release/libwarden_rust_example.so"
         }
     }()
+
+    /// The C++ example backend, built once per test process with the flags of its Makefile.
+    static let cppExample: Result<String, Error> = Result {
+        let example = repositoryRoot + "/Examples/cpp-backend"
+        let output = try temporaryFolder("cpp-example") + "/libwarden-cpp-example.so"
+        try run("c++", [
+            "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
+            "-fvisibility-inlines-hidden", "-I", headerFolder, "-Wl,--version-script=\(example)/exports.map",
+            "-o", output, example + "/memory_backend.cpp",
+        ])
+        return output
+    }
 
     /// The C example backend, built once per test process.
     static let cExample: Result<String, Error> = Result {

@@ -28,6 +28,13 @@ final class ConformanceTests: XCTestCase {
         runAll(BackendConformance(name: "c-example", library: library, invalidConfig: ["store": ""]) { id in ["store": id] })
     }
 
+    func testCppExampleBackend() throws {
+        let library = try CCompiler.cppExample.get()
+        runAll(BackendConformance(name: "cpp-example", library: library, invalidConfig: ["store": ""]) { id in
+            ["store": id]
+        })
+    }
+
     func testRustExampleBackend() throws {
         guard let built = CCompiler.rustExample else { throw XCTSkip("no cargo on this machine: the Rust example was not built") }
         runAll(BackendConformance(name: "rust-example", library: try built.get(), invalidConfig: ["store": ""]) { id in

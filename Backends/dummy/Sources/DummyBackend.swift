@@ -62,14 +62,14 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
 
     func delete(target: String) throws -> Int {
         try flush()
-        let count = try openStore().end { $0.target == target }
+        let count = try openStore().end(now: host.now(), target: target)
         host.log(.debug, "delete: \(target): \(count) ban(s)")
         return count
     }
 
     func deleteAll() throws -> Int {
         try flush()
-        let count = try openStore().end { _ in true }
+        let count = try openStore().end(now: host.now(), target: nil)
         host.log(.debug, "delete_all: \(count) ban(s)")
         return count
     }
@@ -78,7 +78,7 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
         try flush()
         let store = try openStore()
         guard let background else { return MaintenanceReport() }
-        let expired = background.expireEnded ? store.end { $0.untilNs <= now } : 0
+        let expired = background.expireEnded ? store.expire(now: now) : 0
         let cutoff = background.maxRecordsAgeNs > 0 ? now - background.maxRecordsAgeNs : nil
         let purged = store.purge(maxRecords: background.maxRecords, cutoffNs: cutoff)
         return MaintenanceReport(expired: expired, purged: purged)

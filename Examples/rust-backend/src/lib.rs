@@ -19,6 +19,8 @@ const WARDEN_OK: i32 = 0;
 const WARDEN_E_INVALID: i32 = 1;
 const WARDEN_E_ABI: i32 = 5;
 const WARDEN_LOG_DEBUG: i32 = 1;
+const WARDEN_SCOPE_IP: u32 = 1;
+const WARDEN_SCOPE_RANGE: u32 = 2;
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -187,8 +189,21 @@ struct Record {
     until_ns: i64,
     created_ns: i64,
     events_count: i64,
-    /// Deleted or replaced: history only.
-    ended: bool,
+    /// When it was deleted or replaced; None while it has not been. Records are never
+    /// overwritten, so `read_at` at a past time sees the bans as they were.
+    ended_ns: Option<i64>,
+}
+
+impl Record {
+    /// Active at `t`: created, not yet past its until, not ended at or before `t`.
+    fn is_active(&self, t: i64) -> bool {
+        self.created_ns <= t && t < self.until_ns && self.ended_ns.map_or(true, |ended| t < ended)
+    }
+
+    /// Live at the host's now: not ended, not past its until.
+    fn is_live(&self, now: i64) -> bool {
+        self.ended_ns.is_none() && now < self.until_ns
+    }
 }
 
 #[derive(Default)]
@@ -219,6 +234,12 @@ fn log(i: &Instance, message: &str) {
     }
 }
 
+/// The host's clock: deletes end bans at the host's now, so tests can control time.
+fn host_now(i: &Instance) -> i64 {
+    let host = unsafe { &*i.host };
+    host.now_ns.map_or(0, |now| now(host.host_data))
+}
+
 /// Runs `body` on this instance's store, or fails when `init` has not run.
 fn with_store<R>(b: *mut warden_backend_t, err: *mut c_char, err_len: usize, body: impl FnOnce(&mut Store) -> R) -> Result<R, i32> {
     let Some(name) = instance(b).store.clone() else {
@@ -246,14 +267,30 @@ extern "C" fn init(b: *mut warden_backend_t, config: warden_map_t, err: *mut c_c
     WARDEN_OK
 }
 
+/// All or nothing: every ban is checked before the first one is stored.
 extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, err: *mut c_char, err_len: usize) -> i32 {
     let s = unsafe { &*signal };
+    for i in 0..s.ban_count {
+        let ban = unsafe { &*s.bans.add(i) };
+        if ban.scope != WARDEN_SCOPE_IP && ban.scope != WARDEN_SCOPE_RANGE {
+            let message = format!(
+                "rust-example: insert: ban {} has scope {}, neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE; the signal was not stored",
+                i + 1,
+                ban.scope
+            );
+            return fail(err, err_len, WARDEN_E_INVALID, &message);
+        }
+        if ban.target.len == 0 {
+            let message = format!("rust-example: insert: ban {} has an empty target; the signal was not stored", i + 1);
+            return fail(err, err_len, WARDEN_E_INVALID, &message);
+        }
+    }
     let result = with_store(b, err, err_len, |store| {
         for i in 0..s.ban_count {
             let ban = unsafe { &*s.bans.add(i) };
             let target = text(ban.target);
-            for r in store.records.iter_mut().filter(|r| !r.ended && r.target == target) {
-                r.ended = true; // one live ban per target
+            for r in store.records.iter_mut().filter(|r| r.ended_ns.is_none() && r.target == target) {
+                r.ended_ns = Some(s.created_ns); // one live ban per target: the new one ends the older
             }
             store.next_id += 1;
             store.records.push(Record {
@@ -270,7 +307,7 @@ extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, e
                 until_ns: ban.until_ns,
                 created_ns: s.created_ns,
                 events_count: s.events_count,
-                ended: false,
+                ended_ns: None,
             });
         }
     });
@@ -282,7 +319,8 @@ extern "C" fn read_at(
 ) -> i32 {
     let Some(sink) = sink else { return fail(err, err_len, WARDEN_E_INVALID, "read_at: the sink is NULL") };
     let result = with_store(b, err, err_len, |store| {
-        for r in store.records.iter().filter(|r| !r.ended && at_ns < r.until_ns) {
+        // Newest first: records are kept in id order.
+        for r in store.records.iter().rev().filter(|r| r.is_active(at_ns)) {
             let history = store.records.iter().filter(|h| h.target == r.target);
             let row = warden_ban_row_t {
                 struct_size: std::mem::size_of::<warden_ban_row_t>() as u32,
@@ -309,12 +347,13 @@ extern "C" fn read_at(
     result.map_or_else(|status| status, |_| WARDEN_OK)
 }
 
-/// Ends the live bans that `matches` selects and writes how many into `deleted`.
+/// Ends, at the host's now, the live bans that `matches` selects and writes how many into `deleted`.
 fn end(b: *mut warden_backend_t, deleted: *mut u64, err: *mut c_char, err_len: usize, matches: impl Fn(&Record) -> bool) -> i32 {
+    let now = host_now(instance(b));
     let result = with_store(b, err, err_len, |store| {
         let mut count = 0u64;
-        for r in store.records.iter_mut().filter(|r| !r.ended && matches(r)) {
-            r.ended = true;
+        for r in store.records.iter_mut().filter(|r| r.is_live(now) && matches(r)) {
+            r.ended_ns = Some(now);
             count += 1;
         }
         count

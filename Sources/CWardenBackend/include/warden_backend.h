@@ -141,7 +141,8 @@ typedef struct warden_ban {
     warden_str_t origin;        /* who decided: "cli", "local", "api" (legacy MeasureSource) */
     warden_str_t action;        /* remediation: "ban", "slow", "captcha" (legacy MeasureType) */
     warden_str_t reason;        /* free text given by the operator or the scenario */
-    warden_str_t scenario;      /* scenario name, "cli" for manual bans */
+    warden_str_t scenario;      /* scenario name; for a manual ban, the operator's reason text
+                                   (the <reason> of `warden ban add ip <address> <duration> <reason>`) */
     warden_str_t country;       /* ISO 3166-1 alpha-2 of the target, or empty */
     warden_str_t as_name;       /* autonomous system organisation, or empty */
     int64_t as_number;          /* autonomous system number, 0 when unknown */
@@ -248,32 +249,56 @@ typedef struct warden_backend {
     /* Configures the instance from the `config:` map of its YAML file, plus
      * the keys the host injects when the file does not set them: "flush"
      * ("true"/"false"), "max_records" and "max_records_age" (a duration such
-     * as "720h"). Unknown keys should be logged as a warning, not refused.
+     * as "720h": history whose signal was created longer ago than that is
+     * purged; the age counts from created_ns, never from until_ns). Unknown
+     * keys should be logged as a warning, not refused.
      * A missing or invalid key returns WARDEN_E_INVALID naming the key.
      * Called once, before any other member but `destroy`. */
     int32_t (*init)(struct warden_backend *self, warden_map_t config, char *err, size_t err_len);
 
-    /* Records `signal` and every ban it carries. One live ban per target: a
-     * ban for a target that already has a live ban replaces it (the older one
-     * becomes history and still counts in ban_count/events_count). A ban whose
-     * until_ns is already past is stored but never returned as active.
+    /* Records `signal` and every ban it carries, ALL OR NOTHING: when it
+     * returns an error, none of the signal's bans is stored. A ban whose scope
+     * is neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE, or whose target is
+     * empty, is refused with WARDEN_E_INVALID; check every ban before storing
+     * any. Each stored ban gets the next id: ids grow with insertion order.
+     * One live ban per target: a ban for a target that already has a live ban
+     * replaces it. The older one ends at the new signal's created_ns and
+     * becomes history (it still counts in ban_count/events_count). A ban whose
+     * until_ns is already past is stored but is never live.
      * May buffer until `flush`, but reads and deletes through the same
      * instance must see it (read-your-writes). */
     int32_t (*insert)(struct warden_backend *self, const warden_signal_t *signal, char *err, size_t err_len);
 
-    /* Streams every ban active at `at_ns` (not deleted, not replaced, and
-     * at_ns < until_ns), one row per target, in no promised order, to `sink`.
-     * Returns after the last row, or as soon as `sink` returns non-zero. */
+    /* Streams to `sink` every ban active at `at_ns`, at most one row per
+     * target, NEWEST FIRST (descending id), so a host that needs only the N
+     * newest rows stops after N.
+     * A ban is active at t when its signal's created_ns <= t < until_ns and it
+     * has not ended at or before t. A ban ends when `delete_target` or
+     * `delete_all` removes it (at the host's now_ns during that call), when a
+     * newer ban for its target replaces it (at the newer signal's created_ns),
+     * or when the expiry sweep marks it. So a past at_ns shows the bans as
+     * they were then: not a ban created since, but a ban deleted or replaced
+     * since (as it was, with its own reason and until_ns).
+     * ban_count and events_count count the target's whole stored history,
+     * whatever at_ns is: deleted and replaced bans included, purged ones not.
+     * When `sink` returns non-zero, make no further sink call and return
+     * WARDEN_OK promptly. */
     int32_t (*read_at)(struct warden_backend *self, int64_t at_ns, warden_row_sink_fn sink, void *sink_ctx,
                        char *err, size_t err_len);
 
-    /* Removes the live ban(s) whose target equals `target` exactly (text
-     * comparison of canonical forms) and writes how many into *deleted (0 is
-     * not an error). History is kept. An empty target is WARDEN_E_INVALID. */
+    /* Removes the ban of `target` that is live at the host's now_ns (exact
+     * text comparison of canonical forms): it ends now and stays in history.
+     * Writes how many were removed into *deleted: 1, or 0 when the target has
+     * no live ban (0 is not an error), so deleting twice gives 1, then 0.
+     * LIVE means not ended and now_ns < until_ns: a ban past its until_ns that
+     * no expiry sweep has marked yet is not live, is not counted and stays
+     * history as it is. An empty target is WARDEN_E_INVALID. */
     int32_t (*delete_target)(struct warden_backend *self, warden_str_t target, uint64_t *deleted,
                              char *err, size_t err_len);
 
-    /* Removes every live ban and writes how many into *deleted. History is kept. */
+    /* Removes every live ban (see delete_target): each ends at the host's
+     * now_ns and stays in history. Writes how many into *deleted; a ban past
+     * its until_ns that no expiry sweep has marked yet may be counted or not. */
     int32_t (*delete_all)(struct warden_backend *self, uint64_t *deleted, char *err, size_t err_len);
 
     /* Makes every previous write durable and visible to other instances and
@@ -319,9 +344,12 @@ typedef struct warden_ext_maintenance {
     uint32_t struct_size;       /* sizeof(warden_ext_maintenance_t) of the backend */
     uint32_t reserved;          /* 0 */
 
-    /* Commits pending inserts; marks bans with until_ns <= now_ns as expired
-     * (when config "flush" is true); purges history beyond max_records and
-     * older than now_ns - max_records_age. Live bans are never purged.
+    /* Commits pending inserts; when config "flush" is true, ends the bans
+     * with until_ns <= now_ns (expiry sweep: they become history, and a
+     * read_at before their until_ns still lists them); purges history (ended
+     * bans, oldest id first) beyond max_records, and the history whose
+     * signal's created_ns is before now_ns - max_records_age: the age counts
+     * from creation, never from until_ns. Live bans are never purged.
      * Writes how many bans expired and how many history records were purged.
      * [serialized per instance, like every member of warden_backend_t] */
     int32_t (*run)(warden_backend_t *self, int64_t now_ns, uint64_t *expired, uint64_t *purged,
@@ -331,6 +359,18 @@ typedef struct warden_ext_maintenance {
 
 /* ------------------------------------------------------------ entry point */
 
+/* Marks `New` as exported. In C, build with -fvisibility=hidden so that
+ * nothing else is.
+ * C++: that is not enough. Instantiations of std templates over std types
+ * (std::map<std::string, std::string>) keep the default visibility of
+ * namespace std and are exported as weak symbols, and the static locals of
+ * inline std functions (std::to_string's digit table) as GNU unique symbols,
+ * even with -fvisibility=hidden -fvisibility-inlines-hidden. Link with a
+ * version script that exports `New` alone ("{ global: New; local: *; };",
+ * see Examples/cpp-backend): otherwise the plugin's own calls may bind to
+ * another copy of those functions already loaded in the process (the host's,
+ * a library's), compiled from other headers or with other flags.
+ * `nm -D --defined-only` on the built .so must list `New` and nothing else. */
 #if defined(__GNUC__) || defined(__clang__)
 #define WARDEN_EXPORT __attribute__((visibility("default")))
 #else
