@@ -75,7 +75,8 @@ struct World {
             allowUnsafeFiles: true)
     }
 
-    /// A one-ban signal as `warden ban add` makes it, created now.
+    /// A one-ban signal created now, as a scenario decides it: every field filled
+    /// (scenario apart from reason, country, AS) so round trips check them all.
     func signal(
         _ target: String, seconds: Int64, reason: String = "ssh bruteforce", events: Int64 = 1, action: String = "ban"
     ) throws -> SignalOrder {
