@@ -38,7 +38,7 @@ public struct BackendConformance: Sendable {
         case newBanReplacesLiveOne, shorterReplacementDoesNotResurrect, deleteReturnsCount, deleteKeepsHistory
         case deleteAllReturnsCount, flushMakesVisibleToSecondInstance, storesAreIsolated, shutdownIsIdempotent
         case autoCommitThenShutdownKeepsData, invalidConfigIsAnError, maintenanceExpiresAndPurges
-        case manyBansRoundTrip, textIsKeptExactly
+        case manyBansRoundTrip, textIsKeptExactly, severalBansInOneSignal
     }
 
     /// Runs one check against fresh storage.
@@ -114,6 +114,7 @@ extension BackendConformance.Check {
         case .maintenanceExpiresAndPurges: return Checks.maintenanceExpiresAndPurges
         case .manyBansRoundTrip: return Checks.manyBansRoundTrip
         case .textIsKeptExactly: return Checks.textIsKeptExactly
+        case .severalBansInOneSignal: return Checks.severalBansInOneSignal
         }
     }
 }
