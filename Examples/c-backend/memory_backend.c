@@ -123,26 +123,50 @@ static int32_t init(warden_backend_t *b, warden_map_t config, char *err, size_t 
     return WARDEN_OK;
 }
 
+/* Refuses a signal laid out smaller than ABI 1.0's (warden_backend.h, VERSIONING).
+ * The members it reads are v1.0 ones, so they lie within any signal that passes
+ * the first test. */
+static int32_t check_sizes(const warden_signal_t *raw, char *err, size_t err_len) {
+    const char *rebuild = "rebuild the host against warden_backend.h 1.x";
+    if (raw->struct_size < WARDEN_SIGNAL_V1_0_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI, "the host sent a signal of %u bytes; ABI 1.0 signals are at least %d bytes; %s",
+                    (unsigned)raw->struct_size, WARDEN_SIGNAL_V1_0_SIZE, rebuild);
+    if (raw->ban_count > 0 && raw->ban_stride < WARDEN_BAN_V1_0_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI, "the host sent bans %zu bytes apart (ban_stride); ABI 1.0 bans are at least %d bytes; %s",
+                    raw->ban_stride, WARDEN_BAN_V1_0_SIZE, rebuild);
+    if (raw->event_count > 0 && raw->event_stride < WARDEN_EVENT_V1_0_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI,
+                    "the host sent events %zu bytes apart (event_stride); ABI 1.0 events are at least %d bytes; %s",
+                    raw->event_stride, WARDEN_EVENT_V1_0_SIZE, rebuild);
+    return WARDEN_OK;
+}
+
 /* All or nothing: every ban is checked and room is made for all of them
  * before the first one is stored. */
-static int32_t insert(warden_backend_t *b, const warden_signal_t *signal, char *err, size_t err_len) {
+static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_t err_len) {
     store_t *s = SELF(b)->store;
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: insert before init");
-    for (size_t i = 0; i < signal->ban_count; i++) {
-        const warden_ban_t *ban = &signal->bans[i];
-        if (ban->scope != WARDEN_SCOPE_IP && ban->scope != WARDEN_SCOPE_RANGE)
+    int32_t status = check_sizes(raw, err, err_len);
+    if (status != WARDEN_OK) return status;
+    /* Every struct is read into this build's layout: the host may be built against another 1.x minor. */
+    warden_signal_t signal;
+    warden_copy_versioned(&signal, sizeof signal, raw, raw->struct_size, 0);
+    for (size_t i = 0; i < signal.ban_count; i++) {
+        warden_ban_t ban; /* element i is i * ban_stride bytes in, whatever this build's sizeof */
+        warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
+        if (ban.scope != WARDEN_SCOPE_IP && ban.scope != WARDEN_SCOPE_RANGE)
             return fail(err, err_len, WARDEN_E_INVALID,
                         "c-example: insert: ban %zu has scope %u, neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE; "
                         "the signal was not stored",
-                        i + 1, ban->scope);
-        if (ban->target.len == 0)
+                        i + 1, ban.scope);
+        if (ban.target.len == 0)
             return fail(err, err_len, WARDEN_E_INVALID,
                         "c-example: insert: ban %zu has an empty target; the signal was not stored", i + 1);
     }
     pthread_mutex_lock(&stores_lock);
-    if (s->capacity - s->count < signal->ban_count) {
+    if (s->capacity - s->count < signal.ban_count) {
         size_t capacity = s->capacity ? s->capacity : 64;
-        while (capacity - s->count < signal->ban_count) capacity *= 2;
+        while (capacity - s->count < signal.ban_count) capacity *= 2;
         record_t *grown = realloc(s->records, capacity * sizeof *grown);
         if (!grown) {
             pthread_mutex_unlock(&stores_lock);
@@ -151,15 +175,16 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *signal, char *
         s->records = grown;
         s->capacity = capacity;
     }
-    for (size_t i = 0; i < signal->ban_count; i++) {
-        const warden_ban_t *ban = &signal->bans[i];
+    for (size_t i = 0; i < signal.ban_count; i++) {
+        warden_ban_t ban;
+        warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
         for (size_t j = 0; j < s->count; j++) /* one live ban per target: the new one ends the older */
-            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban->target, s->records[j].target))
-                s->records[j].ended_ns = signal->created_ns;
+            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target))
+                s->records[j].ended_ns = signal.created_ns;
         record_t r = {
-            s->next_id++, ban->scope, copy_str(ban->target), copy_str(ban->origin), copy_str(ban->action),
-            copy_str(ban->reason), copy_str(ban->scenario), copy_str(ban->country), copy_str(ban->as_name),
-            ban->as_number, ban->until_ns, signal->created_ns, signal->events_count, NOT_ENDED,
+            s->next_id++, ban.scope, copy_str(ban.target), copy_str(ban.origin), copy_str(ban.action),
+            copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country), copy_str(ban.as_name),
+            ban.as_number, ban.until_ns, signal.created_ns, signal.events_count, NOT_ENDED,
         };
         s->records[s->count++] = r;
     }
@@ -263,6 +288,12 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
     if (!host || host->magic != WARDEN_ABI_MAGIC || host->abi_major != WARDEN_ABI_VERSION_MAJOR)
         return fail(err, err_len, WARDEN_E_ABI, "c-example implements Warden ABI %u.%u; the host speaks another major",
                     WARDEN_ABI_VERSION_MAJOR, WARDEN_ABI_VERSION_MINOR);
+    /* Below the v1.0 size, even `log` and `now_ns` may lie outside the host's struct. */
+    if (host->struct_size < WARDEN_HOST_V1_0_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI,
+                    "c-example: the host passed a warden_host_t of %u bytes; ABI 1.0 hosts pass at least %d bytes; "
+                    "rebuild the host against warden_backend.h 1.x",
+                    (unsigned)host->struct_size, WARDEN_HOST_V1_0_SIZE);
     warden_backend_t *b = calloc(1, sizeof *b);
     instance_t *self = calloc(1, sizeof *self);
     if (!b || !self) {

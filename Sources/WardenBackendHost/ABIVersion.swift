@@ -5,6 +5,5 @@ public enum ABIVersion {
     public static let major = WARDEN_ABI_VERSION_MAJOR
     public static let minor = WARDEN_ABI_VERSION_MINOR
     /// The smallest `warden_backend_t` a 1.x backend may declare.
-    public static let minimumBackendSize = MemoryLayout<warden_backend_t>.offset(of: \.get_extension)!
-        + MemoryLayout<UnsafeRawPointer>.size
+    public static let minimumBackendSize = WARDEN_BACKEND_V1_0_SIZE
 }

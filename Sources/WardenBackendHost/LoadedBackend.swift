@@ -100,6 +100,7 @@ public final class LoadedBackend: @unchecked Sendable {
     }
 
     /// `read_at`: every ban active at `at`, tagged with this backend's name.
+    /// - Throws: ``BackendCallError``, also when a row is smaller than ABI 1.0's.
     public func read(at: Int64) throws(BackendCallError) -> [Ban] {
         var bans: [Ban] = []
         try read(at: at) { bans.append($0); return true }
@@ -108,13 +109,21 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// `read_at`, one ban at a time: `visit` returns false to make the backend stop
     /// (rows come newest first, so a caller that wants the newest N stops early).
+    /// - Throws: ``BackendCallError``, also when the backend returns a row smaller than
+    ///   ABI 1.0's (`warden_backend.h`, VERSIONING).
     public func read(at: Int64, visit: (Ban) -> Bool) throws(BackendCallError) {
         try withoutActuallyEscaping(visit) { visit throws(BackendCallError) in
             let collector = RowCollector(backend: name, visit: visit)
             try call("read_at") { err, len in
                 vtable.pointee.read_at(vtable, at, { context, row in
-                    Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!) ? 0 : 1
+                    Unmanaged<RowCollector>.fromOpaque(context!).takeUnretainedValue().append(row!)
                 }, Unmanaged.passUnretained(collector).toOpaque(), err, len)
+            }
+            if let size = collector.refusedSize {
+                throw BackendCallError(
+                    backend: name, operation: "read_at", status: WARDEN_E_ABI,
+                    message: "it returned a row of \(size) bytes; ABI 1.0 rows are at least \(WARDEN_BAN_ROW_V1_0_SIZE) "
+                        + "bytes; rebuild it against warden_backend.h 1.x")
             }
         }
     }
@@ -165,12 +174,17 @@ public final class LoadedBackend: @unchecked Sendable {
     }
 
     /// Runs `warden.maintenance/1` at `now`; nil when the backend lacks it.
+    /// - Throws: ``BackendCallError``, also when its table is smaller than version 1's.
     public func runMaintenance(now: Int64) throws(BackendCallError) -> (expired: Int, purged: Int)? {
         guard let raw = extensionTable(WARDEN_EXT_MAINTENANCE) else { return nil }
-        let table = raw.assumingMemoryBound(to: warden_ext_maintenance_t.self)
-        guard Int(table.pointee.struct_size) >= MemoryLayout<warden_ext_maintenance_t>.size,
-              let run = table.pointee.run
-        else { return nil }
+        let size = Int(raw.load(as: UInt32.self))  // struct_size, the first member
+        guard size >= WARDEN_EXT_MAINTENANCE_V1_SIZE else {
+            throw BackendCallError(
+                backend: name, operation: "maintenance", status: WARDEN_E_ABI,
+                message: "its \(WARDEN_EXT_MAINTENANCE) table is \(size) bytes; version 1 tables are at least "
+                    + "\(WARDEN_EXT_MAINTENANCE_V1_SIZE) bytes; rebuild it against warden_backend.h 1.x")
+        }
+        guard let run = loadVersioned(warden_ext_maintenance_t.self, from: raw, stride: size).run else { return nil }
         var expired: UInt64 = 0, purged: UInt64 = 0
         try call("maintenance") { err, len in run(vtable, now, &expired, &purged, err, len) }
         return (Int(expired), Int(purged))
@@ -192,25 +206,32 @@ private func withStrings<R>(_ arrays: [[UInt8]], _ body: ([warden_str_t]) -> R) 
     }
 }
 
-/// Hands rows from `read_at` to a visitor, copying each within the size the backend declared.
+/// Hands rows from `read_at` to a visitor, each read within the size the backend
+/// declared (`warden_backend.h`, VERSIONING); stops the stream at a row below ABI 1.0's.
 private final class RowCollector {
     let backend: String
     let visit: (Ban) -> Bool
+    /// The `struct_size` of the row that stopped the stream, if one did.
+    var refusedSize: Int?
 
     init(backend: String, visit: @escaping (Ban) -> Bool) {
         self.backend = backend
         self.visit = visit
     }
 
-    /// Whether the backend should go on.
-    func append(_ row: UnsafePointer<warden_ban_row_t>) -> Bool {
-        var r = warden_ban_row_t()
-        let size = min(Int(row.pointee.struct_size), MemoryLayout<warden_ban_row_t>.size)
-        withUnsafeMutableBytes(of: &r) { $0.copyMemory(from: UnsafeRawBufferPointer(start: row, count: size)) }
-        return visit(Ban(
+    /// Takes one row; returns what the sink returns to the backend (0: go on, 1: stop).
+    func append(_ row: UnsafePointer<warden_ban_row_t>) -> Int32 {
+        let size = Int(row.pointee.struct_size)
+        guard size >= WARDEN_BAN_ROW_V1_0_SIZE else {
+            refusedSize = size
+            return 1
+        }
+        let r = loadVersioned(warden_ban_row_t.self, from: row, stride: size)
+        let goOn = visit(Ban(
             id: r.id, scope: r.scope == WARDEN_SCOPE_RANGE ? "Range" : "Ip", target: String(r.target),
             origin: String(r.origin), action: String(r.action), reason: String(r.reason), scenario: String(r.scenario),
             country: String(r.country), asName: String(r.as_name), asNumber: r.as_number, untilNs: r.until_ns,
             createdNs: r.created_ns, banCount: r.ban_count, eventsCount: r.events_count, backend: backend))
+        return goOn ? 0 : 1
     }
 }

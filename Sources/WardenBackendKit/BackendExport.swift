@@ -28,24 +28,27 @@ public func exportBackend<B: BanBackend>(
         writeMessage("New: host or out is NULL; the host must pass both", into: err, capacity: errLen)
         return WARDEN_E_INVALID
     }
-    let h = host.pointee
-    guard h.magic == WARDEN_ABI_MAGIC else {
+    // Member by member: the whole struct may be smaller than this SDK's until its size is checked.
+    guard host.pointee.magic == WARDEN_ABI_MAGIC else {
         writeMessage("\(B.name): the host struct has bad magic; this host does not speak the Warden ABI",
                      into: err, capacity: errLen)
         return WARDEN_E_ABI
     }
-    guard h.abi_major == WARDEN_ABI_VERSION_MAJOR else {
-        writeMessage("\(B.name): the host speaks ABI \(h.abi_major).\(h.abi_minor) but this backend implements "
+    let major = host.pointee.abi_major, minor = host.pointee.abi_minor, size = Int(host.pointee.struct_size)
+    guard major == WARDEN_ABI_VERSION_MAJOR else {
+        writeMessage("\(B.name): the host speaks ABI \(major).\(minor) but this backend implements "
                      + "\(WARDEN_ABI_VERSION_MAJOR).\(WARDEN_ABI_VERSION_MINOR); rebuild it against the host's "
                      + "warden_backend.h", into: err, capacity: errLen)
         return WARDEN_E_ABI
     }
-    guard Int(h.struct_size) >= MemoryLayout<warden_host_t>.size else {
-        writeMessage("\(B.name): the host struct is \(h.struct_size) bytes, ABI 1.0 needs "
-                     + "\(MemoryLayout<warden_host_t>.size)", into: err, capacity: errLen)
+    guard size >= WARDEN_HOST_V1_0_SIZE else {
+        writeMessage("\(B.name): the host passed a warden_host_t of \(size) bytes; ABI 1.0 hosts pass at least "
+                     + "\(WARDEN_HOST_V1_0_SIZE) bytes; rebuild the host against warden_backend.h 1.x",
+                     into: err, capacity: errLen)
         return WARDEN_E_ABI
     }
-    let box = Instance(backend: B(host: BackendHost(raw: host)), host: BackendHost(raw: host), offersMaintenance: B.offersMaintenance)
+    let services = BackendHost(raw: host)
+    let box = Instance(backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -113,10 +116,8 @@ private let insertSlot: @convention(c) (
     UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<warden_signal_t>?, UnsafeMutablePointer<CChar>?, Int
 ) -> Int32 = { vtable, signal, err, errLen in
     guarded(err, errLen) {
-        guard let signal, Int(signal.pointee.struct_size) >= MemoryLayout<warden_signal_t>.size else {
-            throw BackendError(.abi, "insert: the signal is NULL or smaller than ABI 1.0's warden_signal_t")
-        }
-        try signal.pointee.checkBans()
+        let signal = try RawSignal(checking: signal)
+        try signal.checkBans()
         try Instance.from(vtable).backend.insert(raw: signal)
     }
 }

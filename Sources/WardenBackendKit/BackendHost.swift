@@ -1,4 +1,5 @@
 import CWardenBackend
+import WardenBasics
 
 /// The log levels of the ABI (`WARDEN_LOG_*`).
 public enum LogLevel: Int32, Sendable {
@@ -10,27 +11,29 @@ public enum LogLevel: Int32, Sendable {
 /// Both are thread-safe by the ABI's contract, so a backend may use them from its
 /// own threads until its ``BanBackend/shutdown()`` returns.
 public struct BackendHost: @unchecked Sendable {
-    private let raw: UnsafePointer<warden_host_t>
+    /// The host's members, read once into this SDK's layout (the host's struct may be
+    /// another 1.x minor's; its callbacks never change).
+    private let host: warden_host_t
 
-    /// Wraps a host struct already checked by ``exportBackend(_:host:out:err:errLen:)``.
+    /// Reads a host struct whose size ``exportBackend(_:host:out:err:errLen:)`` checked.
     init(raw: UnsafePointer<warden_host_t>) {
-        self.raw = raw
+        host = loadVersioned(warden_host_t.self, from: raw, stride: Int(raw.pointee.struct_size))
     }
 
     /// Writes one line to the host's log, tagged with this instance's name.
     public func log(_ level: LogLevel, _ message: String) {
-        guard let log = raw.pointee.log else { return }
+        guard let log = host.log else { return }
         var message = message
         message.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                log(raw.pointee.host_data, level.rawValue, warden_str_t(ptr: chars.baseAddress, len: chars.count))
+                log(host.host_data, level.rawValue, warden_str_t(ptr: chars.baseAddress, len: chars.count))
             }
         }
     }
 
     /// The host's clock, in ns since the Unix epoch. Use it for every "now".
     public func now() -> Int64 {
-        guard let now = raw.pointee.now_ns else { return 0 }
-        return now(raw.pointee.host_data)
+        guard let now = host.now_ns else { return 0 }
+        return now(host.host_data)
     }
 }

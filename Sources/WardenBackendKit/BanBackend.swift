@@ -45,10 +45,10 @@ public protocol BanBackend: AnyObject {
     /// Implement this or ``insert(raw:)``.
     func insert(_ signal: Signal) throws
 
-    /// Records a signal given as the ABI struct, borrowed for the call (already checked
-    /// for its v1.0 size). The default copies it into a ``Signal`` and calls
+    /// Records a signal given as ABI structs, borrowed for the call and already checked
+    /// against ABI 1.0's minimum sizes. The default copies it into a ``Signal`` and calls
     /// ``insert(_:)``; a backend that binds strings straight into storage overrides it.
-    func insert(raw signal: UnsafePointer<warden_signal_t>) throws
+    func insert(raw signal: RawSignal) throws
 
     /// Streams every ban active at `at` (ns since the epoch) to `sink`, one per target.
     /// Stops as soon as `sink` returns `false`. Implement this or ``read(at:rawSink:)``.
@@ -94,8 +94,8 @@ extension BanBackend {
         throw BackendError(.unsupported, "\(Self.name): implement insert(_:) or insert(raw:)")
     }
 
-    public func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
-        try insert(Signal(signal.pointee))
+    public func insert(raw signal: RawSignal) throws {
+        try insert(Signal(signal))
     }
 
     public func read(at: Int64, into sink: (BanRow) -> Bool) throws {

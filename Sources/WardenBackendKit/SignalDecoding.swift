@@ -2,11 +2,11 @@ import WardenBasics
 import CWardenBackend
 
 extension Signal {
-    /// Copies a host signal into Swift values. Members beyond the host's
-    /// `struct_size` would read as empty; v1.0 is the smallest the SDK accepts.
-    init(_ s: warden_signal_t) {
+    /// Copies a host signal, already read into this SDK's layout, into Swift values.
+    init(_ raw: RawSignal) {
+        let s = raw.fields
         var labels: [String: String] = [:]
-        for i in 0..<s.labels.count {
+        for i in 0..<s.labels.count {  // warden_kv_t is frozen: indexed as usual
             let kv = s.labels.items[i]
             labels[String(kv.key)] = String(kv.value)
         }
@@ -14,10 +14,9 @@ extension Signal {
             scenario: String(s.scenario), message: String(s.message), source: String(s.source),
             eventsCount: s.events_count, startNs: s.start_ns, stopNs: s.stop_ns, createdNs: s.created_ns,
             simulated: s.simulated != 0,
-            bans: (0..<s.ban_count).map { BanRecord(s.bans[$0]) },
-            events: (0..<s.event_count).map {
-                let e = s.events[$0]
-                return SignalEvent(timeNs: e.time_ns, source: String(e.source), serialized: String(e.serialized))
+            bans: raw.bans.map(BanRecord.init),
+            events: raw.events.map {
+                SignalEvent(timeNs: $0.time_ns, source: String($0.source), serialized: String($0.serialized))
             },
             labels: labels)
     }

@@ -83,8 +83,23 @@ public struct BanOrder: Sendable, Equatable {
     }
 }
 
-/// A signal to record: the decision and the bans it carries.
+/// A signal to record: the decision, the bans it carries, and what made it.
 public struct SignalOrder: Sendable, Equatable {
+    /// One event of the signal (legacy `EventSequence`).
+    public struct Event: Sendable, Equatable {
+        public var timeNs: Int64
+        /// The event's source address, or empty.
+        public var source: String
+        /// The event's metadata as JSON text, or empty.
+        public var serialized: String
+
+        public init(timeNs: Int64, source: String, serialized: String) {
+            self.timeNs = timeNs
+            self.source = source
+            self.serialized = serialized
+        }
+    }
+
     public var scenario: String
     public var message: String
     public var source: String
@@ -93,10 +108,13 @@ public struct SignalOrder: Sendable, Equatable {
     public var stopNs: Int64
     public var createdNs: Int64
     public var bans: [BanOrder]
+    public var events: [Event]
+    /// Free labels of the scenario.
+    public var labels: [String: String]
 
     public init(
         scenario: String, message: String, source: String, eventsCount: Int64, startNs: Int64, stopNs: Int64,
-        createdNs: Int64, bans: [BanOrder]
+        createdNs: Int64, bans: [BanOrder], events: [Event] = [], labels: [String: String] = [:]
     ) {
         self.scenario = scenario
         self.message = message
@@ -106,5 +124,7 @@ public struct SignalOrder: Sendable, Equatable {
         self.stopNs = stopNs
         self.createdNs = createdNs
         self.bans = bans
+        self.events = events
+        self.labels = labels
     }
 }

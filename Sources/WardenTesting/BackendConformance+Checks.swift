@@ -191,4 +191,38 @@ enum Checks {
         let rows = try b.read(at: w.clock.now)
         try w.expect(rows.first?.reason == reason, "UTF-8 text must round-trip, got \(rows.first?.reason ?? "nothing")")
     }
+
+    /// One signal carrying several bans, events and labels, as the daemon sends them:
+    /// every ban comes back whole, not only the first (the bans are an array of
+    /// versioned structs, read through the host's stride).
+    static func severalBansInOneSignal(_ w: World) throws {
+        let b = try w.instance()
+        let now = w.clock.now
+        let targets = try [
+            BanTarget.parseIP("192.0.2.40"), BanTarget.parseIP("2001:db8::40"), BanTarget.parseRange("198.51.100.0/24"),
+        ]
+        let bans = targets.enumerated().map { i, target in
+            BanOrder(
+                target: target, untilNs: now + Int64(i + 1) * 60_000_000_000, reason: "reason \(i)",
+                scenario: "scenario \(i)", action: ["ban", "captcha", "slow"][i], origin: "local",
+                country: ["FR", "DE", ""][i], asName: "AS \(i)", asNumber: 64500 + Int64(i))
+        }
+        let events = (0..<4).map {
+            SignalOrder.Event(timeNs: now - Int64(4 - $0), source: "192.0.2.40", serialized: #"{"n":\#($0)}"#)
+        }
+        try b.insert(SignalOrder(
+            scenario: "crowdsecurity/multi", message: "three bans", source: "192.0.2.40", eventsCount: 4,
+            startNs: now - 4, stopNs: now - 1, createdNs: now, bans: bans, events: events, labels: ["type": "scan"]))
+        try b.flush()
+        let rows = try b.read(at: now).sorted { $0.target < $1.target }
+        let sent = bans.sorted { $0.target.description < $1.target.description }
+        try w.expect(rows.count == 3, "a signal of 3 bans must read back as 3 rows, got \(rows.count)")
+        for (r, o) in zip(rows, sent) {
+            let intact = r.target == o.target.description && r.scope == o.target.scopeName && r.origin == o.origin
+                && r.action == o.action && r.reason == o.reason && r.scenario == o.scenario && r.country == o.country
+                && r.asName == o.asName && r.asNumber == o.asNumber && r.untilNs == o.untilNs && r.createdNs == now
+                && r.banCount == 1 && r.eventsCount == 4
+            try w.expect(intact, "ban \(o.target) of a 3-ban signal came back as \(r)")
+        }
+    }
 }

@@ -41,7 +41,7 @@ public struct BackendConformance: Sendable {
         case newBanReplacesLiveOne, shorterReplacementDoesNotResurrect, deleteReturnsCount, deleteKeepsHistory
         case deleteAllReturnsCount, flushMakesVisibleToSecondInstance, storesAreIsolated, shutdownIsIdempotent
         case autoCommitThenShutdownKeepsData, invalidConfigIsAnError, maintenanceExpiresAndPurges
-        case manyBansRoundTrip, textIsKeptExactly
+        case manyBansRoundTrip, textIsKeptExactly, severalBansInOneSignal
         case pastReadSkipsLaterBans, pastReadShowsLaterDeletes, pastReadShowsReplacedBan, sweptBanStaysInThePast
         case rowsComeNewestFirst, sinkStopEndsTheRead, deleteSkipsExpiredBan, deleteTwiceBeforeFlush
         case multiBanInsertIsAllOrNothing, retentionAgeCountsFromCreation
@@ -132,6 +132,7 @@ extension BackendConformance.Check {
         case .maintenanceExpiresAndPurges: return Checks.maintenanceExpiresAndPurges
         case .manyBansRoundTrip: return Checks.manyBansRoundTrip
         case .textIsKeptExactly: return Checks.textIsKeptExactly
+        case .severalBansInOneSignal: return Checks.severalBansInOneSignal
         case .pastReadSkipsLaterBans: return Checks.pastReadSkipsLaterBans
         case .pastReadShowsLaterDeletes: return Checks.pastReadShowsLaterDeletes
         case .pastReadShowsReplacedBan: return Checks.pastReadShowsReplacedBan

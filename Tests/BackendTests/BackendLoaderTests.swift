@@ -8,15 +8,10 @@ import XCTest
 
 /// Every way a backend `.so` can be wrong gets its own message; each is pinned here.
 final class BackendLoaderTests: XCTestCase {
-    private static let fixture = CCompiler.repositoryRoot + "/Tests/Fixtures/broken_backend.c"
     private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Builds the fixture with `define` into a fresh folder; returns the .so path.
     private func broken(_ define: String?) throws -> String {
-        let folder = try CCompiler.temporaryFolder("broken")
-        let path = folder + "/lib\(define ?? "valid").so"
-        try CCompiler.sharedLibrary(Self.fixture, output: path, defines: define.map { [$0] } ?? [])
-        return path
+        try CCompiler.brokenBackend(define)
     }
 
     /// Opens and instantiates `path` the way `warden backends check` does; returns the error text.

@@ -49,6 +49,14 @@ enum CCompiler {
         ] + defines.map { "-D" + $0 })
     }
 
+    /// Builds `Tests/Fixtures/broken_backend.c` with the fault `define` (nil: the valid
+    /// backend) into a fresh folder; returns the .so path.
+    static func brokenBackend(_ define: String?) throws -> String {
+        let path = try temporaryFolder("broken") + "/lib\(define ?? "valid").so"
+        try sharedLibrary(repositoryRoot + "/Tests/Fixtures/broken_backend.c", output: path, defines: define.map { [$0] } ?? [])
+        return path
+    }
+
     /// A new empty folder under the system temp folder.
     static func temporaryFolder(_ name: String) throws -> String {
         let path = NSTemporaryDirectory() + "warden-\(name)-\(UUID().uuidString.prefix(8))"

@@ -42,9 +42,31 @@ final class PrivateMariaDB: @unchecked Sendable {
 
     /// A backend config over TCP for the database `name` (created on first use).
     func config(database name: String, password: String? = nil) -> [String: String] {
-        let safe = String(name.map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(60))
-        return ["db_host": "127.0.0.1", "db_port": String(port), "db_username": user,
-                "db_password": password ?? self.password, "db_name": "w_" + safe]
+        ["db_host": "127.0.0.1", "db_port": String(port), "db_username": user,
+         "db_password": password ?? self.password, "db_name": Self.databaseName(name)]
+    }
+
+    /// The database ``config(database:password:)`` names for `name`.
+    private static func databaseName(_ name: String) -> String {
+        "w_" + String(name.map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(60))
+    }
+
+    /// Runs `sql` in the database of `name` with the command-line client, bypassing the
+    /// backend; returns its rows, columns separated by tabs.
+    func query(database name: String, _ sql: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["mariadb", "--no-defaults", "--socket=\(socket)", "--user=\(user)", "--password=\(password)",
+                             "--batch", "--skip-column-names", "--execute=\(sql)", Self.databaseName(name)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CCompiler.Failure(description: "mariadb failed (\(process.terminationStatus)) on: \(sql)")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
 

@@ -1,12 +1,19 @@
 /*
  * broken_backend.c - one source for every way a backend .so can be wrong.
  * Compiled once per case with -D<CASE>; with no define it is a valid backend
- * that stores nothing. Used by BackendLoaderTests to pin each loader message.
+ * that stores nothing. Used by BackendLoaderTests to pin each loader message,
+ * and by ABIArrayTests for the host's side of the versioning rules:
+ *   SHORT_ROW        read_at returns a 128-byte row (smaller than ABI 1.0's)
+ *   LONG_ROW         read_at returns rows of a simulated 1.1 (one appended int64)
+ *   SHORT_EXTENSION  warden.maintenance/1 is an 8-byte table
+ *   INSERT_ECHOES    insert fails with a description of the signal it read
  */
 #include "warden_backend.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Some cases never reference the valid members. */
 #define UNUSED __attribute__((unused))
@@ -21,14 +28,113 @@ UNUSED static int32_t ok_init(warden_backend_t *b, warden_map_t config, char *er
     return WARDEN_OK;
 #endif
 }
+#ifdef INSERT_ECHOES
+/* Appends to out[0, len) at offset `at` like snprintf; returns the new end. */
+static size_t appendf(char *out, size_t len, size_t at, const char *format, ...) {
+    if (at >= len) return at;
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(out + at, len - at, format, args);
+    va_end(args);
+    return at + (size_t)(n > 0 ? n : 0);
+}
+#define STR(s) (int)(s).len, (s).ptr ? (s).ptr : ""
+#endif
 UNUSED static int32_t ok_insert(warden_backend_t *b, const warden_signal_t *s, char *err, size_t err_len) {
     (void)b, (void)s, (void)err, (void)err_len;
+#ifdef INSERT_ECHOES
+    /* Every size and string the host laid out, read the way the header asks. */
+    warden_signal_t signal;
+    warden_copy_versioned(&signal, sizeof signal, s, s->struct_size, 0);
+    size_t at = appendf(err, err_len, 0, "signal %u; bans %zu x %zu:", (unsigned)signal.struct_size, signal.ban_count,
+                        signal.ban_stride);
+    for (size_t i = 0; i < signal.ban_count; i++) {
+        warden_ban_t ban;
+        warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
+        at = appendf(err, err_len, at, " [%u %.*s]", (unsigned)ban.struct_size, STR(ban.target));
+    }
+    at = appendf(err, err_len, at, "; events %zu x %zu:", signal.event_count, signal.event_stride);
+    for (size_t i = 0; i < signal.event_count; i++) {
+        warden_event_t event;
+        warden_copy_versioned(&event, sizeof event, signal.events, signal.event_stride, i);
+        at = appendf(err, err_len, at, " [%u %lld %.*s %.*s]", (unsigned)event.struct_size, (long long)event.time_ns,
+                     STR(event.source), STR(event.serialized));
+    }
+    at = appendf(err, err_len, at, "; labels %zu:", signal.labels.count);
+    for (size_t i = 0; i < signal.labels.count; i++)
+        at = appendf(err, err_len, at, " %.*s=%.*s", STR(signal.labels.items[i].key), STR(signal.labels.items[i].value));
+    return WARDEN_E_INVALID;
+#else
     return WARDEN_OK;
+#endif
 }
+
+#if defined(SHORT_ROW) || defined(LONG_ROW)
+static warden_str_t text(const char *s) {
+    warden_str_t out = {s, strlen(s)};
+    return out;
+}
+/* A complete v1.0 row; the case decides how big the backend says it is. */
+static warden_ban_row_t sample_row(int64_t id, const char *target) {
+    warden_ban_row_t row;
+    memset(&row, 0, sizeof row);
+    row.struct_size = sizeof row;
+    row.scope = WARDEN_SCOPE_IP;
+    row.id = id;
+    row.target = text(target);
+    row.origin = text("cli");
+    row.action = text("ban");
+    row.reason = text("long row");
+    row.scenario = text("test/long-row");
+    row.country = text("NL");
+    row.as_name = text("Example AS");
+    row.as_number = 64496 + id;
+    row.until_ns = 7000000000000000000 + id;
+    row.created_ns = 1000 + id;
+    row.ban_count = 2 + id;
+    row.events_count = 5 + id;
+    return row;
+}
+#endif
+
 UNUSED static int32_t ok_read_at(warden_backend_t *b, int64_t at, warden_row_sink_fn sink, void *ctx, char *err, size_t err_len) {
     (void)b, (void)at, (void)sink, (void)ctx, (void)err, (void)err_len;
+#if defined(SHORT_ROW)
+    /* What a backend built against a draft header might send: a row cut at 128 bytes. */
+    warden_ban_row_t row = sample_row(1, "192.0.2.1");
+    row.struct_size = 128;
+    if (sink(ctx, &row) == 0) {
+        snprintf(err, err_len, "the host's sink went on after a row it cannot read");
+        return WARDEN_E_INTERNAL;
+    }
+#elif defined(LONG_ROW)
+    /* A backend of a later 1.x minor: its rows carry one more member. */
+    struct {
+        warden_ban_row_t v1_0;
+        int64_t appended;
+    } rows[2] = {{sample_row(1, "192.0.2.1"), -1}, {sample_row(2, "2001:db8::2"), -2}};
+    for (int i = 0; i < 2; i++) {
+        rows[i].v1_0.struct_size = sizeof rows[i];
+        if (sink(ctx, &rows[i].v1_0) != 0) break;
+    }
+#endif
     return WARDEN_OK;
 }
+
+#ifdef SHORT_EXTENSION
+static int32_t short_run(warden_backend_t *b, int64_t now, uint64_t *expired, uint64_t *purged, char *err, size_t err_len) {
+    (void)b, (void)now, (void)err, (void)err_len;
+    *expired = 0;
+    *purged = 0;
+    return WARDEN_OK;
+}
+/* struct_size says the table ends before `run`. */
+static const warden_ext_maintenance_t short_table = {8, 0, short_run};
+static const void *short_extension(warden_backend_t *b, const char *id) {
+    (void)b;
+    return strcmp(id, WARDEN_EXT_MAINTENANCE) == 0 ? &short_table : NULL;
+}
+#endif
 UNUSED static int32_t ok_delete(warden_backend_t *b, warden_str_t t, uint64_t *n, char *err, size_t err_len) {
     (void)b, (void)t, (void)err, (void)err_len;
     *n = 0;
@@ -120,6 +226,9 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
     b->read_at = fail_read_at;
     b->delete_target = fail_delete;
     b->delete_all = fail_delete_all;
+#endif
+#ifdef SHORT_EXTENSION
+    b->get_extension = short_extension;
 #endif
     *out = b;
     return WARDEN_OK;

@@ -1,6 +1,7 @@
 import CMariaDB
 import CWardenBackend
 import Glibc
+import WardenBackendKit
 
 /// Ban rows waiting for `flush`, copied out of the host's signals into one arena per
 /// column (the host's strings are only borrowed for the insert call).
@@ -37,9 +38,9 @@ struct BanBatch {
 
     /// Copies every ban of `signal` as one row, tagged with the signal's `uid`.
     /// Signal fields that repeat the ban's are stored as NULL (see MySQLSchema).
-    mutating func append(_ s: warden_signal_t, uid: Int64) {
-        for i in 0..<s.ban_count {
-            let b = s.bans[i]
+    mutating func append(_ signal: RawSignal, uid: Int64) {
+        let s = signal.fields
+        for b in signal.bans {
             put(0, int: uid)
             put(1, bytes: b.target.bytes)
             put(2, int: Int64(b.scope))

@@ -104,14 +104,12 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
 
     // MARK: - Writes
 
-    func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
-        let s = signal.pointee
+    func insert(raw signal: RawSignal) throws {
         try lock.withLock {
             _ = try requireSettings()
             let uid = Int64.random(in: 1...Int64.max)
-            batch.append(s, uid: uid)
-            for i in 0..<s.event_count {
-                let e = s.events[i]
+            batch.append(signal, uid: uid)
+            for e in signal.events {
                 events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
             }
             pending += 1

@@ -100,14 +100,13 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     // MARK: - The eight operations
 
-    func insert(raw signal: UnsafePointer<warden_signal_t>) throws {
-        let s = signal.pointee
+    func insert(raw signal: RawSignal) throws {
+        let s = signal.fields
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
             let statement = try db.statement(.insertBan)
             var firstID: Int64?
-            for i in 0..<s.ban_count {
-                let ban = s.bans[i]
+            for ban in signal.bans {
                 if let firstID { statement.bind(firstID, at: 1) } else { statement.bindNull(at: 1) }
                 statement.bind(borrowed: ban.target.bytes, at: 2)
                 statement.bind(Int64(ban.scope), at: 3)
@@ -138,10 +137,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 try statement.run()
                 if firstID == nil { firstID = sqlite3_last_insert_rowid(db.handle) }
             }
-            if let firstID, s.event_count > 0 {
+            if let firstID, !signal.events.isEmpty {
                 let events = try db.statement(.insertEvent)
-                for i in 0..<s.event_count {
-                    let event = s.events[i]
+                for event in signal.events {
                     events.bind(firstID, at: 1)
                     events.bind(event.time_ns, at: 2)
                     events.bind(borrowed: event.source.bytes, at: 3)

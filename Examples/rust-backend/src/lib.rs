@@ -3,11 +3,15 @@
 //! It keeps bans in memory: instances of one process that name the same `store`
 //! in their config share them. The `#[repr(C)]` structs below mirror the header
 //! member by member; the `const` asserts check the v1.0 layout at compile time.
+//! Like every reader of the ABI (see VERSIONING in the header), it refuses structs
+//! smaller than ABI 1.0's, reads each one into its own layout with
+//! [`copy_versioned`], and walks the signal's arrays by the host's strides.
 //! Build: `cargo build --release` → `target/release/libwarden_rust_example.so`.
 #![allow(non_camel_case_types)]
 
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
+use std::mem::{offset_of, size_of};
 use std::sync::{Mutex, OnceLock};
 
 // ------------------------------------------------------------------ the ABI
@@ -60,6 +64,8 @@ pub struct warden_ban_t {
 
 #[repr(C)]
 pub struct warden_event_t {
+    struct_size: u32,
+    reserved: u32,
     time_ns: i64,
     source: warden_str_t,
     serialized: warden_str_t,
@@ -76,10 +82,13 @@ pub struct warden_signal_t {
     start_ns: i64,
     stop_ns: i64,
     created_ns: i64,
-    bans: *const warden_ban_t,
+    /// `ban_count` bans, `ban_stride` bytes apart: never index it by `size_of::<warden_ban_t>()`.
+    bans: *const c_void,
     ban_count: usize,
-    events: *const warden_event_t,
+    ban_stride: usize,
+    events: *const c_void,
     event_count: usize,
+    event_stride: usize,
     labels: warden_map_t,
 }
 
@@ -138,12 +147,21 @@ pub struct warden_backend_t {
     get_extension: Option<extern "C" fn(*mut warden_backend_t, *const c_char) -> *const c_void>,
 }
 
-// The v1.0 layout, as the header's _Static_asserts state it (LP64).
-const _: () = assert!(std::mem::size_of::<warden_ban_t>() == 168);
-const _: () = assert!(std::mem::size_of::<warden_signal_t>() == 136);
-const _: () = assert!(std::mem::size_of::<warden_ban_row_t>() == 168);
-const _: () = assert!(std::mem::size_of::<warden_host_t>() == 40);
-const _: () = assert!(std::mem::size_of::<warden_backend_t>() == 136);
+// The header's *_V1_0_SIZE: where the last v1.0 member of each struct ends.
+const WARDEN_BAN_V1_0_SIZE: usize = offset_of!(warden_ban_t, until_ns) + size_of::<i64>();
+const WARDEN_EVENT_V1_0_SIZE: usize = offset_of!(warden_event_t, serialized) + size_of::<warden_str_t>();
+const WARDEN_SIGNAL_V1_0_SIZE: usize = offset_of!(warden_signal_t, labels) + size_of::<warden_map_t>();
+const WARDEN_HOST_V1_0_SIZE: usize = offset_of!(warden_host_t, now_ns) + size_of::<usize>();
+
+// The v1.0 layout, as the header's _Static_asserts state it (LP64): in v1.0 every
+// versioned struct is exactly its minimum size.
+const _: () = assert!(size_of::<warden_ban_t>() == 168 && WARDEN_BAN_V1_0_SIZE == 168);
+const _: () = assert!(size_of::<warden_event_t>() == 48 && WARDEN_EVENT_V1_0_SIZE == 48);
+const _: () = assert!(size_of::<warden_signal_t>() == 152 && WARDEN_SIGNAL_V1_0_SIZE == 152);
+const _: () = assert!(offset_of!(warden_signal_t, ban_stride) == 104 && offset_of!(warden_signal_t, event_stride) == 128);
+const _: () = assert!(size_of::<warden_ban_row_t>() == 168);
+const _: () = assert!(size_of::<warden_host_t>() == 40 && WARDEN_HOST_V1_0_SIZE == 40);
+const _: () = assert!(size_of::<warden_backend_t>() == 136);
 
 // --------------------------------------------------------------- helpers
 
@@ -154,6 +172,46 @@ fn text(s: warden_str_t) -> String {
     }
     let bytes = unsafe { std::slice::from_raw_parts(s.ptr as *const u8, s.len) };
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Reads versioned struct number `index` of `items`, `stride` bytes apart, into a
+/// zeroed `T` of this build's layout: the first min(stride, size_of::<T>()) bytes,
+/// so members the writer lacks read as zero and members it has beyond ours are
+/// skipped (the header's `warden_copy_versioned`). `T` must be one of the ABI's
+/// `#[repr(C)]` structs, for which all-zero bytes are a valid value, and `stride`
+/// must have been checked against its minimum size.
+fn copy_versioned<T>(items: *const c_void, stride: usize, index: usize) -> T {
+    let mut value = std::mem::MaybeUninit::<T>::zeroed();
+    unsafe {
+        let source = (items as *const u8).add(index * stride);
+        std::ptr::copy_nonoverlapping(source, value.as_mut_ptr() as *mut u8, stride.min(size_of::<T>()));
+        value.assume_init()
+    }
+}
+
+/// Refuses a signal laid out smaller than ABI 1.0's. The members it reads are v1.0
+/// ones, so they lie within any signal that passes the first test.
+fn check_sizes(s: &warden_signal_t) -> Result<(), String> {
+    let rebuild = "rebuild the host against warden_backend.h 1.x";
+    if (s.struct_size as usize) < WARDEN_SIGNAL_V1_0_SIZE {
+        return Err(format!(
+            "the host sent a signal of {} bytes; ABI 1.0 signals are at least {WARDEN_SIGNAL_V1_0_SIZE} bytes; {rebuild}",
+            s.struct_size
+        ));
+    }
+    if s.ban_count > 0 && s.ban_stride < WARDEN_BAN_V1_0_SIZE {
+        return Err(format!(
+            "the host sent bans {} bytes apart (ban_stride); ABI 1.0 bans are at least {WARDEN_BAN_V1_0_SIZE} bytes; {rebuild}",
+            s.ban_stride
+        ));
+    }
+    if s.event_count > 0 && s.event_stride < WARDEN_EVENT_V1_0_SIZE {
+        return Err(format!(
+            "the host sent events {} bytes apart (event_stride); ABI 1.0 events are at least {WARDEN_EVENT_V1_0_SIZE} bytes; {rebuild}",
+            s.event_stride
+        ));
+    }
+    Ok(())
 }
 
 /// A borrowed view of a Rust string, valid while the string lives.
@@ -269,9 +327,16 @@ extern "C" fn init(b: *mut warden_backend_t, config: warden_map_t, err: *mut c_c
 
 /// All or nothing: every ban is checked before the first one is stored.
 extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, err: *mut c_char, err_len: usize) -> i32 {
-    let s = unsafe { &*signal };
+    // Only v1.0 members are read before the size check; then the whole signal is
+    // read into this build's layout, as the host may be built against another 1.x minor.
+    let raw = unsafe { &*signal };
+    if let Err(message) = check_sizes(raw) {
+        return fail(err, err_len, WARDEN_E_ABI, &message);
+    }
+    let s: warden_signal_t = copy_versioned(signal as *const c_void, raw.struct_size as usize, 0);
+    // All or nothing: every ban is checked before the first one is stored.
     for i in 0..s.ban_count {
-        let ban = unsafe { &*s.bans.add(i) };
+        let ban: warden_ban_t = copy_versioned(s.bans, s.ban_stride, i);
         if ban.scope != WARDEN_SCOPE_IP && ban.scope != WARDEN_SCOPE_RANGE {
             let message = format!(
                 "rust-example: insert: ban {} has scope {}, neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE; the signal was not stored",
@@ -287,7 +352,7 @@ extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, e
     }
     let result = with_store(b, err, err_len, |store| {
         for i in 0..s.ban_count {
-            let ban = unsafe { &*s.bans.add(i) };
+            let ban: warden_ban_t = copy_versioned(s.bans, s.ban_stride, i);
             let target = text(ban.target);
             for r in store.records.iter_mut().filter(|r| r.ended_ns.is_none() && r.target == target) {
                 r.ended_ns = Some(s.created_ns); // one live ban per target: the new one ends the older
@@ -323,7 +388,7 @@ extern "C" fn read_at(
         for r in store.records.iter().rev().filter(|r| r.is_active(at_ns)) {
             let history = store.records.iter().filter(|h| h.target == r.target);
             let row = warden_ban_row_t {
-                struct_size: std::mem::size_of::<warden_ban_row_t>() as u32,
+                struct_size: size_of::<warden_ban_row_t>() as u32,
                 scope: r.scope,
                 id: r.id,
                 target: view(&r.target),
@@ -401,10 +466,19 @@ pub extern "C" fn New(host: *const warden_host_t, out: *mut *mut warden_backend_
     if !ok {
         return fail(err, err_len, WARDEN_E_ABI, "rust-example implements Warden ABI 1.0; the host speaks another major");
     }
+    // Below the v1.0 size, even `log` and `now_ns` may lie outside the host's struct.
+    let host_size = unsafe { (*host).struct_size } as usize;
+    if host_size < WARDEN_HOST_V1_0_SIZE {
+        let message = format!(
+            "rust-example: the host passed a warden_host_t of {host_size} bytes; ABI 1.0 hosts pass at least \
+             {WARDEN_HOST_V1_0_SIZE} bytes; rebuild the host against warden_backend.h 1.x"
+        );
+        return fail(err, err_len, WARDEN_E_ABI, &message);
+    }
     let data = Box::into_raw(Box::new(Instance { host, store: None })) as *mut c_void;
     let backend = Box::new(warden_backend_t {
         magic: WARDEN_ABI_MAGIC,
-        struct_size: std::mem::size_of::<warden_backend_t>() as u32,
+        struct_size: size_of::<warden_backend_t>() as u32,
         abi_major: WARDEN_ABI_VERSION_MAJOR,
         abi_minor: WARDEN_ABI_VERSION_MINOR,
         name: view("rust-example"),

@@ -11,15 +11,44 @@
  *   - `WARDEN_ABI_VERSION_MAJOR` changes only on a breaking change. Host and
  *     backend must agree on it exactly; the host refuses any other major.
  *   - `WARDEN_ABI_VERSION_MINOR` grows when a member is appended to a struct.
- *     Minors are compatible in both directions:
- *       * every versioned struct starts with its own `struct_size`; a reader
- *         never reads a member that starts at or beyond the size the writer
- *         declared, and treats such a member as zero / NULL / empty;
+ *     Minors are compatible in both directions, because every reader and
+ *     every writer follows these rules:
+ *       * VERSIONED STRUCTS say how big they are: `warden_ban_t`,
+ *         `warden_event_t`, `warden_signal_t`, `warden_ban_row_t`,
+ *         `warden_host_t`, `warden_backend_t` and every extension struct carry
+ *         a `uint32_t struct_size` near the top, set by the writer to its own
+ *         sizeof. The writer zero-fills what it has nothing for.
+ *       * MINIMUM SIZES: each versioned struct has a `*_V1_0_SIZE` constant
+ *         (`*_V1_SIZE` for extensions): where its last v1.0 member ends. It
+ *         never changes. A reader refuses a `struct_size` below it (a backend
+ *         with WARDEN_E_ABI, the host with an error naming the backend), with
+ *         a message saying which struct, how big it was and the minimum; it
+ *         accepts any size at or above it.
+ *       * READING: a reader never reads a member that starts at or beyond the
+ *         writer's `struct_size`. The easy way: copy the first
+ *         min(struct_size, sizeof(own type)) bytes into a zeroed local of the
+ *         reader's own type and read the local (warden_copy_versioned() does
+ *         it). Members the writer lacks then read as zero / NULL / empty;
+ *         members the reader lacks are skipped.
+ *       * ARRAYS of versioned structs carry a STRIDE next to their pointer and
+ *         count (`ban_stride`, `event_stride` in `warden_signal_t`): the bytes
+ *         from one element to the next, i.e. sizeof(element) of the writer.
+ *         Element i starts at (const char *)items + i * stride, and starts
+ *         with a `struct_size` equal to the stride. A reader NEVER indexes
+ *         such an array with its own sizeof (`items[i]`): a writer built
+ *         against another minor has another sizeof, and every element after
+ *         the first would be read from the wrong place. When count > 0, a
+ *         stride below the element's minimum size is refused like a
+ *         `struct_size`. warden_copy_versioned(dst, sizeof *dst, items,
+ *         stride, i) reads element i.
  *       * a NULL optional function pointer, or one beyond `struct_size`,
  *         means "not supported" and the host falls back.
  *   - APPEND-ONLY RULE: members are only ever appended at the end of a struct,
  *     below the "appended below this line only" marker. No member is removed,
  *     reordered, resized or given a new meaning within a major version.
+ *   - FROZEN STRUCTS: `warden_str_t`, `warden_kv_t` and `warden_map_t` have no
+ *     `struct_size` and never change within major 1, so their arrays
+ *     (`warden_map_t.items`) are indexed with sizeof as usual.
  *   - Capabilities that are not worth a minor bump arrive as extensions,
  *     fetched by a versioned string id through `get_extension` ("warden.x/1").
  *
@@ -72,6 +101,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -110,6 +140,9 @@ extern "C" {
 
 /* ------------------------------------------------------------ basic types */
 
+/* The three basic types are FROZEN for major 1: no struct_size, never a new
+ * member, so arrays of them are indexed with sizeof as usual. */
+
 /* A borrowed UTF-8 string: `len` bytes at `ptr`, no NUL terminator implied. */
 typedef struct warden_str {
     const char *ptr;
@@ -128,12 +161,35 @@ typedef struct warden_map {
     size_t count;
 } warden_map_t;
 
+/* ------------------------------------------------------ versioned structs */
+
+/* Where `member` of `type` ends: the base of every *_V1_0_SIZE minimum below.
+ * Those are enumerators rather than macros so that Swift imports them too. */
+#define WARDEN_END_OF(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* Reads versioned struct number `index` of `items`, `stride` bytes apart, into
+ * the reader's own struct `dst` of `dst_size` bytes (its sizeof): copies the
+ * first min(stride, dst_size) bytes and zeroes the rest of `dst`, so members
+ * the writer lacks read as zero / NULL / empty and members the reader lacks
+ * are skipped. For one struct rather than an array, pass its `struct_size`
+ * as `stride` and 0 as `index`. Check `stride` against the struct's
+ * *_V1_0_SIZE first: this function trusts it.
+ *   warden_ban_t ban;
+ *   warden_copy_versioned(&ban, sizeof ban, signal->bans, signal->ban_stride, i); */
+static inline void warden_copy_versioned(void *dst, size_t dst_size, const void *items, size_t stride,
+                                         size_t index) {
+    size_t n = stride < dst_size ? stride : dst_size;
+    memcpy(dst, (const char *)items + index * stride, n);
+    memset((char *)dst + n, 0, dst_size - n);
+}
+
 /* --------------------------------------------------------- domain structs */
 
-/* One ban carried by a signal (legacy "BanApplication").
- * Written by the host; a backend reads only members below `struct_size`. */
+/* One ban carried by a signal (legacy "BanApplication"), an element of
+ * `warden_signal_t.bans`. Written by the host; a backend reads only members
+ * below `struct_size`. */
 typedef struct warden_ban {
-    uint32_t struct_size;       /* sizeof(warden_ban_t) of the writer */
+    uint32_t struct_size;       /* sizeof(warden_ban_t) of the writer, equal to the signal's `ban_stride` */
     uint32_t scope;             /* WARDEN_SCOPE_IP or WARDEN_SCOPE_RANGE */
     warden_str_t target;        /* canonical text: "192.0.2.7", "2001:db8::/32"; the key of "one live ban per target" */
     uint8_t range_start[16];    /* first address covered, IPv6 network byte order; IPv4 as ::ffff:a.b.c.d */
@@ -150,12 +206,21 @@ typedef struct warden_ban {
     /* ---- v1.1+ members are appended below this line only ---- */
 } warden_ban_t;
 
-/* One event of a signal (legacy "EventSequence"). */
+enum { WARDEN_BAN_V1_0_SIZE = WARDEN_END_OF(warden_ban_t, until_ns) };
+
+/* One event of a signal (legacy "EventSequence"), an element of
+ * `warden_signal_t.events`. Written by the host; a backend reads only members
+ * below `struct_size`. */
 typedef struct warden_event {
+    uint32_t struct_size;       /* sizeof(warden_event_t) of the writer, equal to the signal's `event_stride` */
+    uint32_t reserved;          /* 0 */
     int64_t time_ns;            /* when the event happened */
     warden_str_t source;        /* the event's source address, or empty */
     warden_str_t serialized;    /* the event's metadata as JSON text, or empty */
+    /* ---- v1.1+ members are appended below this line only ---- */
 } warden_event_t;
+
+enum { WARDEN_EVENT_V1_0_SIZE = WARDEN_END_OF(warden_event_t, serialized) };
 
 /* One signal occurrence (legacy "SignalOccurence"): an overflow or a manual
  * decision, carrying the bans it decided. Written by the host; a backend
@@ -170,13 +235,21 @@ typedef struct warden_signal {
     int64_t start_ns;           /* first event */
     int64_t stop_ns;            /* last event */
     int64_t created_ns;         /* when the host recorded the signal (host clock) */
-    const warden_ban_t *bans;   /* `ban_count` bans; may be 0 */
-    size_t ban_count;
-    const warden_event_t *events; /* `event_count` events; may be 0 */
-    size_t event_count;
+    /* `ban_count` warden_ban_t, `ban_stride` bytes apart (see VERSIONING,
+     * ARRAYS). A void pointer, so that `bans[i]` does not compile: element i
+     * is at (const char *)bans + i * ban_stride. */
+    const void *bans;
+    size_t ban_count;           /* may be 0 */
+    size_t ban_stride;          /* sizeof(warden_ban_t) of the writer; >= WARDEN_BAN_V1_0_SIZE when ban_count > 0 */
+    /* `event_count` warden_event_t, `event_stride` bytes apart, likewise. */
+    const void *events;
+    size_t event_count;         /* may be 0 */
+    size_t event_stride;        /* sizeof(warden_event_t) of the writer; >= WARDEN_EVENT_V1_0_SIZE when event_count > 0 */
     warden_map_t labels;        /* free labels of the scenario */
     /* ---- v1.1+ members are appended below this line only ---- */
 } warden_signal_t;
+
+enum { WARDEN_SIGNAL_V1_0_SIZE = WARDEN_END_OF(warden_signal_t, labels) };
 
 /* One active ban as read back by `read_at`: one row per banned target.
  * Written by the backend; the host reads only members below `struct_size`
@@ -201,6 +274,8 @@ typedef struct warden_ban_row {
     int64_t events_count;       /* legacy "events_count": sum of events_count of those signals */
     /* ---- v1.1+ members are appended below this line only ---- */
 } warden_ban_row_t;
+
+enum { WARDEN_BAN_ROW_V1_0_SIZE = WARDEN_END_OF(warden_ban_row_t, events_count) };
 
 /* Receives one row of `read_at`. `row` and every string it points to are
  * borrowed for this call only. Return 0 to go on; any other value asks the
@@ -230,6 +305,8 @@ typedef struct warden_host {
     int64_t (*now_ns)(void *host_data);
     /* ---- v1.1+ members are appended below this line only ---- */
 } warden_host_t;
+
+enum { WARDEN_HOST_V1_0_SIZE = WARDEN_END_OF(warden_host_t, now_ns) };
 
 /* --------------------------------------------------------------- backend */
 
@@ -266,7 +343,9 @@ typedef struct warden_backend {
      * becomes history (it still counts in ban_count/events_count). A ban whose
      * until_ns is already past is stored but is never live.
      * May buffer until `flush`, but reads and deletes through the same
-     * instance must see it (read-your-writes). */
+     * instance must see it (read-your-writes). A signal whose `struct_size`,
+     * `ban_stride` or (with events) `event_stride` is below its *_V1_0_SIZE
+     * is refused with WARDEN_E_ABI, before any of it is stored. */
     int32_t (*insert)(struct warden_backend *self, const warden_signal_t *signal, char *err, size_t err_len);
 
     /* Streams to `sink` every ban active at `at_ns`, at most one row per
@@ -282,7 +361,10 @@ typedef struct warden_backend {
      * ban_count and events_count count the target's whole stored history,
      * whatever at_ns is: deleted and replaced bans included, purged ones not.
      * When `sink` returns non-zero, make no further sink call and return
-     * WARDEN_OK promptly. */
+     * WARDEN_OK promptly. Each row's `struct_size` is sizeof(warden_ban_row_t)
+     * of the backend; the host stops the stream at a row below
+     * WARDEN_BAN_ROW_V1_0_SIZE and reports the backend as built against an
+     * incompatible header. */
     int32_t (*read_at)(struct warden_backend *self, int64_t at_ns, warden_row_sink_fn sink, void *sink_ctx,
                        char *err, size_t err_len);
 
@@ -329,8 +411,8 @@ typedef struct warden_backend {
     /* ---- v1.1+ members are appended below this line only ---- */
 } warden_backend_t;
 
-/* Size of a v1.0 `warden_backend_t`: a backend must declare at least this. */
-#define WARDEN_BACKEND_V1_0_SIZE (offsetof(warden_backend_t, get_extension) + sizeof(void *))
+/* A backend must declare at least this `struct_size`; the host refuses less. */
+enum { WARDEN_BACKEND_V1_0_SIZE = WARDEN_END_OF(warden_backend_t, get_extension) };
 
 /* ------------------------------------------------------------- extensions */
 
@@ -357,6 +439,8 @@ typedef struct warden_ext_maintenance {
     /* ---- appended below this line only ---- */
 } warden_ext_maintenance_t;
 
+enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, run) };
+
 /* ------------------------------------------------------------ entry point */
 
 /* Marks `New` as exported. In C, build with -fvisibility=hidden so that
@@ -377,10 +461,11 @@ typedef struct warden_ext_maintenance {
 #define WARDEN_EXPORT
 #endif
 
-/* The one symbol a backend exports. Checks `host` (magic, abi_major) and, on
- * success, allocates one instance, sets *out and returns WARDEN_OK. On
- * failure sets *out = NULL, writes a message and returns a WARDEN_E_* code
- * (WARDEN_E_ABI when the host's major differs). Calls nothing but `host->log`.
+/* The one symbol a backend exports. Checks `host` (magic, abi_major,
+ * struct_size >= WARDEN_HOST_V1_0_SIZE) and, on success, allocates one
+ * instance, sets *out and returns WARDEN_OK. On failure sets *out = NULL,
+ * writes a message and returns a WARDEN_E_* code (WARDEN_E_ABI when the
+ * host's major differs or its struct is too small). Calls nothing but `host->log`.
  * [thread-safe: the host may create several instances concurrently] */
 typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **out, char *err, size_t err_len);
 
@@ -402,13 +487,21 @@ typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **o
 #define WARDEN_STATIC_ASSERT _Static_assert
 #endif
 WARDEN_STATIC_ASSERT(sizeof(warden_str_t) == 16, "warden_str_t layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168, "warden_ban_t v1.0 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 40, "warden_event_t layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_signal_t) == 136, "warden_signal_t v1.0 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_ban_row_t) == 168, "warden_ban_row_t v1.0 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_host_t) == 40, "warden_host_t v1.0 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_backend_t) == 136, "warden_backend_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_kv_t) == 32, "warden_kv_t layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_map_t) == 16, "warden_map_t layout");
+/* In this header (v1.0) every versioned struct is exactly its minimum size. */
+WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168 && WARDEN_BAN_V1_0_SIZE == 168, "warden_ban_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 48 && WARDEN_EVENT_V1_0_SIZE == 48, "warden_event_t v1.0 layout");
+WARDEN_STATIC_ASSERT(offsetof(warden_event_t, time_ns) == 8, "warden_event_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_signal_t) == 152 && WARDEN_SIGNAL_V1_0_SIZE == 152, "warden_signal_t v1.0 layout");
+WARDEN_STATIC_ASSERT(offsetof(warden_signal_t, ban_stride) == 104, "warden_signal_t v1.0 layout");
+WARDEN_STATIC_ASSERT(offsetof(warden_signal_t, event_stride) == 128, "warden_signal_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ban_row_t) == 168 && WARDEN_BAN_ROW_V1_0_SIZE == 168, "warden_ban_row_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_host_t) == 40 && WARDEN_HOST_V1_0_SIZE == 40, "warden_host_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_backend_t) == 136 && WARDEN_BACKEND_V1_0_SIZE == 136, "warden_backend_t v1.0 layout");
 WARDEN_STATIC_ASSERT(offsetof(warden_backend_t, init) == 56, "warden_backend_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ext_maintenance_t) == 16 && WARDEN_EXT_MAINTENANCE_V1_SIZE == 16,
+                     "warden_ext_maintenance_t v1 layout");
 #endif
 
 #endif /* WARDEN_BACKEND_H */
