@@ -133,15 +133,39 @@ int32_t init(warden_backend_t *b, warden_map_t config, char *err, size_t err_len
     });
 }
 
+/* Refuses a signal laid out smaller than ABI 1.0's (warden_backend.h, VERSIONING).
+ * The members it reads are v1.0 ones, within any signal that passes the first test. */
+void check_sizes(const warden_signal_t &raw) {
+    const std::string rebuild = "; rebuild the host against warden_backend.h 1.x";
+    if (raw.struct_size < WARDEN_SIGNAL_V1_0_SIZE)
+        throw Failure{WARDEN_E_ABI, "the host sent a signal of " + std::to_string(raw.struct_size)
+                                        + " bytes; ABI 1.0 signals are at least "
+                                        + std::to_string(WARDEN_SIGNAL_V1_0_SIZE) + " bytes" + rebuild};
+    if (raw.ban_count > 0 && raw.ban_stride < WARDEN_BAN_V1_0_SIZE)
+        throw Failure{WARDEN_E_ABI, "the host sent bans " + std::to_string(raw.ban_stride)
+                                        + " bytes apart (ban_stride); ABI 1.0 bans are at least "
+                                        + std::to_string(WARDEN_BAN_V1_0_SIZE) + " bytes" + rebuild};
+    if (raw.event_count > 0 && raw.event_stride < WARDEN_EVENT_V1_0_SIZE)
+        throw Failure{WARDEN_E_ABI, "the host sent events " + std::to_string(raw.event_stride)
+                                        + " bytes apart (event_stride); ABI 1.0 events are at least "
+                                        + std::to_string(WARDEN_EVENT_V1_0_SIZE) + " bytes" + rebuild};
+}
+
 /* All or nothing: every ban is checked, copied and given room before the
  * first change to the store; what follows allocates nothing and cannot throw. */
-int32_t insert(warden_backend_t *b, const warden_signal_t *signal, char *err, size_t err_len) {
+int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_t err_len) {
     return guarded(err, err_len, [&] {
         Store &store = store_of(b);
+        check_sizes(*raw);
+        /* Every struct is read into this build's layout: the host may be built against another 1.x minor. */
+        warden_signal_t signal_copy;
+        warden_copy_versioned(&signal_copy, sizeof signal_copy, raw, raw->struct_size, 0);
+        const warden_signal_t *signal = &signal_copy;
         std::vector<Record> fresh;
         fresh.reserve(signal->ban_count);
         for (size_t i = 0; i < signal->ban_count; i++) {
-            const warden_ban_t &ban = signal->bans[i];
+            warden_ban_t ban; /* element i is i * ban_stride bytes in, whatever this build's sizeof */
+            warden_copy_versioned(&ban, sizeof ban, signal->bans, signal->ban_stride, i);
             if (ban.scope != WARDEN_SCOPE_IP && ban.scope != WARDEN_SCOPE_RANGE)
                 throw Failure{WARDEN_E_INVALID, "cpp-example: insert: ban " + std::to_string(i + 1) + " has scope "
                                                     + std::to_string(ban.scope)
@@ -258,6 +282,14 @@ extern "C" WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t
     *out = nullptr;
     if (!host || host->magic != WARDEN_ABI_MAGIC || host->abi_major != WARDEN_ABI_VERSION_MAJOR) {
         write_error(err, err_len, "cpp-example implements Warden ABI 1.0; the host speaks another major");
+        return WARDEN_E_ABI;
+    }
+    /* Below the v1.0 size, even `log` and `now_ns` may lie outside the host's struct. */
+    if (host->struct_size < WARDEN_HOST_V1_0_SIZE) {
+        write_error(err, err_len,
+                    "cpp-example: the host passed a warden_host_t of " + std::to_string(host->struct_size)
+                        + " bytes; ABI 1.0 hosts pass at least " + std::to_string(WARDEN_HOST_V1_0_SIZE)
+                        + " bytes; rebuild the host against warden_backend.h 1.x");
         return WARDEN_E_ABI;
     }
     return guarded(err, err_len, [&] {

@@ -1,4 +1,5 @@
 import WardenBackendHost
+import WardenModel
 import WardenStore
 
 /// Each check is one promise of `warden_backend.h`, on fresh storage.

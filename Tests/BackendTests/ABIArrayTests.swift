@@ -2,7 +2,10 @@ import CSQLite
 import CWardenBackend
 import Foundation
 import Logging
-import WardenCore
+import WardenBackendHost
+import WardenConfig
+import WardenModel
+import WardenStore
 import WardenTesting
 import XCTest
 
@@ -48,6 +51,11 @@ final class ABIArrayTests: XCTestCase {
 
     func testCExampleBackend() throws {
         try checkAll(Subject(name: "c-example", library: try CCompiler.cExample.get(),
+                             config: { ["store": $0] }, storedEvents: nil))
+    }
+
+    func testCppExampleBackend() throws {
+        try checkAll(Subject(name: "cpp-example", library: try CCompiler.cppExample.get(),
                              config: { ["store": $0] }, storedEvents: nil))
     }
 

@@ -1,5 +1,7 @@
 import Logging
-import WardenCore
+import WardenBackendHost
+import WardenModel
+import WardenStore
 import XCTest
 
 /// The host's side of the versioning rules (`warden_backend.h`, VERSIONING), against

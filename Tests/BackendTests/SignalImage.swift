@@ -1,5 +1,7 @@
 import CWardenBackend
-import WardenCore
+import WardenBackendHost
+import WardenModel
+import WardenStore
 
 /// The sizes a host build declares for the structs it passes (`struct_size` and strides).
 struct Layout: CustomStringConvertible {
