@@ -41,10 +41,15 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
         do {
             let db = try SQLiteConnection(path: settings.path, busyTimeoutMs: Int32(settings.busyTimeoutMs))
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA synchronous = \(settings.synchronous == "full" ? "FULL" : "NORMAL")")
-            if settings.cacheSizeKb > 0 { try db.execute("PRAGMA cache_size = -\(settings.cacheSizeKb)") }
-            try Schema.migrate(db)
+            do {
+                try db.execute("PRAGMA journal_mode = WAL")
+                try db.execute("PRAGMA synchronous = \(settings.synchronous == "full" ? "FULL" : "NORMAL")")
+                if settings.cacheSizeKb > 0 { try db.execute("PRAGMA cache_size = -\(settings.cacheSizeKb)") }
+                try Schema.migrate(db)
+            } catch {
+                db.close()  // not kept, so closed here: `shutdown` only closes the kept one
+                throw error
+            }
             self.db = db
             return db
         } catch let error as Schema.SchemaTooNew {
