@@ -241,7 +241,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func startAutoCommit() throws {
         let settings = try requireSettings()
         guard autoCommitter == nil else { return }
-        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+        autoCommitter = try AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
             try lock.withLock {
                 try commitBatch()
                 return expire || retain ? try maintain(now: now, expire: expire, retain: retain) : MaintenanceReport()

@@ -226,7 +226,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func startAutoCommit() throws {
         guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
         guard autoCommitter == nil else { return }
-        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+        autoCommitter = try AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
             try withDatabase("auto-commit") { db in
                 guard pending > 0 || db.inTransaction || expire || retain else { return MaintenanceReport() }
                 try beginIfNeeded(db)
