@@ -2,7 +2,9 @@
 # Runs the C boundary under valgrind memcheck and prints one verdict line per run:
 #   1. one XCTest process: the loader tests (every fault fixture) and the conformance
 #      suite of every backend (dummy, sqlite, mysql array and multi-row, C and Rust examples);
-#   2. the real `warden` CLI, one process per command, against SQLite and MySQL at once.
+#   2. the real `warden` CLI, one process per command, against SQLite and MySQL at once;
+#   3. the C example and the loader's fault fixtures built with AddressSanitizer, which
+#      also sees overflows of C globals and stack arrays (valgrind sees heap blocks only).
 # A run fails on any invalid read or write, use of an uninitialised value, bad free,
 # definite leak (Tests/support/valgrind.supp lists, with reasons, the few that are not
 # ours), on a thread a backend started that still runs at exit, or when the command
@@ -115,6 +117,22 @@ run "cli: ban flush" "${warden[@]}" ban flush
 run "cli: backends list" "${warden[@]}" backends list
 run "cli: backends check sqlite" "${warden[@]}" backends check "$bin/libwarden-backend-sqlite.so"
 run "cli: backends check mysql" "${warden[@]}" backends check "$bin/libwarden-backend-mysql.so"
+
+# 3. The C pieces with AddressSanitizer: the runtime is preloaded into the (uninstrumented)
+# test process, CCompiler adds the flags. Leaks are valgrind's job above (LSan would also
+# report the Swift runtime's caches).
+start=$SECONDS
+log="$logs/asan-c-pieces.log"
+if LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
+    WARDEN_TEST_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
+    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend" \
+    >"$log" 2>&1; then
+    echo "memcheck: PASS  asan: C example and fault fixtures ($((SECONDS - start))s)"
+else
+    failures=$((failures + 1))
+    echo "memcheck: FAIL  asan: C example and fault fixtures ($((SECONDS - start))s): output: $log"
+    grep -m1 -A12 'ERROR: AddressSanitizer' "$log" | sed 's/^/    /' || tail -20 "$log" | sed 's/^/    /'
+fi
 
 if [ "$failures" -gt 0 ]; then
     echo "memcheck: $failures run(s) FAILED (logs kept in $logs)"
