@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs Warden's whole test suite: installs what is missing, builds every product
-# (backends included), runs the tests, then runs the benchmark once at a tiny N
-# so it never rots. Usage: bash Tests/run.sh
+# (backends included), runs the tests, runs the C boundary again under valgrind
+# (Tests/support/memcheck.sh), then runs the benchmark once at a tiny N so it
+# never rots. Usage: bash Tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb
+bash Tests/support/install-deps.sh --with-mariadb --with-valgrind
 
 echo "== build (debug, with tests)"
 swift build --build-tests
@@ -19,6 +20,9 @@ bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 
 echo "== tests"
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
+
+# The loader tests, every backend's conformance suite and the CLI again, under valgrind.
+bash Tests/support/memcheck.sh
 
 echo "== benchmark smoke run (tiny N; figures not judged)"
 bash Benchmarks/run.sh --smoke

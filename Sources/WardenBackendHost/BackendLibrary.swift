@@ -57,17 +57,47 @@ public final class BackendLibrary: Sendable {
         }
     }
 
-    /// Calls `New` and checks what it returns: magic, ABI major, size, required slots.
-    /// A refused instance is leaked, not called into: its `destroy` cannot be trusted.
+    /// Refused instances and the host structs they were given, kept for the process
+    /// life: a malformed instance cannot be destroyed safely, and might still call
+    /// into its host struct, so neither is freed (nor lost: both stay reachable).
+    private static let refused = Mutex<[RefusedInstance]>([])
+
+    private struct RefusedInstance: @unchecked Sendable {
+        let vtable: UnsafeMutablePointer<warden_backend_t>
+        let host: UnsafeMutablePointer<warden_host_t>
+    }
+
+    /// Makes the host struct of `services`, calls `New` with it and checks what it
+    /// returns: magic, ABI major, size, required slots. On success the caller owns both
+    /// the instance and the host struct (freed with ``HostServices/release(_:)`` after
+    /// `destroy`). On failure nothing is the caller's: the host struct is freed when
+    /// `New` created no instance, and kept with a refused one otherwise.
     /// - Throws: ``BackendLoadError``.
-    func instantiate(host: UnsafePointer<warden_host_t>) throws(BackendLoadError) -> UnsafeMutablePointer<warden_backend_t> {
+    func instantiate(_ services: HostServices) throws(BackendLoadError)
+        -> (vtable: UnsafeMutablePointer<warden_backend_t>, host: UnsafeMutablePointer<warden_host_t>)
+    {
+        let host = services.makeHostStruct()
         var out: UnsafeMutablePointer<warden_backend_t>?
         var err = [CChar](repeating: 0, count: 1024)
         let status = newFunction(host, &out, &err, err.count)
-        guard status == WARDEN_OK else {
-            throw BackendLoadError(path: path, reason: .newFailed(status: status, message: String(nulTerminated: err)))
+        guard status == WARDEN_OK, let vtable = out else {
+            HostServices.release(host)
+            if status != WARDEN_OK {
+                throw BackendLoadError(path: path, reason: .newFailed(status: status, message: String(nulTerminated: err)))
+            }
+            throw BackendLoadError(path: path, reason: .newReturnedNothing)
         }
-        guard let vtable = out else { throw BackendLoadError(path: path, reason: .newReturnedNothing) }
+        do {
+            try check(vtable)
+            return (vtable, host)
+        } catch {
+            Self.refused.withLock { $0.append(RefusedInstance(vtable: vtable, host: host)) }
+            throw error
+        }
+    }
+
+    /// Checks an instance `New` returned: magic, ABI major, size, required slots.
+    private func check(_ vtable: UnsafeMutablePointer<warden_backend_t>) throws(BackendLoadError) {
         let header = UnsafeRawPointer(vtable)
         let magic = header.load(as: UInt32.self)
         guard magic == WARDEN_ABI_MAGIC else { throw BackendLoadError(path: path, reason: .badMagic(found: magic)) }
@@ -90,7 +120,6 @@ public final class BackendLibrary: Sendable {
         if let missing = required.first(where: { !$0.1 }) {
             throw BackendLoadError(path: path, reason: .missingSlot(missing.0))
         }
-        return vtable
     }
 }
 

@@ -23,8 +23,9 @@ public final class LoadedBackend: @unchecked Sendable {
     private let host: UnsafeMutablePointer<warden_host_t>
     private let lock = Mutex(())
     private var encoder = SignalEncoder()
-    /// The error buffer every call lends the backend (calls are serialized).
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 1024)
+    /// The error buffer every call lends the backend (calls are serialized). Made once
+    /// `New` succeeded: a throwing init never runs `deinit`, which frees it.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Creates an instance of `library` (calls `New`) without configuring it.
     /// - Throws: ``BackendLoadError`` when `New` fails or returns something malformed.
@@ -33,14 +34,12 @@ public final class LoadedBackend: @unchecked Sendable {
     {
         var tagged = logger
         tagged[metadataKey: "backend"] = "\(name)"
-        let host = HostServices(logger: tagged, clock: clock).makeHostStruct()
-        // When New is refused, its host struct is deliberately never freed: a malformed
-        // instance might still call into it.
-        let vtable = try library.instantiate(host: host)
+        let (vtable, host) = try library.instantiate(HostServices(logger: tagged, clock: clock))
         self.name = name
         self.library = library
         self.host = host
         self.vtable = vtable
+        errorBuffer = .allocate(capacity: 1024)
         let v = vtable.pointee
         declaredName = String(v.name)
         declaredVersion = String(v.version)

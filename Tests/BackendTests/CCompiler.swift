@@ -41,12 +41,14 @@ enum CCompiler {
         return output
     }
 
-    /// Compiles `source` into the shared library `output` with strict warnings.
+    /// Compiles `source` into the shared library `output` with strict warnings, plus the
+    /// flags of WARDEN_TEST_CFLAGS (Tests/support/memcheck.sh builds with AddressSanitizer).
     static func sharedLibrary(_ source: String, output: String, defines: [String] = []) throws {
+        let extra = ProcessInfo.processInfo.environment["WARDEN_TEST_CFLAGS"]?.split(separator: " ").map(String.init) ?? []
         try run("cc", [
             "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
             "-I", headerFolder, "-o", output, source, "-lpthread",
-        ] + defines.map { "-D" + $0 })
+        ] + extra + defines.map { "-D" + $0 })
     }
 
     /// Builds `Tests/Fixtures/broken_backend.c` with the fault `define` (nil: the valid

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warden builds and tests with, when missing.
-# Usage: Tests/support/install-deps.sh [--with-mariadb]
+# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind]
 set -euo pipefail
 packages=(libsqlite3-dev libyaml-dev pkg-config gcc g++ make)
-if [ "${1:-}" = "--with-mariadb" ]; then packages+=(libmariadb-dev mariadb-server); fi
+for option in "$@"; do
+    case "$option" in
+        --with-mariadb) packages+=(libmariadb-dev mariadb-server) ;;
+        --with-valgrind) packages+=(valgrind) ;;  # Tests/support/memcheck.sh
+        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind" >&2; exit 64 ;;
+    esac
+done
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -88,7 +88,7 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
         _ = try openStore()
         guard autoCommitter == nil, let background else { return }
         host.log(.debug, "start_auto_commit")
-        autoCommitter = AutoCommitter(host: host, settings: background) { [self] now, _, _ in
+        autoCommitter = try AutoCommitter(host: host, settings: background) { [self] now, _, _ in
             try runMaintenance(now: now)
         }
     }

@@ -86,65 +86,79 @@ struct BanBatch {
 
     /// Calls `body` with binds for rows `range`, column-wise arrays for array binding.
     func withArrayBinds<R>(_ range: Range<Int>, _ body: (UnsafeMutablePointer<MYSQL_BIND>) throws -> R) rethrows -> R {
-        let arena = BindArena()
-        let binds = arena.binds(Self.columns.count)
-        for (c, column) in Self.columns.enumerated() {
-            let indicators = arena.copy(nulls[c][range])
-            warden_bind_set_indicator(&binds[c], indicators)
-            switch column.kind {
-            case .int:
-                binds[c].buffer_type = MYSQL_TYPE_LONGLONG
-                binds[c].buffer = UnsafeMutableRawPointer(arena.copy(ints[c][range]))
-            case .text, .blob:
-                binds[c].buffer_type = column.kind == .text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB
-                let (base, low) = slice(c, range, arena)
-                let pointers = arena.copy(range.map { row -> UnsafeMutablePointer<UInt8>? in
-                    base.map { $0 + (start(c, row) - low) }
-                })
-                binds[c].buffer = UnsafeMutableRawPointer(pointers)
-                binds[c].length = arena.copy(range.map { row in UInt(ends[c][row] - start(c, row)) })
+        try BindArena.with { arena in
+            let binds = arena.binds(Self.columns.count)
+            for (c, column) in Self.columns.enumerated() {
+                let indicators = arena.copy(nulls[c][range])
+                warden_bind_set_indicator(&binds[c], indicators)
+                switch column.kind {
+                case .int:
+                    binds[c].buffer_type = MYSQL_TYPE_LONGLONG
+                    binds[c].buffer = UnsafeMutableRawPointer(arena.copy(ints[c][range]))
+                case .text, .blob:
+                    binds[c].buffer_type = column.kind == .text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB
+                    let (base, low) = slice(c, range, arena)
+                    let pointers = arena.copy(range.map { row -> UnsafeMutablePointer<UInt8>? in
+                        base.map { $0 + (start(c, row) - low) }
+                    })
+                    binds[c].buffer = UnsafeMutableRawPointer(pointers)
+                    binds[c].length = arena.copy(range.map { row in UInt(ends[c][row] - start(c, row)) })
+                }
             }
+            return try body(binds)
         }
-        return try body(binds)
     }
 
     /// Calls `body` with one bind per value of rows `range`, row after row, for a
     /// multi-row `INSERT … VALUES (…), (…)`.
     func withRowBinds<R>(_ range: Range<Int>, _ body: (UnsafeMutablePointer<MYSQL_BIND>) throws -> R) rethrows -> R {
-        let arena = BindArena()
-        let width = Self.columns.count
-        let binds = arena.binds(width * range.count)
-        let isNull: UnsafeMutablePointer<CChar> = arena.copy((0..<width).flatMap { c in range.map { nulls[c][$0] } })
-        let slices = (0..<width).map { c -> (base: UnsafeMutablePointer<UInt8>?, low: Int) in
-            Self.columns[c].kind == .int ? (nil, 0) : slice(c, range, arena)
-        }
-        for (r, row) in range.enumerated() {
-            for (c, column) in Self.columns.enumerated() {
-                let bind = binds.advanced(by: r * width + c)
-                bind.pointee.is_null = isNull.advanced(by: c * range.count + r)
-                switch column.kind {
-                case .int:
-                    bind.pointee.buffer_type = MYSQL_TYPE_LONGLONG
-                    bind.pointee.buffer = UnsafeMutableRawPointer(arena.copy([ints[c][row]]))
-                case .text, .blob:
-                    let length = ends[c][row] - start(c, row)
-                    bind.pointee.buffer_type = column.kind == .text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB
-                    bind.pointee.buffer = slices[c].base.map { UnsafeMutableRawPointer($0 + (start(c, row) - slices[c].low)) }
-                    bind.pointee.buffer_length = UInt(length)
-                    bind.pointee.length = arena.copy([UInt(length)])
+        try BindArena.with { arena in
+            let width = Self.columns.count
+            let binds = arena.binds(width * range.count)
+            let isNull: UnsafeMutablePointer<CChar> = arena.copy((0..<width).flatMap { c in range.map { nulls[c][$0] } })
+            let slices = (0..<width).map { c -> (base: UnsafeMutablePointer<UInt8>?, low: Int) in
+                Self.columns[c].kind == .int ? (nil, 0) : slice(c, range, arena)
+            }
+            for (r, row) in range.enumerated() {
+                for (c, column) in Self.columns.enumerated() {
+                    let bind = binds.advanced(by: r * width + c)
+                    bind.pointee.is_null = isNull.advanced(by: c * range.count + r)
+                    switch column.kind {
+                    case .int:
+                        bind.pointee.buffer_type = MYSQL_TYPE_LONGLONG
+                        bind.pointee.buffer = UnsafeMutableRawPointer(arena.copy([ints[c][row]]))
+                    case .text, .blob:
+                        let length = ends[c][row] - start(c, row)
+                        bind.pointee.buffer_type = column.kind == .text ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB
+                        bind.pointee.buffer = slices[c].base.map { UnsafeMutableRawPointer($0 + (start(c, row) - slices[c].low)) }
+                        bind.pointee.buffer_length = UInt(length)
+                        bind.pointee.length = arena.copy([UInt(length)])
+                    }
                 }
             }
+            return try body(binds)
         }
-        return try body(binds)
     }
 }
 
 /// Memory for one execute's binds, freed with the arena.
+///
+/// Only lent through ``with(_:)``: an arena held in a local could be freed right
+/// after its last use in the source, before the execute that reads its binds.
 final class BindArena {
     private var blocks: [UnsafeMutableRawPointer] = []
 
+    private init() {}
+
     deinit {
         blocks.forEach { free($0) }
+    }
+
+    /// Runs `body` with a new arena that lives until `body` returns.
+    @discardableResult
+    static func with<R>(_ body: (BindArena) throws -> R) rethrows -> R {
+        let arena = BindArena()
+        return try withExtendedLifetime(arena) { try body(arena) }
     }
 
     func binds(_ count: Int) -> UnsafeMutablePointer<MYSQL_BIND> {

@@ -168,9 +168,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     }
 
     private func insert(_ event: PendingEvent, _ db: MySQLConnection) throws {
-        let arena = BindArena()
-        try db.statement(MySQLQueries.insertEvent).execute(
-            arena.binds(values: [event.uid, event.time, event.source, event.serialized]))
+        try BindArena.with { arena in
+            try db.statement(MySQLQueries.insertEvent).execute(
+                arena.binds(values: [event.uid, event.time, event.source, event.serialized]))
+        }
     }
 
     func flush() throws {
@@ -182,8 +183,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             try commitBatch()
             let now = host.now()
             return try withConnection("delete") { db in
-                let arena = BindArena()
-                return Int(try db.statement(MySQLQueries.endTarget).execute(arena.binds(values: [Array(target.utf8), now])))
+                try BindArena.with { arena in
+                    Int(try db.statement(MySQLQueries.endTarget).execute(arena.binds(values: [Array(target.utf8), now])))
+                }
             }
         }
     }
@@ -237,7 +239,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func startAutoCommit() throws {
         let settings = try requireSettings()
         guard autoCommitter == nil else { return }
-        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+        autoCommitter = try AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
             try lock.withLock {
                 try commitBatch()
                 return expire || retain ? try maintain(now: now, expire: expire, retain: retain) : MaintenanceReport()

@@ -1,7 +1,10 @@
 import CMariaDB
 import Glibc
 
-/// One connection through MariaDB Connector/C, owned here and closed in `deinit`.
+/// One connection through MariaDB Connector/C, owned here and closed in `deinit`,
+/// the only place that closes it: the backend drops the connection to close it
+/// (on shutdown, or when it broke). The connection also owns its prepared
+/// statements and closes them, once, before the connection.
 /// Not thread-safe: the backend reaches it under its lock only.
 final class MySQLConnection {
     private let handle: UnsafeMutablePointer<MYSQL>
@@ -44,7 +47,7 @@ final class MySQLConnection {
             handle, settings.host, settings.username, settings.password, database, UInt32(settings.port),
             settings.socket, 0) != nil
         else {
-            throw MySQLConnection.error(of: handle, sql: nil)  // deinit closes the handle
+            throw MySQLConnection.error(of: handle, sql: nil)  // every member is set: deinit closes the handle
         }
         // Latest-per-target reads materialize one row per target; past the default 16 MiB
         // in-memory limit the server spills them to disk (10 s instead of 1 s at 1M bans).
@@ -52,7 +55,7 @@ final class MySQLConnection {
     }
 
     deinit {
-        statements.removeAll()
+        for statement in statements.values { statement.close() }
         mysql_close(handle)
     }
 
@@ -112,9 +115,9 @@ final class MySQLConnection {
     }
 }
 
-/// A prepared statement, closed in `deinit`.
+/// A prepared statement, closed by its connection (``close()``) before the connection.
 final class MySQLStatement {
-    private let raw: UnsafeMutablePointer<MYSQL_STMT>
+    private var raw: UnsafeMutablePointer<MYSQL_STMT>!
     let sql: String
 
     init(raw: UnsafeMutablePointer<MYSQL_STMT>, sql: String) {
@@ -122,8 +125,12 @@ final class MySQLStatement {
         self.sql = sql
     }
 
-    deinit {
+    /// Frees the statement on the client and the server; called by the connection only.
+    /// Later calls do nothing.
+    func close() {
+        guard let raw else { return }
         mysql_stmt_close(raw)
+        self.raw = nil
     }
 
     static func error(of raw: UnsafeMutablePointer<MYSQL_STMT>, sql: String) -> MySQLError {

@@ -41,10 +41,15 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
         do {
             let db = try SQLiteConnection(path: settings.path, busyTimeoutMs: Int32(settings.busyTimeoutMs))
-            try db.execute("PRAGMA journal_mode = WAL")
-            try db.execute("PRAGMA synchronous = \(settings.synchronous == "full" ? "FULL" : "NORMAL")")
-            if settings.cacheSizeKb > 0 { try db.execute("PRAGMA cache_size = -\(settings.cacheSizeKb)") }
-            try Schema.migrate(db)
+            do {
+                try db.execute("PRAGMA journal_mode = WAL")
+                try db.execute("PRAGMA synchronous = \(settings.synchronous == "full" ? "FULL" : "NORMAL")")
+                if settings.cacheSizeKb > 0 { try db.execute("PRAGMA cache_size = -\(settings.cacheSizeKb)") }
+                try Schema.migrate(db)
+            } catch {
+                db.close()  // not kept, so closed here: `shutdown` only closes the kept one
+                throw error
+            }
             self.db = db
             return db
         } catch let error as Schema.SchemaTooNew {
@@ -219,7 +224,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func startAutoCommit() throws {
         guard let settings else { throw BackendError(.invalid, "sqlite: used before init") }
         guard autoCommitter == nil else { return }
-        autoCommitter = AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
+        autoCommitter = try AutoCommitter(host: host, settings: settings.background) { [self] now, expire, retain in
             try withDatabase("auto-commit") { db in
                 guard pending > 0 || db.inTransaction || expire || retain else { return MaintenanceReport() }
                 try beginIfNeeded(db)

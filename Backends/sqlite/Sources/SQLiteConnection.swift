@@ -2,8 +2,14 @@ import CSQLite
 
 /// One SQLite connection with its cached statements. Not thread-safe: the
 /// backend reaches it under its own lock only.
+///
+/// The connection is the one owner of the `sqlite3*` and of every statement
+/// prepared on it: ``close()`` finalizes the statements, then closes the file,
+/// and sets the handle to nil, so closing twice is a no-op rather than a
+/// second `sqlite3_close` on freed memory.
 final class SQLiteConnection {
-    let handle: OpaquePointer
+    /// The open handle, nil once ``close()`` ran.
+    private(set) var handle: OpaquePointer?
     let path: String
     private var cache = [SQLiteStatement?](repeating: nil, count: Query.allCases.count)
 
@@ -23,14 +29,22 @@ final class SQLiteConnection {
         sqlite3_busy_timeout(raw, busyTimeoutMs)
     }
 
+    /// The owner closes the connection (the backend's `shutdown`, or the failed
+    /// set-up that opened it); this is only the safety net for a path that forgot.
     deinit {
+        guard handle != nil else { return }
+        assertionFailure("sqlite: the connection to '\(path)' was released while open; close() it first")
         close()
     }
 
-    /// Finalizes every cached statement and closes the file. Safe to call twice.
+    /// Finalizes every cached statement, then closes the file. Later calls do nothing.
     func close() {
+        guard let handle else { return }
+        for statement in cache { statement?.finalize() }
         cache = cache.map { _ in nil }
+        // Every statement is finalized, so this closes at once (no zombie connection).
         sqlite3_close_v2(handle)
+        self.handle = nil
     }
 
     func error(_ code: Int32, sql: String?) -> SQLiteError {
@@ -44,7 +58,7 @@ final class SQLiteConnection {
         guard code == SQLITE_OK else { throw error(code, sql: sql) }
     }
 
-    /// The statement of `query`, prepared on first use and kept for the life of the connection.
+    /// The statement of `query`, prepared on first use and kept until ``close()``.
     func statement(_ query: Query) throws -> SQLiteStatement {
         if let statement = cache[query.rawValue] { return statement }
         let statement = try SQLiteStatement(connection: self, sql: query.sql, persistent: true)

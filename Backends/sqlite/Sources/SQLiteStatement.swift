@@ -1,9 +1,11 @@
 import CSQLite
 
-/// One prepared statement, owned here and finalized in `deinit`.
+/// One prepared statement. Its connection owns it and finalizes it, once, in
+/// ``SQLiteConnection/close()``, before closing the file.
 final class SQLiteStatement {
     let sql: String
-    private let statement: OpaquePointer
+    /// Nil once finalized.
+    private var statement: OpaquePointer?
     private unowned let connection: SQLiteConnection
 
     init(connection: SQLiteConnection, sql: String, persistent: Bool) throws {
@@ -16,8 +18,10 @@ final class SQLiteStatement {
         self.connection = connection
     }
 
-    deinit {
+    /// Frees the statement; called by the connection only. Later calls do nothing.
+    func finalize() {
         sqlite3_finalize(statement)
+        statement = nil
     }
 
     /// Binds SQL NULL.
