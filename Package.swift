@@ -47,6 +47,8 @@ let package = Package(
 
         // Value types of the domain: addresses, targets, bans, queries, error categories. No C, no logging.
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
+        // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
+        .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -111,6 +113,7 @@ let package = Package(
         ),
 
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
+        .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",

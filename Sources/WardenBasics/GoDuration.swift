@@ -1,5 +1,6 @@
 /// Durations written the way Go writes them (`300ms`, `45s`, `90m`, `1h30m`),
-/// the format of legacy CrowdSec configs and of `warden ban add`.
+/// the format of legacy CrowdSec configs, of `warden ban add` and of the
+/// `duration` field CrowdSec's Local API sends to bouncers.
 public enum GoDuration {
     private static let units: [(suffix: String, ns: Double)] = [
         ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
@@ -45,5 +46,86 @@ public enum GoDuration {
         let (q, r) = ns.quotientAndRemainder(dividingBy: 1_000_000_000)
         let rounded = abs(r) >= 500_000_000 ? q + (ns < 0 ? -1 : 1) : q
         return format(seconds: rounded)
+    }
+
+    /// Appends `ns` exactly as Go's `time.Duration.String()` writes it, to the
+    /// nanosecond: `3h59m59.27288327s`, `-342.867802ms`, `1.5µs` (U+00B5), `500ns`, `0s`.
+    /// CrowdSec 1.4.6 renders a decision's remaining time this way, unrounded.
+    public static func append(nanoseconds ns: Int64, to bytes: inout [UInt8]) {
+        // The magnitude as UInt64, so Int64.min needs no special case.
+        let u = ns.magnitude
+        if ns < 0 { bytes.append(UInt8(ascii: "-")) }
+        switch u {
+        case 0:
+            bytes.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: "s")])
+        case ..<1_000:
+            appendDecimal(u, to: &bytes)
+            bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "s")])
+        case ..<1_000_000:
+            appendScaled(u, fractionDigits: 3, to: &bytes)
+            bytes.append(contentsOf: [0xC2, 0xB5, UInt8(ascii: "s")])  // µ, U+00B5 as Go writes it
+        case ..<1_000_000_000:
+            appendScaled(u, fractionDigits: 6, to: &bytes)
+            bytes.append(contentsOf: [UInt8(ascii: "m"), UInt8(ascii: "s")])
+        default:
+            // Go writes hours only past an hour and minutes only past a minute, then
+            // always the seconds: `1h0m0s`, `1m0.5s`, `59.999s`.
+            let seconds = u / 1_000_000_000
+            if seconds >= 3600 {
+                appendDecimal(seconds / 3600, to: &bytes)
+                bytes.append(UInt8(ascii: "h"))
+            }
+            if seconds >= 60 {
+                appendDecimal(seconds / 60 % 60, to: &bytes)
+                bytes.append(UInt8(ascii: "m"))
+            }
+            appendDecimal(seconds % 60, to: &bytes)
+            appendFraction(u % 1_000_000_000, digits: 9, to: &bytes)
+            bytes.append(UInt8(ascii: "s"))
+        }
+    }
+
+    /// `append(nanoseconds:to:)` as a String.
+    public static func format(nanoseconds ns: Int64) -> String {
+        var bytes: [UInt8] = []
+        append(nanoseconds: ns, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `value / 10^fractionDigits` with its fraction, trailing zeros dropped: 1500, 3 → `1.5`.
+    private static func appendScaled(_ value: UInt64, fractionDigits: Int, to bytes: inout [UInt8]) {
+        var scale: UInt64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        appendDecimal(value / scale, to: &bytes)
+        appendFraction(value % scale, digits: fractionDigits, to: &bytes)
+    }
+
+    /// `.` and `fraction` as `digits` digits without the trailing zeros; nothing when it is 0.
+    private static func appendFraction(_ fraction: UInt64, digits: Int, to bytes: inout [UInt8]) {
+        guard fraction != 0 else { return }
+        var value = fraction
+        var width = digits
+        while value % 10 == 0 {
+            value /= 10
+            width -= 1
+        }
+        bytes.append(UInt8(ascii: "."))
+        let start = bytes.count
+        for _ in 0..<width {
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+            value /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// Appends `value` in decimal, without allocating a String.
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
     }
 }
