@@ -21,6 +21,7 @@ let package = Package(
     name: "Warden",
     products: [
         .executable(name: "warden", targets: ["warden"]),
+        .executable(name: "warden-daemon", targets: ["warden-daemon"]),
         .executable(name: "warden-bench", targets: ["WardenBench"]),
         .library(name: "WardenBackendKit", targets: ["WardenBackendKit"]),
         .library(name: "WardenTesting", targets: ["WardenTesting"]),
@@ -31,6 +32,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -66,16 +71,49 @@ let package = Package(
                 "WardenModel", "WardenConfig", "WardenBackendHost", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Bouncer API keys: the keys file the CLI edits and the daemon reads (SHA-512 digests only).
+        .target(
+            name: "WardenBouncers",
+            dependencies: ["WardenBasics", "WardenModel", "WardenConfig", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
+        // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
+        .target(
+            name: "WardenAPI",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The daemon's composition root: config, store, API and background work in one service group.
+        .target(
+            name: "WardenDaemon",
+            dependencies: [
+                "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `warden run` hands over to this executable, so the CLI never loads NIO.
+        .executableTarget(
+            name: "warden-daemon",
+            dependencies: [
+                "WardenDaemon", "WardenModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The benchmark program: backends through the ABI against raw C, in one run.
         .executableTarget(
             name: "WardenBench",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import WardenConfig
 import WardenBackendHost
+import WardenBouncers
 import WardenStore
 
 /// How results are printed.
@@ -42,6 +43,11 @@ struct GlobalOptions: ParsableArguments {
         let main = try MainConfig.load(path: configPath)
         return try BanStore.open(
             main, sweepsExpiredBans: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
+    }
+
+    /// The bouncer keys file the main config names.
+    func bouncerKeys() throws -> BouncerKeyFile {
+        BouncerKeyFile(path: try MainConfig.load(path: configPath).api.bouncersFile)
     }
 
     /// Reports each backend that failed, then fails the command (exit 1) naming where

@@ -18,6 +18,8 @@ public struct MainConfig: Sendable {
     public var backendFolder: String
     /// Values the host injects into each backend's config map unless it sets them.
     public var injected: [String: String]
+    /// The daemon's API settings (`api.server`).
+    public var api: APIConfig
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -63,12 +65,17 @@ public struct MainConfig: Sendable {
                 injected["max_records_age"] = value
             }
         }
-        return MainConfig(path: path, backendFolder: folder, injected: injected)
+        let api = try APIConfig.parse(root, base: base, file: path)
+        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api)
     }
 
-    public init(path: String, backendFolder: String, injected: [String: String]) {
+    public init(
+        path: String, backendFolder: String, injected: [String: String],
+        api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile)
+    ) {
         self.path = path
         self.backendFolder = backendFolder
         self.injected = injected
+        self.api = api
     }
 }

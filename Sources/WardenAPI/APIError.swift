@@ -1,0 +1,36 @@
+import Hummingbird
+
+/// An error answer as the Local API writes it: a status and `{"message":"..."}`
+/// (or no body at all, as LAPI answers unknown paths and wrong methods).
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    /// The `message` field; nil for an empty body.
+    public var message: String?
+
+    public init(_ status: HTTPResponse.Status, message: String?) {
+        self.status = status
+        self.message = message
+    }
+
+    /// 403 for a missing or unknown `X-Api-Key`, with LAPI's exact body.
+    public static let forbidden = APIError(.forbidden, message: "access forbidden")
+    /// 405 with an empty body, for a known path with another method.
+    public static let methodNotAllowed = APIError(.methodNotAllowed, message: nil)
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        guard let message else { return Response(status: status) }
+        var body: [UInt8] = Array(#"{"message":"#.utf8)
+        JSONWriter.appendString(message, to: &body)
+        body.append(UInt8(ascii: "}"))
+        return Response.json(body, status: status)
+    }
+}
+
+extension Response {
+    /// A JSON answer (`application/json; charset=utf-8`, as LAPI sends it) from bytes.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,19 @@
+import Hummingbird
+import NIOCore
+
+/// What a request carries through the API's middleware: the peer's address, and the
+/// bouncer its key identified once the key was checked.
+public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    /// The authenticated bouncer's name, set by ``BouncerAuthMiddleware``.
+    public var bouncer: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The peer's IP address as text (empty when unknown).
+    var peerAddress: String { remoteAddress?.ipAddress ?? "" }
+}

@@ -1,0 +1,96 @@
+import Logging
+import Synchronization
+import WardenBouncers
+import WardenConfig
+
+/// The bouncer keys a running daemon accepts, kept in memory and reloaded when the
+/// keys file changes (checked at most once a second, and on SIGHUP), plus what it saw
+/// of each bouncer, written back to `<keys>.seen` for `warden bouncers list`.
+public final class BouncerRegistry: Sendable {
+    private struct State {
+        var byDigest: [String: String] = [:]
+        var fileVersion: FileVersion?
+        var checkedAtNs: Int64 = 0
+        var sightings: [String: BouncerSighting] = [:]
+        var sightingsDirty = false
+    }
+
+    private let keys: BouncerKeyFile
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    /// Loads the keys file at `path` (a missing file: no bouncer yet).
+    /// - Throws: ``BouncerError`` when the file is unreadable or malformed.
+    public init(path: String, logger: Logger) throws(BouncerError) {
+        keys = BouncerKeyFile(path: path)
+        self.logger = logger
+        var state = State()
+        state.sightings = Dictionary(
+            BouncerSighting.load(from: BouncerSighting.path(besideKeys: path)).map { ($0.name, $0) },
+            uniquingKeysWith: { _, last in last })
+        self.state = Mutex(state)
+        try reload(force: true)
+    }
+
+    /// The bouncer whose key is `key`, or nil. Notes the address and user agent it came with.
+    public func authenticate(key: String, address: String, userAgent: String, now: Int64) -> String? {
+        reloadIfChanged(now: now)
+        let digest = BouncerKey.digest(key)
+        return state.withLock { state -> String? in
+            guard let name = state.byDigest[digest] else { return nil }
+            state.sightings[name] = BouncerSighting(name: name, address: address, userAgent: userAgent, lastPullNs: now)
+            state.sightingsDirty = true
+            return name
+        }
+    }
+
+    /// Number of registered bouncers.
+    public var count: Int { state.withLock { $0.byDigest.count } }
+
+    /// Rereads the keys file if it changed since last read (or always with `force`), and
+    /// logs who was added and removed. A broken file keeps the previous keys.
+    public func reload(force: Bool = false) throws(BouncerError) {
+        let version = FileSystem.version(of: keys.path)
+        guard force || state.withLock({ $0.fileVersion != version }) else { return }
+        let records = try keys.load()
+        let fresh = Dictionary(records.map { ($0.keyDigest, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let (added, removed) = state.withLock { state -> ([String], [String]) in
+            let before = Set(state.byDigest.values), after = Set(fresh.values)
+            state.byDigest = fresh
+            state.fileVersion = version
+            return (after.subtracting(before).sorted(), before.subtracting(after).sorted())
+        }
+        if !force && (!added.isEmpty || !removed.isEmpty) {
+            logger.info("bouncer keys reloaded: \(fresh.count) bouncer(s); added: \(added.isEmpty ? "none" : added.joined(separator: ", ")); removed: \(removed.isEmpty ? "none" : removed.joined(separator: ", "))")
+        }
+    }
+
+    /// Writes the sightings file when something changed since the last write.
+    public func saveSightings() {
+        let snapshot = state.withLock { state -> [BouncerSighting]? in
+            guard state.sightingsDirty else { return nil }
+            state.sightingsDirty = false
+            return state.sightings.values.sorted { $0.name < $1.name }
+        }
+        guard let snapshot else { return }
+        let path = BouncerSighting.path(besideKeys: keys.path)
+        if case .failure(let error) = BouncerSighting.save(snapshot, to: path) {
+            logger.warning("cannot record bouncer activity in \(path): \(error); 'warden bouncers list' will show stale pulls")
+        }
+    }
+
+    /// At most once a second, a cheap stat of the keys file; a reload when it changed.
+    private func reloadIfChanged(now: Int64) {
+        let due = state.withLock { state -> Bool in
+            guard now - state.checkedAtNs >= 1_000_000_000 else { return false }
+            state.checkedAtNs = now
+            return true
+        }
+        guard due else { return }
+        do {
+            try reload()
+        } catch {
+            logger.error("\(error); keeping the previous bouncer keys")
+        }
+    }
+}

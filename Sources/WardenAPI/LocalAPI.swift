@@ -1,0 +1,27 @@
+import Hummingbird
+import Logging
+
+/// The Local API's routes, as CrowdSec's bouncers call them (the README's "Local API"
+/// section gives each wire shape):
+/// - `GET /health`: `{"status":"up"}`, no key.
+/// - `GET`/`HEAD /v1/decisions`, `GET`/`HEAD /v1/decisions/stream`: bouncer key.
+/// - `POST /v1/usage-metrics`: bouncer key; accepted and logged.
+/// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
+public enum LocalAPI {
+    /// The router of the whole API.
+    public static func router(
+        book: DecisionBook, bouncers: BouncerRegistry, clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger, clock: clock))
+        router.get("health") { _, _ in Response.json(Array(#"{"status":"up"}"#.utf8)) }
+        let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
+        DecisionRoutes(book: book, clock: clock).register(on: bouncerRoutes)
+        bouncerRoutes.post("usage-metrics") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            logger.debug("usage metrics from bouncer \(context.bouncer ?? "?"): \(body.readableBytes) bytes")
+            return Response(status: .created)
+        }
+        return router
+    }
+}

@@ -1,0 +1,110 @@
+import Glibc
+import WardenBasics
+import WardenConfig
+import WardenModel
+
+/// The file of registered bouncers (`api.server.bouncers_file`): one line per bouncer,
+/// `name<TAB>sha512-hex<TAB>created (RFC 3339)`, `#` comments. `warden bouncers` edits
+/// it under a lock and replaces it atomically; the daemon notices a new version and
+/// reloads it, so changes need no restart.
+public struct BouncerKeyFile: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    private static let header = "# Warden bouncer keys: name, SHA-512 of the key, registered at. Edit with 'warden bouncers'.\n"
+
+    /// Every registered bouncer, in file order. A missing file is an empty list.
+    /// - Throws: ``BouncerError`` when the file cannot be read or a line is malformed.
+    public func load() throws(BouncerError) -> [BouncerRecord] {
+        guard FileSystem.version(of: path) != nil else { return [] }
+        let text: String
+        switch FileSystem.read(path) {
+        case .success(let t): text = t
+        case .failure(let error):
+            throw BouncerError(.runtime, "cannot read the bouncer keys in \(path): \(error); check its permissions")
+        }
+        var records: [BouncerRecord] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3, BouncerRecord.isValidName(String(fields[0])), fields[1].utf8.count == 128,
+                  fields[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+                  let created = Timestamp.parse(String(fields[2]))
+            else {
+                throw BouncerError(
+                    .badConfig,
+                    "\(path):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time); "
+                        + "fix or delete the line")
+            }
+            records.append(BouncerRecord(name: String(fields[0]), keyDigest: String(fields[1]), createdNs: created))
+        }
+        return records
+    }
+
+    /// Registers `name` with `key` (a new random key when nil) and returns the key, which
+    /// is shown once and never stored in clear.
+    /// - Throws: ``BouncerError``: a bad or taken name, an unacceptable key, a key already
+    ///   used by another bouncer, or a file that cannot be written.
+    public func add(name: String, key given: String?, now: Int64) throws(BouncerError) -> String {
+        guard BouncerRecord.isValidName(name) else {
+            throw BouncerError(
+                .badInput, "'\(name)' is not a valid bouncer name: use 1 to 64 letters, digits, '-', '_', '.' or '@'")
+        }
+        if let given, !BouncerKey.isAcceptable(given) {
+            throw BouncerError(
+                .badInput, "the key must be 16 to 256 printable characters without spaces; omit -k to get a random one")
+        }
+        let key = given ?? BouncerKey.generate()
+        let digest = BouncerKey.digest(key)
+        try update { records throws(BouncerError) in
+            if records.contains(where: { $0.name == name }) {
+                throw BouncerError(
+                    .badInput, "a bouncer named '\(name)' exists already; delete it first or choose another name")
+            }
+            if let other = records.first(where: { $0.keyDigest == digest }) {
+                throw BouncerError(.badInput, "this key is already registered for bouncer '\(other.name)'; give each bouncer its own key")
+            }
+            records.append(BouncerRecord(name: name, keyDigest: digest, createdNs: now))
+        }
+        return key
+    }
+
+    /// Removes `name`.
+    /// - Throws: ``BouncerError`` naming the known bouncers when there is none by that name.
+    public func delete(name: String) throws(BouncerError) {
+        try update { records throws(BouncerError) in
+            guard let index = records.firstIndex(where: { $0.name == name }) else {
+                let known = records.map(\.name)
+                var message = "no bouncer named '\(name)'"
+                if let guess = closestMatch(to: name, in: known) {
+                    message += "; did you mean '\(guess)'?"
+                } else if !known.isEmpty {
+                    message += "; known bouncers: \(known.joined(separator: ", "))"
+                }
+                throw BouncerError(.badInput, message)
+            }
+            records.remove(at: index)
+        }
+    }
+
+    /// Loads, changes and writes back the file under the lock file `<path>.lock`.
+    private func update(_ change: (inout [BouncerRecord]) throws(BouncerError) -> Void) throws(BouncerError) {
+        do {
+            try FileSystem.withExclusiveLock(path + ".lock") {
+                var records = try load()
+                try change(&records)
+                let lines = records.map { "\($0.name)\t\($0.keyDigest)\t\(Timestamp.rfc3339($0.createdNs))\n" }
+                if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
+                    throw BouncerError(.runtime, "cannot write the bouncer keys to \(path): \(error); check the folder exists and is writable")
+                }
+            }
+        } catch let error as BouncerError {
+            throw error
+        } catch {
+            throw BouncerError(.runtime, "cannot lock \(path).lock: \(error); check the folder exists and is writable")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// The `api.server` section of the main config: where the daemon listens, with or
+/// without TLS, and where bouncer keys live.
+///
+/// ```yaml
+/// api:
+///   server:
+///     listen_uri: 127.0.0.1:8080      # host:port; [::1]:8080 for IPv6
+///     tls:                            # both or neither
+///       cert_file: /etc/warden/tls/cert.pem
+///       key_file: /etc/warden/tls/key.pem
+///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
+/// ```
+public struct APIConfig: Sendable, Equatable {
+    /// The address to listen on (an IP literal or `localhost`).
+    public var host: String
+    public var port: Int
+    /// The PEM certificate chain and key, when the API serves HTTPS.
+    public var tls: TLSFiles?
+    /// The file of bouncer names and key digests that `warden bouncers` manages.
+    public var bouncersFile: String
+
+    /// A certificate chain and its private key, both PEM files.
+    public struct TLSFiles: Sendable, Equatable {
+        public var certificateFile: String
+        public var keyFile: String
+    }
+
+    /// The address bouncers expect: `127.0.0.1:8080`.
+    public static let defaultListenURI = "127.0.0.1:8080"
+    /// Where bouncer keys are kept unless the config says otherwise.
+    public static let defaultBouncersFile = "/var/lib/warden/bouncers"
+
+    public init(host: String, port: Int, tls: TLSFiles? = nil, bouncersFile: String) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.bouncersFile = bouncersFile
+    }
+
+    /// Reads `api.server` from the main config's root (absent: every default).
+    /// - Throws: ``ConfigError`` naming the file, the line and the key.
+    static func parse(_ root: YAMLNode, base: String, file: String) throws(ConfigError) -> APIConfig {
+        var config = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile)
+        guard let api = root["api"] else { return config }
+        try requireMapping(api, "api", file: file)
+        guard let server = api["server"] else { return config }
+        try requireMapping(server, "api.server", file: file)
+        if let node = server["listen_uri"] {
+            guard let text = node.scalar, let (host, port) = splitHostPort(text) else {
+                throw ConfigError(
+                    file: file, line: node.line,
+                    "'api.server.listen_uri' must be host:port, such as 127.0.0.1:8080 or [::1]:8080")
+            }
+            (config.host, config.port) = (host, port)
+        }
+        if let node = server["bouncers_file"] {
+            guard let text = node.scalar, !text.isEmpty else {
+                throw ConfigError(file: file, line: node.line, "'api.server.bouncers_file' must name a file")
+            }
+            config.bouncersFile = FileSystem.resolve(text, against: base)
+        }
+        if let tls = server["tls"] {
+            try requireMapping(tls, "api.server.tls", file: file)
+            let certificate = tls["cert_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }
+            let key = tls["key_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }
+            switch (certificate, key) {
+            case (let certificate?, let key?):
+                config.tls = TLSFiles(
+                    certificateFile: FileSystem.resolve(certificate, against: base),
+                    keyFile: FileSystem.resolve(key, against: base))
+            case (nil, nil):
+                break
+            default:
+                throw ConfigError(
+                    file: file, line: tls.line,
+                    "'api.server.tls' needs both cert_file and key_file (PEM files), or neither for plain HTTP")
+            }
+        }
+        return config
+    }
+}
+
+private func requireMapping(_ node: YAMLNode, _ key: String, file: String) throws(ConfigError) {
+    guard case .mapping = node.value else {
+        throw ConfigError(file: file, line: node.line, "'\(key)' must be a mapping, found \(node.kind)")
+    }
+}
+
+/// `127.0.0.1:8080` → ("127.0.0.1", 8080); `[::1]:8080` → ("::1", 8080); nil when malformed.
+func splitHostPort(_ text: String) -> (String, Int)? {
+    let host: Substring, portText: Substring
+    if text.hasPrefix("[") {
+        guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+        host = text[text.index(after: text.startIndex)..<close]
+        portText = text[text.index(close, offsetBy: 2)...]
+    } else {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        host = text[..<colon]
+        portText = text[text.index(after: colon)...]
+        if host.contains(":") { return nil }  // an IPv6 literal needs brackets
+    }
+    guard !host.isEmpty, let port = Int(portText), (1...65535).contains(port), portText.allSatisfy(\.isNumber) else {
+        return nil
+    }
+    return (String(host), port)
+}

@@ -1,0 +1,75 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import WardenAPI
+import WardenBackendHost
+import WardenBasics
+import WardenConfig
+import WardenModel
+import WardenStore
+
+/// `warden run`: loads the backends (expiry sweeps on), serves the Local API, keeps
+/// the decisions in step with the store, and on SIGTERM/SIGINT stops accepting
+/// connections, finishes what is in flight, flushes and shuts every backend down.
+public struct Daemon {
+    public var configPath: String
+    public var logger: Logger
+    public var clock: @Sendable () -> Int64
+    /// How often the decisions are refreshed from the store.
+    public var syncInterval: Duration
+
+    public init(configPath: String, logger: Logger, clock: @escaping @Sendable () -> Int64 = Timestamp.now,
+                syncInterval: Duration = .seconds(1)) {
+        self.configPath = configPath
+        self.logger = logger
+        self.clock = clock
+        self.syncInterval = syncInterval
+    }
+
+    /// Runs until SIGTERM or SIGINT. Throws before serving when the config or the
+    /// backends are unusable (the caller prints the error and exits non-zero).
+    public func run() async throws {
+        let main = try MainConfig.load(path: configPath)
+        let store = try BanStore.open(
+            main, sweepsExpiredBans: true, logger: logger, clock: clock,
+            allowUnsafeFiles: Environment().get(BackendLoadError.allowUnsafeVariable) == "1")
+        _ = try store.requireBackends()
+        for backend in store.backends {
+            do { try backend.startAutoCommit() } catch { logger.warning("\(error); its pending writes commit at each flush only") }
+        }
+        let service = BanService(store: store)
+        let book = DecisionBook()
+        let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
+        let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
+        await sync.syncOnce()
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered")
+
+        let app = Application(
+            router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
+            configuration: ApplicationConfiguration(
+                address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
+            onServerRunning: { [logger, main] channel in
+                logger.info("Local API listening on \(channel.localAddress?.description ?? "\(main.api.host):\(main.api.port)")")
+                SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")
+            },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: app),
+                    .init(service: sync),
+                    .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("the daemon stopped on an error: \(error)")
+        }
+        SystemdNotifier.notify("STOPPING=1")
+        let failures = await service.shutdown()
+        for failure in failures { logger.error("\(failure)") }
+        logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
+    }
+}
