@@ -155,7 +155,10 @@ let package = Package(
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
-            dependencies: ["WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite"]
+            dependencies: [
+                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
+                "WardenDecisions", "WardenAPI", "WardenDaemon",
+            ]
         ),
     ]
 )
