@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warden builds and tests with, when missing.
 # Usage: Tests/support/install-deps.sh [--with-mariadb]
+#   --with-mariadb  also what Tests/support/mariadb.sh runs: the server, and python3 to pick a free port
 set -euo pipefail
-packages=(libsqlite3-dev libyaml-dev pkg-config gcc g++ make)
-if [ "${1:-}" = "--with-mariadb" ]; then packages+=(libmariadb-dev mariadb-server); fi
+# libmariadb-dev: the MySQL backend is built whether or not a server runs here.
+packages=(libsqlite3-dev libyaml-dev libmariadb-dev pkg-config gcc g++ make)
+if [ "${1:-}" = "--with-mariadb" ]; then packages+=(mariadb-server python3); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
