@@ -30,6 +30,12 @@ while [ $# -gt 0 ]; do
         *) echo "test_env.sh: unknown option '$1'; see ./test_env.sh --help" >&2; exit 64 ;;
     esac
 done
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+if [ "$dir" = "$here" ]; then
+    echo "test_env.sh: -d names the repository itself; choose another folder, such as ./warden-env" >&2
+    exit 64
+fi
 export PATH="/opt/swift/usr/bin:$PATH"
 if $mysql; then bash "$here/Tests/support/install-deps.sh" --with-mariadb; else bash "$here/Tests/support/install-deps.sh"; fi
 
@@ -39,11 +45,6 @@ echo "building warden and its backends (release)..." >&2
 bin="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$dir"/{data,plugins/backend}
-dir="$(cd "$dir" && pwd)"
-if [ "$dir" = "$here" ]; then
-    echo "test_env.sh: -d names the repository itself; choose another folder, such as ./warden-env" >&2
-    exit 64
-fi
 install -m 0755 "$bin/warden" "$dir/warden"
 for backend in sqlite mysql dummy; do
     install -m 0755 "$bin/libwarden-backend-$backend.so" "$dir/plugins/backend/"
