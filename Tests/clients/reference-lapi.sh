@@ -19,6 +19,8 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
                               duration (45s, 90m, 4h), reason "test" (cscli decisions add)
   ban-del DIR TARGET          delete the decisions of that address or CIDR (cscli decisions delete);
                               note: CrowdSec 1.4.6 also deletes ranges that contain an address
+  import DIR FILE DURATION    ban every target in FILE (one address or CIDR a line) for DURATION,
+                              reason "bench" (cscli decisions import, one call per scope)
   cscli DIR ARGS...           run any cscli command against this server
 
 DIR and the harness's paths must not contain spaces ($BAN_ADD is word-split by the tests).
@@ -157,6 +159,7 @@ export LAPI_KEY=$(cat "$dir/bouncer.key")
 export LAPI_PID=$(cat "$pidfile")
 export BAN_ADD="$self ban-add $dir"
 export BAN_DEL="$self ban-del $dir"
+export BAN_IMPORT="$self import $dir"
 ENV
         ;;
     down)
@@ -176,6 +179,21 @@ ENV
         [ $# -eq 1 ] || { echo "usage: reference-lapi.sh ban-del DIR TARGET" >&2; exit 64; }
         case "$1" in */*) flag=--range ;; *) flag=--ip ;; esac
         quiet_cscli decisions delete "$flag" "$1"
+        ;;
+    import)
+        [ $# -eq 2 ] || { echo "usage: reference-lapi.sh import DIR FILE DURATION" >&2; exit 64; }
+        # cscli 1.4.6 gives every row of a file the --scope flag's scope (the file's
+        # scope column is ignored), so addresses and ranges go in separate calls.
+        # (cscli picks the format from the file name's extension.)
+        csv="$dir/import-$$.csv"
+        for scope in Ip Range; do
+            { echo value
+              if [ "$scope" = Range ]; then grep / "$1" || true; else grep -v / "$1" || true; fi
+            } >"$csv"
+            [ "$(wc -l <"$csv")" -gt 1 ] || continue
+            quiet_cscli decisions import -i "$csv" --scope "$scope" --duration "$2" --reason bench
+        done
+        rm -f "$csv"
         ;;
     cscli)
         cscli -c "$config" "$@"
