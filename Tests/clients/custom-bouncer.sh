@@ -74,9 +74,12 @@ prometheus:
 YAML
 
 # The server may list a value as deleted at startup (its expired decisions from an
-# earlier run still in the database), so the checks read the latest call for a value.
-# called ACTION VALUE: the latest call for VALUE is ACTION.
-called() { [ "$(awk -v v="$2" '$2 == v { a = $1 } END { print a }' "$log")" = "$1" ]; }
+# earlier run still in the database), so a check only reads the calls made since the
+# step it checks began (`mark`), and of those the latest for the value.
+since=0
+mark() { since="$(wc -l <"$log")"; }
+# called ACTION VALUE: the latest call for VALUE since the mark is ACTION.
+called() { [ "$(awk -v v="$2" -v since="$since" 'NR > since && $2 == v { a = $1 } END { print a }' "$log")" = "$1" ]; }
 # seconds_near VALUE EXPECTED: the latest `add` of VALUE got EXPECTED seconds, or
 # at most $tolerance fewer, and the scenario "test".
 seconds_near() {
@@ -90,6 +93,7 @@ seconds_near() {
 crowdsec-custom-bouncer -c "$tmp/bouncer.yaml" >"$tmp/bouncer.out" 2>&1 &
 bouncer=$!
 
+mark
 check "BAN_ADD 192.0.2.20 1h" ban_tracked 192.0.2.20 1h
 check "BAN_ADD 2001:db8:c2::20 90m" ban_tracked 2001:db8:c2::20 90m
 check "BAN_ADD 198.18.2.0/24 30m" ban_tracked 198.18.2.0/24 30m
@@ -99,12 +103,15 @@ check "script gets add 198.18.2.0/24" poll 10 called add 198.18.2.0/24
 check "add 192.0.2.20: 3600 seconds (within ${tolerance}s), scenario test" seconds_near 192.0.2.20 3600
 check "add 2001:db8:c2::20: 5400 seconds (within ${tolerance}s), scenario test" seconds_near 2001:db8:c2::20 5400
 check "add 198.18.2.0/24: 1800 seconds (within ${tolerance}s), scenario test" seconds_near 198.18.2.0/24 1800
+mark
 check "BAN_DEL 192.0.2.20" unban 192.0.2.20
 check "BAN_DEL 198.18.2.0/24" unban 198.18.2.0/24
 check "script gets del 192.0.2.20" poll 10 called del 192.0.2.20
 check "script gets del 198.18.2.0/24" poll 10 called del 198.18.2.0/24
+since=0
 check "the IPv6 ban still in force got no del" called add 2001:db8:c2::20
 
+mark
 check "BAN_ADD 192.0.2.21 3s" ban_tracked 192.0.2.21 3s
 check "script gets add 192.0.2.21" poll 10 called add 192.0.2.21
 check "add 192.0.2.21: 3 seconds (within ${tolerance}s), scenario test" seconds_near 192.0.2.21 3
@@ -115,6 +122,6 @@ if [ "$failed" -gt 0 ]; then
     echo "# calls:"
     sed 's/^/#   /' "$log"
     echo "# bouncer log (tail):"
-    tail -20 "$tmp"/crowdsec-custom-bouncer.log "$tmp/bouncer.out" 2>/dev/null | sed 's/^/#   /'
+    tail -n 20 "$tmp"/crowdsec-custom-bouncer.log "$tmp/bouncer.out" 2>/dev/null | sed 's/^/#   /'
 fi
 finish

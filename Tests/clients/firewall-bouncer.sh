@@ -148,6 +148,6 @@ check "the bouncer is still running" kill -0 "$bouncer"
 
 if [ "$failed" -gt 0 ]; then
     echo "# bouncer log (tail):"
-    tail -20 "$tmp"/crowdsec-firewall-bouncer.log "$tmp/bouncer.out" 2>/dev/null | sed 's/^/#   /'
+    tail -n 20 "$tmp"/crowdsec-firewall-bouncer.log "$tmp/bouncer.out" 2>/dev/null | sed 's/^/#   /'
 fi
 finish

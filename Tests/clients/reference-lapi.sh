@@ -129,7 +129,7 @@ start() {
         sleep 0.1
     done
     echo "reference-lapi: the LAPI did not answer /health within 10 s; its output:" >&2
-    tail -20 "$dir/lapi.out" "$dir/crowdsec_api.log" 2>/dev/null >&2 || true
+    tail -n 20 "$dir/lapi.out" "$dir/crowdsec_api.log" 2>/dev/null >&2 || true
     return 1
 }
 
@@ -164,7 +164,12 @@ ENV
         ;;
     down)
         stop
-        rm -rf "$dir"
+        # Only a folder that `up` made is deleted (a mistyped DIR is left alone).
+        if [ -f "$dir/bouncer.key" ] && [ -f "$config" ]; then
+            rm -rf "$dir"
+        elif [ -e "$dir" ]; then
+            echo "reference-lapi.sh: $dir was not made by 'up' (no bouncer.key/config.yaml); not deleting it" >&2
+        fi
         ;;
     bouncer-add)
         [ $# -eq 2 ] || { echo "usage: reference-lapi.sh bouncer-add DIR NAME KEY" >&2; exit 64; }
