@@ -19,6 +19,7 @@ TEXT
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 64 ;; esac
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=Tests/clients/lib.sh
 . "$here/lib.sh"
 require_server_env
 

@@ -27,6 +27,7 @@ TEXT
 }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 64 ;; esac
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=Tests/clients/lib.sh
 . "$here/lib.sh"
 require_server_env
 
@@ -92,7 +93,7 @@ answers() {
 }
 check "the server answers 200 to the test key from inside the namespace" poll 10 answers
 # Nothing below can pass without that: stop here rather than time out on every check.
-[ "$failed" -eq 0 ] || { cat "$tmp/relay.log" | sed 's/^/#   /'; finish; }
+[ "$failed" -eq 0 ] || { sed 's/^/#   /' "$tmp/relay.log"; finish; }
 
 cat >"$tmp/bouncer.yaml" <<YAML
 mode: ipset

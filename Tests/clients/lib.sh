@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the client tests (sourced, not run): the server-neutral environment,
 # TAP-like reporting and bounded polling.
 #
@@ -20,7 +21,9 @@ require_server_env() {
             exit 64
         fi
     done
-    # Every client here wants the base URL with exactly one trailing slash.
+    # Every client here wants the base URL with exactly one trailing slash; the
+    # sourcing test reads LAPI_BASE.
+    # shellcheck disable=SC2034
     LAPI_BASE="${LAPI_URL%/}/"
 }
 
