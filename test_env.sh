@@ -41,11 +41,12 @@ if $mysql; then bash "$here/Tests/support/install-deps.sh" --with-mariadb; else 
 
 echo "building warden and its backends (release)..." >&2
 (cd "$here" && swift build -c release --static-swift-stdlib --product warden >&2 \
+    && swift build -c release --static-swift-stdlib --product warden-daemon >&2 \
     && for backend in sqlite mysql dummy; do swift build -c release --product "warden-backend-$backend" >&2; done)
 bin="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$dir"/{data,plugins/backend}
-install -m 0755 "$bin/warden" "$dir/warden"
+install -m 0755 "$bin/warden" "$bin/warden-daemon" "$dir/"
 for backend in sqlite mysql dummy; do
     install -m 0755 "$bin/libwarden-backend-$backend.so" "$dir/plugins/backend/"
 done

@@ -26,6 +26,20 @@ final class ShippedConfigTests: XCTestCase {
         let main = try MainConfig.load(path: root + "/config.yaml")
         XCTAssertEqual(main.backendFolder, backendFolder)
         XCTAssertEqual(main.injected, ["max_records": "10000", "max_records_age": "720h"])
+        XCTAssertEqual(main.api, APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: "/var/lib/warden/bouncers"))
+    }
+
+    func testTheCommentedTLSExampleLoads() throws {
+        let text = try String(contentsOfFile: root + "/config.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "    # tls:\n", with: "    tls:\n")
+            .replacingOccurrences(of: "    #   cert_file:", with: "      cert_file:")
+            .replacingOccurrences(of: "    #   key_file:", with: "      key_file:")
+        let path = NSTemporaryDirectory() + "warden-tls-\(UUID().uuidString).yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        XCTAssertEqual(
+            try MainConfig.load(path: path).api.tls,
+            APIConfig.TLSFiles(certificateFile: "/etc/warden/tls/cert.pem", keyFile: "/etc/warden/tls/key.pem"))
     }
 
     func testOnlySQLiteShipsEnabled() throws {
