@@ -2,7 +2,7 @@
 # Installs the Debian packages Warden builds and tests with, when missing.
 # Usage: Tests/support/install-deps.sh [--with-mariadb]
 set -euo pipefail
-packages=(libsqlite3-dev libyaml-dev pkg-config gcc g++ make)
+packages=(libsqlite3-dev libyaml-dev pkg-config gcc g++ make golang-go)
 if [ "${1:-}" = "--with-mariadb" ]; then packages+=(libmariadb-dev mariadb-server); fi
 missing=()
 for p in "${packages[@]}"; do
