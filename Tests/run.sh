@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb --with-valgrind
+bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== build (debug, with tests)"
