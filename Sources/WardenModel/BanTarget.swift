@@ -76,9 +76,12 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `Ip` or `Range`, as CrowdSec names scopes.
-    public var scopeName: String {
-        if case .ip = self { return "Ip" }
-        return "Range"
+    public var scopeName: String { isRange ? "Range" : "Ip" }
+
+    /// Whether this is a CIDR block rather than one address.
+    public var isRange: Bool {
+        if case .range = self { return true }
+        return false
     }
 
     /// Appends the canonical text as UTF-8.
