@@ -1,49 +1,100 @@
 #!/usr/bin/env bash
-# Builds Warden (release) and lays out a self-contained environment to try it:
-#   DIR/warden, DIR/dev.yaml, DIR/config/plugins/backend/*.yaml, DIR/plugins/backend/*.so,
-#   DIR/data/, DIR/logs/. SQLite is the default backend.
-# Usage: ./test_env.sh [-d DIR]   (default: ./warden-env)
+# Builds Warden (release) and lays out a self-contained environment to try it in:
+#   DIR/warden                      the command (static Swift runtime)
+#   DIR/dev.yaml                    the main config (config/config.yaml, paths rewritten)
+#   DIR/config/plugins/backend/     the shipped backend files (config/plugins/backend), paths rewritten:
+#                                   sqlite.yaml, mysql.yaml.disabled, dummy.yaml.disabled
+#   DIR/plugins/backend/*.so        the sqlite, mysql and dummy backends
+#   DIR/data/warden.db              the SQLite database (created by the first command)
+# SQLite is the only backend enabled; rename a *.yaml.disabled file to *.yaml to enable another.
+# The config files are rewritten on every run; the data is kept.
+#
+# Usage: ./test_env.sh [-d DIR] [--mysql]
+#   -d, --directory DIR  where to lay it out (default: ./warden-env)
+#   --mysql              also start a private MariaDB server for this environment (data in DIR/mariadb,
+#                        127.0.0.1 on a free port, no systemd, never a system server) and enable the MySQL
+#                        backend beside SQLite with its credentials: every ban goes to both. Writes
+#                        DIR/stop-mariadb.sh and DIR/start-mariadb.sh to stop it and start it again
+#                        (the data is kept; delete DIR/mariadb after stopping to drop it).
+#   -h, --help           this text
+# Then: cd DIR && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce && ./warden -c dev.yaml ban list
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dir="$here/warden-env"
+mysql=false
 while [ $# -gt 0 ]; do
     case "$1" in
-        -d|--directory) dir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-        *) echo "unknown option: $1 (see --help)" >&2; exit 64 ;;
+        -d|--directory) dir="${2:?-d needs a folder}"; shift 2 ;;
+        --mysql) mysql=true; shift ;;
+        -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+        *) echo "test_env.sh: unknown option '$1'; see ./test_env.sh --help" >&2; exit 64 ;;
     esac
 done
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+if [ "$dir" = "$here" ]; then
+    echo "test_env.sh: -d names the repository itself; choose another folder, such as ./warden-env" >&2
+    exit 64
+fi
 export PATH="/opt/swift/usr/bin:$PATH"
-bash "$here/Tests/support/install-deps.sh"
+if $mysql; then bash "$here/Tests/support/install-deps.sh" --with-mariadb; else bash "$here/Tests/support/install-deps.sh"; fi
 
-echo "building warden (release)..." >&2
+echo "building warden and its backends (release)..." >&2
 (cd "$here" && swift build -c release --static-swift-stdlib --product warden >&2 \
-    && swift build -c release --product warden-backend-sqlite >&2 \
-    && swift build -c release --product warden-backend-dummy >&2)
+    && swift build -c release --static-swift-stdlib --product warden-daemon >&2 \
+    && for backend in sqlite mysql dummy; do swift build -c release --product "warden-backend-$backend" >&2; done)
 bin="$(cd "$here" && swift build -c release --show-bin-path)"
 
-mkdir -p "$dir"/{data,logs,plugins/backend,config/plugins/backend}
-dir="$(cd "$dir" && pwd)"
-install -m 0755 "$bin/warden" "$dir/warden"
-install -m 0755 "$bin/libwarden-backend-sqlite.so" "$bin/libwarden-backend-dummy.so" "$dir/plugins/backend/"
-cat > "$dir/dev.yaml" <<YAML
-# Main config of this test environment (see README, "Configuration").
-plugin:
-  backend: ./config/plugins/backend   # backend YAML files, relative to this file
-  max_records: 10000                  # retention, injected into each backend's config
-  max_records_age: 720h
-YAML
-cat > "$dir/config/plugins/backend/sqlite.yaml" <<YAML
-name: sqlite
-path: ../../../plugins/backend/libwarden-backend-sqlite.so   # relative to this file
-config:
-  db_path: $dir/data/warden.db
-  # synchronous: full   # survive power loss too, at one fsync per commit
-YAML
-cat > "$dir/config/plugins/backend/dummy.yaml.disabled" <<YAML
-# Rename to dummy.yaml to also store bans in memory (logs every call with --debug).
-name: dummy
-path: ../../../plugins/backend/libwarden-backend-dummy.so
-YAML
-echo "Warden test environment ready in $dir (backend: sqlite, $dir/data/warden.db)" >&2
+mkdir -p "$dir"/{data,plugins/backend}
+install -m 0755 "$bin/warden" "$bin/warden-daemon" "$dir/"
+for backend in sqlite mysql dummy; do
+    install -m 0755 "$bin/libwarden-backend-$backend.so" "$dir/plugins/backend/"
+done
+
+# The shipped files hold the production paths; point them into DIR instead.
+# sed's replacement text needs \, & and the | delimiter escaped.
+target="$(printf '%s' "$dir" | sed 's/[\\&|]/\\&/g')"
+localize() {  # localize SHIPPED-FILE COPY [more sed arguments]
+    local shipped="$1" copy="$2"
+    shift 2
+    { echo "# Copied by test_env.sh from config/${shipped#"$here/config/"}, with its paths pointed into this environment."
+      sed -e "s|/usr/lib/warden/|$target/plugins/backend/|g" \
+          -e "s|/var/lib/warden/|$target/data/|g" \
+          -e "s|/etc/warden/plugins/backend/|$target/config/plugins/backend/|g" \
+          "$@" "$shipped"
+    } >"$copy"
+}
+rm -rf "$dir/config"
+mkdir -p "$dir/config/plugins/backend"
+localize "$here/config/config.yaml" "$dir/dev.yaml" -e "s|^  backend: ./plugins/backend|  backend: ./config/plugins/backend|"
+for shipped in "$here"/config/plugins/backend/*; do
+    localize "$shipped" "$dir/config/plugins/backend/$(basename "$shipped")"
+done
+
+if $mysql; then
+    bash "$here/Tests/support/mariadb.sh" up "$dir/mariadb"
+    # shellcheck source=/dev/null
+    . "$dir/mariadb/env"
+    localize "$here/config/plugins/backend/mysql.yaml.disabled" "$dir/config/plugins/backend/mysql.yaml" \
+        -e "s|^  db_host: .*|  db_host: 127.0.0.1|" -e "s|^  db_port: .*|  db_port: $MARIADB_PORT|" \
+        -e "s|^  db_username: .*|  db_username: $MARIADB_USER|" -e "s|^  db_password: .*|  db_password: $MARIADB_PASSWORD|"
+    rm "$dir/config/plugins/backend/mysql.yaml.disabled"
+    install -D -m 0755 "$here/Tests/support/mariadb.sh" "$dir/support/mariadb.sh"
+    for action in start stop; do
+        cat >"$dir/$action-mariadb.sh" <<SCRIPT
+#!/usr/bin/env bash
+# ${action^}s this environment's private MariaDB server (data in ./mariadb, kept).
+here="\$(cd "\$(dirname "\$0")" && pwd)"
+exec bash "\$here/support/mariadb.sh" $action "\$here/mariadb"
+SCRIPT
+        chmod 0755 "$dir/$action-mariadb.sh"
+    done
+    echo "Warden test environment ready in $dir (backends: sqlite in data/warden.db, mysql on 127.0.0.1:$MARIADB_PORT;" \
+        "stop the server with ./stop-mariadb.sh, start it with ./start-mariadb.sh)" >&2
+else
+    echo "Warden test environment ready in $dir (backend: sqlite, $dir/data/warden.db)" >&2
+    if [ -f "$dir/mariadb/mysqld.pid" ] && kill -0 "$(cat "$dir/mariadb/mysqld.pid")" 2>/dev/null; then
+        echo "note: this environment's MariaDB (from an earlier --mysql run) still runs; ./stop-mariadb.sh stops it" >&2
+    fi
+fi
 echo "next: cd $dir && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce && ./warden -c dev.yaml ban list"

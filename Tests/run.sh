@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Runs Warden's whole test suite: installs what is missing, builds every product
-# (backends included), runs the tests, runs the C boundary again under valgrind
-# (Tests/support/memcheck.sh), then runs the benchmark once at a tiny N so it
-# never rots. Usage: bash Tests/run.sh
+# (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
+# against `warden run` (Tests/support/real-clients.sh), runs the C boundary again
+# under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N so
+# it never rots, then the README's Quick start and Local API walk-through in fresh
+# test environments. Usage: bash Tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb --with-valgrind
+bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go
+bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== build (debug, with tests)"
 swift build --build-tests
 
 echo "== private MariaDB server for the MySQL backend's tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
-log="$(mktemp)"
-trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log"' EXIT
+log="$(mktemp)" clients_log="$(mktemp)"
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log"' EXIT
 bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 
 echo "== tests"
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
+
+echo "== real clients: crowdsec-firewall-bouncer, crowdsec-custom-bouncer, pycrowdsec against warden run"
+bash Tests/support/real-clients.sh 2>&1 | tee "$clients_log"
 
 # The loader tests, every backend's conformance suite and the CLI again, under valgrind.
 bash Tests/support/memcheck.sh
@@ -27,9 +33,49 @@ bash Tests/support/memcheck.sh
 echo "== benchmark smoke run (tiny N; figures not judged)"
 bash Benchmarks/run.sh --smoke
 
-# The XCTest totals again, last, as one plain line.
+# ---- test_env.sh: the README's Quick start, as written, in fresh environments ----
+# Both runs share one release build; the --mysql one starts its own MariaDB, which
+# the subshell's trap stops (with everything else it made) however the step ends.
+echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone; sqlite and mysql)"
+(
+    repo="$PWD" envs="$(mktemp -d /tmp/warden-test-env.XXXXXX)"
+    trap 'bash "$repo/Tests/support/mariadb.sh" down "$envs/mysql/mariadb"; rm -rf "$envs"' EXIT
+    ./test_env.sh -d "$envs/sqlite" >/dev/null
+    ./test_env.sh --mysql -d "$envs/mysql" >/dev/null
+    for env in sqlite mysql; do
+        (cd "$envs/$env" && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce \
+            && ./warden -c dev.yaml ban list) | tee "$envs/$env.out"
+        grep -Eq "^cli +192\.0\.2\.7 +ssh bruteforce " "$envs/$env.out" \
+            || { echo "test_env ($env): ban list does not show the ban just added" >&2; exit 1; }
+    done
+    cd "$envs/mysql"
+    ./warden -c dev.yaml backends list | tee "$envs/backends.out"
+    for backend in mysql sqlite; do
+        grep -Eq "^$backend .* loaded$" "$envs/backends.out" \
+            || { echo "test_env --mysql: backend $backend is not loaded" >&2; exit 1; }
+    done
+    ./warden -c dev.yaml ban list --backend mysql | grep -Eq "^cli +192\.0\.2\.7 +ssh bruteforce " \
+        || { echo "test_env --mysql: the ban is not in the MySQL backend" >&2; exit 1; }
+    # The README's Local API walk-through: a bouncer key, `warden run`, a lookup.
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    sed -i "s|^    listen_uri: 127.0.0.1:8080|    listen_uri: 127.0.0.1:$port|" dev.yaml
+    key="$(./warden -c dev.yaml bouncers add readme -o raw)"
+    ./warden -c dev.yaml run >"$envs/daemon.log" 2>&1 &
+    daemon=$!
+    for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    curl -fsS -H "X-Api-Key: $key" "http://127.0.0.1:$port/v1/decisions?ip=192.0.2.7" | tee "$envs/lookup.out"; echo
+    kill -TERM "$daemon"; wait "$daemon" || { echo "test_env: warden run did not exit 0 on SIGTERM" >&2; cat "$envs/daemon.log" >&2; exit 1; }
+    grep -q '"value":"192.0.2.7"' "$envs/lookup.out" \
+        || { echo "test_env: warden run does not serve the ban" >&2; cat "$envs/daemon.log" >&2; exit 1; }
+)
+# ---- end of the test_env.sh step ----
+
+# The XCTest totals plus the real clients' checks, last, as one plain line.
 summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -1)"
 executed="$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')"
 failed="$(echo "$summary" | sed -E 's/.* ([0-9]+) failures? \(.*/\1/')"
 skipped="$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')"
-echo "$((executed - failed - ${skipped:-0})) passed, $failed failed, ${skipped:-0} skipped"
+clients="$(tail -1 "$clients_log")"
+clients_passed="$(echo "$clients" | sed -E 's/^([0-9]+) passed.*/\1/')"
+clients_failed="$(echo "$clients" | sed -E 's/.* ([0-9]+) failed$/\1/')"
+echo "$((executed - failed - ${skipped:-0} + clients_passed)) passed, $((failed + clients_failed)) failed, ${skipped:-0} skipped"

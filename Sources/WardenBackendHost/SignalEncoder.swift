@@ -69,7 +69,7 @@ struct SignalEncoder {
                     let s = firstBan + 7 * index
                     var c = warden_ban_t()
                     c.struct_size = UInt32(MemoryLayout<warden_ban_t>.stride)
-                    c.scope = UInt32(ban.target.scopeName == "Ip" ? WARDEN_SCOPE_IP : WARDEN_SCOPE_RANGE)
+                    c.scope = UInt32(ban.target.isRange ? WARDEN_SCOPE_RANGE : WARDEN_SCOPE_IP)
                     c.target = str(s)
                     withUnsafeMutableBytes(of: &c.range_start) { ban.target.first.writeNetworkBytes(to: $0) }
                     withUnsafeMutableBytes(of: &c.range_end) { ban.target.last.writeNetworkBytes(to: $0) }

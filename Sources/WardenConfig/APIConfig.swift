@@ -23,6 +23,11 @@ public struct APIConfig: Sendable, Equatable {
     public struct TLSFiles: Sendable, Equatable {
         public var certificateFile: String
         public var keyFile: String
+
+        public init(certificateFile: String, keyFile: String) {
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
     }
 
     /// The address bouncers expect: `127.0.0.1:8080`.

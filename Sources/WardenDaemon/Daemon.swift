@@ -30,6 +30,7 @@ public struct Daemon {
     /// backends are unusable (the caller prints the error and exits non-zero).
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
+        let transport = try ServerTransport.builder(for: main.api)
         let store = try BanStore.open(
             main, sweepsExpiredBans: true, logger: logger, clock: clock,
             allowUnsafeFiles: Environment().get(BackendLoadError.allowUnsafeVariable) == "1")
@@ -46,10 +47,11 @@ public struct Daemon {
 
         let app = Application(
             router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
+            server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
             onServerRunning: { [logger, main] channel in
-                logger.info("Local API listening on \(channel.localAddress?.description ?? "\(main.api.host):\(main.api.port)")")
+                logger.info("Local API listening on \(main.api.tls == nil ? "http" : "https")://\(main.api.host):\(channel.localAddress?.port ?? main.api.port)")
                 SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")
             },
             logger: logger)

@@ -20,7 +20,7 @@ public struct ChangeLogLimits: Sendable, Equatable {
     /// Changes older than this are dropped, in ns.
     public var maxAgeNs: Int64
 
-    /// 100 000 changes (about 20 MB) and a day: a bouncer polling every 10 s to
+    /// 100 000 changes (a few MB: entries share the decisions' storage) and a day: a bouncer polling every 10 s to
     /// every few minutes always gets deltas, and a restarted bouncer hears of the
     /// removals of the last day.
     public init(maxEntries: Int = 100_000, maxAgeNs: Int64 = 86_400_000_000_000) {

@@ -3,7 +3,8 @@ import WardenModel
 extension DecisionFilter {
     /// The filter of a `GET /v1/decisions` query: `ip`, `range`, `contains`, `scopes`,
     /// `value`, `type`, `origins`, `scenarios_containing`, `scenarios_not_containing`.
-    /// Other parameters are ignored, as CrowdSec ignores them; of a repeated
+    /// Other parameters are ignored, as CrowdSec ignores them (`simulated` too: Warden
+    /// has no simulated decisions, and 1.4.6 ignores `scope`); of a repeated
     /// parameter the first counts (Go's `Query()[name][0]`). Lists are split on
     /// commas without trimming, so `origins=` asks for the empty origin.
     /// - Throws: ``InputError`` for a malformed `ip`, `range` or `contains`, or `ip` and `range` together.

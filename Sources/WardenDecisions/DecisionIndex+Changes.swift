@@ -26,7 +26,7 @@ extension DecisionIndex {
             switch entry.kind {
             case .added:
                 // Still held in this version (expire ran, so it is active).
-                if decisions[entry.decision.id]?.addedSeq == entry.seq { new.append(entry.decision) }
+                if stored(id: entry.decision.id)?.addedSeq == entry.seq { new.append(entry.decision) }
             case .removed:
                 // A decision added after the cursor was never sent: nothing to lift.
                 if entry.addedSeq <= cursor.sequence { deleted.append(entry.decision) }
@@ -38,7 +38,7 @@ extension DecisionIndex {
     /// Every decision held (active, since expire ran) and every removal kept, filtered.
     private func fullAnswer(_ kind: DecisionChanges.Kind, filter: DecisionFilter) -> DecisionChanges {
         var new: [Decision] = []
-        for stored in decisions.values where filter.matches(stored.decision) { new.append(stored.decision) }
+        for case let stored? in slots where filter.matches(stored.decision) { new.append(stored.decision) }
         new.sort { $0.id < $1.id }
         var deleted: [Decision] = []
         var positions: [Int64: Int] = [:]

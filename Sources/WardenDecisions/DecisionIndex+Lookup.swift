@@ -1,14 +1,15 @@
 import WardenModel
 
-/// The lookups of `GET /v1/decisions`. None scans every decision unless the
-/// query names neither an address nor a value; results are sorted by id.
+/// The lookups of `GET /v1/decisions`. None goes through every decision unless
+/// the query names neither an address nor a value; results are sorted by id.
 extension DecisionIndex {
     /// Every decision active at `nowNs` whose target contains `ip`: the Ip decision
     /// of that address and every Range around it. One hash probe per prefix length present.
     public func matching(ip: IPAddress, now nowNs: Int64) -> [Decision] {
         var found: [Decision] = []
         let block = Block(.ip(ip))
-        family(block.isIPv4).forEachCovering(block) { id in appendActive(id, nowNs: nowNs, to: &found) }
+        func collect(_ slot: Int32) { appendActive(slot, nowNs: nowNs, to: &found) }
+        if block.isIPv4 { v4.forEachCovering(block, collect) } else { v6.forEachCovering(block, collect) }
         if found.count > 1 { found.sort { $0.id < $1.id } }
         return found
     }
@@ -19,8 +20,8 @@ extension DecisionIndex {
     /// returned). An address counts as its own /32 or /128.
     public func matching(range: BanTarget, contains: Bool, now nowNs: Int64) -> [Decision] {
         var found: [Decision] = []
-        forEachSelected(by: AddressQuery(block: range, contains: contains)) { id in
-            appendActive(id, nowNs: nowNs, to: &found)
+        forEachSelected(by: AddressQuery(block: range, contains: contains)) { slot in
+            appendActive(slot, nowNs: nowNs, to: &found)
         }
         found.sort { $0.id < $1.id }
         return found
@@ -31,36 +32,34 @@ extension DecisionIndex {
     /// going through every decision.
     public func decisions(matching filter: DecisionFilter, now nowNs: Int64) -> [Decision] {
         var found: [Decision] = []
-        func consider(_ id: Int64) {
-            if let decision = decisions[id]?.decision, decision.untilNs > nowNs, filter.matches(decision) {
-                found.append(decision)
-            }
+        func consider(_ decision: Decision) {
+            if decision.untilNs > nowNs && filter.matches(decision) { found.append(decision) }
         }
         if let address = filter.address {
-            forEachSelected(by: address, consider)
+            forEachSelected(by: address) { slot in slots[Int(slot)].map { consider($0.decision) } }
         } else if let value = filter.value {
             if let target = BanTarget(storedText: value) {
-                let block = Block(target)
-                family(block.isIPv4).id(of: block).map(consider)
+                if let slot = slot(holding: Block(target)) { slots[Int(slot)].map { consider($0.decision) } }
             }
         } else {
-            for id in decisions.keys { consider(id) }
+            for stored in slots { stored.map { consider($0.decision) } }
         }
         found.sort { $0.id < $1.id }
         return found
     }
 
-    /// Calls `body` with the id of every decision `query` selects, active or not.
-    private func forEachSelected(by query: AddressQuery, _ body: (Int64) -> Void) {
+    /// Calls `body` with the slot of every decision `query` selects, active or not.
+    private func forEachSelected(by query: AddressQuery, _ body: (Int32) -> Void) {
         let block = Block(query.block)
-        if query.contains {
-            family(block.isIPv4).forEachCovering(block, body)
-        } else {
-            family(block.isIPv4).forEachInside(block, body)
+        switch (block.isIPv4, query.contains) {
+        case (true, true): v4.forEachCovering(block, body)
+        case (true, false): v4.forEachInside(block, body)
+        case (false, true): v6.forEachCovering(block, body)
+        case (false, false): v6.forEachInside(block, body)
         }
     }
 
-    private func appendActive(_ id: Int64, nowNs: Int64, to found: inout [Decision]) {
-        if let decision = decisions[id]?.decision, decision.untilNs > nowNs { found.append(decision) }
+    private func appendActive(_ slot: Int32, nowNs: Int64, to found: inout [Decision]) {
+        if let stored = slots[Int(slot)], stored.decision.untilNs > nowNs { found.append(stored.decision) }
     }
 }

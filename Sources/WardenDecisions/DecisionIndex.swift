@@ -12,18 +12,21 @@
 ///   in the change log that ``changes(since:now:filter:)`` answers from.
 ///
 /// A value type, not thread-safe: the server keeps it behind a lock or in an actor.
-public struct DecisionIndex {
+public struct DecisionIndex: Sendable {
+    /// A decision held, with its target as bits and the change that added it.
     struct Stored {
         let decision: Decision
         let block: Block
-        /// The sequence number of the change that added it.
         let addedSeq: UInt64
     }
 
     public let limits: ChangeLogLimits
-    var decisions: [Int64: Stored] = [:]
-    var v4 = FamilyIndex(width: 32)
-    var v6 = FamilyIndex(width: 128)
+    /// The decisions held, in slots the lookup tables point to (nil: a free slot).
+    var slots: [Stored?] = []
+    private var freeSlots: [Int32] = []
+    var slotOfId: [Int64: Int32] = [:]
+    var v4 = FamilyIndex<UInt32>(width: 32)
+    var v6 = FamilyIndex<IPv6Key>(width: 128)
     private var expiry = ExpiryHeap()
     var log = ChangeLog()
 
@@ -32,13 +35,18 @@ public struct DecisionIndex {
     }
 
     /// How many decisions the index holds (ended ones included until ``expire(now:)``).
-    public var count: Int { decisions.count }
+    public var count: Int { slotOfId.count }
 
     /// The cursor of the newest change.
     public var cursor: ChangeCursor { ChangeCursor(sequence: log.lastSeq) }
 
     /// The decision with this id, if the index holds it.
-    public func decision(id: Int64) -> Decision? { decisions[id]?.decision }
+    public func decision(id: Int64) -> Decision? { stored(id: id)?.decision }
+
+    func stored(id: Int64) -> Stored? { slotOfId[id].flatMap { slots[Int($0)] } }
+
+    /// The slot of the decision holding exactly `block`.
+    func slot(holding block: Block) -> Int32? { block.isIPv4 ? v4.slot(of: block) : v6.slot(of: block) }
 
     /// Adds `decision`, replacing the decision with the same id and the one with
     /// the same value (each recorded as removed at `nowNs`). A decision already
@@ -47,19 +55,21 @@ public struct DecisionIndex {
     /// - Returns: whether anything changed.
     @discardableResult
     public mutating func upsert(_ decision: Decision, now nowNs: Int64) -> Bool {
-        if let held = decisions[decision.id], held.decision == decision { return false }
+        if let held = stored(id: decision.id), held.decision == decision { return false }
         let block = Block(decision.target)
-        var changed = false
-        if removeStored(id: decision.id, endNs: nowNs, atNs: nowNs) != nil { changed = true }
-        if let holder = family(block.isIPv4).id(of: block) {
-            removeStored(id: holder, endNs: nowNs, atNs: nowNs)
+        var changed = removeStored(id: decision.id, endNs: nowNs, atNs: nowNs) != nil
+        if let holder = slot(holding: block), let held = slots[Int(holder)] {
+            removeStored(id: held.decision.id, endNs: nowNs, atNs: nowNs)
             changed = true
         }
         if decision.untilNs > nowNs {
             let seq = log.append(.added, decision, atNs: nowNs)
-            decisions[decision.id] = Stored(decision: decision, block: block, addedSeq: seq)
-            updateFamily(block.isIPv4) { $0.insert(block, id: decision.id) }
-            expiry.push(ExpiryHeap.Entry(untilNs: decision.untilNs, id: decision.id, addedSeq: seq))
+            let slot = freeSlots.popLast() ?? Int32(slots.count)
+            if Int(slot) == slots.count { slots.append(nil) }
+            slots[Int(slot)] = Stored(decision: decision, block: block, addedSeq: seq)
+            slotOfId[decision.id] = slot
+            if block.isIPv4 { v4.insert(block, slot: slot) } else { v6.insert(block, slot: slot) }
+            expiry.push(ExpiryHeap.Entry(untilNs: decision.untilNs, slot: slot, addedSeq: seq))
             changed = true
         }
         log.trim(nowNs: nowNs, limits: limits)
@@ -81,7 +91,7 @@ public struct DecisionIndex {
     /// - Returns: how many were removed.
     @discardableResult
     public mutating func removeAll(throughId lastId: Int64, now nowNs: Int64) -> Int {
-        let ids = decisions.keys.filter { $0 <= lastId }.sorted()
+        let ids = slotOfId.keys.filter { $0 <= lastId }.sorted()
         for id in ids { removeStored(id: id, endNs: nowNs, atNs: nowNs) }
         log.trim(nowNs: nowNs, limits: limits)
         return ids.count
@@ -95,8 +105,8 @@ public struct DecisionIndex {
         var removed = 0
         while let top = expiry.top, top.untilNs <= nowNs {
             expiry.popTop()
-            guard decisions[top.id]?.addedSeq == top.addedSeq else { continue }
-            removeStored(id: top.id, endNs: top.untilNs, atNs: nowNs)
+            guard let held = slots[Int(top.slot)], held.addedSeq == top.addedSeq else { continue }
+            removeStored(id: held.decision.id, endNs: top.untilNs, atNs: nowNs)
             removed += 1
         }
         log.trim(nowNs: nowNs, limits: limits)
@@ -104,25 +114,21 @@ public struct DecisionIndex {
     }
 
     /// Drops the decision `id` from every structure and logs its removal, ended at
-    /// `min(endNs, its own end)`. The heap entry goes stale; the heap is rebuilt
+    /// `min(endNs, its own end)`. Its heap entry goes stale; the heap is rebuilt
     /// when stale entries outnumber live ones, so it stays O(n).
     /// - Returns: the decision removed, with its end time; nil when the index did not hold `id`.
     @discardableResult
     private mutating func removeStored(id: Int64, endNs: Int64, atNs: Int64) -> Decision? {
-        guard let stored = decisions.removeValue(forKey: id) else { return nil }
-        updateFamily(stored.block.isIPv4) { $0.remove(stored.block, id: id) }
+        guard let slot = slotOfId.removeValue(forKey: id), let stored = slots[Int(slot)] else { return nil }
+        slots[Int(slot)] = nil
+        freeSlots.append(slot)
+        if stored.block.isIPv4 { v4.remove(stored.block, slot: slot) } else { v6.remove(stored.block, slot: slot) }
         let ended = stored.decision.untilNs <= endNs ? stored.decision : stored.decision.ending(at: endNs)
         log.append(.removed, ended, addedSeq: stored.addedSeq, atNs: atNs)
-        if expiry.count > 64 && expiry.count > 2 * decisions.count {
-            let live = decisions
-            expiry.retain { live[$0.id]?.addedSeq == $0.addedSeq }
+        if expiry.count > 64 && expiry.count > 2 * slotOfId.count {
+            let held = slots
+            expiry.retain { held[Int($0.slot)]?.addedSeq == $0.addedSeq }
         }
         return ended
-    }
-
-    func family(_ isIPv4: Bool) -> FamilyIndex { isIPv4 ? v4 : v6 }
-
-    private mutating func updateFamily(_ isIPv4: Bool, _ change: (inout FamilyIndex) -> Void) {
-        if isIPv4 { change(&v4) } else { change(&v6) }
     }
 }

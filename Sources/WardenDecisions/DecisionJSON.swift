@@ -33,9 +33,9 @@ public enum DecisionJSON {
     /// Appends the body of a `GET /v1/decisions/stream` answer:
     /// `{"deleted":[...],"new":[...]}`, each list `null` when empty.
     public static func appendStream(_ changes: DecisionChanges, nowNs: Int64, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: Array(#"{"deleted":"#.utf8))
+        bytes.append(contentsOf: deletedKey)
         appendList(changes.deleted, nowNs: nowNs, to: &bytes)
-        bytes.append(contentsOf: Array(#","new":"#.utf8))
+        bytes.append(contentsOf: newKey)
         appendList(changes.new, nowNs: nowNs, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
     }
@@ -56,5 +56,7 @@ public enum DecisionJSON {
     }
 
     private static let durationKey = Array(#"{"duration":""#.utf8)
+    private static let deletedKey = Array(#"{"deleted":"#.utf8)
+    private static let newKey = Array(#","new":"#.utf8)
     private static let null = Array("null".utf8)
 }

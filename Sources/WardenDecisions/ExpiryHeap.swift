@@ -2,17 +2,17 @@
 /// expire is on top, so expiring k decisions costs O(k log n).
 ///
 /// Removal is lazy: a removed or replaced decision's entry stays until it
-/// reaches the top, where the index sees that it is stale (its `addedSeq` no
-/// longer matches) and drops it.
+/// reaches the top, where the index sees that it is stale (the slot no longer
+/// holds the version added at `addedSeq`) and drops it.
 struct ExpiryHeap {
     struct Entry {
         let untilNs: Int64
-        let id: Int64
+        let slot: Int32
         /// The sequence number at which this version of the decision was added.
         let addedSeq: UInt64
     }
 
-    private(set) var entries: [Entry] = []
+    private var entries: [Entry] = []
 
     var count: Int { entries.count }
     var top: Entry? { entries.first }
@@ -22,13 +22,11 @@ struct ExpiryHeap {
         siftUp(entries.count - 1)
     }
 
-    @discardableResult
-    mutating func popTop() -> Entry? {
-        guard !entries.isEmpty else { return nil }
+    mutating func popTop() {
+        guard !entries.isEmpty else { return }
         entries.swapAt(0, entries.count - 1)
-        let top = entries.removeLast()
+        entries.removeLast()
         if !entries.isEmpty { siftDown(0) }
-        return top
     }
 
     /// Keeps only the entries `isLive` accepts, rebuilding the heap in O(n).

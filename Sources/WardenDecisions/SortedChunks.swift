@@ -2,7 +2,7 @@
 /// elements, with each chunk's largest element beside it: insert and remove cost
 /// a binary search plus a move within one chunk (O(log n + chunkLimit)), and a
 /// scan from a bound costs O(log n + k). Plain arrays, so no node per element.
-struct SortedChunks<Element: Comparable> {
+struct SortedChunks<Element: Comparable & Sendable>: Sendable {
     private var chunks: [[Element]] = []
     /// `chunks[i].last`, for the binary search over chunks.
     private var maxima: [Element] = []

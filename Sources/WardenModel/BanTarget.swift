@@ -46,10 +46,10 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .ip(let a): return a
         case .range(let network, let prefix):
+            // The family stays the network's: an IPv6 block such as ::/80 ends at
+            // ::ffff:ffff:ffff, which must not be read back as an IPv4-mapped address.
             let mask = Self.hostMask(width: network.width, prefixLength: prefix)
-            return network.isIPv4
-                ? IPAddress(v4: UInt32(truncatingIfNeeded: network.bits & ~mask))
-                : IPAddress(v6: network.bits & ~mask)
+            return IPAddress(bits: network.bits & ~mask, isIPv4: network.isIPv4)
         }
     }
 
@@ -59,9 +59,7 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
         case .ip(let a): return a
         case .range(let network, let prefix):
             let mask = Self.hostMask(width: network.width, prefixLength: prefix)
-            return network.isIPv4
-                ? IPAddress(v4: UInt32(truncatingIfNeeded: network.bits | mask))
-                : IPAddress(v6: network.bits | mask)
+            return IPAddress(bits: network.bits | mask, isIPv4: network.isIPv4)
         }
     }
 
@@ -76,9 +74,12 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `Ip` or `Range`, as CrowdSec names scopes.
-    public var scopeName: String {
-        if case .ip = self { return "Ip" }
-        return "Range"
+    public var scopeName: String { isRange ? "Range" : "Ip" }
+
+    /// Whether this is a CIDR block rather than one address.
+    public var isRange: Bool {
+        if case .range = self { return true }
+        return false
     }
 
     /// Appends the canonical text as UTF-8.

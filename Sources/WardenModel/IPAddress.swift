@@ -20,6 +20,12 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         isIPv4 = bits >> 32 == 0xFFFF
     }
 
+    /// An address of a known family (the bits of an IPv4 address are IPv4-mapped).
+    init(bits: UInt128, isIPv4: Bool) {
+        self.bits = bits
+        self.isIPv4 = isIPv4
+    }
+
     /// Parses dotted-quad IPv4 or any RFC 4291 IPv6 text; nil otherwise.
     /// An IPv4-mapped IPv6 address becomes the IPv4 address.
     public init?(_ text: String) {

@@ -15,7 +15,8 @@ final class CLIHarness: @unchecked Sendable {
     init(backends: [(name: String, library: String, config: [String: String])]) throws {
         folder = NSTemporaryDirectory() + "warden-cli-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder + "/plugins/backend", withIntermediateDirectories: true)
-        try "plugin:\n  backend: ./plugins/backend\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "plugin:\n  backend: ./plugins/backend\napi:\n  server:\n    bouncers_file: ./bouncers\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
         for backend in backends {
             let lines = backend.config.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)\n" }.joined()
             try "name: \(backend.name)\npath: \(backend.library)\nconfig:\n\(lines)"

@@ -26,7 +26,11 @@ final class HelpTests: XCTestCase {
 
             SUBCOMMANDS:
               ban                     Add, list and delete bans.
+              bouncers                Manage the API keys of bouncers (firewall, Traefik,
+                                      nginx...).
               backends                Inspect backend plugins.
+              run                     Run the daemon: serve the Local API to bouncers (runs
+                                      warden-daemon).
 
               See 'warden help <subcommand>' for detailed help.
 
@@ -247,6 +251,96 @@ final class HelpTests: XCTestCase {
             """)
     }
 
+    func testBouncersHelp() throws {
+        XCTAssertEqual(try help("bouncers"), """
+            OVERVIEW: Manage the API keys of bouncers (firewall, Traefik, nginx...).
+
+            USAGE: warden bouncers <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              add                     Register a bouncer and print its API key (shown once).
+              list                    List the registered bouncers and what the daemon last
+                                      saw of each.
+              delete, del             Remove a bouncer: its key stops working at once.
+
+              See 'warden help bouncers <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testBouncersAddHelp() throws {
+        XCTAssertEqual(try help("bouncers", "add"), """
+            OVERVIEW: Register a bouncer and print its API key (shown once).
+
+            USAGE: warden bouncers add [--config <config>] [--output <output>] [--debug] <name> [--key <key>]
+
+            ARGUMENTS:
+              <name>                  A name for the bouncer: letters, digits, '-', '_',
+                                      '.', '@'.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              -k, --key <key>         Register this key instead of a random one (to share
+                                      it between nodes).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBouncersListHelp() throws {
+        XCTAssertEqual(try help("bouncers", "list"), """
+            OVERVIEW: List the registered bouncers and what the daemon last saw of each.
+
+            USAGE: warden bouncers list [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBouncersDeleteHelp() throws {
+        XCTAssertEqual(try help("bouncers", "delete"), """
+            OVERVIEW: Remove a bouncer: its key stops working at once.
+
+            USAGE: warden bouncers delete [--config <config>] [--output <output>] [--debug] <name>
+
+            ARGUMENTS:
+              <name>                  The bouncer's name.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
     func testBackendsHelp() throws {
         XCTAssertEqual(try help("backends"), """
             OVERVIEW: Inspect backend plugins.
@@ -297,6 +391,26 @@ final class HelpTests: XCTestCase {
 
             ARGUMENTS:
               <path>                  Path of the backend shared library.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testRunHelp() throws {
+        XCTAssertEqual(try help("run"), """
+            OVERVIEW: Run the daemon: serve the Local API to bouncers (runs warden-daemon).
+
+            USAGE: warden run [--config <config>] [--output <output>] [--debug]
 
             OPTIONS:
               -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else

@@ -46,5 +46,11 @@ final class BanTargetTests: XCTestCase {
         XCTAssertFalse(try BanTarget.parseRange("::/0").contains(IPAddress("192.0.2.1")!), "IPv4 is not inside ::/0")
         XCTAssertTrue(try BanTarget.parseRange("2001:db8::/32").contains(IPAddress("2001:db8:ffff::1")!))
         XCTAssertEqual(try BanTarget.parseRange("192.0.2.0/24").last.description, "192.0.2.255")
+        // An IPv6 block ending in the IPv4-mapped space stays IPv6 at both ends.
+        let low = try BanTarget.parseRange("::/80")
+        XCTAssertFalse(low.last.isIPv4)
+        XCTAssertTrue(low.covers(low))
+        XCTAssertTrue(low.covers(try BanTarget.parseRange("::1:0/112")))
+        XCTAssertTrue(try BanTarget.parseRange("::/0").covers(low))
     }
 }

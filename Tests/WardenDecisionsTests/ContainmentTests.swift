@@ -91,6 +91,40 @@ final class ContainmentTests: XCTestCase {
         XCTAssertEqual(index.count, 2)
     }
 
+    /// Thousands of upserts and removals of crowded values (the hash tables grow, and close
+    /// the holes removals leave), then every value looked up.
+    func testLookupsAfterManyRemovals() {
+        var generator = SeededGenerator(seed: 5)
+        let pool: [BanTarget] = (0..<3_000).map { n in
+            let v4 = IPAddress(v4: 0xC633_6400 | UInt32(n))
+            switch n % 3 {
+            case 0: return .ip(v4)
+            case 1: return .ip(IPAddress(v6: UInt128(0x2001_0db8) << 96 | UInt128(n)))
+            default: return .range(network: IPAddress(v6: UInt128(0x2001_0db8) << 96 | UInt128(n) << 64), prefixLength: 64)
+            }
+        }
+        var index = DecisionIndex()
+        var held: [BanTarget: Int64] = [:]
+        for id in Int64(1)...30_000 {
+            let target = pool.randomElement(using: &generator)!
+            if Bool.random(using: &generator), let holder = held[target] {
+                index.remove(id: holder, now: now)
+                held[target] = nil
+            } else {
+                index.upsert(Decision(id: id, origin: "o", type: "ban", target: target, scenario: "s", untilNs: now + second, createdNs: 0), now: now)
+                held[target] = id
+            }
+        }
+        XCTAssertEqual(index.count, held.count)
+        for target in pool {
+            let expected = held[target].map { [$0] } ?? []
+            XCTAssertEqual(ids(index.matching(range: target, contains: false, now: now)), expected, "\(target)")
+            if case .ip(let a) = target {
+                XCTAssertEqual(ids(index.matching(ip: a, now: now)), expected, "\(target)")
+            }
+        }
+    }
+
     /// Random decisions and queries against a scan with containment computed independently.
     func testAgreesWithAScan() {
         var generator = SeededGenerator(seed: 99)

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warden builds and tests with, when missing.
-# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind]
+# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind] [--with-go]
+#   --with-mariadb   also what Tests/support/mariadb.sh runs: the server, and python3 to pick a free port
+#   --with-valgrind  valgrind, for Tests/support/memcheck.sh
+#   --with-go        Go, the oracle of the differential tests (Go's own duration printing)
 set -euo pipefail
-packages=(libsqlite3-dev libyaml-dev pkg-config gcc g++ make)
+# libmariadb-dev: the MySQL backend is built whether or not a server runs here.
+packages=(libsqlite3-dev libyaml-dev libmariadb-dev pkg-config gcc g++ make)
 for option in "$@"; do
     case "$option" in
-        --with-mariadb) packages+=(libmariadb-dev mariadb-server) ;;
-        --with-valgrind) packages+=(valgrind) ;;  # Tests/support/memcheck.sh
-        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind" >&2; exit 64 ;;
+        --with-mariadb) packages+=(mariadb-server python3) ;;
+        --with-valgrind) packages+=(valgrind) ;;
+        --with-go) packages+=(golang-go) ;;
+        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind, --with-go" >&2; exit 64 ;;
     esac
 done
 missing=()

@@ -1,0 +1,55 @@
+import Foundation
+import WardenConfig
+import XCTest
+
+/// `api.server` of the main config: defaults, addresses, relative paths and each error.
+final class APIConfigTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "warden-api-config-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    private func load(_ text: String) throws -> APIConfig {
+        let path = folder + "/config.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try MainConfig.load(path: path).api
+    }
+
+    private func error(_ text: String) -> String? {
+        do { _ = try load(text); return nil } catch { return "\(error)".replacingOccurrences(of: folder + "/", with: "") }
+    }
+
+    func testDefaultsWhenAbsent() throws {
+        XCTAssertEqual(try load("plugin:\n  backend: ./b\n"), APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: "/var/lib/warden/bouncers"))
+    }
+
+    func testAddressesAndPaths() throws {
+        let config = try load("""
+            api:
+              server:
+                listen_uri: "[::1]:9090"
+                bouncers_file: ./data/bouncers
+                tls:
+                  cert_file: tls/cert.pem
+                  key_file: /etc/key.pem
+            """)
+        XCTAssertEqual(config.host, "::1")
+        XCTAssertEqual(config.port, 9090)
+        XCTAssertEqual(config.bouncersFile, folder + "/data/bouncers")
+        XCTAssertEqual(config.tls, APIConfig.TLSFiles(certificateFile: folder + "/tls/cert.pem", keyFile: "/etc/key.pem"))
+        XCTAssertEqual(try load("api:\n  server:\n    listen_uri: 0.0.0.0:8081\n").port, 8081)
+    }
+
+    func testEachMistakeNamesTheKeyAndLine() {
+        let listen = "'api.server.listen_uri' must be host:port, such as 127.0.0.1:8080 or [::1]:8080"
+        XCTAssertEqual(error("api:\n  server:\n    listen_uri: localhost\n"), "config.yaml:3: \(listen)")
+        XCTAssertEqual(error("api:\n  server:\n    listen_uri: 127.0.0.1:70000\n"), "config.yaml:3: \(listen)")
+        XCTAssertEqual(error("api:\n  server:\n    listen_uri: ::1:8080\n"), "config.yaml:3: \(listen)")
+        XCTAssertEqual(error("api: 8080\n"), "config.yaml:1: 'api' must be a mapping, found a scalar")
+        XCTAssertEqual(error("api:\n  server:\n    tls:\n      cert_file: c.pem\n"),
+                       "config.yaml:4: 'api.server.tls' needs both cert_file and key_file (PEM files), or neither for plain HTTP")
+        XCTAssertEqual(error("api:\n  server:\n    bouncers_file: ''\n"), "config.yaml:3: 'api.server.bouncers_file' must name a file")
+    }
+}

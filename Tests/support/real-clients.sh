@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Runs CrowdSec's real bouncers (Tests/clients: crowdsec-firewall-bouncer in a network
+# namespace, crowdsec-custom-bouncer, pycrowdsec) against `warden run`, twice:
+#   1. one daemon on a SQLite store, bans made with `warden ban add|del` in other processes;
+#   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
+#      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
+# Usage: bash Tests/support/real-clients.sh   (after `swift build`; needs root and
+# Tests/clients/install.sh). Prints the clients' report lines, then `N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+bin="$(swift build --show-bin-path)"
+work="$(mktemp -d /tmp/warden-clients.XXXXXX)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# node NAME BACKEND-YAML: a config folder for one daemon; prints its config path.
+node() {
+    local dir="$work/$1" port
+    port="$(free_port)"
+    mkdir -p "$dir/backends"
+    printf '%s\n' "$2" >"$dir/backends/store.yaml"
+    cat >"$dir/config.yaml" <<YAML
+plugin:
+  backend: ./backends
+api:
+  server:
+    listen_uri: 127.0.0.1:$port
+    bouncers_file: ./bouncers
+YAML
+    echo "$dir/config.yaml"
+}
+
+# serve CONFIG: starts a daemon, waits for /health, registers the test key; prints its URL.
+serve() {
+    local config="$1" port
+    port="$(sed -n 's/^    listen_uri: 127.0.0.1:\([0-9]*\)$/\1/p' "$config")"
+    "$bin/warden" -c "$config" bouncers add clients -k "$key" >/dev/null || return 1
+    "$bin/warden-daemon" -c "$config" >"${config%.yaml}.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do
+        curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return 0; }
+        sleep 0.1
+    done
+    echo "warden-daemon did not start; its log:" >&2
+    cat "${config%.yaml}.log" >&2
+    return 1
+}
+
+key="real-clients-key-0123456789"
+passed=0
+failed=0
+# run LABEL URL CONFIG-FOR-BANS: the three clients against URL, bans made with that config.
+run() {
+    echo "## $1"
+    local output
+    output="$(LAPI_URL="$2" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
+        BAN_ADD="$root/Tests/clients/warden-adapter.sh add" BAN_DEL="$root/Tests/clients/warden-adapter.sh del" \
+        bash "$root/Tests/clients/run-all.sh" 2>&1)"
+    printf '%s\n' "$output" | sed '$d'
+    local last
+    last="$(tail -1 <<<"$output")"
+    if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+        failed=$((failed + BASH_REMATCH[2]))
+    else
+        echo "not ok - the client run for $1 ended without its summary: $last"
+        failed=$((failed + 1))
+    fi
+}
+
+sqlite_config="$(node sqlite "name: sqlite
+path: $bin/libwarden-backend-sqlite.so
+config:
+  db_path: $work/sqlite/warden.db")"
+if url="$(serve "$sqlite_config")"; then
+    run "one daemon, SQLite" "$url" "$sqlite_config"
+else
+    echo "not ok - warden-daemon on SQLite did not start"
+    failed=$((failed + 1))
+fi
+
+if [ -n "${WARDEN_TEST_MARIADB_DIR:-}" ] && [ -f "$WARDEN_TEST_MARIADB_DIR/env" ]; then
+    # shellcheck source=/dev/null
+    . "$WARDEN_TEST_MARIADB_DIR/env"
+    mysql_backend="name: mysql
+path: $bin/libwarden-backend-mysql.so
+config:
+  db_host: 127.0.0.1
+  db_port: \"$MARIADB_PORT\"
+  db_username: $MARIADB_USER
+  db_password: $MARIADB_PASSWORD
+  db_name: w_clients_$$"
+    node_a="$(node node-a "$mysql_backend")"
+    node_b="$(node node-b "$mysql_backend")"
+    if url_a="$(serve "$node_a")" && serve "$node_b" >/dev/null; then
+        run "two daemons on one MariaDB (bouncers on node A, bans through node B)" "$url_a" "$node_b"
+    else
+        echo "not ok - two warden-daemons on MariaDB did not start"
+        failed=$((failed + 1))
+    fi
+else
+    echo "note: WARDEN_TEST_MARIADB_DIR not set: the two-node MariaDB run is skipped"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
