@@ -15,14 +15,14 @@ enum SignalLimits {
         try check(s.source, characters: 64, "the signal's source")
         let bans = signal.bans.count
         for (i, ban) in signal.bans.enumerated() {
-            let name = "ban \(i + 1) of \(bans)"
-            try check(ban.target, characters: 64, "the target of \(name)")
-            try check(ban.origin, characters: 64, "the origin of \(name)")
-            try check(ban.action, characters: 64, "the action of \(name)")
-            try check(ban.reason, characters: 1024, "the reason of \(name)")
-            try check(ban.scenario, characters: 255, "the scenario of \(name)")
-            try check(ban.country, characters: 8, "the country of \(name)")
-            try check(ban.as_name, characters: 255, "the AS name of \(name)")
+            func name() -> String { "ban \(i + 1) of \(bans)" }
+            try check(ban.target, characters: 64, "the target of \(name())")
+            try check(ban.origin, characters: 64, "the origin of \(name())")
+            try check(ban.action, characters: 64, "the action of \(name())")
+            try check(ban.reason, characters: 1024, "the reason of \(name())")
+            try check(ban.scenario, characters: 255, "the scenario of \(name())")
+            try check(ban.country, characters: 8, "the country of \(name())")
+            try check(ban.as_name, characters: 255, "the AS name of \(name())")
         }
         for (i, event) in signal.events.enumerated() {
             try check(event.source, characters: 64, "the source of event \(i + 1)")
@@ -35,12 +35,12 @@ enum SignalLimits {
     }
 
     /// A VARCHAR(n) of utf8mb4 holds n characters (code points), whatever their bytes.
-    private static func check(_ text: warden_str_t, characters limit: Int, _ what: String) throws {
+    private static func check(_ text: warden_str_t, characters limit: Int, _ what: @autoclosure () -> String) throws {
         guard text.len > limit else { return }  // never more characters than bytes
         let count = text.bytes.reduce(0) { count, byte in byte & 0xC0 == 0x80 ? count : count + 1 }
         guard count <= limit else {
             throw BackendError(
-                .invalid, "mysql: insert: \(what) is \(count) characters long; the column holds \(limit); the signal "
+                .invalid, "mysql: insert: \(what()) is \(count) characters long; the column holds \(limit); the signal "
                     + "was not stored, shorten it")
         }
     }
