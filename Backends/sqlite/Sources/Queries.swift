@@ -4,6 +4,8 @@ enum Query: Int, CaseIterable {
     case begin, commit, userVersion, savepoint, releaseSavepoint, rollbackToSavepoint
     case insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
+    case beginRead, maxID, logAdded, logReplaced, logEnded, logEndedThrough, forgetChanges
+    case feedBounds, feedChanges, feedRows
 
     var sql: String {
         switch self {
@@ -25,6 +27,16 @@ enum Query: Int, CaseIterable {
         case .purgeOlderThan: Queries.purgeOlderThan
         case .purgeOrphanEvents: Queries.purgeOrphanEvents
         case .purgeOldMarks: Queries.purgeOldMarks
+        case .beginRead: "BEGIN"
+        case .maxID: "SELECT IFNULL(MAX(id), 0) FROM bans"
+        case .logAdded: FeedQueries.logAdded
+        case .logReplaced: FeedQueries.logReplaced
+        case .logEnded: FeedQueries.logEnded
+        case .logEndedThrough: FeedQueries.logEndedThrough
+        case .forgetChanges: FeedQueries.forgetChanges
+        case .feedBounds: FeedQueries.bounds
+        case .feedChanges: FeedQueries.changes
+        case .feedRows: FeedQueries.rows
         }
     }
 }

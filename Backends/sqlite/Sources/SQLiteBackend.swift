@@ -9,9 +9,15 @@ import WardenBackendKit
 /// Reads and deletes on the same instance see their own uncommitted writes.
 /// All access to the connection goes through ``lock``: host calls and the
 /// auto-commit thread never meet inside SQLite.
+///
+/// Every write also records what it changed in the `changes` table, the
+/// `warden.changes/1` feed (see ``Schema``): inserts as one added range per flush,
+/// written with the ends of the bans they replaced before anything else is logged or
+/// committed; deletes as they happen.
 final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let name = "sqlite"
     static let offersMaintenance = true
+    static let offersChanges = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
     private let host: BackendHost
@@ -22,6 +28,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private var pending = 0
     private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
+    /// The first id of the bans inserted in the open transaction that the feed has not
+    /// logged yet; nil when there are none.
+    private var unloggedFrom: Int64?
 
     init(host: BackendHost) {
         self.host = host
@@ -92,12 +101,14 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private func commit(_ db: SQLiteConnection) throws {
         guard db.inTransaction else { return }
         do {
+            try logAdded(db)
             try db.statement(.commit).run()
             pending = 0
         } catch {
             let lost = pending
             try? db.execute("ROLLBACK")
             pending = 0
+            unloggedFrom = nil
             throw BackendError(
                 .io, "sqlite: commit failed, \(lost) buffered signal(s) rolled back: \(error); check the disk")
         }
@@ -105,9 +116,28 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     // MARK: - The eight operations
 
+    /// Logs the bans inserted since the last log as one added range, after the ends of
+    /// the live bans they replaced; before anything else is logged or committed.
+    private func logAdded(_ db: SQLiteConnection) throws {
+        guard let from = unloggedFrom else { return }
+        if try db.statement(.maxID).scalar() >= from {  // not when every insert was refused
+            let now = host.now()
+            let added = try db.statement(.logAdded)
+            added.bind(from, at: 1)
+            added.bind(now, at: 2)
+            try added.run()
+            let replaced = try db.statement(.logReplaced)
+            replaced.bind(from, at: 1)
+            replaced.bind(now, at: 2)
+            try replaced.run()
+        }
+        unloggedFrom = nil
+    }
+
     func insert(raw signal: RawSignal) throws {
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
+            if unloggedFrom == nil { unloggedFrom = try db.statement(.maxID).scalar() + 1 }
             try insertAllOrNothing(signal, db)
             pending += 1
             if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
@@ -131,6 +161,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 // SQLite roll back the whole transaction: say what went with it.
                 let lost = pending
                 pending = 0
+                unloggedFrom = nil
                 throw BackendError(
                     .io, "sqlite: insert failed: \(error); SQLite rolled back the open transaction, and the "
                         + "\(lost) signal(s) buffered before this one with it; check the disk and the file "
@@ -149,27 +180,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             let statement = try db.statement(.activeAt)
             defer { statement.reset() }
             statement.bind(at, at: 1)
-            var row = warden_ban_row_t()
-            row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
-            func text(_ column: Int32) -> warden_str_t {
-                let t = statement.text(column)
-                return warden_str_t(ptr: t.pointer, len: t.count)
-            }
             while try statement.step() {
-                row.id = statement.int64(0)
-                row.scope = UInt32(truncatingIfNeeded: statement.int64(1))
-                row.target = text(2)
-                row.origin = text(3)
-                row.action = text(4)
-                row.reason = text(5)
-                row.scenario = text(6)
-                row.country = text(7)
-                row.as_name = text(8)
-                row.as_number = statement.int64(9)
-                row.until_ns = statement.int64(10)
-                row.created_ns = statement.int64(11)
-                row.ban_count = statement.int64(12)
-                row.events_count = statement.int64(13)
+                var row = RowColumns.row(statement)
                 if !withUnsafePointer(to: &row, sink) { break }
             }
         }
@@ -178,22 +190,45 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func delete(target: String) throws -> Int {
         try withDatabase("delete") { db in
             try beginIfNeeded(db)
+            try logAdded(db)
+            let now = host.now()
             let statement = try db.statement(.endTarget)
-            statement.bind(host.now(), at: 1)
+            statement.bind(now, at: 1)
             statement.bind(target, at: 2)
             try statement.run()
-            return db.changes
+            let deleted = db.changes
+            if deleted > 0 {
+                let ended = try db.statement(.logEnded)
+                ended.bind(now, at: 1)
+                ended.bind(target, at: 2)
+                try ended.run()
+            }
+            return deleted
         }
     }
 
     func deleteAll() throws -> Int {
         try withDatabase("delete_all") { db in
             try beginIfNeeded(db)
+            try logAdded(db)
+            let now = host.now()
             let live = Int(try db.statement(.countLive).scalar())
             let endAll = try db.statement(.endAll)
-            endAll.bind(host.now(), at: 1)
+            endAll.bind(now, at: 1)
             try endAll.run()
+            if db.changes > 0 {  // a new watermark: one change, however many bans it ended
+                let ended = try db.statement(.logEndedThrough)
+                ended.bind(now, at: 1)
+                try ended.run()
+            }
             return live
+        }
+    }
+
+    func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64 {
+        try withDatabase("changes_since") { db in
+            try commit(db)
+            return try FeedReader.read(db, since: cursor, now: host.now(), sink: sink)
         }
     }
 
@@ -246,6 +281,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// Ends expired bans (when `flush` is true) and applies retention, inside the open transaction.
     private func maintain(_ db: SQLiteConnection, now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
         guard let settings else { return MaintenanceReport() }
+        try logAdded(db)  // before retention may purge a ban whose replacement is not logged yet
         var report = MaintenanceReport()
         if expire && settings.background.expireEnded {
             let statement = try db.statement(.expire)
@@ -272,6 +308,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 statement.bind(now - settings.background.maxRecordsAgeNs, at: 2)
                 try statement.run()
                 report.purged += db.changes
+                let forget = try db.statement(.forgetChanges)
+                forget.bind(now - settings.background.maxRecordsAgeNs, at: 1)
+                try forget.run()
             }
             if report.purged > 0 {
                 try db.statement(.purgeOrphanEvents).run()

@@ -1,0 +1,81 @@
+import CSQLite
+import Logging
+import WardenBackendHost
+import WardenConfig
+import WardenModel
+import WardenStore
+import WardenTesting
+import XCTest
+
+/// How the SQLite backend keeps its `warden.changes/1` feed (schema 4): what one flush
+/// and one delete cost in the `changes` table, and a file from before the feed.
+final class SQLiteFeedTests: XCTestCase {
+    private var folder = ""
+    private let clock = ManualClock()
+    private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    override func setUpWithError() throws {
+        folder = try CCompiler.temporaryFolder("sqlite-feed")
+    }
+
+    private func open(_ path: String) throws -> LoadedBackend {
+        let file = BackendConfigFile(
+            name: "sqlite", libraryPath: BuildProducts.library("warden-backend-sqlite"), config: ["db_path": path], file: "t")
+        return try BanStore.load(file, injected: ["flush": "false"], logger: logger, clock: clock.closure, allowUnsafeFiles: false)
+    }
+
+    private func signal(_ target: String, reason: String = "test") throws -> SignalOrder {
+        .oneBan(try BanTarget.parseIP(target), now: clock.now, seconds: 3600, reason: reason)
+    }
+
+    /// `kind ban_id ended_ns` of each row of `changes`, in position order.
+    private func log(_ path: String) throws -> [String] {
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK else { throw XCTSkip("cannot open \(path)") }
+        defer { sqlite3_close(db) }
+        var statement: OpaquePointer?
+        sqlite3_prepare_v2(db, "SELECT kind, ban_id, IFNULL(ended_ns, '-') FROM changes ORDER BY position", -1, &statement, nil)
+        defer { sqlite3_finalize(statement) }
+        var rows: [String] = []
+        while sqlite3_step(statement) == SQLITE_ROW {
+            rows.append((0..<3).map { String(cString: sqlite3_column_text(statement, $0)) }.joined(separator: " "))
+        }
+        return rows
+    }
+
+    func testOneFlushIsOneAddedRowPlusTheEndsOfWhatItReplaced() throws {
+        let path = folder + "/feed.db"
+        let backend = try open(path)
+        try backend.insert(try signal("192.0.2.1"))
+        try backend.insert(try signal("192.0.2.2"))
+        try backend.flush()
+        XCTAssertEqual(try log(path), ["1 1 -"], "two bans in one flush: one added row from id 1")
+        clock.advance(seconds: 1)
+        for i in 3...5 { try backend.insert(try signal("192.0.2.\(i)")) }
+        try backend.insert(try signal("192.0.2.1", reason: "again"))
+        _ = try backend.delete(target: "192.0.2.2")
+        try backend.flush()
+        XCTAssertEqual(try log(path), ["1 1 -", "1 3 -", "2 1 \(clock.now)", "2 2 \(clock.now)"],
+                       "the inserts before a delete are logged first, with the end of the ban they replaced")
+    }
+
+    func testAFileFromBeforeTheFeedStartsWithASnapshot() throws {
+        let path = folder + "/old.db"
+        let backend = try open(path)
+        try backend.insert(try signal("192.0.2.1"))
+        try backend.shutdown()
+        // What schema 3 was: no changes table.
+        var db: OpaquePointer?
+        sqlite3_open(path, &db)
+        sqlite3_exec(db, "DROP TABLE changes; DELETE FROM sqlite_sequence WHERE name = 'changes'; PRAGMA user_version = 3;", nil, nil, nil)
+        sqlite3_close(db)
+        let reopened = try open(path)
+        let snapshot = try XCTUnwrap(try reopened.changes(since: 0))
+        XCTAssertEqual(snapshot.changes.count, 1, "\(snapshot.changes)")
+        XCTAssertEqual(snapshot.cursor, 1, "the feed starts at position 1")
+        try reopened.insert(try signal("192.0.2.2"))
+        let delta = try XCTUnwrap(try reopened.changes(since: snapshot.cursor))
+        XCTAssertEqual(delta.changes.map { if case .added(let ban) = $0 { ban.target } else { "?" } }, ["192.0.2.2"])
+        XCTAssertEqual(delta.cursor, 2)
+    }
+}
