@@ -1,4 +1,6 @@
 import CWardenBackend
+import Dispatch
+import Synchronization
 import WardenBackendHost
 import WardenModel
 
@@ -202,5 +204,44 @@ extension Checks {
         var mirror = FeedMirror()
         try mirror.sync(b)
         try w.expectAgrees(mirror, b, after: "a snapshot taken after a stale cursor")
+    }
+}
+
+extension Checks {
+    /// Two instances write at once (inserts, replacements, deletes, each flushed) while a
+    /// third follows the feed: a reader must never miss a change another writer commits
+    /// later with an earlier id or position (`warden_backend.h`, SEVERAL WRITERS).
+    static func feedKeepsUpWithConcurrentWriters(_ w: World) throws {
+        let reader = try w.instance()
+        guard reader.offersChanges else { return }
+        let writers = [try w.instance(), try w.instance()]
+        var start = FeedMirror()
+        try start.sync(reader)
+        let followed = Mutex(start)  // the reader's thread is its only user until the end
+        let running = Atomic(writers.count)
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: writers.count + 1) { index in
+            do {
+                guard index < writers.count else {
+                    while running.load(ordering: .acquiring) > 0 { try followed.withLock { _ = try $0.sync(reader) } }
+                    return
+                }
+                defer { running.subtract(1, ordering: .releasing) }
+                let b = writers[index]
+                for k in 0..<60 {
+                    try b.insert(try w.signal("10.\(index).\(k).1", seconds: 3600, reason: "r\(k)"))
+                    if k % 3 == 2 { try b.insert(try w.signal("10.\(index).\(k - 2).1", seconds: 3600, reason: "again")) }
+                    if k % 5 == 4 { _ = try b.delete(target: "10.\(index).\(k - 1).1") }
+                    try b.flush()
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+                if index < writers.count { return }
+            }
+        }
+        try w.expect(failures.withLock { $0.isEmpty }, "concurrent writes and reads failed: \(failures.withLock { $0 })")
+        var mirror = followed.withLock { $0 }
+        try mirror.sync(reader)
+        try w.expectAgrees(mirror, reader, after: "two instances wrote at once")
     }
 }

@@ -18,7 +18,7 @@ final class FeedFaultTests: XCTestCase {
 
     func testTheFixtureWithoutAFaultPassesEveryFeedCheck() throws {
         let suite = try suite(nil)
-        XCTAssertEqual(Self.feedChecks.count, 9)
+        XCTAssertEqual(Self.feedChecks.count, 10)
         for check in Self.feedChecks {
             XCTAssertNoThrow(try suite.run(check), "\(check)")
         }
@@ -30,7 +30,7 @@ final class FeedFaultTests: XCTestCase {
             .feedReportsReplacement: "DROP_ENDS", .feedIgnoresExpirySweep: "SWEEP_REPORTED",
             .feedReportsDeleteAll: "DROP_ENDS", .feedReachesSecondInstance: "DROP_ENDS",
             .feedCursorGrows: "CURSOR_STUCK", .feedRefusesStaleCursor: "NEVER_STALE",
-            .feedForgetsOldHistory: "NEVER_FORGETS",
+            .feedForgetsOldHistory: "NEVER_FORGETS", .feedKeepsUpWithConcurrentWriters: "DROP_ENDS",
         ]
         XCTAssertEqual(Set(faults.keys), Set(Self.feedChecks), "every feed check needs a fault that breaks it")
         var suites: [String: BackendConformance] = [:]
