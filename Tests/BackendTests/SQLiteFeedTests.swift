@@ -18,9 +18,10 @@ final class SQLiteFeedTests: XCTestCase {
         folder = try CCompiler.temporaryFolder("sqlite-feed")
     }
 
-    private func open(_ path: String) throws -> LoadedBackend {
+    private func open(_ path: String, _ extra: [String: String] = [:]) throws -> LoadedBackend {
         let file = BackendConfigFile(
-            name: "sqlite", libraryPath: BuildProducts.library("warden-backend-sqlite"), config: ["db_path": path], file: "t")
+            name: "sqlite", libraryPath: BuildProducts.library("warden-backend-sqlite"),
+            config: ["db_path": path].merging(extra) { _, new in new }, file: "t")
         return try BanStore.load(file, injected: ["flush": "false"], logger: logger, clock: clock.closure, allowUnsafeFiles: false)
     }
 
@@ -41,6 +42,28 @@ final class SQLiteFeedTests: XCTestCase {
             rows.append((0..<3).map { String(cString: sqlite3_column_text(statement, $0)) }.joined(separator: " "))
         }
         return rows
+    }
+
+    func testForgettingKeepsTheNewestRowSoPositionsNeverComeBack() throws {
+        let path = folder + "/forget.db"
+        let backend = try open(path, ["max_records_age": "1h"])
+        let start = try XCTUnwrap(try backend.changes(since: 0)).cursor
+        try backend.insert(try signal("192.0.2.1"))
+        try backend.flush()
+        _ = try backend.delete(target: "192.0.2.1")
+        try backend.flush()
+        clock.advance(seconds: 2 * 3600)
+        _ = try backend.runMaintenance(now: clock.now)
+        XCTAssertEqual(try log(path).count, 1, "the newest change stays, forgotten or not")
+        XCTAssertThrowsError(try backend.changes(since: start)) { error in
+            XCTAssertTrue((error as? BackendCallError)?.isStaleCursor == true, "\(error)")
+        }
+        let after = try XCTUnwrap(try backend.changes(since: 0)).cursor
+        XCTAssertEqual(after, start + 2, "the next position after the two changes made")
+        try backend.insert(try signal("192.0.2.2"))
+        let delta = try XCTUnwrap(try backend.changes(since: after))
+        XCTAssertEqual(delta.changes.count, 1)
+        XCTAssertEqual(delta.cursor, after + 1, "a new change takes a position never given before")
     }
 
     func testOneFlushIsOneAddedRowPlusTheEndsOfWhatItReplaced() throws {
@@ -67,7 +90,7 @@ final class SQLiteFeedTests: XCTestCase {
         // What schema 3 was: no changes table.
         var db: OpaquePointer?
         sqlite3_open(path, &db)
-        sqlite3_exec(db, "DROP TABLE changes; DELETE FROM sqlite_sequence WHERE name = 'changes'; PRAGMA user_version = 3;", nil, nil, nil)
+        sqlite3_exec(db, "DROP TABLE changes; DROP TABLE changes_horizon; PRAGMA user_version = 3;", nil, nil, nil)
         sqlite3_close(db)
         let reopened = try open(path)
         let snapshot = try XCTUnwrap(try reopened.changes(since: 0))

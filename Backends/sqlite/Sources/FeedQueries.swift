@@ -1,18 +1,20 @@
 /// The SQL of the `warden.changes/1` feed, over the `changes` table (see ``Schema``).
 enum FeedQueries {
-    /// The bans from id ?1 on were added (one row per flush), made at ?2.
-    static let logAdded = "INSERT INTO changes(kind, ban_id, made_ns) VALUES (1, ?1, ?2)"
-
-    /// Each ban from id ?1 on that replaced a live one ends that one at its own creation,
-    /// made at ?2. The replaced ban is the row of the same target just before it (ids grow
-    /// with insertion), live when not ended, not past its until then, not below a watermark.
-    static let logReplaced = """
+    /// Logs the bans from id ?1 on as added (one row per flush), then the end of each live
+    /// ban they replaced, at its replacement's creation; made at ?2. The replaced ban is the
+    /// row of the same target just before it (ids grow with insertion), live when not
+    /// ended, not past its until then and not below a watermark. One statement: positions
+    /// follow the ORDER BY.
+    static let logAdded = """
         INSERT INTO changes(kind, ban_id, ended_ns, made_ns)
-        SELECT 2, o.id, n.created_ns, ?2
-        FROM bans AS n
-        JOIN bans AS o ON o.id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = n.target AND l.id < n.id)
-        WHERE n.id >= ?1 AND o.ended_ns IS NULL AND o.until_ns > n.created_ns AND o.id > \(Queries.endedThrough)
-        ORDER BY n.id
+        SELECT kind, ban_id, ended_ns, ?2 FROM (
+            SELECT 1 AS kind, ?1 AS ban_id, NULL AS ended_ns, 0 AS n
+            UNION ALL
+            SELECT 2, o.id, n.created_ns, n.id
+            FROM bans AS n
+            JOIN bans AS o ON o.id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = n.target AND l.id < n.id)
+            WHERE n.id >= ?1 AND o.ended_ns IS NULL AND o.until_ns > n.created_ns AND o.id > \(Queries.endedThrough))
+        ORDER BY kind, n
         """
 
     /// The newest ban of target ?2, which `endTarget` just ended at ?1.
@@ -25,17 +27,24 @@ enum FeedQueries {
         INSERT INTO changes(kind, ban_id, ended_ns, made_ns) SELECT 3, MAX(id), ?1, ?1 FROM bans
         """
 
-    /// Forgets the changes made before ?1: every row up to the newest such one, so what is
-    /// kept stays contiguous even when the clocks of the processes writing disagree.
-    static let forgetChanges = """
-        DELETE FROM changes WHERE position <= (SELECT IFNULL(MAX(position), 0) FROM changes WHERE made_ns < ?1)
+    /// Moves the horizon past the changes made before ?1: every row up to the newest such
+    /// one, so what is kept stays contiguous even when the clocks of the processes writing
+    /// disagree. Runs before ``forgetChanges``.
+    static let moveHorizon = """
+        UPDATE changes_horizon SET position = MAX(position,
+            (SELECT IFNULL(MAX(position), 0) + 1 FROM changes WHERE made_ns < ?1))
         """
 
-    /// The next position (1 + the last one ever given, even if forgotten since) and the
-    /// oldest position kept (the next one when nothing is kept).
+    /// Deletes the rows below the horizon, but never the newest, whose position + 1 is the next one.
+    static let forgetChanges = """
+        DELETE FROM changes WHERE position < (SELECT position FROM changes_horizon)
+          AND position < (SELECT MAX(position) FROM changes)
+        """
+
+    /// The next position and the oldest one still reported.
     static let bounds = """
-        SELECT h.head, IFNULL((SELECT MIN(position) FROM changes), h.head)
-        FROM (SELECT IFNULL((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) + 1 AS head) AS h
+        SELECT m.hi + 1, MAX(IFNULL(m.lo, m.hi + 1), h.position)
+        FROM (SELECT IFNULL(MAX(position), 0) AS hi, MIN(position) AS lo FROM changes) AS m, changes_horizon AS h
         """
 
     /// The changes from position ?1 on.

@@ -4,7 +4,7 @@ enum Query: Int, CaseIterable {
     case begin, commit, userVersion, savepoint, releaseSavepoint, rollbackToSavepoint
     case insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
-    case beginRead, maxID, logAdded, logReplaced, logEnded, logEndedThrough, forgetChanges
+    case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, forgetChanges
     case feedBounds, feedChanges, feedRows
 
     var sql: String {
@@ -28,11 +28,10 @@ enum Query: Int, CaseIterable {
         case .purgeOrphanEvents: Queries.purgeOrphanEvents
         case .purgeOldMarks: Queries.purgeOldMarks
         case .beginRead: "BEGIN"
-        case .maxID: "SELECT IFNULL(MAX(id), 0) FROM bans"
         case .logAdded: FeedQueries.logAdded
-        case .logReplaced: FeedQueries.logReplaced
         case .logEnded: FeedQueries.logEnded
         case .logEndedThrough: FeedQueries.logEndedThrough
+        case .moveHorizon: FeedQueries.moveHorizon
         case .forgetChanges: FeedQueries.forgetChanges
         case .feedBounds: FeedQueries.bounds
         case .feedChanges: FeedQueries.changes

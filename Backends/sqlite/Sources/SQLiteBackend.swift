@@ -120,25 +120,18 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// the live bans they replaced; before anything else is logged or committed.
     private func logAdded(_ db: SQLiteConnection) throws {
         guard let from = unloggedFrom else { return }
-        if try db.statement(.maxID).scalar() >= from {  // not when every insert was refused
-            let now = host.now()
-            let added = try db.statement(.logAdded)
-            added.bind(from, at: 1)
-            added.bind(now, at: 2)
-            try added.run()
-            let replaced = try db.statement(.logReplaced)
-            replaced.bind(from, at: 1)
-            replaced.bind(now, at: 2)
-            try replaced.run()
-        }
+        let added = try db.statement(.logAdded)
+        added.bind(from, at: 1)
+        added.bind(host.now(), at: 2)
+        try added.run()
         unloggedFrom = nil
     }
 
     func insert(raw signal: RawSignal) throws {
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
-            if unloggedFrom == nil { unloggedFrom = try db.statement(.maxID).scalar() + 1 }
-            try insertAllOrNothing(signal, db)
+            let firstID = try insertAllOrNothing(signal, db)
+            if unloggedFrom == nil { unloggedFrom = firstID }
             pending += 1
             if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
         }
@@ -149,12 +142,14 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// fails); a signal that takes several (more bans, or events) is written under a
     /// savepoint, rolled back when one of them fails. Signals of one ban and no events,
     /// the common case, skip the savepoint and its two statements.
-    private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws {
+    /// Returns the id of the signal's first ban (nil when it has none).
+    private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws -> Int64? {
         let several = signal.bans.count > 1 || !signal.events.isEmpty
         if several { try db.statement(.savepoint).run() }
         do {
-            try SignalRows.write(signal, to: db)
+            let firstID = try SignalRows.write(signal, to: db)
             if several { try db.statement(.releaseSavepoint).run() }
+            return firstID
         } catch let error as SQLiteError {
             guard db.inTransaction else {
                 // Some failures (disk full, I/O errors, a trigger's RAISE(ROLLBACK)) make
@@ -308,9 +303,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 statement.bind(now - settings.background.maxRecordsAgeNs, at: 2)
                 try statement.run()
                 report.purged += db.changes
-                let forget = try db.statement(.forgetChanges)
-                forget.bind(now - settings.background.maxRecordsAgeNs, at: 1)
-                try forget.run()
+                let horizon = try db.statement(.moveHorizon)
+                horizon.bind(now - settings.background.maxRecordsAgeNs, at: 1)
+                try horizon.run()
+                try db.statement(.forgetChanges).run()
             }
             if report.purged > 0 {
                 try db.statement(.purgeOrphanEvents).run()

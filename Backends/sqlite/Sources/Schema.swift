@@ -14,8 +14,10 @@
 /// `bancount`/`events_count` until retention purges them.
 ///
 /// `changes` is the `warden.changes/1` feed: one row per change to the live bans, its
-/// `position` (AUTOINCREMENT: never handed out twice) given under SQLite's single
-/// write lock, so positions commit in order. Kind 1 (added) covers the bans from
+/// `position` given under SQLite's single write lock, so positions commit in order, and
+/// never handed out twice: positions are MAX + 1, and retention keeps the newest row
+/// (AUTOINCREMENT would promise the same at one more page written per commit), moving
+/// `changes_horizon`, the oldest position still reported, past what it forgets. Kind 1 (added) covers the bans from
 /// `ban_id` up to the next added row's `ban_id` (ids also grow in commit order, and
 /// the newest row is never purged, so they are never reused): one row per flush,
 /// not per ban. Kind 2 (ended) and 3 (ended through) hold what they ended and when,
@@ -81,12 +83,14 @@ enum Schema {
         // 4: the change feed of warden.changes/1.
         """
         CREATE TABLE changes (
-            position INTEGER PRIMARY KEY AUTOINCREMENT,
+            position INTEGER PRIMARY KEY,
             kind INTEGER NOT NULL,
             ban_id INTEGER NOT NULL,
             ended_ns INTEGER,
             made_ns INTEGER NOT NULL
         );
+        CREATE TABLE changes_horizon (position INTEGER NOT NULL);
+        INSERT INTO changes_horizon(position) VALUES (1);
         """,
     ]
 
