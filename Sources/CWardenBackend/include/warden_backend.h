@@ -488,17 +488,17 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  * transaction's inserts as one range of ids. Applying them gives the same
  * result either way.
  *
- * SEVERAL WRITERS. Positions must be assigned in COMMIT order, so that a reader
- * that saw position p has seen every change before p. Auto-increment ids are
- * not: on MySQL two transactions take ids 10 and 11, the one with 11 commits
- * first, a reader passes 11 and never sees 10. A backend therefore assigns
- * positions under a lock that is held until commit, so that positions become
- * visible in their order: the Warden SQLite backend gets it from SQLite's
- * single writer (BEGIN IMMEDIATE); the MySQL backend makes every transaction
- * that changes bans lock one row of `warden_state` (SELECT ... FOR UPDATE)
- * before it writes, so that writers commit one at a time and the ids and
- * positions of each come after those of every earlier commit. A backend that
- * cannot promise this must not offer the extension.
+ * SEVERAL WRITERS. Positions must become visible in their order, so that a
+ * reader that saw position p has seen every change before p. Auto-increment
+ * ids alone do not: on MySQL two transactions take ids 10 and 11, the one with
+ * 11 commits first, a reader passes 11 and never sees 10. A backend therefore
+ * gives positions under a lock held until commit: the Warden SQLite backend has
+ * SQLite's single writer (BEGIN IMMEDIATE); the MySQL backend makes every
+ * transaction that writes bans first update one row of `warden_state`, which
+ * InnoDB keeps locked until COMMIT, so writers commit one at a time and the ids
+ * and positions of each come after those of every earlier commit (on Galera,
+ * of two nodes writing at once one is refused at commit, not reordered). A
+ * backend that cannot promise this must not offer the extension.
  *
  * STALE CURSORS. A backend forgets old history: changes made before
  * now - max_records_age when retention runs (none when it is 0). A cursor
