@@ -12,11 +12,30 @@ final class MySQLBackendTests: XCTestCase {
     private let library = BuildProducts.library("warden-backend-mysql")
     private let clock = ManualClock()
 
-    private func open(_ config: [String: String], logger: Logger? = nil) throws -> LoadedBackend {
+    /// An instance on `config`, on the real clock, or on ``clock`` when `manualClock`.
+    private func open(_ config: [String: String], logger: Logger? = nil, manualClock: Bool = false) throws
+        -> LoadedBackend
+    {
         let file = BackendConfigFile(name: "mysql", libraryPath: library, config: config, file: "t")
+        let logger = logger ?? Logger(label: "t") { _ in SwiftLogNoOpLogHandler() }
+        if manualClock {
+            return try BanStore.load(
+                file, injected: ["flush": "false"], logger: logger, clock: clock.closure, allowUnsafeFiles: false)
+        }
         return try BanStore.load(
-            file, injected: ["flush": "false"], logger: logger ?? Logger(label: "t") { _ in SwiftLogNoOpLogHandler() },
-            clock: { Timestamp.now() }, allowUnsafeFiles: false)
+            file, injected: ["flush": "false"], logger: logger, clock: { Timestamp.now() }, allowUnsafeFiles: false)
+    }
+
+    /// A fresh database's config and name.
+    private func freshDatabase(_ prefix: String) throws -> (server: PrivateMariaDB, config: [String: String], name: String) {
+        let server = try PrivateMariaDB.shared.get()
+        let name = "\(prefix)-\(UUID().uuidString.prefix(8))"
+        return (server, server.config(database: name), name)
+    }
+
+    /// A one-ban signal created at the manual clock's now.
+    private func signal(_ target: String, reason: String = "test") throws -> SignalOrder {
+        .oneBan(try BanTarget.parseIP(target), now: clock.now, seconds: 36_000, reason: reason)
     }
 
     private func loadError(_ config: [String: String]) -> String {
@@ -115,7 +134,113 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError(config),
             "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: mysql: database '\(config["db_name"]!)' has "
-                + "schema version 99, newer than this backend's 1; upgrade warden on this host")
+                + "schema version 99, newer than this backend's 2; upgrade warden on this host")
+    }
+
+    func testVersion1DatabaseKeepsItsBansAndAnswersPastReads() throws {
+        let (server, config, name) = try freshDatabase("v1")
+        try open(config).shutdown()
+        let t0 = clock.now, s: Int64 = 1_000_000_000, later = t0 + 36_000 * s
+        func ban(_ id: Int, _ target: String, createdNs: Int64, endedNs: Int64? = nil) -> String {
+            "(\(id), \(id), '\(target)', 1, 'cli', 'ban', 'r\(id)', 'r\(id)', '', '', 0, \(later), \(createdNs), '', 1, 0, "
+                + "\(endedNs.map(String.init) ?? "NULL"))"
+        }
+        // Back to what version 1 left: one delete_all watermark without a time, which ended
+        // bans 1 and 2 some time after 60 s; ban 3 came after it and was deleted at 180 s.
+        _ = try server.query(database: name, """
+            DROP TABLE warden_ended_through; UPDATE warden_schema SET version = 1;
+            UPDATE warden_state SET value = 2 WHERE name = 'ended_through';
+            INSERT INTO bans(id, signal_uid, target, scope, origin, action, reason, scenario, country, as_name, as_number,
+              until_ns, created_ns, signal_message, events_count, simulated, ended_ns) VALUES
+              \(ban(1, "192.0.2.1", createdNs: t0)), \(ban(2, "192.0.2.2", createdNs: t0 + 60 * s)),
+              \(ban(3, "192.0.2.3", createdNs: t0 + 120 * s, endedNs: t0 + 180 * s)),
+              \(ban(4, "192.0.2.4", createdNs: t0 + 240 * s));
+            """)
+        clock.advance(seconds: 300)
+        let backend = try open(config, manualClock: true)
+        func targets(at t: Int64) throws -> [String] { try backend.read(at: t).map(\.target) }
+        XCTAssertEqual(try targets(at: t0 + 30 * s), ["192.0.2.1"], "before delete_all, as created")
+        XCTAssertEqual(try targets(at: t0 + 90 * s), [],
+                       "the old watermark ended its bans when the last of them was created (60 s)")
+        XCTAssertEqual(try targets(at: t0 + 150 * s), ["192.0.2.3"], "a ban deleted later was live then")
+        XCTAssertEqual(try targets(at: clock.now), ["192.0.2.4"])
+        XCTAssertEqual(try backend.deleteAll(), 1, "only the live ban is counted")
+        XCTAssertEqual(try targets(at: clock.now), [])
+        XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
+        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["2"])
+        XCTAssertEqual(try server.query(database: name, "SELECT through_id, at_ns FROM warden_ended_through ORDER BY 1"),
+                       ["2\t\(t0 + 60 * s)", "4\t\(clock.now)"], "one timed watermark per delete_all")
+    }
+
+    func testPastReadsAfterDeleteAllAndAReplacedBanInItsPlace() throws {
+        let (server, config, name) = try freshDatabase("past")
+        let backend = try open(config, manualClock: true)
+        let t0 = clock.now, s: Int64 = 1_000_000_000
+        for target in ["192.0.2.1", "192.0.2.2"] {
+            try backend.insert(try signal(target, reason: "first"))
+            clock.advance(seconds: 10)
+        }
+        clock.advance(seconds: 40)
+        XCTAssertEqual(try backend.deleteAll(), 2)
+        clock.advance(seconds: 60)
+        try backend.insert(try signal("192.0.2.3"))
+        try backend.insert(try signal("192.0.2.1", reason: "second"))  // the newest id
+        clock.advance(seconds: 60)
+        XCTAssertEqual(try backend.deleteAll(), 2)
+        XCTAssertEqual(try backend.deleteAll(), 0, "nothing live is left")
+        func read(at t: Int64) throws -> [String] { try backend.read(at: t).map { "\($0.target) \($0.reason)" } }
+        XCTAssertEqual(try read(at: t0 + 15 * s), ["192.0.2.2 first", "192.0.2.1 first"],
+                       "192.0.2.1's ban then is its first, the oldest id: it comes last")
+        XCTAssertEqual(try read(at: t0 + 60 * s), [], "a delete_all ends its bans at its own time")
+        XCTAssertEqual(try read(at: t0 + 150 * s), ["192.0.2.1 second", "192.0.2.3 test"])
+        XCTAssertEqual(try read(at: clock.now), [])
+        XCTAssertEqual(try server.query(database: name, "SELECT at_ns FROM warden_ended_through ORDER BY through_id"),
+                       ["\(t0 + 60 * s)", "\(t0 + 180 * s)"], "a delete_all with no new ban adds no watermark")
+    }
+
+    func testASignalTooLongForItsColumnsIsRefusedWholeAndEarlierSignalsStay() throws {
+        let (_, config, _) = try freshDatabase("limits")
+        let backend = try open(config, manualClock: true)
+        try backend.insert(try signal("192.0.2.1"))
+        var long = try signal("192.0.2.2")
+        long.bans.append(BanOrder(target: try BanTarget.parseIP("192.0.2.3"), untilNs: long.bans[0].untilNs,
+                                  reason: String(repeating: "é", count: 1025), scenario: "test", action: "ban", origin: "cli"))
+        XCTAssertThrowsError(try backend.insert(long)) { error in
+            XCTAssertEqual("\(error)", "backend \"mysql\": insert failed (WARDEN_E_INVALID): mysql: insert: the reason of ban 2 "
+                + "of 2 is 1025 characters long; the column holds 1024; the signal was not stored, shorten it")
+        }
+        long.bans[1].reason = String(repeating: "é", count: 1024)  // 2048 bytes, 1024 characters: fits
+        try backend.insert(long)
+        try backend.flush()
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.3", "192.0.2.2", "192.0.2.1"])
+    }
+
+    func testABatchTheServerRefusesLeavesNothingBehind() throws {
+        let (server, config, name) = try freshDatabase("refused")
+        try open(config).shutdown()
+        _ = try server.query(database: name, """
+            CREATE TRIGGER refuse BEFORE INSERT ON bans FOR EACH ROW
+            SET NEW.target = IF(NEW.target = '192.0.2.99', NULL, NEW.target)
+            """)
+        let backend = try open(config, manualClock: true)
+        for i in 0..<1500 {  // more than one statement's worth of rows
+            try backend.insert(.oneBan(.ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), now: clock.now, seconds: 60, reason: "t"))
+        }
+        var both = try signal("192.0.2.2")
+        both.bans.append(BanOrder(target: try BanTarget.parseIP("192.0.2.99"), untilNs: both.bans[0].untilNs,
+                                  reason: "test", scenario: "test", action: "ban", origin: "cli"))
+        try backend.insert(both)
+        XCTAssertThrowsError(try backend.flush()) { error in
+            XCTAssertEqual("\(error)", "backend \"mysql\": flush failed (WARDEN_E_IO): mysql: flush of 1502 ban(s) failed on "
+                + "127.0.0.1:\(server.port): MySQL error 1048 (23000): Column 'target' cannot be null - while executing "
+                + "`INSERT INTO bans(signal_uid, target, scope, range_start, range_end, origin, action, reason, scenario, "
+                + "country, as_name, `; 1502 buffered ban(s) were not stored")
+        }
+        try backend.insert(try signal("192.0.2.4"))
+        try backend.flush()
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.4"],
+                       "nothing of the refused batch may stay (its first 1000 rows went in one statement and "
+                           + "its last 502 in another), not even in a transaction left open")
     }
 
     func testTwoWardenProcessesSeeEachOthersBans() throws {

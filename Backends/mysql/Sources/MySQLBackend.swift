@@ -107,6 +107,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func insert(raw signal: RawSignal) throws {
         try lock.withLock {
             _ = try requireSettings()
+            try SignalLimits.check(signal)
             let uid = Int64.random(in: 1...Int64.max)
             batch.append(signal, uid: uid)
             for e in signal.events {
@@ -123,14 +124,17 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
                 // One statement is atomic on its own: skip two round trips (the CLI's case).
-                let single = events.isEmpty && batch.count <= (useArrayBinding ? Self.arrayChunk : Self.multiRowChunk)
-                if !single { try db.execute("START TRANSACTION") }
-                var start = 0
-                while start < batch.count {
-                    start += try insertChunk(db, from: start)
+                if events.isEmpty && batch.count <= (useArrayBinding ? Self.arrayChunk : Self.multiRowChunk) {
+                    _ = try insertChunk(db, from: 0)
+                    return
                 }
-                for event in events { try insert(event, db) }
-                if !single { try db.execute("COMMIT") }
+                try transaction(db) {
+                    var start = 0
+                    while start < batch.count {
+                        start += try insertChunk(db, from: start)
+                    }
+                    for event in events { try insert(event, db) }
+                }
             }
         } catch let error as BackendError where error.status != .busy {
             // Not an outage (that is .busy, and keeps the batch): the server refused the batch
@@ -144,6 +148,22 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         batch.removeAll()
         events.removeAll()
         pending = 0
+    }
+
+    /// Runs `body` in a transaction and commits it. When the server refuses a statement,
+    /// rolls back: a refused statement undoes only itself, and the next statement on this
+    /// connection would otherwise run in the half-done transaction. A lost connection
+    /// needs nothing: the server ends the transaction with it.
+    private func transaction<R>(_ db: MySQLConnection, _ body: () throws -> R) throws -> R {
+        try db.execute("START TRANSACTION")
+        do {
+            let result = try body()
+            try db.execute("COMMIT")
+            return result
+        } catch let error as MySQLError where !error.isConnectionLost {
+            _ = try? db.execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// Inserts rows from `start`, array-bound when the server can; returns how many it sent.
@@ -184,7 +204,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             let now = host.now()
             return try withConnection("delete") { db in
                 try BindArena.with { arena in
-                    Int(try db.statement(MySQLQueries.endTarget).execute(arena.binds(values: [Array(target.utf8), now])))
+                    Int(try db.statement(MySQLQueries.endTarget).execute(
+                        arena.binds(values: [Array(target.utf8), now, now])))
                 }
             }
         }
@@ -193,12 +214,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func deleteAll() throws -> Int {
         try lock.withLock {
             try commitBatch()
+            let now = host.now()
             return try withConnection("delete_all") { db in
-                try db.execute("START TRANSACTION")
-                let live = Int(try db.integers(MySQLQueries.countLive).first ?? 0)
-                try db.execute(MySQLQueries.endAll)
-                try db.execute("COMMIT")
-                return live
+                try transaction(db) {
+                    let live = Int(try db.integers(MySQLQueries.countLive).first ?? 0)
+                    try db.execute(MySQLQueries.endAll(now: now))
+                    return live
+                }
             }
         }
     }
@@ -289,7 +311,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                     let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: now - settings.background.maxRecordsAgeNs))
                     purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
                 }
-                if purged > 0 { try db.execute(MySQLQueries.purgeOrphanEvents) }
+                if purged > 0 {
+                    try db.execute(MySQLQueries.purgeOrphanEvents)
+                    try db.execute(MySQLQueries.purgeOldMarks)
+                }
                 return purged
             }
         }

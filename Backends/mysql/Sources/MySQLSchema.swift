@@ -2,10 +2,13 @@
 ///
 /// The model is the SQLite backend's: one `bans` row per ban application with its
 /// signal's fields (bans of one signal share `signal_uid`; signal fields that repeat
-/// the ban's are NULL); the live ban of a target is its newest row unless that row is
-/// ended or at or below the `ended_through` watermark of `delete_all`. Every statement
-/// is idempotent (`IF NOT EXISTS`, `INSERT IGNORE`), so two hosts migrating one
-/// database at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
+/// the ban's are NULL); a target's ban at time t is its newest row created at or
+/// before t, unless that row ended by t: deleted or swept (`ended_ns`), or covered by
+/// a `delete_all`, which adds one `warden_ended_through` row ("every ban with an id up
+/// to `through_id` ended at `at_ns`"). `warden_state` held version 1's untimed
+/// watermark; version 2 copies it and no longer reads it. Every statement is
+/// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`), so two hosts migrating one database
+/// at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
 enum MySQLSchema {
     static let migrations: [[String]] = [
         [
@@ -55,6 +58,22 @@ enum MySQLSchema {
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
             """,
             "INSERT IGNORE INTO warden_state(name, value) VALUES ('ended_through', 0)",
+        ],
+        // 2: each delete_all watermark keeps its time. Version 1's has none: it gets the
+        // latest creation among the bans it ended, the earliest time delete_all can have
+        // run, so no read at or after the real time lists those bans.
+        [
+            """
+            CREATE TABLE IF NOT EXISTS warden_ended_through (
+                through_id BIGINT NOT NULL PRIMARY KEY,
+                at_ns BIGINT NOT NULL
+            ) ENGINE=InnoDB
+            """,
+            """
+            INSERT IGNORE INTO warden_ended_through(through_id, at_ns)
+            SELECT s.value, (SELECT COALESCE(MAX(b.created_ns), 0) FROM bans AS b WHERE b.id <= s.value)
+            FROM warden_state AS s WHERE s.name = 'ended_through' AND s.value > 0
+            """,
         ],
     ]
 

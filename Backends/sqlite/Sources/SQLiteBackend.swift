@@ -106,63 +106,41 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     // MARK: - The eight operations
 
     func insert(raw signal: RawSignal) throws {
-        let s = signal.fields
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
-            let statement = try db.statement(.insertBan)
-            var firstID: Int64?
-            for ban in signal.bans {
-                if let firstID { statement.bind(firstID, at: 1) } else { statement.bindNull(at: 1) }
-                statement.bind(borrowed: ban.target.bytes, at: 2)
-                statement.bind(Int64(ban.scope), at: 3)
-                if ban.scope == UInt32(WARDEN_SCOPE_RANGE) {
-                    statement.bind(blob: withUnsafeBytes(of: ban.range_start) { Array($0) }, at: 4)
-                    statement.bind(blob: withUnsafeBytes(of: ban.range_end) { Array($0) }, at: 5)
-                } else {
-                    statement.bindNull(at: 4)
-                    statement.bindNull(at: 5)
-                }
-                statement.bind(borrowed: ban.origin.bytes, at: 6)
-                statement.bind(borrowed: ban.action.bytes, at: 7)
-                statement.bind(borrowed: ban.reason.bytes, at: 8)
-                statement.bind(borrowed: ban.scenario.bytes, at: 9)
-                statement.bind(borrowed: ban.country.bytes, at: 10)
-                statement.bind(borrowed: ban.as_name.bytes, at: 11)
-                statement.bind(ban.as_number, at: 12)
-                statement.bind(ban.until_ns, at: 13)
-                statement.bind(s.created_ns, at: 14)
-                // The signal's fields are NULL when they repeat the ban's (see Schema).
-                bindUnlessEqual(statement, s.scenario, ban.scenario, at: 15)
-                statement.bind(borrowed: s.message.bytes, at: 16)
-                bindUnlessEqual(statement, s.source, ban.target, at: 17)
-                statement.bind(s.events_count, at: 18)
-                if s.start_ns == s.created_ns { statement.bindNull(at: 19) } else { statement.bind(s.start_ns, at: 19) }
-                if s.stop_ns == s.created_ns { statement.bindNull(at: 20) } else { statement.bind(s.stop_ns, at: 20) }
-                statement.bind(Int64(s.simulated), at: 21)
-                try statement.run()
-                if firstID == nil { firstID = sqlite3_last_insert_rowid(db.handle) }
-            }
-            if let firstID, !signal.events.isEmpty {
-                let events = try db.statement(.insertEvent)
-                for event in signal.events {
-                    events.bind(firstID, at: 1)
-                    events.bind(event.time_ns, at: 2)
-                    events.bind(borrowed: event.source.bytes, at: 3)
-                    events.bind(borrowed: event.serialized.bytes, at: 4)
-                    try events.run()
-                }
-            }
+            try insertAllOrNothing(signal, db)
             pending += 1
             if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
         }
     }
 
-    /// Binds `value`, or NULL when it repeats `same` (the column it would copy).
-    private func bindUnlessEqual(_ statement: SQLiteStatement, _ value: warden_str_t, _ same: warden_str_t, at index: Int32) {
-        if value.hasSameBytes(as: same) {
-            statement.bindNull(at: index)
-        } else {
-            statement.bind(borrowed: value.bytes, at: index)
+    /// Writes `signal` in the open transaction, all of it or none of it, keeping the
+    /// signals before it. One INSERT is atomic on its own (SQLite undoes a statement that
+    /// fails); a signal that takes several (more bans, or events) is written under a
+    /// savepoint, rolled back when one of them fails. Signals of one ban and no events,
+    /// the common case, skip the savepoint and its two statements.
+    private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws {
+        let several = signal.bans.count > 1 || !signal.events.isEmpty
+        if several { try db.statement(.savepoint).run() }
+        do {
+            try SignalRows.write(signal, to: db)
+            if several { try db.statement(.releaseSavepoint).run() }
+        } catch let error as SQLiteError {
+            guard db.inTransaction else {
+                // Some failures (disk full, I/O errors, a trigger's RAISE(ROLLBACK)) make
+                // SQLite roll back the whole transaction: say what went with it.
+                let lost = pending
+                pending = 0
+                throw BackendError(
+                    .io, "sqlite: insert failed: \(error); SQLite rolled back the open transaction, and the "
+                        + "\(lost) signal(s) buffered before this one with it; check the disk and the file "
+                        + "'\(settings?.path ?? "")', then send them again")
+            }
+            if several {
+                try? db.statement(.rollbackToSavepoint).run()
+                try? db.statement(.releaseSavepoint).run()
+            }
+            throw error
         }
     }
 
@@ -212,7 +190,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         try withDatabase("delete_all") { db in
             try beginIfNeeded(db)
             let live = Int(try db.statement(.countLive).scalar())
-            try db.statement(.endAll).run()
+            let endAll = try db.statement(.endAll)
+            endAll.bind(host.now(), at: 1)
+            try endAll.run()
             return live
         }
     }
@@ -293,7 +273,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 try statement.run()
                 report.purged += db.changes
             }
-            if report.purged > 0 { try db.statement(.purgeOrphanEvents).run() }
+            if report.purged > 0 {
+                try db.statement(.purgeOrphanEvents).run()
+                try db.statement(.purgeOldMarks).run()
+            }
         }
         return report
     }

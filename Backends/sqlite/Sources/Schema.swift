@@ -5,10 +5,13 @@
 /// at it, so `IFNULL(signal_id, id)` names the signal. The signal's `signal_scenario`,
 /// `signal_source`, `start_ns` and `stop_ns` are NULL when they equal the ban's
 /// `scenario`, `target` and `created_ns` (the common case), to keep rows narrow; `events` holds signal
-/// events. Nothing is rewritten when a ban is replaced: the live ban of a target
-/// is its newest row, unless that row is ended (`ended_ns`) or at or below the
-/// `ended_through` watermark that `delete_all` moves. Older rows are history and
-/// count in `bancount`/`events_count` until retention purges them.
+/// events. Nothing is rewritten when a ban is replaced: a target's ban at time t is
+/// its newest row created at or before t, and a row says when it ended
+/// (`ended_ns`: deleted or swept), unless `delete_all` ended it: each `delete_all`
+/// adds one `ended_through` row, "every ban with an id up to `through_id` ended at
+/// `at_ns`", so it costs one row whatever the number of bans, and a read of a past
+/// time still knows what was live then. Older rows are history and count in
+/// `bancount`/`events_count` until retention purges them.
 enum Schema {
     /// Each entry upgrades the file from version `index` to `index + 1`.
     static let migrations: [String] = [
@@ -55,6 +58,16 @@ enum Schema {
         CREATE INDEX events_signal ON events(signal_id);
         CREATE INDEX bans_range ON bans(range_start, range_end) WHERE scope = 2;
         CREATE INDEX bans_ended ON bans(id) WHERE ended_ns IS NOT NULL;
+        """,
+        // 3: each delete_all watermark keeps its time. The single watermark of version 2
+        // has none: it gets the latest creation among the bans it ended, the earliest time
+        // delete_all can have run, so no read at or after the real time lists those bans.
+        """
+        CREATE TABLE ended_through (through_id INTEGER PRIMARY KEY, at_ns INTEGER NOT NULL);
+        INSERT INTO ended_through(through_id, at_ns)
+            SELECT s.value, (SELECT IFNULL(MAX(b.created_ns), 0) FROM bans AS b WHERE b.id <= s.value)
+            FROM state AS s WHERE s.key = 'ended_through' AND s.value > 0;
+        DROP TABLE state;
         """,
     ]
 
