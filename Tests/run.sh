@@ -13,7 +13,7 @@ bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== build (debug, with tests)"
-swift build --build-tests
+swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read the DWARF 5 clang writes by default
 
 echo "== private MariaDB server for the MySQL backend's tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"

@@ -1,4 +1,5 @@
 import Foundation
+import WardenConfig
 
 /// Builds C test fixtures with the system compiler.
 enum CCompiler {
@@ -34,7 +35,9 @@ enum CCompiler {
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        // Read with libc: FoundationEssentials' String(contentsOfFile:) leaks its buffer
+        // (4 KiB a call under valgrind), which would fail Tests/support/memcheck.sh.
+        let output = (try? FileSystem.read(log).get()) ?? ""
         guard status == 0 else {
             throw Failure(description: "\(compiler) \(arguments.joined(separator: " ")) failed:\n\(output)")
         }

@@ -35,7 +35,8 @@ final class MySQLBackendTests: XCTestCase {
 
     /// A one-ban signal created at the manual clock's now.
     private func signal(_ target: String, reason: String = "test") throws -> SignalOrder {
-        .oneBan(try BanTarget.parseIP(target), now: clock.now, seconds: 36_000, reason: reason)
+        ManualBan(target: try BanTarget.parseIP(target), durationNs: 36_000 * 1_000_000_000, reason: reason)
+            .signal(at: clock.now)
     }
 
     private func loadError(_ config: [String: String]) -> String {
@@ -43,8 +44,8 @@ final class MySQLBackendTests: XCTestCase {
     }
 
     private static func signal(_ i: Int) -> SignalOrder {
-        .oneBan(.ip(IPAddress(v4: 0x0A40_0000 + UInt32(i))), now: Timestamp.now(), seconds: 86_400, reason: "stream",
-                origin: "local")
+        ManualBan(target: .ip(IPAddress(v4: 0x0A40_0000 + UInt32(i))), durationNs: 86_400 * 1_000_000_000, reason: "stream", origin: "local")
+            .signal(at: Timestamp.now())
     }
 
     func testWrongPasswordNeverShowsThePassword() throws {
@@ -224,7 +225,8 @@ final class MySQLBackendTests: XCTestCase {
             """)
         let backend = try open(config, manualClock: true)
         for i in 0..<1500 {  // more than one statement's worth of rows
-            try backend.insert(.oneBan(.ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), now: clock.now, seconds: 60, reason: "t"))
+            try backend.insert(ManualBan(target: .ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), durationNs: 60_000_000_000, reason: "t")
+                .signal(at: clock.now))
         }
         var both = try signal("192.0.2.2")
         both.bans.append(BanOrder(target: try BanTarget.parseIP("192.0.2.99"), untilNs: both.bans[0].untilNs,

@@ -32,7 +32,8 @@ final class SQLiteBackendTests: XCTestCase {
     private static func signal(_ target: String, now: Int64, seconds: Int64 = 3600, reason: String = "test") throws
         -> SignalOrder
     {
-        .oneBan(try BanTarget.parseIP(target), now: now, seconds: seconds, reason: reason)
+        ManualBan(target: try BanTarget.parseIP(target), durationNs: seconds * 1_000_000_000, reason: reason)
+            .signal(at: now)
     }
 
     /// Runs SQL on a file directly, bypassing the backend.

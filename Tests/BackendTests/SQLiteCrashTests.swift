@@ -21,8 +21,8 @@ final class SQLiteCrashTests: XCTestCase {
     }
 
     private static func signal(_ i: Int) -> SignalOrder {
-        .oneBan(.ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), now: Timestamp.now(), seconds: 86_400, reason: "crash",
-                origin: "local")
+        ManualBan(target: .ip(IPAddress(v4: 0x0A00_0000 + UInt32(i))), durationNs: 86_400 * 1_000_000_000, reason: "crash", origin: "local")
+            .signal(at: Timestamp.now())
     }
 
     /// The child: inserts batches and prints "flushed N" after each commit, until killed.

@@ -13,8 +13,10 @@ final class SignalValidationTests: XCTestCase {
             name: "dummy", library: BackendLibrary.open(BuildProducts.library("warden-backend-dummy"), allowUnsafeFiles: true),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: { 1_000 })
         try backend.configure(["store": "validation-\(UUID().uuidString)"])
-        var signal = SignalOrder.oneBan(try BanTarget.parseIP("192.0.2.1"), now: 1_000, seconds: 60, reason: "r")
-        signal.bans.append(SignalOrder.oneBan(try BanTarget.parseIP("192.0.2.2"), now: 1_000, seconds: 60, reason: "r").bans[0])
+        var signal = ManualBan(target: try BanTarget.parseIP("192.0.2.1"), durationNs: 60 * 1_000_000_000, reason: "r")
+            .signal(at: 1_000)
+        signal.bans.append(ManualBan(target: try BanTarget.parseIP("192.0.2.2"), durationNs: 60 * 1_000_000_000, reason: "r")
+            .signal(at: 1_000).bans[0])
         do {
             try backend.insert(signal) { index, ban in if index == 1 { alter(&ban) } }
             return nil

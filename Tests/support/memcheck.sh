@@ -9,7 +9,8 @@
 # definite leak (Tests/support/valgrind.supp lists, with reasons, the few that are not
 # ours), on a thread a backend started that still runs at exit, or when the command
 # itself fails. Exits 1 when any run failed; the failing logs are kept and named.
-# Usage: bash Tests/support/memcheck.sh   (after `swift build --build-tests`)
+# Usage: bash Tests/support/memcheck.sh   (after `swift build --build-tests -Xcc -gdwarf-4`:
+# valgrind 3.19 cannot read the DWARF 5 that clang writes for C code such as BoringSSL)
 # MySQL runs use the server of WARDEN_TEST_MARIADB_DIR (Tests/run.sh exports it), or start one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

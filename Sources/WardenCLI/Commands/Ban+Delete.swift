@@ -49,25 +49,16 @@ extension Ban {
 private func deleteBans(of target: BanTarget, global: GlobalOptions) throws {
     let outcomes = try global.openStore().delete(target: target.description)
     if !outcomes.succeeded.isEmpty {
-        let deleted = outcomes.succeeded.map(\.value).max() ?? 0
         switch global.output {
         case .json:
-            global.print(JSONText.object([
-                ("target", JSONText.string(target.description)), ("deleted", String(deleted)),
-                ("backends", JSONText.object(outcomes.succeeded.map { ($0.backend, String($0.value)) }, indent: "  ")),
-            ]))
+            global.print(JSONText.object([("target", JSONText.string(target.description))] + outcomes.jsonPairs))
         case .human, .raw:
             if let count = outcomes.agreedCount {
                 global.print("Deleted \(count) \(count == 1 ? "ban" : "bans") for \(target)")
             } else {
-                global.print("Deleted bans for \(target): \(perBackend(outcomes))")
+                global.print("Deleted bans for \(target): \(outcomes.perBackendText)")
             }
         }
     }
     try global.requireNoFailure(outcomes, work: "the ban on \(target) was deleted")
-}
-
-/// `1 in sqlite, 0 in mysql`
-func perBackend(_ outcomes: BackendOutcomes<Int>) -> String {
-    outcomes.succeeded.map { "\($0.value) in \($0.backend)" }.joined(separator: ", ")
 }

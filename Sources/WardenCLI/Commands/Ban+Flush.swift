@@ -16,15 +16,12 @@ extension Ban {
             if !outcomes.succeeded.isEmpty {
                 switch global.output {
                 case .json:
-                    global.print(JSONText.object([
-                        ("deleted", String(outcomes.succeeded.map(\.value).max() ?? 0)),
-                        ("backends", JSONText.object(outcomes.succeeded.map { ($0.backend, String($0.value)) }, indent: "  ")),
-                    ]))
+                    global.print(JSONText.object(outcomes.jsonPairs))
                 case .human, .raw:
                     if let count = outcomes.agreedCount {
                         global.print("Ban DB flushed: \(count) \(count == 1 ? "ban" : "bans") deleted")
                     } else {
-                        global.print("Ban DB flushed: bans deleted \(perBackend(outcomes))")
+                        global.print("Ban DB flushed: bans deleted \(outcomes.perBackendText)")
                     }
                 }
             }
