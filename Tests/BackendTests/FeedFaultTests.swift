@@ -52,7 +52,7 @@ final class FeedFaultTests: XCTestCase {
         let library = try BackendLibrary.open(try CCompiler.faultyFeed(fault), allowUnsafeFiles: false)
         let backend = try LoadedBackend(name: "x", library: library, logger: logger, clock: { 0 })
         try backend.configure(["store": "faults"])
-        try backend.insert(.oneBan(try BanTarget.parseIP("192.0.2.1"), now: 0, seconds: 10, reason: "r"))
+        try backend.insert(ManualBan(target: try BanTarget.parseIP("192.0.2.1"), durationNs: 10_000_000_000, reason: "r").signal(at: 0))
         return backend
     }
 

@@ -26,7 +26,7 @@ final class SQLiteFeedTests: XCTestCase {
     }
 
     private func signal(_ target: String, reason: String = "test") throws -> SignalOrder {
-        .oneBan(try BanTarget.parseIP(target), now: clock.now, seconds: 3600, reason: reason)
+        ManualBan(target: try BanTarget.parseIP(target), durationNs: 3_600_000_000_000, reason: reason).signal(at: clock.now)
     }
 
     /// `kind ban_id ended_ns` of each row of `changes`, in position order.

@@ -39,7 +39,8 @@ final class StoreSyncTests: XCTestCase {
     }
 
     private func ban(_ target: String, seconds: Int64 = 3600, reason: String = "test") throws -> SignalOrder {
-        .oneBan(try BanTarget.parseIP(target), now: clock.now, seconds: seconds, reason: reason)
+        ManualBan(target: try BanTarget.parseIP(target), durationNs: seconds * 1_000_000_000, reason: reason)
+            .signal(at: clock.now)
     }
 
     /// What the dummy logged of its reads since `index` of the recorder.
