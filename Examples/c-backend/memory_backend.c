@@ -117,8 +117,8 @@ static store_t *store_named(warden_str_t name) {
     return s;
 }
 
-/* Makes room for `more` records and twice as many changes (a ban may end
- * another), so that a write can never fail halfway. Returns 0 when out of memory. */
+/* Makes room for `more` records and as many changes, plus one, so that a
+ * write can never fail halfway. Returns 0 when out of memory. */
 static int reserve(store_t *s, size_t more) {
     if (s->capacity - s->count < more) {
         size_t capacity = s->capacity ? s->capacity : 64;
@@ -128,9 +128,9 @@ static int reserve(store_t *s, size_t more) {
         s->records = grown;
         s->capacity = capacity;
     }
-    if (s->change_capacity - s->change_count < 2 * more + 1) {
+    if (s->change_capacity - s->change_count < more + 1) {
         size_t capacity = s->change_capacity ? s->change_capacity : 64;
-        while (capacity - s->change_count < 2 * more + 1) capacity *= 2;
+        while (capacity - s->change_count < more + 1) capacity *= 2;
         change_t *grown = realloc(s->changes, capacity * sizeof *grown);
         if (!grown) return 0;
         s->changes = grown;
@@ -236,10 +236,8 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
         warden_ban_t ban;
         warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
         for (size_t j = 0; j < s->count; j++) /* one live ban per target: the new one ends the older */
-            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target)) {
-                s->records[j].ended_ns = signal.created_ns;
-                log_change(s, WARDEN_CHANGE_ENDED, s->records[j].id, signal.created_ns);
-            }
+            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target))
+                s->records[j].ended_ns = signal.created_ns; /* the feed's ADDED says it */
         record_t r = {
             s->next_id++, ban.scope, copy_str(ban.target), copy_str(ban.origin), copy_str(ban.action),
             copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country), copy_str(ban.as_name),

@@ -47,7 +47,7 @@ public struct BackendConformance: Sendable {
         case multiBanInsertIsAllOrNothing, retentionAgeCountsFromCreation
         case feedSnapshotListsLiveBans, feedReportsAddsAndDeletes, feedReportsReplacement, feedIgnoresExpirySweep
         case feedReportsDeleteAll, feedReachesSecondInstance, feedCursorGrows, feedRefusesStaleCursor
-        case feedForgetsOldHistory, feedKeepsUpWithConcurrentWriters
+        case feedForgetsOldHistory, feedPurgeAfterCursorIsStaleOrExact, feedKeepsUpWithConcurrentWriters
     }
 
     /// Runs one check against fresh storage.
@@ -155,6 +155,7 @@ extension BackendConformance.Check {
         case .feedCursorGrows: return Checks.feedCursorGrows
         case .feedRefusesStaleCursor: return Checks.feedRefusesStaleCursor
         case .feedForgetsOldHistory: return Checks.feedForgetsOldHistory
+        case .feedPurgeAfterCursorIsStaleOrExact: return Checks.feedPurgeAfterCursorIsStaleOrExact
         case .feedKeepsUpWithConcurrentWriters: return Checks.feedKeepsUpWithConcurrentWriters
         }
     }

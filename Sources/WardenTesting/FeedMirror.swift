@@ -3,8 +3,7 @@ import WardenModel
 
 /// A reader of a backend's change feed exactly as `warden_backend.h` describes it
 /// (warden.changes/1, THE FEED): it holds the bans of a snapshot and applies every
-/// change after it, with no rule of its own. In particular it never ends a ban
-/// because a newer one of the same target arrived: a backend must report that ENDED.
+/// change after it, with no rule of its own beyond the header's.
 struct FeedMirror {
     private(set) var bans: [Int64: Ban] = [:]
     private(set) var cursor: Int64 = 0
@@ -19,7 +18,12 @@ struct FeedMirror {
         if read.isSnapshot { bans = [:] }
         for change in read.changes {
             switch change {
-            case .added(let ban): bans[ban.id] = ban
+            case .added(let ban):
+                // An added ban replaces its target's earlier one (and loses to a later one).
+                let sameTarget = bans.values.filter { $0.target == ban.target }
+                guard !sameTarget.contains(where: { $0.id > ban.id }) else { continue }
+                for older in sameTarget { bans[older.id] = nil }
+                bans[ban.id] = ban
             case .ended(let id, _): bans[id] = nil
             case .endedThrough(let id, _): bans = bans.filter { $0.key > id }
             }

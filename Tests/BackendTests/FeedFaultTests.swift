@@ -18,7 +18,7 @@ final class FeedFaultTests: XCTestCase {
 
     func testTheFixtureWithoutAFaultPassesEveryFeedCheck() throws {
         let suite = try suite(nil)
-        XCTAssertEqual(Self.feedChecks.count, 10)
+        XCTAssertEqual(Self.feedChecks.count, 11)
         for check in Self.feedChecks {
             XCTAssertNoThrow(try suite.run(check), "\(check)")
         }
@@ -27,10 +27,11 @@ final class FeedFaultTests: XCTestCase {
     func testEachFeedCheckFailsOnItsFault() throws {
         let faults: [BackendConformance.Check: String] = [
             .feedSnapshotListsLiveBans: "SNAPSHOT_ALL", .feedReportsAddsAndDeletes: "DROP_ENDS",
-            .feedReportsReplacement: "DROP_ENDS", .feedIgnoresExpirySweep: "SWEEP_REPORTED",
+            .feedReportsReplacement: "DROP_READDS", .feedIgnoresExpirySweep: "SWEEP_REPORTED",
             .feedReportsDeleteAll: "DROP_ENDS", .feedReachesSecondInstance: "DROP_ENDS",
             .feedCursorGrows: "CURSOR_STUCK", .feedRefusesStaleCursor: "NEVER_STALE",
-            .feedForgetsOldHistory: "NEVER_FORGETS", .feedKeepsUpWithConcurrentWriters: "DROP_ENDS",
+            .feedForgetsOldHistory: "NEVER_FORGETS", .feedPurgeAfterCursorIsStaleOrExact: "SKIPS_HISTORY_ADDS",
+            .feedKeepsUpWithConcurrentWriters: "DROP_ENDS",
         ]
         XCTAssertEqual(Set(faults.keys), Set(Self.feedChecks), "every feed check needs a fault that breaks it")
         var suites: [String: BackendConformance] = [:]

@@ -4,6 +4,9 @@
  * check of the feed can fail, and to pin the host's messages about malformed
  * changes. With no define it is the C example unchanged.
  *   DROP_ENDS       ended and ended-through changes are never delivered
+ *   DROP_READDS     the added change of a ban whose target had one before is dropped
+ *   SKIPS_HISTORY_ADDS  added changes of ended bans are dropped, as if purged, yet
+ *                   cursors stay valid; offers maintenance that reports them purged
  *   CURSOR_STUCK    a snapshot returns cursor 1 and a delta the cursor it was given
  *   NEVER_STALE     a cursor beyond the history reads as the newest position
  *   SNAPSHOT_ALL    a snapshot lists every ban ever stored, ended ones too
@@ -22,6 +25,7 @@
 typedef struct relay {
     warden_change_sink_fn sink;
     void *ctx;
+    const store_t *store; /* read under stores_lock, which changes_since holds while it calls the sink */
 } relay_t;
 
 static int32_t relay(void *ctx, const warden_change_t *original) {
@@ -29,6 +33,14 @@ static int32_t relay(void *ctx, const warden_change_t *original) {
     warden_change_t c = *original;
 #ifdef DROP_ENDS
     if (c.kind != WARDEN_CHANGE_ADDED) return 0;
+#endif
+#ifdef DROP_READDS
+    if (c.kind == WARDEN_CHANGE_ADDED)
+        for (int64_t id = 1; id < c.ban_id; id++)
+            if (strcmp(r->store->records[id - 1].target, r->store->records[c.ban_id - 1].target) == 0) return 0;
+#endif
+#ifdef SKIPS_HISTORY_ADDS
+    if (c.kind == WARDEN_CHANGE_ADDED && r->store->records[c.ban_id - 1].ended_ns != NOT_ENDED) return 0;
 #endif
 #ifdef SHORT_CHANGE
     c.struct_size = 24;
@@ -67,7 +79,7 @@ static int32_t faulty_changes_since(warden_backend_t *b, int64_t cursor, int64_t
     }
 #endif
     (void)s;
-    relay_t r = {sink, ctx};
+    relay_t r = {sink, ctx, s};
     int32_t status = changes_since(b, cursor, next_cursor, relay, &r, err, err_len);
 #ifdef CURSOR_STUCK
     if (status == WARDEN_OK) *next_cursor = cursor == 0 ? 1 : cursor;
@@ -81,7 +93,7 @@ static const warden_ext_changes_t faulty_changes = {8, 0, faulty_changes_since};
 static const warden_ext_changes_t faulty_changes = {sizeof(warden_ext_changes_t), 0, faulty_changes_since};
 #endif
 
-#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS)
+#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(SKIPS_HISTORY_ADDS)
 static int32_t run(warden_backend_t *b, int64_t now, uint64_t *expired, uint64_t *purged, char *err, size_t err_len) {
     (void)err, (void)err_len;
     *expired = 0;
@@ -100,6 +112,12 @@ static int32_t run(warden_backend_t *b, int64_t now, uint64_t *expired, uint64_t
             ++*expired;
         }
     pthread_mutex_unlock(&stores_lock);
+#elif defined(SKIPS_HISTORY_ADDS)
+    store_t *s = SELF(b)->store;
+    (void)now;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->count; i++) *purged += s->records[i].ended_ns != NOT_ENDED;
+    pthread_mutex_unlock(&stores_lock);
 #else
     (void)b, (void)now;
 #endif
@@ -110,7 +128,7 @@ static const warden_ext_maintenance_t maintenance = {sizeof(warden_ext_maintenan
 
 static const void *faulty_get_extension(warden_backend_t *b, const char *id) {
     (void)b;
-#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS)
+#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(SKIPS_HISTORY_ADDS)
     if (strcmp(id, WARDEN_EXT_MAINTENANCE) == 0) return &maintenance;
 #endif
     return strcmp(id, WARDEN_EXT_CHANGES) == 0 ? &faulty_changes : NULL;

@@ -34,6 +34,15 @@ struct FeedLog {
         horizon += Int64(old)
     }
 
+    /// Forgets every change up to the last added change of a ban in `ids` (purged bans:
+    /// the cursors before it could no longer learn what those bans replaced).
+    mutating func forget(addedOf ids: Set<Int64>) {
+        guard let last = entries.lastIndex(where: { if case .added(let id) = $0.kind { ids.contains(id) } else { false } })
+        else { return }
+        entries.removeFirst(last + 1)
+        horizon += Int64(last + 1)
+    }
+
     /// The entries from position `cursor` on, with their positions.
     /// - Throws: ``BackendError`` `.staleCursor` when `cursor` is before the horizon or beyond the head.
     func entries(from cursor: Int64) throws -> ArraySlice<Entry> {

@@ -75,8 +75,7 @@ final class MemoryStore: Sendable {
             for signal in signals {
                 for ban in signal.bans {
                     if let old = s.newest[ban.target], s.records[old].endedNs == nil {
-                        s.records[old].endedNs = signal.createdNs
-                        s.feed.record(.ended(id: s.records[old].id, atNs: signal.createdNs), madeNs: signal.createdNs)
+                        s.records[old].endedNs = signal.createdNs  // the feed's added change says it
                     }
                     s.newest[ban.target] = s.records.count
                     s.records.append(Record(
@@ -142,6 +141,8 @@ final class MemoryStore: Sendable {
                 s.totals[r.ban.target] = total.bans > 1 ? (total.bans - 1, total.events - r.eventsCount) : nil
             }
             guard !doomed.isEmpty else { return 0 }
+            // Their added changes are lost, and with them which bans they replaced.
+            s.feed.forget(addedOf: doomed)
             s.records.removeAll { doomed.contains($0.id) }
             s.newest = [:]
             for (i, r) in s.records.enumerated() { s.newest[r.ban.target] = i }

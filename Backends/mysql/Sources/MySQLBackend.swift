@@ -305,20 +305,21 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             report.purged = try withConnection("retention") { db in
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
-                    var purged = 0
+                    var purged = 0, newestPurged: Int64 = 0
+                    func purge(_ ids: [Int64]) throws {
+                        purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
+                        newestPurged = max(newestPurged, ids.max() ?? 0)
+                    }
                     if settings.background.maxRecords > 0 {
                         let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.background.maxRecords
-                        if excess > 0 {
-                            purged += try update(db, ids: try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess)),
-                                                 "DELETE FROM bans WHERE id IN")
-                        }
+                        if excess > 0 { try purge(try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess))) }
                     }
                     if settings.background.maxRecordsAgeNs > 0 {
                         let cutoff = now - settings.background.maxRecordsAgeNs
-                        let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: cutoff))
-                        purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
+                        try purge(try db.integers(MySQLQueries.historyBefore(now: now, cutoff: cutoff)))
                         try forgetChanges(db, cutoff: cutoff)
                     }
+                    if newestPurged > 0 { try db.execute(MySQLFeed.purgedAdded(newestPurged)) }
                     if purged > 0 {
                         try db.execute(MySQLQueries.purgeOrphanEvents)
                         try db.execute(MySQLQueries.purgeOldMarks)

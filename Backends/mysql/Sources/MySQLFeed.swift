@@ -14,10 +14,12 @@ import WardenBackendKit
 /// writing at once one is refused at commit (a deadlock error) rather than reordered.
 ///
 /// Kind 1 (added) covers the bans from `ban_id` up to the next added row's `ban_id`:
-/// one row per flush. Kind 2 (ended) and 3 (ended through) hold what they ended and
-/// when, so purging a ban never loses its end. Retention forgets the rows made before
-/// `max_records_age` and moves `changes_horizon` of `warden_state` past them: the oldest
-/// position still kept, and the least the next one can be (AUTO_INCREMENT never goes back).
+/// one row per flush, the bans it replaced left for readers to infer. Kind 2 (ended)
+/// and 3 (ended through) hold what they ended and when, so purging a ban never loses
+/// its end. Retention forgets the rows made before `max_records_age` and moves
+/// `changes_horizon` of `warden_state` past them and past the added range of the
+/// newest ban it purges: the oldest position still reported, and the least the next
+/// one can be (AUTO_INCREMENT never goes back).
 enum MySQLFeed {
     /// Takes the writers' lock until COMMIT. Every transaction that writes `bans` takes it
     /// first (the expiry sweep and retention too), so writers never wait on each other in
@@ -29,21 +31,10 @@ enum MySQLFeed {
     /// earlier writer's bans.
     static let nextID = "SELECT COALESCE(MAX(id), 0) + 1 FROM bans"
 
-    /// Logs the bans from id `from` on as added at `now`, then the end of each live ban
-    /// they replaced (the row of the same target just before it), in that order.
+    /// Logs the bans from id `from` on as added at `now` (one row per flush). Each also
+    /// replaced its target's earlier ban: the header lets readers infer that end.
     static func logAdded(from: Int64, now: Int64) -> String {
-        """
-        INSERT INTO warden_changes(kind, ban_id, ended_ns, made_ns)
-        SELECT c.kind, c.ban_id, c.ended_ns, \(now) FROM (
-            SELECT 1 AS kind, \(from) AS ban_id, NULL AS ended_ns, 0 AS n
-            UNION ALL
-            SELECT 2, o.id, n.created_ns, n.id
-            FROM bans AS n
-            JOIN bans AS o ON o.id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = n.target AND l.id < n.id)
-            WHERE n.id >= \(from) AND o.ended_ns IS NULL AND o.until_ns > n.created_ns
-              AND o.id > \(MySQLQueries.endedThrough)
-        ) AS c ORDER BY c.kind, c.n
-        """
+        "INSERT INTO warden_changes(kind, ban_id, made_ns) VALUES (1, \(from), \(now))"
     }
 
     /// Logs the end of target ?'s newest ban, which `endTarget` just ended at `now`.
@@ -59,6 +50,16 @@ enum MySQLFeed {
     /// The newest position made before `cutoff` (0 when none).
     static func forgettable(cutoff: Int64) -> String {
         "SELECT COALESCE(MAX(position), 0) FROM warden_changes WHERE made_ns < \(cutoff)"
+    }
+
+    /// Moves the horizon past the added range that holds ban `id`, just purged: cursors
+    /// before it could no longer learn that ban, nor which ban it replaced.
+    static func purgedAdded(_ id: Int64) -> String {
+        """
+        UPDATE warden_state SET value = GREATEST(value,
+            (SELECT COALESCE(MAX(position), 0) + 1 FROM warden_changes WHERE kind = 1 AND ban_id <= \(id)))
+        WHERE name = 'changes_horizon'
+        """
     }
 
     /// Forgets the positions up to `bound`.

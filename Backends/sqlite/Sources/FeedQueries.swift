@@ -1,21 +1,8 @@
 /// The SQL of the `warden.changes/1` feed, over the `changes` table (see ``Schema``).
 enum FeedQueries {
-    /// Logs the bans from id ?1 on as added (one row per flush), then the end of each live
-    /// ban they replaced, at its replacement's creation; made at ?2. The replaced ban is the
-    /// row of the same target just before it (ids grow with insertion), live when not
-    /// ended, not past its until then and not below a watermark. One statement: positions
-    /// follow the ORDER BY.
-    static let logAdded = """
-        INSERT INTO changes(kind, ban_id, ended_ns, made_ns)
-        SELECT kind, ban_id, ended_ns, ?2 FROM (
-            SELECT 1 AS kind, ?1 AS ban_id, NULL AS ended_ns, 0 AS n
-            UNION ALL
-            SELECT 2, o.id, n.created_ns, n.id
-            FROM bans AS n
-            JOIN bans AS o ON o.id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = n.target AND l.id < n.id)
-            WHERE n.id >= ?1 AND o.ended_ns IS NULL AND o.until_ns > n.created_ns AND o.id > \(Queries.endedThrough))
-        ORDER BY kind, n
-        """
+    /// Logs the bans from id ?1 on as added (one row per flush), made at ?2. Each also
+    /// replaced its target's earlier ban: the header lets readers infer that end.
+    static let logAdded = "INSERT INTO changes(kind, ban_id, made_ns) VALUES (1, ?1, ?2)"
 
     /// The newest ban of target ?2, which `endTarget` just ended at ?1.
     static let logEnded = """
@@ -35,16 +22,25 @@ enum FeedQueries {
             (SELECT IFNULL(MAX(position), 0) + 1 FROM changes WHERE made_ns < ?1))
         """
 
+    /// Moves the horizon past the added range that holds ban ?1, just purged: cursors
+    /// before it could no longer learn that ban, nor which ban it replaced.
+    static let purgedAdded = """
+        UPDATE changes_horizon SET position = MAX(position,
+            (SELECT IFNULL(MAX(position), 0) + 1 FROM changes WHERE kind = 1 AND ban_id <= ?1))
+        """
+
     /// Deletes the rows below the horizon, but never the newest, whose position + 1 is the next one.
     static let forgetChanges = """
         DELETE FROM changes WHERE position < (SELECT position FROM changes_horizon)
           AND position < (SELECT MAX(position) FROM changes)
         """
 
-    /// The next position and the oldest one still reported.
+    /// The next position and the oldest one still reported. MIN and MAX in subqueries of
+    /// their own: SQLite reads each from the end of the index only when it is alone.
     static let bounds = """
         SELECT m.hi + 1, MAX(IFNULL(m.lo, m.hi + 1), h.position)
-        FROM (SELECT IFNULL(MAX(position), 0) AS hi, MIN(position) AS lo FROM changes) AS m, changes_horizon AS h
+        FROM (SELECT IFNULL((SELECT MAX(position) FROM changes), 0) AS hi, (SELECT MIN(position) FROM changes) AS lo) AS m,
+            changes_horizon AS h
         """
 
     /// The changes from position ?1 on.

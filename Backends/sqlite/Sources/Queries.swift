@@ -4,7 +4,7 @@ enum Query: Int, CaseIterable {
     case begin, commit, userVersion, savepoint, releaseSavepoint, rollbackToSavepoint
     case insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
-    case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, forgetChanges
+    case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, purgedAdded, forgetChanges
     case feedBounds, feedChanges, feedRows
 
     var sql: String {
@@ -32,6 +32,7 @@ enum Query: Int, CaseIterable {
         case .logEnded: FeedQueries.logEnded
         case .logEndedThrough: FeedQueries.logEndedThrough
         case .moveHorizon: FeedQueries.moveHorizon
+        case .purgedAdded: FeedQueries.purgedAdded
         case .forgetChanges: FeedQueries.forgetChanges
         case .feedBounds: FeedQueries.bounds
         case .feedChanges: FeedQueries.changes
@@ -122,15 +123,19 @@ enum Queries {
 
     static let countRows = "SELECT COUNT(*) FROM bans"
 
-    /// Purges the ?2 oldest history rows (oldest first keeps replacement order safe).
+    /// Purges the ?2 oldest history rows (oldest first keeps replacement order safe);
+    /// returns their ids (the change feed needs the newest).
     static let purgeOldest = """
         DELETE FROM bans WHERE id IN (SELECT b.id FROM bans AS b WHERE \(isPurgeable) ORDER BY b.id LIMIT ?2)
+        RETURNING id
         """
 
-    /// Purges history rows created before ?2: rows up to the newest one created before it.
+    /// Purges history rows created before ?2: rows up to the newest one created before it;
+    /// returns their ids.
     static let purgeOlderThan = """
         DELETE FROM bans WHERE id IN (SELECT b.id FROM bans AS b
             WHERE b.id <= (SELECT IFNULL(MAX(id), 0) FROM bans WHERE created_ns < ?2) AND \(isPurgeable))
+        RETURNING id
         """
 
     /// Events whose signal has no ban left.

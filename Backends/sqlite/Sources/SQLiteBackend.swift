@@ -12,8 +12,7 @@ import WardenBackendKit
 ///
 /// Every write also records what it changed in the `changes` table, the
 /// `warden.changes/1` feed (see ``Schema``): inserts as one added range per flush,
-/// written with the ends of the bans they replaced before anything else is logged or
-/// committed; deletes as they happen.
+/// written before anything else is logged or committed; deletes as they happen.
 final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let name = "sqlite"
     static let offersMaintenance = true
@@ -116,8 +115,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     // MARK: - The eight operations
 
-    /// Logs the bans inserted since the last log as one added range, after the ends of
-    /// the live bans they replaced; before anything else is logged or committed.
+    /// Logs the bans inserted since the last log as one added range, before anything
+    /// else is logged or committed.
     private func logAdded(_ db: SQLiteConnection) throws {
         guard let from = unloggedFrom else { return }
         let added = try db.statement(.logAdded)
@@ -276,7 +275,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// Ends expired bans (when `flush` is true) and applies retention, inside the open transaction.
     private func maintain(_ db: SQLiteConnection, now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
         guard let settings else { return MaintenanceReport() }
-        try logAdded(db)  // before retention may purge a ban whose replacement is not logged yet
+        try logAdded(db)  // so that a purge finds the added range of every ban it deletes
         var report = MaintenanceReport()
         if expire && settings.background.expireEnded {
             let statement = try db.statement(.expire)
@@ -287,27 +286,39 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             lastExpiryNs = now
         }
         if retain {
+            var newestPurged: Int64 = 0
+            /// Runs a purge statement, which returns the ids it deleted.
+            func purge(_ statement: SQLiteStatement) throws {
+                defer { statement.reset() }
+                while try statement.step() {
+                    report.purged += 1
+                    newestPurged = max(newestPurged, statement.int64(0))
+                }
+            }
             if settings.background.maxRecords > 0 {
                 let excess = Int(try db.statement(.countRows).scalar()) - settings.background.maxRecords
                 if excess > 0 {
                     let statement = try db.statement(.purgeOldest)
                     statement.bind(now, at: 1)
                     statement.bind(Int64(excess), at: 2)
-                    try statement.run()
-                    report.purged += db.changes
+                    try purge(statement)
                 }
             }
             if settings.background.maxRecordsAgeNs > 0 {
                 let statement = try db.statement(.purgeOlderThan)
                 statement.bind(now, at: 1)
                 statement.bind(now - settings.background.maxRecordsAgeNs, at: 2)
-                try statement.run()
-                report.purged += db.changes
+                try purge(statement)
                 let horizon = try db.statement(.moveHorizon)
                 horizon.bind(now - settings.background.maxRecordsAgeNs, at: 1)
                 try horizon.run()
-                try db.statement(.forgetChanges).run()
             }
+            if newestPurged > 0 {
+                let horizon = try db.statement(.purgedAdded)
+                horizon.bind(newestPurged, at: 1)
+                try horizon.run()
+            }
+            try db.statement(.forgetChanges).run()
             if report.purged > 0 {
                 try db.statement(.purgeOrphanEvents).run()
                 try db.statement(.purgeOldMarks).run()

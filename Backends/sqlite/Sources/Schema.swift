@@ -20,9 +20,10 @@
 /// `changes_horizon`, the oldest position still reported, past what it forgets. Kind 1 (added) covers the bans from
 /// `ban_id` up to the next added row's `ban_id` (ids also grow in commit order, and
 /// the newest row is never purged, so they are never reused): one row per flush,
-/// not per ban. Kind 2 (ended) and 3 (ended through) hold what they ended and when,
-/// so purging a ban never loses its end. Retention forgets the rows made before
-/// `max_records_age`.
+/// not per ban, and the bans it replaced are left for readers to infer. Kind 2 (ended)
+/// and 3 (ended through) hold what they ended and when, so purging a ban never loses
+/// its end. Retention forgets the rows made before `max_records_age`, and moves the
+/// horizon past the added range of the newest ban it purges.
 enum Schema {
     /// Each entry upgrades the file from version `index` to `index + 1`.
     static let migrations: [String] = [

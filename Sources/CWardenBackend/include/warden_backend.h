@@ -461,13 +461,14 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  *       lists it (ban_count and events_count as they are at this call), and
  *       `ban_id` == row->id. Every stored ban is reported, even one already past
  *       its until_ns or ended since (its ENDED follows), EXCEPT one that history
- *       retention purged since: that one is not live and is skipped.
+ *       retention purged since: that one is not live and is skipped. An ADDED
+ *       also REPLACES: the earlier ban of row->target, if one was live, ended
+ *       at row->created_ns, and no ENDED is reported for it (finding it would
+ *       cost every insert a lookup).
  *   WARDEN_CHANGE_ENDED          the ban `ban_id` ended at `ended_ns`: removed
- *       by delete_target (ended_ns = the host's now of that call), or REPLACED by
- *       a newer ban of its target (ended_ns = the newer one's created_ns; the
- *       newer one's ADDED is reported too). `row` is NULL: the backend may no
- *       longer have the ban. May also be reported for a ban already past its
- *       until_ns, which changes nothing.
+ *       by delete_target (ended_ns = the host's now of that call). `row` is
+ *       NULL: the backend may no longer have the ban. May also be reported for
+ *       a ban already replaced or past its until_ns, which changes nothing.
  *   WARDEN_CHANGE_ENDED_THROUGH  delete_all, as ONE change whatever the number
  *       of bans: every ban whose id is <= `ban_id` has ended (at `ended_ns` if it
  *       was live then). No ADDED of an id <= `ban_id` is reported after it.
@@ -477,10 +478,11 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  *   reported: a ban past its until_ns is not live whether swept or not, and
  *   only ended bans are purged.
  * So a reader that holds the bans of a snapshot and applies every change after
- * it, in order (ADDED: hold the row; ENDED: drop `ban_id`; ENDED_THROUGH: drop
- * every id <= `ban_id`), holds exactly the storage's unended bans as of the
- * last cursor returned; dropping those whose until_ns has passed leaves what
- * read_at(now) returns.
+ * it, in order (ADDED: drop the bans held for row->target with a smaller id,
+ * and hold the row unless one with a larger id is held for that target;
+ * ENDED: drop `ban_id`; ENDED_THROUGH: drop every id <= `ban_id`), holds
+ * exactly the storage's unended bans as of the last cursor returned; dropping
+ * those whose until_ns has passed leaves what read_at(now) returns.
  *
  * ORDER. Changes come in the order the storage made them visible, except that
  * the changes one commit (one flush) makes visible together may come ADDED
@@ -501,8 +503,12 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  * backend that cannot promise this must not offer the extension.
  *
  * STALE CURSORS. A backend forgets old history: changes made before
- * now - max_records_age when retention runs (none when it is 0). A cursor
- * before the oldest change kept, or beyond the newest position issued (another
+ * now - max_records_age when retention runs (none when it is 0). Retention
+ * that purges a ban added after a cursor makes that cursor stale too: that
+ * ADDED can no longer be reported, and with it the end of the ban it
+ * replaced. (A reader that looks every second rarely meets this: the ban had
+ * to be added, ended and purged between two looks.) A cursor before the
+ * oldest change kept, or beyond the newest position issued (another
  * storage, or one restored from a backup), is STALE: changes_since returns
  * WARDEN_E_STALE_CURSOR with a message, delivers nothing, and the host starts
  * again from cursor 0. A backend never skips a change silently: when it cannot
