@@ -128,13 +128,14 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 // record of them commit together, under the feed's lock (see MySQLFeed).
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
-                    let firstID = try db.integers(MySQLFeed.nextID).first ?? 1
-                    var start = 0
+                    var start = 0, firstID: Int64?
                     while start < batch.count {
-                        start += try insertChunk(db, from: start)
+                        let (count, id) = try insertChunk(db, from: start)
+                        start += count
+                        firstID = firstID ?? id  // ids only grow: the first chunk's first is the least
                     }
                     for event in events { try insert(event, db) }
-                    if batch.count > 0 { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
+                    if let firstID { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
                 }
             }
         } catch let error as BackendError where error.status != .busy {
@@ -167,25 +168,24 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         }
     }
 
-    /// Inserts rows from `start`, array-bound when the server can; returns how many it sent.
-    private func insertChunk(_ db: MySQLConnection, from start: Int) throws -> Int {
+    /// Inserts rows from `start`, array-bound when the server can; returns how many it
+    /// sent and the id of the first.
+    private func insertChunk(_ db: MySQLConnection, from start: Int) throws -> (count: Int, firstID: Int64) {
         if useArrayBinding {
             let range = start..<min(start + Self.arrayChunk, batch.count)
             do {
-                _ = try batch.withArrayBinds(range) { binds in
-                    try db.statement(MySQLQueries.insert(rows: 1)).execute(binds, arraySize: UInt32(range.count))
-                }
-                return range.count
+                let statement = try db.statement(MySQLQueries.insert(rows: 1))
+                _ = try batch.withArrayBinds(range) { binds in try statement.execute(binds, arraySize: UInt32(range.count)) }
+                return (range.count, statement.insertID)
             } catch let error as MySQLError where error.isBulkUnsupported && settings?.bulk == "auto" {
                 host.log(.info, "the server has no bulk operations (\(error.message)); using multi-row INSERT")
                 useArrayBinding = false
             }
         }
         let range = start..<min(start + Self.multiRowChunk, batch.count)
-        _ = try batch.withRowBinds(range) { binds in
-            try db.statement(MySQLQueries.insert(rows: range.count)).execute(binds)
-        }
-        return range.count
+        let statement = try db.statement(MySQLQueries.insert(rows: range.count))
+        _ = try batch.withRowBinds(range) { binds in try statement.execute(binds) }
+        return (range.count, statement.insertID)
     }
 
     private func insert(_ event: PendingEvent, _ db: MySQLConnection) throws {

@@ -138,6 +138,9 @@ final class MySQLStatement {
                    message: String(cString: mysql_stmt_error(raw)), sql: sql)
     }
 
+    /// The first id the last execute generated (for several rows, the first row's).
+    var insertID: Int64 { Int64(bitPattern: UInt64(mysql_stmt_insert_id(raw))) }
+
     /// Executes with `binds`, one row, or `arraySize` rows bound column-wise.
     @discardableResult
     func execute(_ binds: UnsafeMutablePointer<MYSQL_BIND>, arraySize: UInt32 = 0) throws -> UInt64 {

@@ -26,11 +26,6 @@ enum MySQLFeed {
     /// a cycle: a lock read inside this statement (MAX(id)) deadlocked two flushes.
     static let lock = "UPDATE warden_state SET value = value + 1 WHERE name = 'change_lock'"
 
-    /// The least id the transaction's next ban will get. Run after ``lock``: as the
-    /// transaction's first plain read it takes its snapshot then, so it sees every
-    /// earlier writer's bans.
-    static let nextID = "SELECT COALESCE(MAX(id), 0) + 1 FROM bans"
-
     /// Logs the bans from id `from` on as added at `now` (one row per flush). Each also
     /// replaced its target's earlier ban: the header lets readers infer that end.
     static func logAdded(from: Int64, now: Int64) -> String {
