@@ -5,12 +5,11 @@ import WardenBackendHost
 import WardenStore
 import WardenTesting
 
-/// `warden-bench`: Warden's standard workloads through the backend ABI, each printed
-/// as a ratio to the raw C program run on the same data in the same run.
-@main
-struct WardenBench: ParsableCommand {
+/// `warden-bench measure` (the default): Warden's standard workloads through the backend
+/// ABI, each printed as a ratio to the raw C program run on the same data in the same run.
+struct MeasureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "warden-bench",
+        commandName: "measure",
         abstract: "Measure a backend through the ABI against the raw C limit, in the same run.",
         discussion: """
             Workloads per size N: insert N then flush; read_at(now) of all active; delete(target)
