@@ -14,10 +14,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Ban every target of a file in every backend of a Warden config.",
         discussion: """
-            FILE holds one address or CIDR block a line (a '/' means a block), as Benchmarks/api/targets.sh
-            prints them. Each is banned for DURATION with reason "bench" and origin "cscli-import", as
-            `cscli decisions import` bans them on CrowdSec. Every backend gets every ban; each backend is
-            flushed every --batch inserts and at the end.
+            FILE holds one address or CIDR block a line (a '/' means a block), as \
+            Benchmarks/api/targets.sh prints them. Each is banned for DURATION with reason "bench" and \
+            origin "cscli-import", as `cscli decisions import` bans them on CrowdSec. Every backend gets \
+            every ban; each backend is flushed every --batch inserts and at the end.
             """)
 
     @Option(name: [.short, .customLong("config")], help: "The Warden main config whose backends receive the bans.")
