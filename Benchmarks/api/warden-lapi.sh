@@ -97,7 +97,8 @@ ENV
         # The daemon re-reads the store every second and adds what is new in one step:
         # once the last target is served, the whole file should be; the count checks it.
         for _ in $(seq 1200); do
-            [[ "$(get /v1/decisions -G --data-urlencode "value=$last")" == *'"value"'* ]] && break
+            [[ "$(get /v1/decisions -G --data-urlencode "value=$last" 2>/dev/null)" == *'"value"'* ]] && break
+            kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "warden-daemon exited; its log:" >&2; tail -20 "$dir/daemon.log" >&2; exit 1; }
             sleep 0.1
         done
         have="$(get /v1/decisions | grep -o '"id":' | wc -l)"
