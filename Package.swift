@@ -162,7 +162,10 @@ let package = Package(
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
-            dependencies: ["WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite"]
+            dependencies: [
+                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
+                "WardenDecisions", "WardenAPI", "WardenDaemon",
+            ]
         ),
     ]
 )

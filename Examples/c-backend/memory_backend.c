@@ -8,6 +8,9 @@
  *
  * Config keys: store (default "default"). Every write is applied at once, so
  * flush only has to succeed; there is no background work to start.
+ *
+ * It offers the "warden.changes/1" extension: each store logs every change to
+ * its live bans, and a cursor is a position in that log (never trimmed here).
  */
 #include "warden_backend.h"
 
@@ -43,11 +46,19 @@ static int is_live(const record_t *r, int64_t now) {
     return r->ended_ns == NOT_ENDED && now < r->until_ns;
 }
 
+/* One change of the feed: the change at position p is changes[p - 1]. */
+typedef struct change {
+    uint32_t kind; /* WARDEN_CHANGE_* */
+    int64_t ban_id, ended_ns;
+} change_t;
+
 typedef struct store {
     char *name;
-    record_t *records;
+    record_t *records; /* in id order: the record with id i is records[i - 1] */
     size_t count, capacity;
     int64_t next_id;
+    change_t *changes;
+    size_t change_count, change_capacity;
     struct store *next;
 } store_t;
 
@@ -104,6 +115,59 @@ static store_t *store_named(warden_str_t name) {
     s->next = stores;
     stores = s;
     return s;
+}
+
+/* Makes room for `more` records and twice as many changes (a ban may end
+ * another), so that a write can never fail halfway. Returns 0 when out of memory. */
+static int reserve(store_t *s, size_t more) {
+    if (s->capacity - s->count < more) {
+        size_t capacity = s->capacity ? s->capacity : 64;
+        while (capacity - s->count < more) capacity *= 2;
+        record_t *grown = realloc(s->records, capacity * sizeof *grown);
+        if (!grown) return 0;
+        s->records = grown;
+        s->capacity = capacity;
+    }
+    if (s->change_capacity - s->change_count < 2 * more + 1) {
+        size_t capacity = s->change_capacity ? s->change_capacity : 64;
+        while (capacity - s->change_count < 2 * more + 1) capacity *= 2;
+        change_t *grown = realloc(s->changes, capacity * sizeof *grown);
+        if (!grown) return 0;
+        s->changes = grown;
+        s->change_capacity = capacity;
+    }
+    return 1;
+}
+
+/* Appends a change; reserve() made room for it. */
+static void log_change(store_t *s, uint32_t kind, int64_t ban_id, int64_t ended_ns) {
+    change_t c = {kind, ban_id, ended_ns};
+    s->changes[s->change_count++] = c;
+}
+
+/* The row of record `r` as read_at lists it: its target's history counts too. */
+static warden_ban_row_t row_of(const store_t *s, const record_t *r) {
+    warden_ban_row_t row;
+    memset(&row, 0, sizeof row);
+    row.struct_size = sizeof row;
+    row.scope = r->scope;
+    row.id = r->id;
+    row.target = view(r->target);
+    row.origin = view(r->origin);
+    row.action = view(r->action);
+    row.reason = view(r->reason);
+    row.scenario = view(r->scenario);
+    row.country = view(r->country);
+    row.as_name = view(r->as_name);
+    row.as_number = r->as_number;
+    row.until_ns = r->until_ns;
+    row.created_ns = r->created_ns;
+    for (size_t j = 0; j < s->count; j++) /* history counts too */
+        if (strcmp(s->records[j].target, r->target) == 0) {
+            row.ban_count++;
+            row.events_count += s->records[j].events_count;
+        }
+    return row;
 }
 
 /* ------------------------------------------------------------- members */
@@ -164,29 +228,25 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
                         "c-example: insert: ban %zu has an empty target; the signal was not stored", i + 1);
     }
     pthread_mutex_lock(&stores_lock);
-    if (s->capacity - s->count < signal.ban_count) {
-        size_t capacity = s->capacity ? s->capacity : 64;
-        while (capacity - s->count < signal.ban_count) capacity *= 2;
-        record_t *grown = realloc(s->records, capacity * sizeof *grown);
-        if (!grown) {
-            pthread_mutex_unlock(&stores_lock);
-            return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
-        }
-        s->records = grown;
-        s->capacity = capacity;
+    if (!reserve(s, signal.ban_count)) {
+        pthread_mutex_unlock(&stores_lock);
+        return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
     }
     for (size_t i = 0; i < signal.ban_count; i++) {
         warden_ban_t ban;
         warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
         for (size_t j = 0; j < s->count; j++) /* one live ban per target: the new one ends the older */
-            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target))
+            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target)) {
                 s->records[j].ended_ns = signal.created_ns;
+                log_change(s, WARDEN_CHANGE_ENDED, s->records[j].id, signal.created_ns);
+            }
         record_t r = {
             s->next_id++, ban.scope, copy_str(ban.target), copy_str(ban.origin), copy_str(ban.action),
             copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country), copy_str(ban.as_name),
             ban.as_number, ban.until_ns, signal.created_ns, signal.events_count, NOT_ENDED,
         };
         s->records[s->count++] = r;
+        log_change(s, WARDEN_CHANGE_ADDED, r.id, 0);
     }
     pthread_mutex_unlock(&stores_lock);
     return WARDEN_OK;
@@ -200,26 +260,7 @@ static int32_t read_at(warden_backend_t *b, int64_t at_ns, warden_row_sink_fn si
     for (size_t i = s->count; i-- > 0;) { /* newest first: records are kept in id order */
         const record_t *r = &s->records[i];
         if (!is_active(r, at_ns)) continue;
-        warden_ban_row_t row;
-        memset(&row, 0, sizeof row);
-        row.struct_size = sizeof row;
-        row.scope = r->scope;
-        row.id = r->id;
-        row.target = view(r->target);
-        row.origin = view(r->origin);
-        row.action = view(r->action);
-        row.reason = view(r->reason);
-        row.scenario = view(r->scenario);
-        row.country = view(r->country);
-        row.as_name = view(r->as_name);
-        row.as_number = r->as_number;
-        row.until_ns = r->until_ns;
-        row.created_ns = r->created_ns;
-        for (size_t j = 0; j < s->count; j++) /* history counts too */
-            if (strcmp(s->records[j].target, r->target) == 0) {
-                row.ban_count++;
-                row.events_count += s->records[j].events_count;
-            }
+        warden_ban_row_t row = row_of(s, r);
         if (sink(ctx, &row) != 0) break;
     }
     pthread_mutex_unlock(&stores_lock);
@@ -234,9 +275,14 @@ static int32_t delete_target(warden_backend_t *b, warden_str_t target, uint64_t 
     uint64_t n = 0;
     int64_t now = host_now(SELF(b));
     pthread_mutex_lock(&stores_lock);
+    if (!reserve(s, 0)) {
+        pthread_mutex_unlock(&stores_lock);
+        return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+    }
     for (size_t i = 0; i < s->count; i++)
         if (is_live(&s->records[i], now) && str_eq(target, s->records[i].target)) {
             s->records[i].ended_ns = now;
+            log_change(s, WARDEN_CHANGE_ENDED, s->records[i].id, now);
             n++;
         }
     pthread_mutex_unlock(&stores_lock);
@@ -250,14 +296,83 @@ static int32_t delete_all(warden_backend_t *b, uint64_t *deleted, char *err, siz
     uint64_t n = 0;
     int64_t now = host_now(SELF(b));
     pthread_mutex_lock(&stores_lock);
+    if (!reserve(s, 0)) {
+        pthread_mutex_unlock(&stores_lock);
+        return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+    }
     for (size_t i = 0; i < s->count; i++)
         if (is_live(&s->records[i], now)) {
             s->records[i].ended_ns = now;
             n++;
         }
+    /* One change however many bans it ended: every id so far. */
+    if (n > 0) log_change(s, WARDEN_CHANGE_ENDED_THROUGH, s->next_id - 1, now);
     pthread_mutex_unlock(&stores_lock);
     *deleted = n;
     return WARDEN_OK;
+}
+
+/* warden.changes/1. Cursor 0: every live ban; cursor p: the changes from
+ * position p on (changes[p - 1]...), so the cursor after them is change_count + 1. */
+static int32_t changes_since(warden_backend_t *b, int64_t cursor, int64_t *next_cursor, warden_change_sink_fn sink,
+                             void *ctx, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: changes_since before init");
+    if (!sink || !next_cursor) return fail(err, err_len, WARDEN_E_INVALID, "c-example: changes_since: NULL sink or next_cursor");
+    if (cursor < 0) return fail(err, err_len, WARDEN_E_INVALID, "c-example: changes_since: negative cursor %lld", (long long)cursor);
+    int64_t now = host_now(SELF(b));
+    warden_change_t change;
+    memset(&change, 0, sizeof change);
+    change.struct_size = sizeof change;
+    pthread_mutex_lock(&stores_lock);
+    int64_t head = (int64_t)s->change_count + 1;
+    if (cursor > head) {
+        pthread_mutex_unlock(&stores_lock);
+        return fail(err, err_len, WARDEN_E_STALE_CURSOR,
+                    "c-example: changes_since: cursor %lld is beyond this store's history (next position %lld); "
+                    "read everything again from cursor 0",
+                    (long long)cursor, (long long)head);
+    }
+    *next_cursor = cursor == 0 ? head : cursor;
+    if (cursor == 0) {
+        for (size_t i = 0; i < s->count; i++) {
+            if (!is_live(&s->records[i], now)) continue;
+            warden_ban_row_t row = row_of(s, &s->records[i]);
+            change.kind = WARDEN_CHANGE_ADDED;
+            change.ban_id = row.id;
+            change.row = &row;
+            if (sink(ctx, &change) != 0) {
+                *next_cursor = 0; /* a stopped snapshot is taken again */
+                break;
+            }
+        }
+    } else {
+        for (int64_t p = cursor; p < head; p++) {
+            const change_t *c = &s->changes[p - 1];
+            warden_ban_row_t row;
+            change.kind = c->kind;
+            change.ban_id = c->ban_id;
+            change.ended_ns = c->ended_ns;
+            change.row = NULL;
+            if (c->kind == WARDEN_CHANGE_ADDED) {
+                row = row_of(s, &s->records[c->ban_id - 1]);
+                change.row = &row;
+            }
+            *next_cursor = p + 1;
+            if (sink(ctx, &change) != 0) break;
+        }
+    }
+    pthread_mutex_unlock(&stores_lock);
+    return WARDEN_OK;
+}
+
+static const warden_ext_changes_t changes_extension = {
+    sizeof(warden_ext_changes_t), 0, changes_since,
+};
+
+static const void *get_extension(warden_backend_t *b, const char *extension_id) {
+    (void)b;
+    return strcmp(extension_id, WARDEN_EXT_CHANGES) == 0 ? &changes_extension : NULL;
 }
 
 static int32_t flush(warden_backend_t *b, char *err, size_t err_len) {
@@ -318,7 +433,7 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
     b->start_auto_commit = start_auto_commit;
     b->shutdown = shutdown;
     b->destroy = destroy;
-    b->get_extension = NULL; /* optional: no extensions */
+    b->get_extension = get_extension;
     *out = b;
     return WARDEN_OK;
 }

@@ -4,7 +4,8 @@ import WardenModel
 
 /// The decisions bouncers see, in memory, with each bouncer's stream position: the
 /// one place the API reads from. Lookups never touch a backend; the daemon keeps the
-/// book in step with the store (``reconcile(with:now:)``). Thread-safe.
+/// book in step with the store (``reconcile(with:now:)`` after a full read,
+/// ``apply(_:now:)`` with a backend's change feed). Thread-safe.
 public final class DecisionBook: Sendable {
     private struct State: ~Copyable {
         var index = DecisionIndex()
@@ -55,6 +56,34 @@ public final class DecisionBook: Sendable {
             var added = 0
             for decision in fresh where state.index.decision(id: decision.id) == nil {
                 if state.index.upsert(decision, now: now) { added += 1 }
+            }
+            return (added, removed)
+        }
+    }
+
+    /// Applies a backend's changes since the last read (`warden.changes/1`), in order: an
+    /// added ban becomes a decision (replacing the one of its value, as the index
+    /// does), an ended one is removed, and `endedThrough` removes every decision up to
+    /// that id. Applying a change twice changes nothing more. Returns how many
+    /// decisions were added and removed.
+    @discardableResult
+    public func apply(_ changes: [BanChange], now: Int64) -> (added: Int, removed: Int) {
+        state.withLock { state in
+            var added = 0, removed = 0
+            for change in changes {
+                switch change {
+                case .added(let ban):
+                    guard let decision = try? Decision(ban) else { continue }  // as reconcile: unservable rows are skipped
+                    let before = state.index.count
+                    guard state.index.upsert(decision, now: now) else { continue }
+                    let inserted = state.index.decision(id: decision.id) != nil
+                    if inserted { added += 1 }
+                    removed += before + (inserted ? 1 : 0) - state.index.count
+                case .ended(let id, _):
+                    if state.index.remove(id: id, now: now) != nil { removed += 1 }
+                case .endedThrough(let id, _):
+                    removed += state.index.removeAll(throughId: id, now: now)
+                }
             }
             return (added, removed)
         }

@@ -19,7 +19,7 @@ public final class LoadedBackend: @unchecked Sendable {
     /// Bytes of `warden_backend_t` the backend declares.
     public let structSize: UInt32
 
-    private let vtable: UnsafeMutablePointer<warden_backend_t>
+    let vtable: UnsafeMutablePointer<warden_backend_t>
     private let host: UnsafeMutablePointer<warden_host_t>
     private let lock = Mutex(())
     private var encoder = SignalEncoder()
@@ -55,7 +55,7 @@ public final class LoadedBackend: @unchecked Sendable {
     }
 
     /// Runs one ABI call under the instance lock with an error buffer.
-    private func call(_ operation: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws(BackendCallError) {
+    func call(_ operation: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws(BackendCallError) {
         let (status, message) = lock.withLock { _ -> (Int32, String) in
             errorBuffer[0] = 0
             let status = body(errorBuffer, 1024)
@@ -169,21 +169,33 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// Extension ids this host knows and the backend supports.
     public var supportedExtensions: [String] {
-        [WARDEN_EXT_MAINTENANCE].filter { extensionTable($0) != nil }
+        [WARDEN_EXT_MAINTENANCE, WARDEN_EXT_CHANGES].filter { extensionTable($0) != nil }
+    }
+
+    /// The table of extension `id` read into this host's layout; nil when unsupported.
+    /// - Throws: ``BackendCallError`` for `operation` when the table is smaller than `minimumSize`.
+    func extensionTable<Table: BitwiseCopyable>(
+        _ id: String, as type: Table.Type, minimumSize: Int, operation: String
+    ) throws(BackendCallError) -> Table? {
+        guard let raw = extensionTable(id) else { return nil }
+        let size = Int(raw.load(as: UInt32.self))  // struct_size, the first member
+        guard size >= minimumSize else {
+            throw BackendCallError(
+                backend: name, operation: operation, status: WARDEN_E_ABI,
+                message: "its \(id) table is \(size) bytes; version 1 tables are at least "
+                    + "\(minimumSize) bytes; rebuild it against warden_backend.h 1.x")
+        }
+        return loadVersioned(type, from: raw, stride: size)
     }
 
     /// Runs `warden.maintenance/1` at `now`; nil when the backend lacks it.
     /// - Throws: ``BackendCallError``, also when its table is smaller than version 1's.
     public func runMaintenance(now: Int64) throws(BackendCallError) -> (expired: Int, purged: Int)? {
-        guard let raw = extensionTable(WARDEN_EXT_MAINTENANCE) else { return nil }
-        let size = Int(raw.load(as: UInt32.self))  // struct_size, the first member
-        guard size >= WARDEN_EXT_MAINTENANCE_V1_SIZE else {
-            throw BackendCallError(
-                backend: name, operation: "maintenance", status: WARDEN_E_ABI,
-                message: "its \(WARDEN_EXT_MAINTENANCE) table is \(size) bytes; version 1 tables are at least "
-                    + "\(WARDEN_EXT_MAINTENANCE_V1_SIZE) bytes; rebuild it against warden_backend.h 1.x")
-        }
-        guard let run = loadVersioned(warden_ext_maintenance_t.self, from: raw, stride: size).run else { return nil }
+        guard let table = try extensionTable(
+            WARDEN_EXT_MAINTENANCE, as: warden_ext_maintenance_t.self,
+            minimumSize: Int(WARDEN_EXT_MAINTENANCE_V1_SIZE), operation: "maintenance"),
+            let run = table.run
+        else { return nil }
         var expired: UInt64 = 0, purged: UInt64 = 0
         try call("maintenance") { err, len in run(vtable, now, &expired, &purged, err, len) }
         return (Int(expired), Int(purged))
@@ -225,12 +237,18 @@ private final class RowCollector {
             refusedSize = size
             return 1
         }
+        return visit(Ban(row: row, size: size, backend: backend)) ? 0 : 1
+    }
+}
+
+extension Ban {
+    /// Copies a backend's row of `size` bytes (at least ABI 1.0's), read within that size.
+    init(row: UnsafePointer<warden_ban_row_t>, size: Int, backend: String) {
         let r = loadVersioned(warden_ban_row_t.self, from: row, stride: size)
-        let goOn = visit(Ban(
+        self.init(
             id: r.id, scope: r.scope == WARDEN_SCOPE_RANGE ? "Range" : "Ip", target: String(r.target),
             origin: String(r.origin), action: String(r.action), reason: String(r.reason), scenario: String(r.scenario),
             country: String(r.country), asName: String(r.as_name), asNumber: r.as_number, untilNs: r.until_ns,
-            createdNs: r.created_ns, banCount: r.ban_count, eventsCount: r.events_count, backend: backend))
-        return goOn ? 0 : 1
+            createdNs: r.created_ns, banCount: r.ban_count, eventsCount: r.events_count, backend: backend)
     }
 }

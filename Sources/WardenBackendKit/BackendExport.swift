@@ -48,7 +48,9 @@ public func exportBackend<B: BanBackend>(
         return WARDEN_E_ABI
     }
     let services = BackendHost(raw: host)
-    let box = Instance(backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance)
+    let box = Instance(
+        backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance,
+        offersChanges: B.offersChanges)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -67,12 +69,14 @@ private final class Instance {
     let backend: any BanBackend
     let host: BackendHost
     let offersMaintenance: Bool
+    let offersChanges: Bool
     var isShutDown = false
 
-    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool) {
+    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool) {
         self.backend = backend
         self.host = host
         self.offersMaintenance = offersMaintenance
+        self.offersChanges = offersChanges
     }
 
     static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
@@ -189,10 +193,15 @@ private let destroySlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?
 
 private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<CChar>?)
     -> UnsafeRawPointer? = { vtable, id in
-        guard let id, strcmp(id, WARDEN_EXT_MAINTENANCE) == 0, Instance.from(vtable).offersMaintenance else {
-            return nil
+        guard let id else { return nil }
+        let instance = Instance.from(vtable)
+        if strcmp(id, WARDEN_EXT_MAINTENANCE) == 0, instance.offersMaintenance {
+            return UnsafeRawPointer(maintenanceExtension)
         }
-        return UnsafeRawPointer(maintenanceExtension)
+        if strcmp(id, WARDEN_EXT_CHANGES) == 0, instance.offersChanges {
+            return UnsafeRawPointer(changesExtension)
+        }
+        return nil
     }
 
 /// The one `warden.maintenance/1` table, shared by every Swift backend of this library.
@@ -205,6 +214,26 @@ private nonisolated(unsafe) let maintenanceExtension: UnsafeMutablePointer<warde
                 let report = try Instance.from(vtable).backend.runMaintenance(now: now)
                 expired?.pointee = UInt64(report.expired)
                 purged?.pointee = UInt64(report.purged)
+            }
+        }))
+    return table
+}()
+
+/// The one `warden.changes/1` table, shared by every Swift backend of this library.
+private nonisolated(unsafe) let changesExtension: UnsafeMutablePointer<warden_ext_changes_t> = {
+    let table = UnsafeMutablePointer<warden_ext_changes_t>.allocate(capacity: 1)
+    table.initialize(to: warden_ext_changes_t(
+        struct_size: UInt32(MemoryLayout<warden_ext_changes_t>.size), reserved: 0,
+        changes_since: { vtable, cursor, next, sink, context, err, errLen in
+            guarded(err, errLen) {
+                guard let sink, let next else {
+                    throw BackendError(.invalid, "changes_since: the sink or next_cursor is NULL; the host must pass both")
+                }
+                guard cursor >= 0 else {
+                    throw BackendError(
+                        .invalid, "changes_since: cursor \(cursor) is negative; pass 0 or a cursor this storage returned")
+                }
+                next.pointee = try Instance.from(vtable).backend.changes(since: cursor) { sink(context, $0) == 0 }
             }
         }))
     return table

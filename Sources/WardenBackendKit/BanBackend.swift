@@ -21,6 +21,8 @@ import CWardenBackend
 /// - ``delete(target:)`` and ``deleteAll()``: end the bans live at the host's now
 ///   (``BackendHost/now()``), return how many, keep history.
 /// - ``runMaintenance(now:)``: retention age counts from `createdNs`.
+/// - ``changes(since:into:)`` (optional, `warden.changes/1`): every change after a
+///   cursor kept in the storage, or a snapshot for cursor 0; see the header.
 /// - ``flush()``: make all earlier writes durable and visible to other instances.
 /// - ``startAutoCommit()`` may start threads; ``shutdown()`` joins them and is
 ///   idempotent.
@@ -81,6 +83,23 @@ public protocol BanBackend: AnyObject {
     /// Commits pending inserts, expires bans ended at `now` (when the `flush` key is
     /// true) and applies retention, once, now. Returns what it did.
     func runMaintenance(now: Int64) throws -> MaintenanceReport
+
+    /// Whether ``changes(since:into:)`` is implemented; the SDK then offers the
+    /// `warden.changes/1` extension. Default: false.
+    static var offersChanges: Bool { get }
+
+    /// Commits this instance's pending writes, then reports to `sink` every ban live
+    /// at the host's now (`cursor` 0, a snapshot) or every change after `cursor`, in
+    /// order, stopping as soon as `sink` returns `false`. Returns the next cursor
+    /// (`warden_backend.h`, warden.changes/1: what it is after a stop).
+    /// - Throws: ``BackendError`` with status `.staleCursor` when the storage no longer
+    ///   keeps every change after `cursor`, or never issued it.
+    /// Implement this or ``changes(since:rawSink:)``.
+    func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64
+
+    /// The same, with each change laid out as the ABI's struct, borrowed for its sink
+    /// call. The default encodes the changes of ``changes(since:into:)``.
+    func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64
 }
 
 extension BanBackend {
@@ -88,6 +107,17 @@ extension BanBackend {
 
     public func runMaintenance(now: Int64) throws -> MaintenanceReport {
         throw BackendError(.unsupported, "\(Self.name): maintenance is not supported")
+    }
+
+    public static var offersChanges: Bool { false }
+
+    public func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64 {
+        throw BackendError(.unsupported, "\(Self.name): implement changes(since:into:) or changes(since:rawSink:)")
+    }
+
+    public func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64 {
+        var encoder = ChangeEncoder()
+        return try changes(since: cursor) { change in encoder.withChange(change, sink) }
     }
 
     public func insert(_ signal: Signal) throws {

@@ -9,6 +9,8 @@ public enum BackendStatus: Int32, Sendable, CaseIterable {
     case busy = 4
     case abi = 5
     case `internal` = 6
+    /// `changes_since` only: the cursor is not in the change history the storage keeps.
+    case staleCursor = 7
 
     /// The header's name: `WARDEN_E_IO`.
     public var symbol: String {
@@ -19,6 +21,7 @@ public enum BackendStatus: Int32, Sendable, CaseIterable {
         case .busy: "WARDEN_E_BUSY"
         case .abi: "WARDEN_E_ABI"
         case .internal: "WARDEN_E_INTERNAL"
+        case .staleCursor: "WARDEN_E_STALE_CURSOR"
         }
     }
 

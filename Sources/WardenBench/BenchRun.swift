@@ -59,6 +59,17 @@ struct BenchRun {
         let active = try store.read(at: data.nowSeconds * 1_000_000_000)
         measured.append(("read_at", nowMs() - t0, active.count))
 
+        if store.offersChanges {  // what the daemon pays per refresh: a snapshot once, then idle deltas
+            progress("\(backend) n=\(n): changes_since")
+            t0 = nowMs()
+            let snapshot = try store.changes(since: 0)!
+            measured.append(("changes_snapshot", nowMs() - t0, snapshot.changes.count))
+            let idle = 1000
+            t0 = nowMs()
+            for _ in 0..<idle { _ = try store.changes(since: snapshot.cursor) }
+            measured.append(("changes_idle_avg", (nowMs() - t0) / Double(idle), 0))
+        }
+
         progress("\(backend) n=\(n): delete")
         let k = min(1000, data.distinct - 1)
         t0 = nowMs()

@@ -34,7 +34,8 @@ struct Figure {
                      "rows_per_s=\(fixed(rowsPerSecond, 0))"]
         parts.append("raw_c_ms=" + (rawMs.map { fixed($0, 3) } ?? "na"))
         parts.append("ratio=" + (ratio.map { fixed($0, 2) } ?? "na"))
-        if let maxRatio { parts.append("target=<=\(fixed(maxRatio, 2)) met=\(met! ? "yes" : "no")") }
+        // Without a raw C run (no --raw-c) there is no ratio to judge.
+        if let maxRatio { parts.append("target=<=\(fixed(maxRatio, 2)) met=\(met.map { $0 ? "yes" : "no" } ?? "na")") }
         return parts.joined(separator: " ")
     }
 

@@ -12,7 +12,8 @@ struct MeasureCommand: ParsableCommand {
         commandName: "measure",
         abstract: "Measure a backend through the ABI against the raw C limit, in the same run.",
         discussion: """
-            Workloads per size N: insert N then flush; read_at(now) of all active; delete(target)
+            Workloads per size N: insert N then flush; read_at(now) of all active; with warden.changes/1,
+            a snapshot and the average idle changes_since (no raw C twin); delete(target)
             (first call, then the average of 1000, each flushed); delete_all; 10k one-ban insert+flush
             pairs; then `warden ban add` as a whole process (median and p90).
             """)

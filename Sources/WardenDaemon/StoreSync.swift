@@ -1,19 +1,28 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 import WardenAPI
+import WardenBackendHost
 import WardenModel
 import WardenStore
 
 /// Keeps the ``DecisionBook`` in step with the store: bans added or deleted by
 /// `warden ban add` in another process, or by another node sharing a MariaDB, reach
-/// bouncers within one interval. Reads the first backend that answers, in load order
-/// (backends are written alike; their row ids differ, so the book follows one).
+/// bouncers within one interval. Follows the first backend that answers, in load
+/// order (backends are written alike; their row ids differ, so the book follows one).
+///
+/// A backend with a change feed (`warden.changes/1`) is read from a cursor kept in
+/// its storage: a snapshot once, then only what changed, so an idle round costs
+/// almost nothing whatever the number of bans. A backend without one, a stale
+/// cursor, or a switch to another backend means a full read, reconciled into the book.
 final class StoreSync: Service {
     private let service: BanService
     private let book: DecisionBook
     private let interval: Duration
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    /// The backend whose feed the book follows, and the cursor of its next read.
+    private let feed = Mutex<(backend: String, cursor: Int64)?>(nil)
 
     init(service: BanService, book: DecisionBook, interval: Duration, clock: @escaping @Sendable () -> Int64, logger: Logger) {
         self.service = service
@@ -23,29 +32,61 @@ final class StoreSync: Service {
         self.logger = logger
     }
 
-    /// One full read of the first backend that answers, reconciled into the book.
-    /// Returns whether a backend answered.
+    /// One refresh from the first backend that answers. Returns whether one answered.
     @discardableResult
     func syncOnce() async -> Bool {
-        for backend in service.store.backends.map(\.name) {
-            let now = clock()
+        for backend in service.store.backends {
             do {
-                let listing = try await service.list(BanQuery(backend: backend), now: now)
-                if let failure = listing.failed.first {
-                    logger.warning("cannot refresh the decisions from \(backend): \(failure); trying the next backend")
-                    continue
-                }
-                let (added, removed) = book.reconcile(with: listing.bans, now: now)
-                if added + removed > 0 {
-                    logger.debug("decisions refreshed from \(backend): \(added) new, \(removed) gone, \(book.count) active")
-                }
+                try await refresh(from: backend)
                 return true
-            } catch {
+            } catch let error as BanStoreError {
                 logger.warning("cannot refresh the decisions: \(error)")
                 return false
+            } catch {
+                feed.withLock { $0 = nil }
+                logger.warning("cannot refresh the decisions from \(backend.name): \(error); trying the next backend")
             }
         }
         return false
+    }
+
+    /// Reads what changed in `backend` since the cursor (a snapshot when the book does not
+    /// follow its feed yet, or the cursor went stale), or everything when it has no feed.
+    private func refresh(from backend: LoadedBackend) async throws {
+        let followed = feed.withLock { $0 }
+        var cursor = followed?.backend == backend.name ? followed!.cursor : 0
+        let read: BanChanges?
+        do {
+            read = try await service.changes(from: backend, since: cursor)
+        } catch let error as BackendCallError where error.isStaleCursor {
+            logger.info("\(error); reading every decision again")
+            cursor = 0
+            read = try await service.changes(from: backend, since: 0)
+        }
+        let now = clock()
+        guard let read else {
+            try await readEverything(from: backend, now: now)
+            return
+        }
+        let (added, removed) = read.isSnapshot
+            ? book.reconcile(with: read.changes.compactMap { if case .added(let ban) = $0 { ban } else { nil } }, now: now)
+            : book.apply(read.changes, now: now)
+        feed.withLock { $0 = (backend.name, read.cursor) }
+        if added + removed > 0 || read.isSnapshot {
+            let how = read.isSnapshot ? "snapshot" : "changes since \(cursor)"
+            logger.debug("decisions refreshed from \(backend.name) (\(how)): \(added) new, \(removed) gone, \(book.count) active")
+        }
+    }
+
+    /// A full read of a backend without a change feed, reconciled into the book.
+    private func readEverything(from backend: LoadedBackend, now: Int64) async throws {
+        let listing = try await service.list(BanQuery(backend: backend.name), now: now)
+        if let failure = listing.failed.first { throw failure }
+        feed.withLock { $0 = nil }
+        let (added, removed) = book.reconcile(with: listing.bans, now: now)
+        if added + removed > 0 {
+            logger.debug("decisions refreshed from \(backend.name): \(added) new, \(removed) gone, \(book.count) active")
+        }
     }
 
     /// Refreshes every interval until graceful shutdown or cancellation.

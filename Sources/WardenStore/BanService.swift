@@ -37,6 +37,17 @@ public final class BanService: Sendable {
         return .merging(reads, limit: query.limit)
     }
 
+    /// What changed in `backend`'s storage since `cursor` (0: a snapshot), read on its
+    /// worker; nil when it has no change feed. See ``LoadedBackend/changes(since:)``.
+    /// - Throws: ``BanStoreError/shutDown`` once shut down, else the backend's
+    ///   ``BackendCallError`` (``BackendCallError/isStaleCursor``: read again from 0).
+    public func changes(from backend: LoadedBackend, since cursor: Int64) async throws -> BanChanges? {
+        try checkOpen()
+        return try await workers[ObjectIdentifier(backend)]!.run { () throws(BackendCallError) in
+            try backend.changes(since: cursor)
+        }
+    }
+
     /// Deletes the live ban of `target` in every backend; how many each removed.
     public func delete(target: String) async throws(BanStoreError) -> BackendOutcomes<Int> {
         await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.remove(target: target) }

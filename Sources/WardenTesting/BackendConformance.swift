@@ -45,6 +45,9 @@ public struct BackendConformance: Sendable {
         case pastReadSkipsLaterBans, pastReadShowsLaterDeletes, pastReadShowsReplacedBan, sweptBanStaysInThePast
         case rowsComeNewestFirst, sinkStopEndsTheRead, deleteSkipsExpiredBan, deleteTwiceBeforeFlush
         case multiBanInsertIsAllOrNothing, retentionAgeCountsFromCreation
+        case feedSnapshotListsLiveBans, feedReportsAddsAndDeletes, feedReportsReplacement, feedIgnoresExpirySweep
+        case feedReportsDeleteAll, feedReachesSecondInstance, feedCursorGrows, feedRefusesStaleCursor
+        case feedForgetsOldHistory, feedKeepsUpWithConcurrentWriters
     }
 
     /// Runs one check against fresh storage.
@@ -143,6 +146,16 @@ extension BackendConformance.Check {
         case .deleteTwiceBeforeFlush: return Checks.deleteTwiceBeforeFlush
         case .multiBanInsertIsAllOrNothing: return Checks.multiBanInsertIsAllOrNothing
         case .retentionAgeCountsFromCreation: return Checks.retentionAgeCountsFromCreation
+        case .feedSnapshotListsLiveBans: return Checks.feedSnapshotListsLiveBans
+        case .feedReportsAddsAndDeletes: return Checks.feedReportsAddsAndDeletes
+        case .feedReportsReplacement: return Checks.feedReportsReplacement
+        case .feedIgnoresExpirySweep: return Checks.feedIgnoresExpirySweep
+        case .feedReportsDeleteAll: return Checks.feedReportsDeleteAll
+        case .feedReachesSecondInstance: return Checks.feedReachesSecondInstance
+        case .feedCursorGrows: return Checks.feedCursorGrows
+        case .feedRefusesStaleCursor: return Checks.feedRefusesStaleCursor
+        case .feedForgetsOldHistory: return Checks.feedForgetsOldHistory
+        case .feedKeepsUpWithConcurrentWriters: return Checks.feedKeepsUpWithConcurrentWriters
         }
     }
 }

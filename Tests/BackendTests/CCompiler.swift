@@ -62,6 +62,14 @@ enum CCompiler {
         return path
     }
 
+    /// Builds `Tests/Fixtures/faulty_feed.c` (the C example with the feed fault `define`,
+    /// nil: none) into a fresh folder; returns the .so path.
+    static func faultyFeed(_ define: String?) throws -> String {
+        let path = try temporaryFolder("faulty-feed") + "/lib\(define ?? "valid").so"
+        try sharedLibrary(repositoryRoot + "/Tests/Fixtures/faulty_feed.c", output: path, defines: define.map { [$0] } ?? [])
+        return path
+    }
+
     /// A new empty folder under the system temp folder.
     static func temporaryFolder(_ name: String) throws -> String {
         let path = NSTemporaryDirectory() + "warden-\(name)-\(UUID().uuidString.prefix(8))"

@@ -126,7 +126,7 @@ start=$SECONDS
 log="$logs/asan-c-pieces.log"
 if LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
     WARDEN_TEST_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
-    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend" \
+    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend,BackendTests.FeedFaultTests" \
     >"$log" 2>&1; then
     echo "memcheck: PASS  asan: C example and fault fixtures ($((SECONDS - start))s)"
 else

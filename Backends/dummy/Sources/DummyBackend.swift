@@ -13,6 +13,7 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     static let name = "dummy"
     static let version = "1.0.0 (swift)"
     static let offersMaintenance = true
+    static let offersChanges = true
 
     private let host: BackendHost
     private let pending = Mutex<[Signal]>([])
@@ -72,6 +73,16 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
         let count = try openStore().end(now: host.now(), target: nil)
         host.log(.debug, "delete_all: \(count) ban(s)")
         return count
+    }
+
+    func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64 {
+        try flush()
+        let (changes, next) = try openStore().changes(since: cursor, now: host.now())
+        host.log(.debug, "changes_since \(cursor): \(changes.count) change(s), next \(next)")
+        for (change, after) in changes where !sink(change) {
+            return cursor == 0 ? 0 : after  // a stopped snapshot is taken again
+        }
+        return next
     }
 
     func runMaintenance(now: Int64) throws -> MaintenanceReport {

@@ -32,6 +32,27 @@ final class MemoryStore: Sendable {
         var newest: [String: Int] = [:]
         var totals: [String: (bans: Int64, events: Int64)] = [:]
         var nextID: Int64 = 1
+        var feed = FeedLog()
+
+        /// The row of `r` with its target's history counts.
+        func row(_ r: Record) -> BanRow {
+            let total = totals[r.ban.target] ?? (0, 0)
+            return BanRow(
+                id: r.id, scope: r.ban.scope, target: r.ban.target, origin: r.ban.origin, action: r.ban.action,
+                reason: r.ban.reason, scenario: r.ban.scenario, country: r.ban.country, asName: r.ban.asName,
+                asNumber: r.ban.asNumber, untilNs: r.ban.untilNs, createdNs: r.createdNs,
+                banCount: total.bans, eventsCount: total.events)
+        }
+
+        /// The record with this id, unless retention purged it (records are in id order).
+        func record(id: Int64) -> Record? {
+            var low = 0, high = records.count
+            while low < high {
+                let mid = (low + high) / 2
+                if records[mid].id < id { low = mid + 1 } else { high = mid }
+            }
+            return low < records.count && records[low].id == id ? records[low] : nil
+        }
     }
 
     private let state = Mutex(State())
@@ -55,10 +76,12 @@ final class MemoryStore: Sendable {
                 for ban in signal.bans {
                     if let old = s.newest[ban.target], s.records[old].endedNs == nil {
                         s.records[old].endedNs = signal.createdNs
+                        s.feed.record(.ended(id: s.records[old].id, atNs: signal.createdNs), madeNs: signal.createdNs)
                     }
                     s.newest[ban.target] = s.records.count
                     s.records.append(Record(
                         id: s.nextID, ban: ban, createdNs: signal.createdNs, eventsCount: signal.eventsCount))
+                    s.feed.record(.added(id: s.nextID), madeNs: signal.createdNs)
                     s.nextID += 1
                     let total = s.totals[ban.target] ?? (0, 0)
                     s.totals[ban.target] = (total.bans + 1, total.events + signal.eventsCount)
@@ -70,14 +93,7 @@ final class MemoryStore: Sendable {
     /// Rows of the bans active at `at`, newest first.
     func active(at: Int64) -> [BanRow] {
         state.withLock { s in
-            s.records.reversed().filter { $0.isActive(at: at) }.map { r in
-                let total = s.totals[r.ban.target] ?? (0, 0)
-                return BanRow(
-                    id: r.id, scope: r.ban.scope, target: r.ban.target, origin: r.ban.origin, action: r.ban.action,
-                    reason: r.ban.reason, scenario: r.ban.scenario, country: r.ban.country, asName: r.ban.asName,
-                    asNumber: r.ban.asNumber, untilNs: r.ban.untilNs, createdNs: r.createdNs,
-                    banCount: total.bans, eventsCount: total.events)
-            }
+            s.records.reversed().filter { $0.isActive(at: at) }.map(s.row)
         }
     }
 
@@ -89,7 +105,10 @@ final class MemoryStore: Sendable {
             for i in candidates where s.records[i].isLive(now: now) {
                 s.records[i].endedNs = now
                 count += 1
+                if target != nil { s.feed.record(.ended(id: s.records[i].id, atNs: now), madeNs: now) }
             }
+            // delete_all is one change, whatever it ended.
+            if target == nil && count > 0 { s.feed.record(.endedThrough(id: s.nextID - 1, atNs: now), madeNs: now) }
             return count
         }
     }
@@ -108,8 +127,10 @@ final class MemoryStore: Sendable {
 
     /// Removes history (ended bans, never an unended one): the oldest first while more
     /// than `maxRecords` records are kept, and every one created before `cutoffNs`.
+    /// Forgets the changes made before `cutoffNs` too.
     func purge(maxRecords: Int, cutoffNs: Int64?) -> Int {
         state.withLock { s in
+            if let cutoffNs { s.feed.forget(madeBefore: cutoffNs) }
             var excess = maxRecords > 0 ? s.records.count - maxRecords : 0
             var doomed: Set<Int64> = []
             for r in s.records where r.endedNs != nil {
@@ -125,6 +146,33 @@ final class MemoryStore: Sendable {
             s.newest = [:]
             for (i, r) in s.records.enumerated() { s.newest[r.ban.target] = i }
             return doomed.count
+        }
+    }
+}
+
+extension MemoryStore {
+    /// `warden.changes/1`: a snapshot of the bans live at `now` (`cursor` 0), or the
+    /// changes from position `cursor` on, each with the position after it; and the
+    /// cursor after all of them. Read under the lock, delivered by the caller.
+    func changes(since cursor: Int64, now: Int64) throws -> (changes: [(FeedChange, Int64)], next: Int64) {
+        try state.withLock { s in
+            guard cursor != 0 else {
+                let live = s.records.filter { $0.isLive(now: now) }.map { (FeedChange.added(s.row($0)), Int64(0)) }
+                return (live, s.feed.head)
+            }
+            var position = cursor
+            var changes: [(FeedChange, Int64)] = []
+            for entry in try s.feed.entries(from: cursor) {
+                position += 1
+                switch entry.kind {
+                case .added(let id):
+                    // A ban purged since is not live: skipped, as the header allows.
+                    if let r = s.record(id: id) { changes.append((.added(s.row(r)), position)) }
+                case .ended(let id, let atNs): changes.append((.ended(id: id, atNs: atNs), position))
+                case .endedThrough(let id, let atNs): changes.append((.endedThrough(id: id, atNs: atNs), position))
+                }
+            }
+            return (changes, position)
         }
     }
 }

@@ -15,6 +15,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     static let name = "mysql"
     static let version = "1.0.0 (swift, MariaDB Connector/C \(String(cString: mysql_get_client_info())))"
     static let offersMaintenance = true
+    static let offersChanges = true
 
     private static let arrayChunk = 1000
     private static let multiRowChunk = 500
@@ -123,17 +124,17 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         guard batch.count > 0 || !events.isEmpty else { return }
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
-                // One statement is atomic on its own: skip two round trips (the CLI's case).
-                if events.isEmpty && batch.count <= (useArrayBinding ? Self.arrayChunk : Self.multiRowChunk) {
-                    _ = try insertChunk(db, from: 0)
-                    return
-                }
+                // Always a transaction, even for one statement: the bans and the change feed's
+                // record of them commit together, under the feed's lock (see MySQLFeed).
                 try transaction(db) {
+                    try db.execute(MySQLFeed.lock)
+                    let firstID = try db.integers(MySQLFeed.nextID).first ?? 1
                     var start = 0
                     while start < batch.count {
                         start += try insertChunk(db, from: start)
                     }
                     for event in events { try insert(event, db) }
+                    if batch.count > 0 { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
                 }
             }
         } catch let error as BackendError where error.status != .busy {
@@ -203,9 +204,16 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             try commitBatch()
             let now = host.now()
             return try withConnection("delete") { db in
-                try BindArena.with { arena in
-                    Int(try db.statement(MySQLQueries.endTarget).execute(
-                        arena.binds(values: [Array(target.utf8), now, now])))
+                try transaction(db) {
+                    try db.execute(MySQLFeed.lock)
+                    return try BindArena.with { arena in
+                        let deleted = Int(try db.statement(MySQLQueries.endTarget).execute(
+                            arena.binds(values: [Array(target.utf8), now, now])))
+                        if deleted > 0 {
+                            try db.statement(MySQLFeed.logEnded(now: now)).execute(arena.binds(values: [Array(target.utf8)]))
+                        }
+                        return deleted
+                    }
                 }
             }
         }
@@ -217,8 +225,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             let now = host.now()
             return try withConnection("delete_all") { db in
                 try transaction(db) {
+                    try db.execute(MySQLFeed.lock)
                     let live = Int(try db.integers(MySQLQueries.countLive).first ?? 0)
-                    try db.execute(MySQLQueries.endAll(now: now))
+                    // A new watermark is one change, however many bans it ended.
+                    if try db.execute(MySQLQueries.endAll(now: now)) > 0 { try db.execute(MySQLFeed.logEndedThrough(now: now)) }
                     return live
                 }
             }
@@ -231,28 +241,19 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         try lock.withLock {
             try commitBatch()
             try withConnection("read_at") { db in
-                var row = warden_ban_row_t()
-                row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
                 try db.query(MySQLQueries.activeAt(at)) { fields, lengths in
-                    func text(_ i: Int) -> warden_str_t { warden_str_t(ptr: fields[i], len: Int(lengths[i])) }
-                    func int(_ i: Int) -> Int64 { fields[i].map { strtoll($0, nil, 10) } ?? 0 }
-                    row.id = int(0)
-                    row.scope = UInt32(truncatingIfNeeded: int(1))
-                    row.target = text(2)
-                    row.origin = text(3)
-                    row.action = text(4)
-                    row.reason = text(5)
-                    row.scenario = text(6)
-                    row.country = text(7)
-                    row.as_name = text(8)
-                    row.as_number = int(9)
-                    row.until_ns = int(10)
-                    row.created_ns = int(11)
-                    row.ban_count = int(12)
-                    row.events_count = int(13)
+                    var row = MySQLRow.row(fields, lengths)
                     return withUnsafePointer(to: &row, sink)
                 }
             }
+        }
+    }
+
+    func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64 {
+        try lock.withLock {
+            try commitBatch()
+            let now = host.now()
+            return try withConnection("changes_since") { db in try MySQLFeed.read(db, since: cursor, now: now, sink: sink) }
         }
     }
 
@@ -292,33 +293,49 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         if expire && settings.background.expireEnded {
             let since = lastExpiryNs
             report.expired = try withConnection("expiry") { db in
-                try update(db, ids: try db.integers(MySQLQueries.expired(now: now, since: since)),
-                           "UPDATE bans SET ended_ns = \(now) WHERE id IN")
+                try transaction(db) {
+                    try db.execute(MySQLFeed.lock)
+                    return try update(db, ids: try db.integers(MySQLQueries.expired(now: now, since: since)),
+                                      "UPDATE bans SET ended_ns = \(now) WHERE id IN")
+                }
             }
             lastExpiryNs = now
         }
         if retain {
             report.purged = try withConnection("retention") { db in
-                var purged = 0
-                if settings.background.maxRecords > 0 {
-                    let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.background.maxRecords
-                    if excess > 0 {
-                        purged += try update(db, ids: try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess)),
-                                             "DELETE FROM bans WHERE id IN")
+                try transaction(db) {
+                    try db.execute(MySQLFeed.lock)
+                    var purged = 0
+                    if settings.background.maxRecords > 0 {
+                        let excess = Int(try db.integers("SELECT COUNT(*) FROM bans").first ?? 0) - settings.background.maxRecords
+                        if excess > 0 {
+                            purged += try update(db, ids: try db.integers(MySQLQueries.oldestHistory(now: now, limit: excess)),
+                                                 "DELETE FROM bans WHERE id IN")
+                        }
                     }
+                    if settings.background.maxRecordsAgeNs > 0 {
+                        let cutoff = now - settings.background.maxRecordsAgeNs
+                        let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: cutoff))
+                        purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
+                        try forgetChanges(db, cutoff: cutoff)
+                    }
+                    if purged > 0 {
+                        try db.execute(MySQLQueries.purgeOrphanEvents)
+                        try db.execute(MySQLQueries.purgeOldMarks)
+                    }
+                    return purged
                 }
-                if settings.background.maxRecordsAgeNs > 0 {
-                    let ids = try db.integers(MySQLQueries.historyBefore(now: now, cutoff: now - settings.background.maxRecordsAgeNs))
-                    purged += try update(db, ids: ids, "DELETE FROM bans WHERE id IN")
-                }
-                if purged > 0 {
-                    try db.execute(MySQLQueries.purgeOrphanEvents)
-                    try db.execute(MySQLQueries.purgeOldMarks)
-                }
-                return purged
             }
         }
         return report
+    }
+
+    /// Forgets the feed's changes made before `cutoff`: every row up to the newest such one,
+    /// so what is kept stays contiguous whatever the hosts' clocks. The horizon moves first:
+    /// a reader in between calls its cursor stale a little early, never reads a hole.
+    private func forgetChanges(_ db: MySQLConnection, cutoff: Int64) throws {
+        let bound = try db.integers(MySQLFeed.forgettable(cutoff: cutoff)).first ?? 0
+        if bound > 0 { for statement in MySQLFeed.forget(through: bound) { try db.execute(statement) } }
     }
 
     /// Runs `statement (ids…)` in chunks of 1000 ids; returns the affected rows.

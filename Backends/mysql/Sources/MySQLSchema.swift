@@ -6,7 +6,9 @@
 /// before t, unless that row ended by t: deleted or swept (`ended_ns`), or covered by
 /// a `delete_all`, which adds one `warden_ended_through` row ("every ban with an id up
 /// to `through_id` ended at `at_ns`"). `warden_state` held version 1's untimed
-/// watermark; version 2 copies it and no longer reads it. Every statement is
+/// watermark; version 2 copies it and no longer reads it. Version 3 adds the
+/// `warden.changes/1` feed, `warden_changes` (see ``MySQLFeed``), with two rows of
+/// `warden_state`: `change_lock`, which every writer locks first, and `changes_horizon`. Every statement is
 /// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`), so two hosts migrating one database
 /// at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
 enum MySQLSchema {
@@ -74,6 +76,19 @@ enum MySQLSchema {
             SELECT s.value, (SELECT COALESCE(MAX(b.created_ns), 0) FROM bans AS b WHERE b.id <= s.value)
             FROM warden_state AS s WHERE s.name = 'ended_through' AND s.value > 0
             """,
+        ],
+        // 3: the change feed of warden.changes/1, and the row its writers lock.
+        [
+            """
+            CREATE TABLE IF NOT EXISTS warden_changes (
+                position BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                kind TINYINT NOT NULL,
+                ban_id BIGINT NOT NULL,
+                ended_ns BIGINT NULL,
+                made_ns BIGINT NOT NULL
+            ) ENGINE=InnoDB
+            """,
+            "INSERT IGNORE INTO warden_state(name, value) VALUES ('change_lock', 0), ('changes_horizon', 1)",
         ],
     ]
 

@@ -4,6 +4,8 @@ enum Query: Int, CaseIterable {
     case begin, commit, userVersion, savepoint, releaseSavepoint, rollbackToSavepoint
     case insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
+    case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, forgetChanges
+    case feedBounds, feedChanges, feedRows
 
     var sql: String {
         switch self {
@@ -25,6 +27,15 @@ enum Query: Int, CaseIterable {
         case .purgeOlderThan: Queries.purgeOlderThan
         case .purgeOrphanEvents: Queries.purgeOrphanEvents
         case .purgeOldMarks: Queries.purgeOldMarks
+        case .beginRead: "BEGIN"
+        case .logAdded: FeedQueries.logAdded
+        case .logEnded: FeedQueries.logEnded
+        case .logEndedThrough: FeedQueries.logEndedThrough
+        case .moveHorizon: FeedQueries.moveHorizon
+        case .forgetChanges: FeedQueries.forgetChanges
+        case .feedBounds: FeedQueries.bounds
+        case .feedChanges: FeedQueries.changes
+        case .feedRows: FeedQueries.rows
         }
     }
 }

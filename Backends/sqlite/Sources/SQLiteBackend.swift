@@ -9,9 +9,15 @@ import WardenBackendKit
 /// Reads and deletes on the same instance see their own uncommitted writes.
 /// All access to the connection goes through ``lock``: host calls and the
 /// auto-commit thread never meet inside SQLite.
+///
+/// Every write also records what it changed in the `changes` table, the
+/// `warden.changes/1` feed (see ``Schema``): inserts as one added range per flush,
+/// written with the ends of the bans they replaced before anything else is logged or
+/// committed; deletes as they happen.
 final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let name = "sqlite"
     static let offersMaintenance = true
+    static let offersChanges = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
     private let host: BackendHost
@@ -22,6 +28,9 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private var pending = 0
     private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
+    /// The first id of the bans inserted in the open transaction that the feed has not
+    /// logged yet; nil when there are none.
+    private var unloggedFrom: Int64?
 
     init(host: BackendHost) {
         self.host = host
@@ -92,12 +101,14 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private func commit(_ db: SQLiteConnection) throws {
         guard db.inTransaction else { return }
         do {
+            try logAdded(db)
             try db.statement(.commit).run()
             pending = 0
         } catch {
             let lost = pending
             try? db.execute("ROLLBACK")
             pending = 0
+            unloggedFrom = nil
             throw BackendError(
                 .io, "sqlite: commit failed, \(lost) buffered signal(s) rolled back: \(error); check the disk")
         }
@@ -105,10 +116,22 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     // MARK: - The eight operations
 
+    /// Logs the bans inserted since the last log as one added range, after the ends of
+    /// the live bans they replaced; before anything else is logged or committed.
+    private func logAdded(_ db: SQLiteConnection) throws {
+        guard let from = unloggedFrom else { return }
+        let added = try db.statement(.logAdded)
+        added.bind(from, at: 1)
+        added.bind(host.now(), at: 2)
+        try added.run()
+        unloggedFrom = nil
+    }
+
     func insert(raw signal: RawSignal) throws {
         try withDatabase("insert") { db in
             try beginIfNeeded(db)
-            try insertAllOrNothing(signal, db)
+            let firstID = try insertAllOrNothing(signal, db)
+            if unloggedFrom == nil { unloggedFrom = firstID }
             pending += 1
             if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
         }
@@ -119,18 +142,21 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// fails); a signal that takes several (more bans, or events) is written under a
     /// savepoint, rolled back when one of them fails. Signals of one ban and no events,
     /// the common case, skip the savepoint and its two statements.
-    private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws {
+    /// Returns the id of the signal's first ban (nil when it has none).
+    private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws -> Int64? {
         let several = signal.bans.count > 1 || !signal.events.isEmpty
         if several { try db.statement(.savepoint).run() }
         do {
-            try SignalRows.write(signal, to: db)
+            let firstID = try SignalRows.write(signal, to: db)
             if several { try db.statement(.releaseSavepoint).run() }
+            return firstID
         } catch let error as SQLiteError {
             guard db.inTransaction else {
                 // Some failures (disk full, I/O errors, a trigger's RAISE(ROLLBACK)) make
                 // SQLite roll back the whole transaction: say what went with it.
                 let lost = pending
                 pending = 0
+                unloggedFrom = nil
                 throw BackendError(
                     .io, "sqlite: insert failed: \(error); SQLite rolled back the open transaction, and the "
                         + "\(lost) signal(s) buffered before this one with it; check the disk and the file "
@@ -149,27 +175,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             let statement = try db.statement(.activeAt)
             defer { statement.reset() }
             statement.bind(at, at: 1)
-            var row = warden_ban_row_t()
-            row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
-            func text(_ column: Int32) -> warden_str_t {
-                let t = statement.text(column)
-                return warden_str_t(ptr: t.pointer, len: t.count)
-            }
             while try statement.step() {
-                row.id = statement.int64(0)
-                row.scope = UInt32(truncatingIfNeeded: statement.int64(1))
-                row.target = text(2)
-                row.origin = text(3)
-                row.action = text(4)
-                row.reason = text(5)
-                row.scenario = text(6)
-                row.country = text(7)
-                row.as_name = text(8)
-                row.as_number = statement.int64(9)
-                row.until_ns = statement.int64(10)
-                row.created_ns = statement.int64(11)
-                row.ban_count = statement.int64(12)
-                row.events_count = statement.int64(13)
+                var row = RowColumns.row(statement)
                 if !withUnsafePointer(to: &row, sink) { break }
             }
         }
@@ -178,22 +185,45 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     func delete(target: String) throws -> Int {
         try withDatabase("delete") { db in
             try beginIfNeeded(db)
+            try logAdded(db)
+            let now = host.now()
             let statement = try db.statement(.endTarget)
-            statement.bind(host.now(), at: 1)
+            statement.bind(now, at: 1)
             statement.bind(target, at: 2)
             try statement.run()
-            return db.changes
+            let deleted = db.changes
+            if deleted > 0 {
+                let ended = try db.statement(.logEnded)
+                ended.bind(now, at: 1)
+                ended.bind(target, at: 2)
+                try ended.run()
+            }
+            return deleted
         }
     }
 
     func deleteAll() throws -> Int {
         try withDatabase("delete_all") { db in
             try beginIfNeeded(db)
+            try logAdded(db)
+            let now = host.now()
             let live = Int(try db.statement(.countLive).scalar())
             let endAll = try db.statement(.endAll)
-            endAll.bind(host.now(), at: 1)
+            endAll.bind(now, at: 1)
             try endAll.run()
+            if db.changes > 0 {  // a new watermark: one change, however many bans it ended
+                let ended = try db.statement(.logEndedThrough)
+                ended.bind(now, at: 1)
+                try ended.run()
+            }
             return live
+        }
+    }
+
+    func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64 {
+        try withDatabase("changes_since") { db in
+            try commit(db)
+            return try FeedReader.read(db, since: cursor, now: host.now(), sink: sink)
         }
     }
 
@@ -246,6 +276,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// Ends expired bans (when `flush` is true) and applies retention, inside the open transaction.
     private func maintain(_ db: SQLiteConnection, now: Int64, expire: Bool, retain: Bool) throws -> MaintenanceReport {
         guard let settings else { return MaintenanceReport() }
+        try logAdded(db)  // before retention may purge a ban whose replacement is not logged yet
         var report = MaintenanceReport()
         if expire && settings.background.expireEnded {
             let statement = try db.statement(.expire)
@@ -272,6 +303,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 statement.bind(now - settings.background.maxRecordsAgeNs, at: 2)
                 try statement.run()
                 report.purged += db.changes
+                let horizon = try db.statement(.moveHorizon)
+                horizon.bind(now - settings.background.maxRecordsAgeNs, at: 1)
+                try horizon.run()
+                try db.statement(.forgetChanges).run()
             }
             if report.purged > 0 {
                 try db.statement(.purgeOrphanEvents).run()

@@ -12,6 +12,17 @@
 /// `at_ns`", so it costs one row whatever the number of bans, and a read of a past
 /// time still knows what was live then. Older rows are history and count in
 /// `bancount`/`events_count` until retention purges them.
+///
+/// `changes` is the `warden.changes/1` feed: one row per change to the live bans, its
+/// `position` given under SQLite's single write lock, so positions commit in order, and
+/// never handed out twice: positions are MAX + 1, and retention keeps the newest row
+/// (AUTOINCREMENT would promise the same at one more page written per commit), moving
+/// `changes_horizon`, the oldest position still reported, past what it forgets. Kind 1 (added) covers the bans from
+/// `ban_id` up to the next added row's `ban_id` (ids also grow in commit order, and
+/// the newest row is never purged, so they are never reused): one row per flush,
+/// not per ban. Kind 2 (ended) and 3 (ended through) hold what they ended and when,
+/// so purging a ban never loses its end. Retention forgets the rows made before
+/// `max_records_age`.
 enum Schema {
     /// Each entry upgrades the file from version `index` to `index + 1`.
     static let migrations: [String] = [
@@ -68,6 +79,18 @@ enum Schema {
             SELECT s.value, (SELECT IFNULL(MAX(b.created_ns), 0) FROM bans AS b WHERE b.id <= s.value)
             FROM state AS s WHERE s.key = 'ended_through' AND s.value > 0;
         DROP TABLE state;
+        """,
+        // 4: the change feed of warden.changes/1.
+        """
+        CREATE TABLE changes (
+            position INTEGER PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            ban_id INTEGER NOT NULL,
+            ended_ns INTEGER,
+            made_ns INTEGER NOT NULL
+        );
+        CREATE TABLE changes_horizon (position INTEGER NOT NULL);
+        INSERT INTO changes_horizon(position) VALUES (1);
         """,
     ]
 

@@ -6,7 +6,9 @@ import WardenBackendKit
 /// the others point at it through `signal_id`), then one `events` row per event.
 enum SignalRows {
     /// Inserts the rows of `signal` in the open transaction; the caller makes it atomic.
-    static func write(_ signal: RawSignal, to db: SQLiteConnection) throws {
+    /// Returns the id of its first ban (nil when it has none).
+    @discardableResult
+    static func write(_ signal: RawSignal, to db: SQLiteConnection) throws -> Int64? {
         let s = signal.fields
         let statement = try db.statement(.insertBan)
         var firstID: Int64?
@@ -51,6 +53,7 @@ enum SignalRows {
                 try events.run()
             }
         }
+        return firstID
     }
 
     /// Binds `value`, or NULL when it repeats `same` (the column it would copy).

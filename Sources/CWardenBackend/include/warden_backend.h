@@ -124,6 +124,8 @@ extern "C" {
 #define WARDEN_E_BUSY 4        /* the storage stayed locked or busy; retry later */
 #define WARDEN_E_ABI 5         /* host and backend do not speak the same ABI */
 #define WARDEN_E_INTERNAL 6    /* a bug or a caught panic/exception in the backend */
+#define WARDEN_E_STALE_CURSOR 7 /* changes_since only: the cursor is not in the change history the storage
+                                   keeps (see warden.changes/1); read everything again from cursor 0 */
 
 /* ------------------------------------------------------------- log levels */
 
@@ -441,6 +443,126 @@ typedef struct warden_ext_maintenance {
 
 enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, run) };
 
+/* "warden.changes/1": what changed in the storage since a cursor, so that a
+ * long-running host (the daemon's decision index) stays in step with bans that
+ * other instances, processes or hosts sharing the storage add and delete,
+ * without reading every active ban again each time.
+ *
+ * THE FEED. The storage keeps an ordered history of the changes to its set of
+ * live bans (not ended, see delete_target; until_ns is the reader's business).
+ * A CURSOR is a position in that history: an int64 the backend issues, opaque
+ * to the host, stored in the storage rather than in memory, so a cursor from
+ * one instance is valid for every instance, process and host using the same
+ * storage. Positions only grow: a later call never returns a smaller cursor.
+ * Cursor 0 is not a position: it asks for a SNAPSHOT.
+ *
+ * THE CHANGES, each a `warden_change_t`:
+ *   WARDEN_CHANGE_ADDED          a ban was stored. `row` is the ban as read_at
+ *       lists it (ban_count and events_count as they are at this call), and
+ *       `ban_id` == row->id. Every stored ban is reported, even one already past
+ *       its until_ns or ended since (its ENDED follows), EXCEPT one that history
+ *       retention purged since: that one is not live and is skipped.
+ *   WARDEN_CHANGE_ENDED          the ban `ban_id` ended at `ended_ns`: removed
+ *       by delete_target (ended_ns = the host's now of that call), or REPLACED by
+ *       a newer ban of its target (ended_ns = the newer one's created_ns; the
+ *       newer one's ADDED is reported too). `row` is NULL: the backend may no
+ *       longer have the ban. May also be reported for a ban already past its
+ *       until_ns, which changes nothing.
+ *   WARDEN_CHANGE_ENDED_THROUGH  delete_all, as ONE change whatever the number
+ *       of bans: every ban whose id is <= `ban_id` has ended (at `ended_ns` if it
+ *       was live then). No ADDED of an id <= `ban_id` is reported after it.
+ *       `row` is NULL. A backend may report delete_all as one ENDED per ban
+ *       instead.
+ *   The expiry sweep and history retention are NOT changes and are never
+ *   reported: a ban past its until_ns is not live whether swept or not, and
+ *   only ended bans are purged.
+ * So a reader that holds the bans of a snapshot and applies every change after
+ * it, in order (ADDED: hold the row; ENDED: drop `ban_id`; ENDED_THROUGH: drop
+ * every id <= `ban_id`), holds exactly the storage's unended bans as of the
+ * last cursor returned; dropping those whose until_ns has passed leaves what
+ * read_at(now) returns.
+ *
+ * ORDER. Changes come in the order the storage made them visible, except that
+ * the changes one commit (one flush) makes visible together may come ADDED
+ * first, by ascending id, then ENDED, then ENDED_THROUGH: SQL backends log a
+ * transaction's inserts as one range of ids. Applying them gives the same
+ * result either way.
+ *
+ * SEVERAL WRITERS. Positions must become visible in their order, so that a
+ * reader that saw position p has seen every change before p. Auto-increment
+ * ids alone do not: on MySQL two transactions take ids 10 and 11, the one with
+ * 11 commits first, a reader passes 11 and never sees 10. A backend therefore
+ * gives positions under a lock held until commit: the Warden SQLite backend has
+ * SQLite's single writer (BEGIN IMMEDIATE); the MySQL backend makes every
+ * transaction that writes bans first update one row of `warden_state`, which
+ * InnoDB keeps locked until COMMIT, so writers commit one at a time and the ids
+ * and positions of each come after those of every earlier commit (on Galera,
+ * of two nodes writing at once one is refused at commit, not reordered). A
+ * backend that cannot promise this must not offer the extension.
+ *
+ * STALE CURSORS. A backend forgets old history: changes made before
+ * now - max_records_age when retention runs (none when it is 0). A cursor
+ * before the oldest change kept, or beyond the newest position issued (another
+ * storage, or one restored from a backup), is STALE: changes_since returns
+ * WARDEN_E_STALE_CURSOR with a message, delivers nothing, and the host starts
+ * again from cursor 0. A backend never skips a change silently: when it cannot
+ * report every change after a cursor, that cursor is stale.
+ */
+#define WARDEN_EXT_CHANGES "warden.changes/1"
+
+#define WARDEN_CHANGE_ADDED 1u
+#define WARDEN_CHANGE_ENDED 2u
+#define WARDEN_CHANGE_ENDED_THROUGH 3u
+
+/* One change of the feed. Written by the backend; the host reads only members
+ * below `struct_size` and stops at a change below WARDEN_CHANGE_V1_SIZE, as it
+ * does for rows. */
+typedef struct warden_change {
+    uint32_t struct_size;       /* sizeof(warden_change_t) of the backend */
+    uint32_t kind;              /* WARDEN_CHANGE_* */
+    int64_t ban_id;             /* ADDED, ENDED: the ban; ENDED_THROUGH: the highest id ended */
+    int64_t ended_ns;           /* ENDED, ENDED_THROUGH: when the ban(s) ended; ADDED: 0 */
+    const warden_ban_row_t *row; /* ADDED: the ban, with its own struct_size (read it like a read_at row); else NULL */
+    /* ---- appended below this line only ---- */
+} warden_change_t;
+
+enum { WARDEN_CHANGE_V1_SIZE = WARDEN_END_OF(warden_change_t, row) };
+
+/* Receives one change of `changes_since`. `change`, its row and every string
+ * the row points to are borrowed for this call only. Return 0 to go on; any
+ * other value asks the backend to stop and return WARDEN_OK.
+ * [called on the thread that called changes_since, before it returns] */
+typedef int32_t (*warden_change_sink_fn)(void *sink_ctx, const warden_change_t *change);
+
+typedef struct warden_ext_changes {
+    uint32_t struct_size;       /* sizeof(warden_ext_changes_t) of the backend */
+    uint32_t reserved;          /* 0 */
+
+    /* First commits the instance's own pending writes, as flush does, so that
+     * they are reported too. Then:
+     *   cursor == 0: a SNAPSHOT. One ADDED change per ban live at the host's
+     *     now_ns (not ended, now_ns < until_ns: what read_at(now_ns) lists), in
+     *     any order, and *next_cursor = the position that snapshot reflects,
+     *     read atomically with it: every change after it is in later calls.
+     *   cursor > 0: a DELTA. Every change after `cursor`, in order (see ORDER),
+     *     and *next_cursor = the position after the last one; when nothing
+     *     changed, *next_cursor = cursor.
+     * Returns WARDEN_E_STALE_CURSOR for a stale cursor (see STALE CURSORS),
+     * WARDEN_E_INVALID for a negative cursor or a NULL sink or next_cursor.
+     * When `sink` returns non-zero, makes no further sink call and returns
+     * WARDEN_OK promptly, with *next_cursor set so that nothing is lost:
+     * resuming from it may deliver again the changes of the commit the sink
+     * stopped in (applying a change twice, in order, is harmless), and a
+     * stopped snapshot leaves it 0. On an error, *next_cursor is unspecified
+     * and the host keeps its cursor.
+     * [serialized per instance, like every member of warden_backend_t] */
+    int32_t (*changes_since)(warden_backend_t *self, int64_t cursor, int64_t *next_cursor,
+                             warden_change_sink_fn sink, void *sink_ctx, char *err, size_t err_len);
+    /* ---- appended below this line only ---- */
+} warden_ext_changes_t;
+
+enum { WARDEN_EXT_CHANGES_V1_SIZE = WARDEN_END_OF(warden_ext_changes_t, changes_since) };
+
 /* ------------------------------------------------------------ entry point */
 
 /* Marks `New` as exported. In C, build with -fvisibility=hidden so that
@@ -502,6 +624,9 @@ WARDEN_STATIC_ASSERT(sizeof(warden_backend_t) == 136 && WARDEN_BACKEND_V1_0_SIZE
 WARDEN_STATIC_ASSERT(offsetof(warden_backend_t, init) == 56, "warden_backend_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_ext_maintenance_t) == 16 && WARDEN_EXT_MAINTENANCE_V1_SIZE == 16,
                      "warden_ext_maintenance_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_change_t) == 32 && WARDEN_CHANGE_V1_SIZE == 32, "warden_change_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ext_changes_t) == 16 && WARDEN_EXT_CHANGES_V1_SIZE == 16,
+                     "warden_ext_changes_t v1 layout");
 #endif
 
 #endif /* WARDEN_BACKEND_H */

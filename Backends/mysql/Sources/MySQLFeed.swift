@@ -1,0 +1,227 @@
+import CWardenBackend
+import Glibc
+import WardenBackendKit
+
+/// The MySQL side of `warden.changes/1`: the `warden_changes` table (schema 3).
+///
+/// Positions must become visible in the order they were given, or a reader that saw
+/// position p could later find a smaller one committed after it. AUTO_INCREMENT alone
+/// does not promise that (two transactions take 10 and 11, the one with 11 commits
+/// first), so every transaction that changes bans first updates the `change_lock` row
+/// of `warden_state` (``lock``), which InnoDB holds until COMMIT: writers commit one
+/// at a time, and both the ban ids and the positions a writer takes come after those
+/// of every earlier commit. On Galera the row is in both write sets, so of two nodes
+/// writing at once one is refused at commit (a deadlock error) rather than reordered.
+///
+/// Kind 1 (added) covers the bans from `ban_id` up to the next added row's `ban_id`:
+/// one row per flush. Kind 2 (ended) and 3 (ended through) hold what they ended and
+/// when, so purging a ban never loses its end. Retention forgets the rows made before
+/// `max_records_age` and moves `changes_horizon` of `warden_state` past them: the oldest
+/// position still kept, and the least the next one can be (AUTO_INCREMENT never goes back).
+enum MySQLFeed {
+    /// Takes the writers' lock until COMMIT. Every transaction that writes `bans` takes it
+    /// first (the expiry sweep and retention too), so writers never wait on each other in
+    /// a cycle: a lock read inside this statement (MAX(id)) deadlocked two flushes.
+    static let lock = "UPDATE warden_state SET value = value + 1 WHERE name = 'change_lock'"
+
+    /// The least id the transaction's next ban will get. Run after ``lock``: as the
+    /// transaction's first plain read it takes its snapshot then, so it sees every
+    /// earlier writer's bans.
+    static let nextID = "SELECT COALESCE(MAX(id), 0) + 1 FROM bans"
+
+    /// Logs the bans from id `from` on as added at `now`, then the end of each live ban
+    /// they replaced (the row of the same target just before it), in that order.
+    static func logAdded(from: Int64, now: Int64) -> String {
+        """
+        INSERT INTO warden_changes(kind, ban_id, ended_ns, made_ns)
+        SELECT c.kind, c.ban_id, c.ended_ns, \(now) FROM (
+            SELECT 1 AS kind, \(from) AS ban_id, NULL AS ended_ns, 0 AS n
+            UNION ALL
+            SELECT 2, o.id, n.created_ns, n.id
+            FROM bans AS n
+            JOIN bans AS o ON o.id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = n.target AND l.id < n.id)
+            WHERE n.id >= \(from) AND o.ended_ns IS NULL AND o.until_ns > n.created_ns
+              AND o.id > \(MySQLQueries.endedThrough)
+        ) AS c ORDER BY c.kind, c.n
+        """
+    }
+
+    /// Logs the end of target ?'s newest ban, which `endTarget` just ended at `now`.
+    static func logEnded(now: Int64) -> String {
+        "INSERT INTO warden_changes(kind, ban_id, ended_ns, made_ns) SELECT 2, MAX(id), \(now), \(now) FROM bans WHERE target = ?"
+    }
+
+    /// Logs `delete_all` at `now`: every ban so far.
+    static func logEndedThrough(now: Int64) -> String {
+        "INSERT INTO warden_changes(kind, ban_id, ended_ns, made_ns) SELECT 3, MAX(id), \(now), \(now) FROM bans"
+    }
+
+    /// The newest position made before `cutoff` (0 when none).
+    static func forgettable(cutoff: Int64) -> String {
+        "SELECT COALESCE(MAX(position), 0) FROM warden_changes WHERE made_ns < \(cutoff)"
+    }
+
+    /// Forgets the positions up to `bound`.
+    static func forget(through bound: Int64) -> [String] {
+        [
+            "UPDATE warden_state SET value = GREATEST(value, \(bound + 1)) WHERE name = 'changes_horizon'",
+            "DELETE FROM warden_changes WHERE position <= \(bound)",
+        ]
+    }
+
+    /// The next position and the oldest kept (the next one when nothing is kept).
+    static let bounds = """
+        SELECT GREATEST(m.hi + 1, s.value), GREATEST(COALESCE(m.lo, m.hi + 1), s.value)
+        FROM (SELECT COALESCE(MAX(position), 0) AS hi, MIN(position) AS lo FROM warden_changes) AS m
+        JOIN warden_state AS s ON s.name = 'changes_horizon'
+        """
+
+    static func entries(from cursor: Int64) -> String {
+        "SELECT position, kind, ban_id, COALESCE(ended_ns, 0) FROM warden_changes WHERE position >= \(cursor) ORDER BY position"
+    }
+
+    /// The bans from id `from` on, in id order, with their target's history counts, laid out as `activeAt`.
+    static func rows(from: Int64) -> String {
+        """
+        SELECT b.id, b.scope, b.target, b.origin, b.action, b.reason, b.scenario, b.country, b.as_name, b.as_number,
+            b.until_ns, b.created_ns,
+            (SELECT COUNT(*) FROM bans AS h WHERE h.target = b.target),
+            (SELECT COALESCE(SUM(h.events_count), 0) FROM bans AS h WHERE h.target = b.target)
+        FROM bans AS b WHERE b.id >= \(from) ORDER BY b.id
+        """
+    }
+
+    /// One row of `warden_changes`.
+    private struct Entry {
+        var position: Int64
+        var kind: UInt32
+        var banID: Int64
+        var endedNs: Int64
+    }
+
+    /// A snapshot (`cursor` 0: the bans live at `now`) or the changes from `cursor` on, read
+    /// in one consistent snapshot, so what is reported and the cursor returned agree.
+    /// Returns the next cursor.
+    /// - Throws: ``BackendError`` `.staleCursor` when `cursor` is outside the kept history.
+    static func read(
+        _ db: MySQLConnection, since cursor: Int64, now: Int64, sink: (UnsafePointer<warden_change_t>) -> Bool
+    ) throws -> Int64 {
+        try db.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+        defer { _ = try? db.execute("COMMIT") }  // ends a read: nothing to lose
+        var head: Int64 = 1, horizon: Int64 = 1
+        try db.query(bounds) { fields, _ in
+            head = int(fields, 0)
+            horizon = int(fields, 1)
+            return true
+        }
+        var change = warden_change_t()
+        change.struct_size = UInt32(MemoryLayout<warden_change_t>.size)
+        change.kind = WARDEN_CHANGE_ADDED
+        func added(_ fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ lengths: UnsafeMutablePointer<UInt>) -> Bool {
+            var row = MySQLRow.row(fields, lengths)
+            change.kind = WARDEN_CHANGE_ADDED
+            change.ban_id = row.id
+            change.ended_ns = 0
+            return withUnsafeMutablePointer(to: &row) { row in
+                change.row = UnsafePointer(row)
+                return withUnsafePointer(to: &change, sink)
+            }
+        }
+        guard cursor != 0 else {
+            var complete = true
+            try db.query(MySQLQueries.activeAt(now)) { fields, lengths in
+                complete = added(fields, lengths)
+                return complete
+            }
+            return complete ? head : 0
+        }
+        guard cursor >= horizon, cursor <= head else {
+            throw BackendError(
+                .staleCursor,
+                "mysql: changes_since: cursor \(cursor) is outside the change history this database keeps "
+                    + "(\(horizon)...\(head)); read everything again from cursor 0")
+        }
+        var entries: [Entry] = []
+        try db.query(self.entries(from: cursor)) { fields, _ in
+            entries.append(Entry(
+                position: int(fields, 0), kind: UInt32(truncatingIfNeeded: int(fields, 1)), banID: int(fields, 2),
+                endedNs: int(fields, 3)))
+            return true
+        }
+        // Walk the entries in position order while the bans they added stream in id order:
+        // the ends logged before a flush's range go out before its bans.
+        var rangeEnds = [Int64](repeating: Int64.max, count: entries.count)  // per added entry: the next one's first id
+        var following = Int64.max
+        for i in entries.indices.reversed() where entries[i].kind == WARDEN_CHANGE_ADDED {
+            rangeEnds[i] = following
+            following = entries[i].banID
+        }
+        var next = 0
+        var stoppedAt: Int64?
+        /// Delivers the ends up to the added range that holds `banID` (all of them when nil);
+        /// returns that range's position, nil when there is none or the sink stopped.
+        func advance(to banID: Int64?) -> Int64? {
+            while next < entries.count {
+                let entry = entries[next]
+                if entry.kind == WARDEN_CHANGE_ADDED {
+                    if let banID, banID < rangeEnds[next] { return entry.position }
+                } else {
+                    change.kind = entry.kind
+                    change.ban_id = entry.banID
+                    change.ended_ns = entry.endedNs
+                    change.row = nil
+                    guard withUnsafePointer(to: &change, sink) else {
+                        stoppedAt = entry.position + 1
+                        return nil
+                    }
+                }
+                next += 1
+            }
+            return nil
+        }
+        if let firstAdded = entries.first(where: { $0.kind == WARDEN_CHANGE_ADDED })?.banID {
+            try db.query(rows(from: firstAdded)) { fields, lengths in
+                guard let position = advance(to: int(fields, 0)) else { return false }
+                guard added(fields, lengths) else {
+                    stoppedAt = position  // the rest of this flush comes again
+                    return false
+                }
+                return true
+            }
+        }
+        if stoppedAt == nil { _ = advance(to: nil) }
+        return stoppedAt ?? head
+    }
+
+    private static func int(_ fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ i: Int) -> Int64 {
+        fields[i].map { strtoll($0, nil, 10) } ?? 0
+    }
+}
+
+/// The columns `activeAt` and ``MySQLFeed/rows(from:)`` share, as an ABI row whose
+/// strings borrow the current result row.
+enum MySQLRow {
+    static func row(
+        _ fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ lengths: UnsafeMutablePointer<UInt>
+    ) -> warden_ban_row_t {
+        func text(_ i: Int) -> warden_str_t { warden_str_t(ptr: fields[i], len: Int(lengths[i])) }
+        func int(_ i: Int) -> Int64 { fields[i].map { strtoll($0, nil, 10) } ?? 0 }
+        var row = warden_ban_row_t()
+        row.struct_size = UInt32(MemoryLayout<warden_ban_row_t>.size)
+        row.id = int(0)
+        row.scope = UInt32(truncatingIfNeeded: int(1))
+        row.target = text(2)
+        row.origin = text(3)
+        row.action = text(4)
+        row.reason = text(5)
+        row.scenario = text(6)
+        row.country = text(7)
+        row.as_name = text(8)
+        row.as_number = int(9)
+        row.until_ns = int(10)
+        row.created_ns = int(11)
+        row.ban_count = int(12)
+        row.events_count = int(13)
+        return row
+    }
+}
