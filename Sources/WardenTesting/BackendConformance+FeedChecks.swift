@@ -1,5 +1,4 @@
 import CWardenBackend
-import Dispatch
 import Synchronization
 import WardenBackendHost
 import WardenModel
@@ -220,25 +219,29 @@ extension Checks {
         let followed = Mutex(start)  // the reader's thread is its only user until the end
         let running = Atomic(writers.count)
         let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: writers.count + 1) { index in
+        let follow: @Sendable () -> Void = {
             do {
-                guard index < writers.count else {
-                    while running.load(ordering: .acquiring) > 0 { try followed.withLock { _ = try $0.sync(reader) } }
-                    return
-                }
-                defer { running.subtract(1, ordering: .releasing) }
-                let b = writers[index]
-                for k in 0..<60 {
-                    try b.insert(try w.signal("10.\(index).\(k).1", seconds: 3600, reason: "r\(k)"))
-                    if k % 3 == 2 { try b.insert(try w.signal("10.\(index).\(k - 2).1", seconds: 3600, reason: "again")) }
-                    if k % 5 == 4 { _ = try b.delete(target: "10.\(index).\(k - 1).1") }
-                    try b.flush()
-                }
+                while running.load(ordering: .acquiring) > 0 { try followed.withLock { _ = try $0.sync(reader) } }
             } catch {
                 failures.withLock { $0.append("\(error)") }
-                if index < writers.count { return }
             }
         }
+        let writes = writers.enumerated().map { index, b -> @Sendable () -> Void in
+            {
+                defer { running.subtract(1, ordering: .releasing) }
+                do {
+                    for k in 0..<60 {
+                        try b.insert(try w.signal("10.\(index).\(k).1", seconds: 3600, reason: "r\(k)"))
+                        if k % 3 == 2 { try b.insert(try w.signal("10.\(index).\(k - 2).1", seconds: 3600, reason: "again")) }
+                        if k % 5 == 4 { _ = try b.delete(target: "10.\(index).\(k - 1).1") }
+                        try b.flush()
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        runOnJoinedThreads(writes + [follow])
         try w.expect(failures.withLock { $0.isEmpty }, "concurrent writes and reads failed: \(failures.withLock { $0 })")
         var mirror = followed.withLock { $0 }
         try mirror.sync(reader)
