@@ -2,7 +2,9 @@
 -- of address in turn: an exact hit (one of the banned addresses), a hit inside a
 -- banned /24, and a miss (150.0.0.0 upward, never banned). The targets are those of
 -- targets.sh for the same N; keep the two files in step.
---   wrk ... -s mix.lua URL -- API_KEY N
+--   wrk ... -s mix.lua URL -- API_KEY N [PATH]
+-- With PATH, every request asks that one path instead (a constant-body baseline
+-- with the same script overhead in wrk).
 -- At the end it prints one line `mix: hits H misses M non200 E`, from the bodies:
 -- a hit is a JSON array with something in it, a miss is `null` or `[]`. Two thirds
 -- of the answers should be hits.
@@ -16,12 +18,13 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
-local key, ips, ranges
+local key, ips, ranges, fixed
 local counter = 0
 hits, misses, non200 = 0, 0, 0
 
 function init(args)
     key = args[1]
+    fixed = args[3]
     local n = tonumber(args[2])
     ranges = math.floor(n / 10)
     ips = n - ranges
@@ -35,6 +38,9 @@ local function dotted(a)
 end
 
 function request()
+    if fixed then
+        return wrk.format("GET", fixed, { ["X-Api-Key"] = key })
+    end
     counter = counter + 1
     local kind = counter % 3
     local address

@@ -23,21 +23,38 @@ public final class DecisionBook: Sendable {
     /// Makes the book hold exactly the decisions of `bans` (what the store reads as
     /// active now): new ones are added, gone ones removed, so streams report both.
     /// Returns how many were added and removed.
+    ///
+    /// The daemon calls this every second with every active ban, and usually nothing
+    /// changed: bans are first matched to held decisions by id, and only when some are
+    /// new or some held ones were not seen does it go further, turning the new ones
+    /// into decisions outside the lock, then applying every change in one step (so a
+    /// stream never sees a replaced ban's removal without its successor). Parsing and
+    /// rendering every ban each second, and listing every held decision under the
+    /// lock, had cost a tenth of the daemon's time under load and its lookups' p99.
     @discardableResult
     public func reconcile(with bans: [Ban], now: Int64) -> (added: Int, removed: Int) {
-        var fresh: [Int64: Decision] = [:]
-        for ban in bans {
-            if let decision = try? Decision(ban) { fresh[decision.id] = decision }
+        let freshIds = Set(bans.map(\.id))
+        let (unchanged, unknownIds) = state.withLock { state -> (Bool, Set<Int64>) in
+            var unknown = Set<Int64>()
+            var seen = 0
+            for id in freshIds {
+                if state.index.decision(id: id) != nil { seen += 1 } else { unknown.insert(id) }
+            }
+            return (unknown.isEmpty && seen == state.index.count, unknown)
+        }
+        if unchanged { return (0, 0) }
+        var fresh: [Decision] = []
+        for ban in bans where unknownIds.contains(ban.id) {
+            if let decision = try? Decision(ban) { fresh.append(decision) }
         }
         return state.withLock { state in
-            let held = state.index.decisions(matching: DecisionFilter(), now: now)
             var removed = 0
-            for decision in held where fresh[decision.id] == nil {
+            for decision in state.index.decisions(matching: DecisionFilter(), now: now)
+            where !freshIds.contains(decision.id) {
                 if state.index.remove(id: decision.id, now: now) != nil { removed += 1 }
             }
-            let heldIds = Set(held.map(\.id))
             var added = 0
-            for (id, decision) in fresh where !heldIds.contains(id) {
+            for decision in fresh where state.index.decision(id: decision.id) == nil {
                 if state.index.upsert(decision, now: now) { added += 1 }
             }
             return (added, removed)
@@ -94,7 +111,10 @@ public final class DecisionBook: Sendable {
             return changes
         }
         var body: [UInt8] = []
-        body.reserveCapacity(64 + (changes.new.count + changes.deleted.count) * 128)
+        // A decision takes about 140 bytes (more with IPv6 values or long scenarios);
+        // reserving too little made a 100k startup answer grow once more, copying its
+        // 13 MB, while pages reserved and never written cost nothing.
+        body.reserveCapacity(64 + (changes.new.count + changes.deleted.count) * 192)
         DecisionJSON.appendStream(changes, nowNs: now, to: &body)
         return body
     }

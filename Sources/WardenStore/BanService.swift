@@ -81,23 +81,33 @@ public final class BanService: Sendable {
     private func outcomes<Value: Sendable>(
         of backends: [LoadedBackend], _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
     ) async -> BackendOutcomes<Value> {
-        let results = await withTaskGroup(of: (Int, Result<Value, BackendCallError>).self) { group in
+        let results = AnswerSlots<Value>(count: backends.count)
+        await withTaskGroup(of: Void.self) { group in
             for (index, backend) in backends.enumerated() {
                 let worker = workers[ObjectIdentifier(backend)]!
                 group.addTask {
+                    let result: Result<Value, BackendCallError>
                     do throws(BackendCallError) {
-                        return (index, .success(try await worker.run { () throws(BackendCallError) in try body(backend) }))
+                        result = .success(try await worker.run { () throws(BackendCallError) in try body(backend) })
                     } catch {
-                        return (index, .failure(error))
+                        result = .failure(error)
                     }
+                    results.slots.withLock { $0[index] = result }
                 }
             }
-            var results = [Result<Value, BackendCallError>?](repeating: nil, count: backends.count)
-            for await (index, result) in group { results[index] = result }
-            return results
         }
         var outcomes = BackendOutcomes<Value>()
-        for (backend, result) in zip(backends, results) { outcomes.record(result!, from: backend.name) }
+        for (backend, result) in zip(backends, results.slots.withLock { $0 }) { outcomes.record(result!, from: backend.name) }
         return outcomes
+    }
+}
+
+/// One slot per backend for the answers of ``BanService``'s calls, filled by the
+/// child tasks in any order and read in load order once all have ended.
+private final class AnswerSlots<Value: Sendable>: Sendable {
+    let slots: Mutex<[Result<Value, BackendCallError>?]>
+
+    init(count: Int) {
+        slots = Mutex([Result<Value, BackendCallError>?](repeating: nil, count: count))
     }
 }
