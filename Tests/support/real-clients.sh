@@ -38,7 +38,9 @@ YAML
     echo "$dir/config.yaml"
 }
 
-# serve CONFIG: starts a daemon, waits for /health, registers the test key; prints its URL.
+# serve CONFIG: starts a daemon, waits for /health, registers the test key; sets `url`.
+# Not to be called in $(...): the daemon's pid must reach `pids` in this shell, so that
+# the exit trap stops it.
 serve() {
     local config="$1" port
     port="$(sed -n 's/^    listen_uri: 127.0.0.1:\([0-9]*\)$/\1/p' "$config")"
@@ -46,7 +48,7 @@ serve() {
     "$bin/warden-daemon" -c "$config" >"${config%.yaml}.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
-        curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return 0; }
+        curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { url="http://127.0.0.1:$port"; return 0; }
         sleep 0.1
     done
     echo "warden-daemon did not start; its log:" >&2
@@ -80,7 +82,7 @@ sqlite_config="$(node sqlite "name: sqlite
 path: $bin/libwarden-backend-sqlite.so
 config:
   db_path: $work/sqlite/warden.db")"
-if url="$(serve "$sqlite_config")"; then
+if serve "$sqlite_config"; then
     run "one daemon, SQLite" "$url" "$sqlite_config"
 else
     echo "not ok - warden-daemon on SQLite did not start"
@@ -100,8 +102,8 @@ config:
   db_name: w_clients_$$"
     node_a="$(node node-a "$mysql_backend")"
     node_b="$(node node-b "$mysql_backend")"
-    if url_a="$(serve "$node_a")" && serve "$node_b" >/dev/null; then
-        run "two daemons on one MariaDB (bouncers on node A, bans through node B)" "$url_a" "$node_b"
+    if serve "$node_b" && serve "$node_a"; then
+        run "two daemons on one MariaDB (bouncers on node A, bans through node B)" "$url" "$node_b"
     else
         echo "not ok - two warden-daemons on MariaDB did not start"
         failed=$((failed + 1))
