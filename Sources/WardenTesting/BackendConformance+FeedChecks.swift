@@ -1,3 +1,4 @@
+import Glibc
 import CWardenBackend
 import Synchronization
 import WardenBackendHost
@@ -255,7 +256,12 @@ extension Checks {
         let failures = Mutex<[String]>([])
         let follow: @Sendable () -> Void = {
             do {
-                while running.load(ordering: .acquiring) > 0 { try followed.withLock { _ = try $0.sync(reader) } }
+                while running.load(ordering: .acquiring) > 0 {
+                    try followed.withLock { _ = try $0.sync(reader) }
+                    // Let the writers run: under valgrind, whose threads take turns, a reader
+                    // that never pauses leaves them almost no time at all.
+                    usleep(1_000)
+                }
             } catch {
                 failures.withLock { $0.append("\(error)") }
             }
