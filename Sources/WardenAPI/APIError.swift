@@ -1,4 +1,5 @@
 import Hummingbird
+import WardenDecisions
 
 /// An error answer as the Local API writes it: a status and `{"message":"..."}`
 /// (or no body at all, as LAPI answers unknown paths and wrong methods).
@@ -20,7 +21,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         guard let message else { return Response(status: status) }
         var body: [UInt8] = Array(#"{"message":"#.utf8)
-        JSONWriter.appendString(message, to: &body)
+        JSONText.appendString(message, to: &body)
         body.append(UInt8(ascii: "}"))
         return Response.json(body, status: status)
     }

@@ -2,11 +2,11 @@
 /// (what CrowdSec 1.4.6's `gin` answers are made with), so Warden's bodies equal
 /// CrowdSec's: `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes, control
 /// characters as `\n`, `\r`, `\t` or `\u00xx`, everything else as is.
-enum JSONText {
+public enum JSONText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends `text` as a quoted JSON string.
-    static func appendString(_ text: String, to bytes: inout [UInt8]) {
+    public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var utf8 = Array(text.utf8)[...]
         while let byte = utf8.first {
