@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the three real-client tests (firewall bouncer, custom bouncer, pycrowdsec)
-# one after the other against the server described by the environment (LAPI_URL,
-# LAPI_KEY, BAN_ADD, BAN_DEL; see lib.sh), passes their report lines through, and
+# Runs the real-client tests (firewall bouncer, custom bouncer, pycrowdsec, and the
+# Traefik plugin when TRAEFIK_PLUGIN_SRC names its source) one after the other
+# against the server described by the environment (LAPI_URL, LAPI_KEY, BAN_ADD,
+# BAN_DEL; see lib.sh), passes their report lines through, and
 # prints the total last as `N passed, N failed`. One after the other matters: the
 # LAPI keeps one "last pull" per API key, so two stream clients sharing the key at
 # once would steal each other's deltas.
@@ -32,7 +33,7 @@ esac
 
 passed=0
 failed=0
-for test in firewall-bouncer.sh custom-bouncer.sh pycrowdsec.py; do
+for test in firewall-bouncer.sh custom-bouncer.sh pycrowdsec.py traefik-plugin.sh; do
     echo "# $test"
     output="$("$here/$test" 2>&1)"
     status=$?
