@@ -36,12 +36,11 @@ machine_add() {
 }
 
 # write_cscli_config DIR: DIR/cscli.yaml, a cscli 1.4.6 config that only talks HTTP to the
-# server with DIR/credentials.yaml (no database, no hub writes), JSON output.
+# server with DIR/credentials.yaml (no database, no hub writes), JSON output. With JSON
+# output cscli logs nothing below errors (its "N decision(s) deleted" needs -o human);
+# logs go to stderr, results to stdout.
 write_cscli_config() {
     cat >"$1/cscli.yaml" <<YAML
-common:
-  log_media: stdout
-  log_level: error
 config_paths:
   config_dir: $1/
   data_dir: $1/data/
@@ -147,6 +146,18 @@ replay() {
 decisions_of() {
     curl -fsS --max-time 10 -H "X-Api-Key: $LAPI_KEY" "${LAPI_URL%/}/v1/decisions?ip=$1" |
         jq -c '.[]? // empty'
+}
+
+# decisions_summary IP: IP's active decisions on the bouncer API (IP may also be a range
+# value), one a line, sorted: "Scope:Value type origin ~Nm scenario", where N is the time
+# left rounded up to 10 minutes (1h59m58s -> ~120m): what a check can state exactly.
+decisions_summary() {
+    local scope value type origin duration scenario seconds
+    decisions_of "$1" | jq -r '[.scope, .value, .type, .origin, .duration, .scenario] | @tsv' |
+        while IFS=$'\t' read -r scope value type origin duration scenario; do
+            seconds="$(go_seconds <<<"$duration")"
+            echo "$scope:$value $type $origin ~$(((seconds + 599) / 600 * 10))m $scenario"
+        done | sort
 }
 
 # has_decision VALUE: the bouncer API has at least one decision for VALUE.
