@@ -36,14 +36,14 @@ TEXT
 here="$(cd "$(dirname "$0")" && pwd)"
 n=100000
 clients=4
-seconds=10
+wrk_seconds=10
 servers=()
 out=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --n) n="$2"; shift 2 ;;
         --clients) clients="$2"; shift 2 ;;
-        --seconds) seconds="$2"; shift 2 ;;
+        --seconds) wrk_seconds="$2"; shift 2 ;;
         --reference) servers+=(reference); shift ;;
         --env) servers+=(env); shift ;;
         --out) out="$2"; shift 2 ;;
@@ -107,10 +107,10 @@ measure() {
         "${LAPI_URL%/}/v1/watchers/login" | jq -r '.token // empty')"
     [ -n "$token" ] || { echo "intake.sh: $name: the machine's login got no token" >&2; exit 1; }
 
-    echo "$name: posting one-alert batches from $clients connections for ${seconds}s..." >&2
+    echo "$name: posting one-alert batches from $clients connections for ${wrk_seconds}s..." >&2
     local load1
     load1="$(cut -d' ' -f1 /proc/loadavg)"
-    wrk -t2 -c"$clients" -d"${seconds}s" --timeout 10s --latency -s "$here/intake.lua" "${LAPI_URL%/}/" -- "$token" \
+    wrk -t2 -c"$clients" -d"${wrk_seconds}s" --timeout 10s --latency -s "$here/intake.lua" "${LAPI_URL%/}/" -- "$token" \
         >"$dir/wrk.txt" 2>&1
     local accepted rejected duration avg p50 p99 rss pid
     read -r accepted rejected < <(awk '/^intake:/ { print $3, $5 }' "$dir/wrk.txt")
@@ -145,7 +145,7 @@ done
 
 {
     echo "# alert intake, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores; import: cscli decisions import of N addresses (one POST);"
-    echo "# alerts: wrk -t2 -c$clients -d${seconds}s of one-alert POST /v1/alerts (agent shape, profiles decide); load1 before wrk; RSS_MB after"
+    echo "# alerts: wrk -t2 -c$clients -d${wrk_seconds}s of one-alert POST /v1/alerts (agent shape, profiles decide); load1 before wrk; RSS_MB after"
     {
         printf 'server\tN\timport_s\tchecks\tclients\talerts/s\tavg_ms\tp50_ms\tp99_ms\trejected\tload1\tRSS_MB\n'
         cat "$rows"

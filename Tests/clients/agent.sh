@@ -117,5 +117,7 @@ check "restart: the agent is still running" kill -0 "$agent_pid"
 check "restart: nothing lost or doubled: one decision and one alert each, before and after" \
     one_each "${before_restart[@]}" "${after_restart[@]}"
 check "restart: the replayed attackers are still there, once each" one_each "${replayed[@]}"
+# For the record, how the agent crossed the restart (a 1.4.6 LAPI: "signature is invalid").
+grep -o 'while pushing to api : .*"' "$scratch/crowdsec.log" | sed 's/"$//; s/^/# agent: /' || true
 
 finish

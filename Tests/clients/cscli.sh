@@ -51,12 +51,15 @@ cs() { cscli -c "$scratch/cscli.yaml" "$@"; }
 
 # same WHAT EXPECTED GOT: one report line comparing two texts, both shown on a mismatch.
 same() {
+    local line
     if [ "$2" = "$3" ]; then
         ok "$1"
     else
         not_ok "$1"
-        echo "# expected:"; sed 's/^/#   /' <<<"$2"
-        echo "# got:"; sed 's/^/#   /' <<<"$3"
+        echo "# expected:"
+        while IFS= read -r line; do echo "#   $line"; done <<<"$2"
+        echo "# got:"
+        while IFS= read -r line; do echo "#   $line"; done <<<"$3"
     fi
 }
 
