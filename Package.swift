@@ -87,6 +87,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
+        // CrowdSec's expression language (antonmedv/expr as CrowdSec 1.4.6 uses it). Imports no Warden module.
+        .target(name: "WardenExpr"),
         // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
         .target(
             name: "WardenAPI",
@@ -158,6 +160,8 @@ let package = Package(
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
+        // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
+        .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
