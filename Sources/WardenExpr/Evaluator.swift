@@ -191,7 +191,7 @@ struct Evaluator {
         if name == "len" {
             return try at(node) { () throws(FunctionError) in try Access.length(collection) }
         }
-        guard case .array(let items, let type) = collection else {
+        guard case .array(let items, _) = collection else {
             throw FailureAt(
                 message: "invalid argument for len (type \(collection.goTypeName))", location: node.location)
         }
@@ -223,7 +223,7 @@ struct Evaluator {
         case "one": return .bool(count == 1)
         case "count": return .int(count)
         default:
-            _ = type
+            // filter and map build a fresh []interface {} whatever the input's element type.
             return .array(results, of: .interface)
         }
     }

@@ -1,6 +1,6 @@
-/// An IP address parsed as Go's net.ParseIP parses it: dotted IPv4 (no leading
-/// zeros beyond one digit... Go accepts them as decimal), or IPv6 with `::` and an
-/// optional dotted IPv4 tail. Kept as 16 bytes; IPv4 as `::ffff:a.b.c.d`.
+/// An IP address parsed as Go's net.ParseIP parses it: dotted IPv4 (Go 1.17+
+/// refuses leading zeros), or IPv6 with `::` and an optional dotted IPv4 tail.
+/// Kept as 16 bytes; IPv4 as `::ffff:a.b.c.d`.
 struct IPAddress: Equatable {
     var bytes: [UInt8]
 
@@ -40,6 +40,7 @@ struct IPAddress: Equatable {
         var head: [UInt8] = [], tail: [UInt8] = []
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
+        // A dotted IPv4 tail may end the address only: after `::`, or in a full 8-group form.
         guard let first = groups(halves[0], allowV4: halves.count == 1) else { return nil }
         head = first
         if halves.count == 2 {
@@ -56,7 +57,7 @@ struct IPAddress: Equatable {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         var out: [UInt8] = []
         for (i, part) in parts.enumerated() {
-            if i == parts.count - 1, part.contains("."), allowV4 || true {
+            if i == parts.count - 1, part.contains("."), allowV4 {
                 guard let v4 = parseV4(part) else { return nil }
                 out += v4
                 continue
@@ -124,13 +125,20 @@ struct IPNetwork {
         if let v4 = IPAddress.parseV4(ipText) {
             guard bits <= 32 else { return nil }
             address = v4
+            self.bits = bits
         } else if let v6 = IPAddress.parseV6(ipText) {
             guard bits <= 128 else { return nil }
-            address = v6
+            // Go compares an IPv4-mapped network as IPv4, with the last 32 bits of its mask.
+            if let v4 = IPAddress(bytes: v6).v4 {
+                address = v4
+                self.bits = max(0, bits - 96)
+            } else {
+                address = v6
+                self.bits = bits
+            }
         } else {
             return nil
         }
-        self.bits = bits
     }
 
     func contains(_ ip: IPAddress) -> Bool {
