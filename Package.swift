@@ -53,6 +53,8 @@ let package = Package(
 
         // Value types of the domain: addresses, targets, bans, queries, error categories. No C, no logging.
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
+        // CrowdSec's alert model as on the wire (agents and cscli push it): value types, LAPI's validation.
+        .target(name: "WardenAlerts"),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
         // Configuration files: YAML (libyaml), the main config, backend files.
@@ -157,6 +159,7 @@ let package = Package(
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
+        .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
