@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -79,11 +80,21 @@ let package = Package(
             name: "WardenBouncers",
             dependencies: ["WardenBasics", "WardenModel", "WardenConfig", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Machines (agents, cscli): the machines file (bcrypt only), their tokens (HS256), credentials files.
+        // No NIO, no Foundation: the CLI links it (HummingbirdBcrypt is C bcrypt and nothing else).
+        .target(
+            name: "WardenMachines",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers", "WardenMachines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
