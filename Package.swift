@@ -102,6 +102,13 @@ let package = Package(
         .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
         // CrowdSec's expression language (antonmedv/expr as CrowdSec 1.4.6 uses it). Imports no Warden module.
         .target(name: "WardenExpr"),
+        // profiles.yaml compiled with WardenExpr: an alert in, its decisions and notification routes out.
+        .target(
+            name: "WardenProfiles",
+            dependencies: [
+                "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
         .target(
             name: "WardenAPI",
@@ -176,6 +183,7 @@ let package = Package(
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
         .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
+        .testTarget(name: "WardenProfilesTests", dependencies: ["WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(

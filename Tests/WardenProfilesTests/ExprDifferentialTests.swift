@@ -1,13 +1,16 @@
 import Foundation
+import WardenAlerts
+import WardenBasics
 import WardenExpr
+import WardenProfiles
 import XCTest
 
 /// Evaluates Tests/Fixtures/expr/corpus.txt over every alert of alerts.json with
 /// CrowdSec 1.4.6's engine (Debian's expr, built from Tests/support/oracles/expr)
-/// and with WardenExpr, and requires the same outcome: the same value and Go type,
-/// or a failure in the same phase (compile or run) with the same message, unless
-/// the corpus line starts with `~`.
-final class DifferentialTests: XCTestCase {
+/// and with WardenExpr over WardenAlerts' alerts in the profiles' environment, and
+/// requires the same outcome: the same value and Go type, or a failure in the same
+/// phase (compile or run) with the same message, unless the line starts with `~`.
+final class ExprDifferentialTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/expr")
     static let oracle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -31,13 +34,13 @@ final class DifferentialTests: XCTestCase {
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
         XCTAssertGreaterThanOrEqual(lines.count, 300)
         let expected = try oracleOutcomes()
-        let alerts = fixture["alerts"] as! [[String: Any?]]
+        let alerts = try Self.alerts()
         XCTAssertEqual(expected.count, alerts.count * lines.count, "the oracle answers once per alert and line")
         let environment = Self.environment(fixture)
         var mismatches: [String] = []
         var index = 0
         for (number, alert) in alerts.enumerated() {
-            let value = Value.object(CrowdSecModels.Object(hostType: CrowdSecModels.alert, json: alert), CrowdSecModels.alert)
+            let value = AlertTypes.value(of: alert)
             for line in lines {
                 let loose = line.hasPrefix("~")
                 let source = loose ? String(line.dropFirst()) : line
@@ -55,32 +58,40 @@ final class DifferentialTests: XCTestCase {
         XCTAssert(mismatches.isEmpty, "\(mismatches.count) differences:\n" + mismatches.joined(separator: "\n"))
     }
 
+    /// The fixture's alerts, decoded as the Local API decodes them.
+    static func alerts() throws -> [Alert] {
+        struct Fixture: Decodable {
+            var alerts: [Alert]
+        }
+        let data = try Data(contentsOf: fixtures.appendingPathComponent("alerts.json"))
+        return try JSONDecoder().decode(Fixture.self, from: data).alerts
+    }
+
+    /// The profiles' environment, with the fixture's clock and decision tables.
     static func environment(_ fixture: [String: Any]) -> Environment {
-        let now = fixture["now"] as! String
-        let counts = fixture["counts"] as! [String: Int]
-        let since = fixture["since"] as! [String: Int]
-        let active = fixture["active"] as! [String: Int]
-        let left = fixture["time_left_seconds"] as! [String: Int]
-        var functions = CrowdSecHelpers.functions(now: { now })
-        @Sendable func text(_ v: Value) -> String {
-            if case .string(let s) = v { return s }
-            return ""
+        ProfileEnvironment.make(history: FixtureHistory(fixture), now: { 1_795_492_800 })  // 2026-11-24T04:00:00Z
+    }
+
+    /// The counting helpers answered from the fixture's tables, as the oracle answers them.
+    struct FixtureHistory: DecisionHistory {
+        let counts: [String: Int], since: [String: Int], active: [String: Int], left: [String: Int]
+
+        init(_ fixture: [String: Any]) {
+            counts = fixture["counts"] as! [String: Int]
+            // The oracle keys "value|24h"; the history is asked in seconds.
+            since = Dictionary(
+                uniqueKeysWithValues: (fixture["since"] as! [String: Int]).map { key, count in
+                    let parts = key.split(separator: "|")
+                    return ("\(parts[0])|\(GoDuration.parse(String(parts[1]))! / 1_000_000_000)", count)
+                })
+            active = fixture["active"] as! [String: Int]
+            left = fixture["time_left_seconds"] as! [String: Int]
         }
-        functions["GetDecisionsCount"] = Function(Signature([.string], returns: .intType)) { .int(counts[text($0[0])] ?? 0) }
-        functions["GetDecisionsSinceCount"] = Function(Signature([.string, .string], returns: .intType)) {
-            let window = text($0[1])
-            guard window.allSatisfy({ $0.isNumber || "hmsµun.".contains($0) }), window.contains(where: \.isNumber) else {
-                return .int(0)
-            }
-            return .int(since[text($0[0]) + "|" + window] ?? 0)
-        }
-        functions["GetActiveDecisionsCount"] = Function(Signature([.string], returns: .intType)) {
-            .int(active[text($0[0])] ?? 0)
-        }
-        functions["GetActiveDecisionsTimeLeft"] = Function(Signature([.string], returns: .int(.duration))) {
-            Duration.value(seconds: Int64(left[text($0[0])] ?? 0))
-        }
-        return Environment(variables: ["Alert": .pointer(.object(CrowdSecModels.alert))], functions: functions)
+
+        func decisionsCount(value: String) -> Int { counts[value] ?? 0 }
+        func decisionsCount(value: String, since seconds: Int64) -> Int { since["\(value)|\(seconds)"] ?? 0 }
+        func activeDecisionsCount(value: String) -> Int { active[value] ?? 0 }
+        func activeDecisionsTimeLeft(value: String) -> Int64 { Int64(left[value] ?? 0) }
     }
 
     static func outcome(_ source: String, _ environment: Environment, _ variables: [String: Value]) -> Outcome {
