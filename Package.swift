@@ -183,7 +183,13 @@ let package = Package(
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
         .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
-        .testTarget(name: "WardenProfilesTests", dependencies: ["WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig"]),
+        .testTarget(
+            name: "WardenProfilesTests",
+            dependencies: [
+                "WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(

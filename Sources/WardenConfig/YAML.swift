@@ -118,8 +118,11 @@ private struct EventReader {
         while try next().type == YAML_DOCUMENT_START_EVENT {
             let start = try next()
             if start.type == YAML_DOCUMENT_END_EVENT { continue }
-            documents.append(try node(startingWith: start))
+            let document = try node(startingWith: start)
             _ = try next()  // document end
+            // `---` followed by nothing reads as an empty scalar.
+            if document.scalar == "" { continue }
+            documents.append(document)
         }
         return documents
     }
