@@ -147,8 +147,10 @@ public enum Duration {
         let (whole, fraction) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
         let seconds = Double(whole) + Double(fraction) / 1e9
         switch name {
-        case "Hours": return .float(Double(nanoseconds / 3_600_000_000_000) + Double(nanoseconds % 3_600_000_000_000) / 3.6e12)
-        case "Minutes": return .float(Double(nanoseconds / 60_000_000_000) + Double(nanoseconds % 60_000_000_000) / 6e10)
+        case "Hours":
+            return .float(Double(nanoseconds / 3_600_000_000_000) + Double(nanoseconds % 3_600_000_000_000) / 3.6e12)
+        case "Minutes":
+            return .float(Double(nanoseconds / 60_000_000_000) + Double(nanoseconds % 60_000_000_000) / 6e10)
         case "Seconds": return .float(seconds)
         default: return .string(GoDuration.string(nanoseconds))
         }

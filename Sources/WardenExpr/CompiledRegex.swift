@@ -1,5 +1,7 @@
 /// A `matches` pattern. Swift's Regex stands in for Go's RE2: the syntax profiles
-/// use (classes, anchors, alternation, repetition) means the same in both.
+/// use (classes, anchors, alternation, repetition, `(?i)`) means the same in both;
+/// syntax errors are worded differently. Unchecked Sendable: the regex is never
+/// mutated after compilation and matching only reads it.
 struct CompiledRegex: @unchecked Sendable {
     struct Failure: Error {
         var message: String

@@ -43,12 +43,15 @@ struct Evaluator {
 
     private func bool(_ value: Value, _ node: Node) throws -> Bool {
         if case .bool(let b) = value { return b }
-        throw FailureAt(message: "interface conversion: interface {} is \(value.conversionName), not bool", location: node.location)
+        throw FailureAt(
+            message: "interface conversion: interface {} is \(value.conversionName), not bool", location: node.location)
     }
 
     private func string(_ value: Value, _ node: Node) throws -> String {
         if case .string(let s) = value { return s }
-        throw FailureAt(message: "interface conversion: interface {} is \(value.conversionName), not string", location: node.location)
+        throw FailureAt(
+            message: "interface conversion: interface {} is \(value.conversionName), not string",
+            location: node.location)
     }
 
     private mutating func value(of node: Node) throws -> Value {

@@ -85,7 +85,8 @@ enum GoDuration {
         let n = nanoseconds.magnitude
         var text: String
         if n < 1_000_000_000 {
-            let (unit, scale): (String, UInt64) = n < 1000 ? ("ns", 1) : n < 1_000_000 ? ("µs", 1000) : ("ms", 1_000_000)
+            let (unit, scale): (String, UInt64) =
+                n < 1000 ? ("ns", 1) : n < 1_000_000 ? ("µs", 1000) : ("ms", 1_000_000)
             text = fraction(n, scale) + unit
         } else {
             let hours = n / 3_600_000_000_000
@@ -136,7 +137,9 @@ enum GoNumber {
         }
         guard !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isHexDigit && Int(String($0), radix: radix) != nil })
         else { return .failure(Failure(message: "invalid syntax")) }
-        guard let magnitude = UInt64(body, radix: radix) else { return .failure(Failure(message: "value out of range")) }
+        guard let magnitude = UInt64(body, radix: radix) else {
+            return .failure(Failure(message: "value out of range"))
+        }
         if negative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return .failure(Failure(message: "value out of range")) }
             return .success(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))

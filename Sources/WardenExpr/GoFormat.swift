@@ -20,7 +20,9 @@ public enum GoFormat {
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     out += "\\x" + hex(scalar.value, width: 2)
                 } else if scalar.value >= 0x80 && !isPrintable(scalar) {
-                    out += scalar.value > 0xFFFF ? "\\U" + hex(scalar.value, width: 8) : "\\u" + hex(scalar.value, width: 4)
+                    out +=
+                        scalar.value > 0xFFFF
+                        ? "\\U" + hex(scalar.value, width: 8) : "\\u" + hex(scalar.value, width: 4)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -113,7 +115,8 @@ public enum GoFormat {
             index += 1
         }
         if index < arguments.count {
-            out += "%!(EXTRA " + arguments[index...].map { "\($0.goTypeName)=\(plain($0))" }.joined(separator: ", ") + ")"
+            out +=
+                "%!(EXTRA " + arguments[index...].map { "\($0.goTypeName)=\(plain($0))" }.joined(separator: ", ") + ")"
         }
         return out
     }
@@ -177,7 +180,9 @@ public enum GoFormat {
             }
         case .string(let s):
             var text = s
-            if let precision = spec.precision { text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(precision))) }
+            if let precision = spec.precision {
+                text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(precision)))
+            }
             switch verb {
             case "v", "s": return text
             case "q": return quote(text)

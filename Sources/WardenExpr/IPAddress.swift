@@ -37,7 +37,8 @@ struct IPAddress: Equatable {
     }
 
     static func parseV6(_ text: Substring) -> [UInt8]? {
-        var head: [UInt8] = [], tail: [UInt8] = []
+        var head: [UInt8] = []
+        var tail: [UInt8] = []
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
         // A dotted IPv4 tail may end the address only: after `::`, or in a full 8-group form.
@@ -72,7 +73,9 @@ struct IPAddress: Equatable {
     var description: String {
         if let v4 { return v4.map(String.init).joined(separator: ".") }
         let words = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-        var bestStart = -1, bestLength = 0, i = 0
+        var bestStart = -1
+        var bestLength = 0
+        var i = 0
         while i < 8 {
             var j = i
             while j < 8 && words[j] == 0 { j += 1 }
@@ -118,7 +121,8 @@ struct IPNetwork {
 
     init?(cidr: String) {
         guard let slash = cidr.firstIndex(of: "/") else { return nil }
-        let ipText = cidr[..<slash], bitsText = cidr[cidr.index(after: slash)...]
+        let ipText = cidr[..<slash]
+        let bitsText = cidr[cidr.index(after: slash)...]
         guard !bitsText.isEmpty, bitsText.allSatisfy({ $0.isASCII && $0.isNumber }), let bits = Int(bitsText) else {
             return nil
         }
@@ -159,7 +163,8 @@ struct IPNetwork {
     static func rangeString(_ ip: IPAddress, bits: Int) -> String {
         if let v4 = ip.v4 {
             guard (0...32).contains(bits) else { return "" }
-            return IPAddress(bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + masked(v4, bits)).description + "/\(bits)"
+            return IPAddress(bytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] + masked(v4, bits)).description
+                + "/\(bits)"
         }
         guard (0...128).contains(bits) else { return "" }
         return IPAddress(bytes: masked(ip.bytes, bits)).description + "/\(bits)"

@@ -40,7 +40,9 @@ struct Lexer {
                 let word = String(String.UnicodeScalarView(input[start..<end]))
                 switch StringLiteral.unescape(word) {
                 case .success(let text): emit(.string, text)
-                case .failure(let failure): fail(failure.message); return
+                case .failure(let failure):
+                    fail(failure.message)
+                    return
                 }
             } else if ("0"..."9").contains(c) {
                 backup()

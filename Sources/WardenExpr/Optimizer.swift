@@ -110,7 +110,8 @@ enum Optimizer {
             }
             return .success
         case .array(let items) where !items.isEmpty:
-            var ints: [Value] = [], strings: [Value] = []
+            var ints: [Value] = []
+            var strings: [Value] = []
             for item in items {
                 if case .integer(let v) = item.kind { ints.append(.int(v, .int)) }
                 if case .string(let v) = item.kind { strings.append(.string(v)) }

@@ -121,7 +121,8 @@ struct Parser {
         var node = condition
         while current.is(.operator, "?"), error == nil {
             next()
-            let yes: Node, no: Node
+            let yes: Node
+            let no: Node
             if !current.is(.operator, ":") {
                 yes = parseExpression(0)
                 expect(.operator, ":")

@@ -13,7 +13,8 @@ struct AlertObject: HostObject {
         case "Capacity": return .pointer(alert.capacity.map { .int(Int64($0), .int32) }, .int(.int32))
         case "CreatedAt": return .string(alert.createdAt)
         case "Decisions":
-            return .array((alert.decisions ?? []).map(DecisionObject.value), .slice(.pointer(.object(AlertTypes.decision))))
+            return .array(
+                (alert.decisions ?? []).map(DecisionObject.value), .slice(.pointer(.object(AlertTypes.decision))))
         case "Events":
             return .array((alert.events ?? []).map(EventObject.value), .slice(.pointer(.object(AlertTypes.event))))
         case "EventsCount": return .pointer(alert.eventsCount.map { .int(Int64($0), .int32) }, .int(.int32))
@@ -79,7 +80,8 @@ struct SourceObject: HostObject {
         case "GetValue": return .string(source.value ?? "")
         case "GetAsNumberName":
             // As CrowdSec writes it: the number unless "0", then " " and the name when there is one.
-            return .string((source.asNumber != "0" ? source.asNumber : "") + (source.asName.isEmpty ? "" : " " + source.asName))
+            return .string(
+                (source.asNumber != "0" ? source.asNumber : "") + (source.asName.isEmpty ? "" : " " + source.asName))
         default: return .null
         }
     }

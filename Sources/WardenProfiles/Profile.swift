@@ -30,7 +30,8 @@ public struct Profile: Sendable {
                 throw ProfileError(profile: label, "while running expression \(filter.source): \(error)")
             }
             guard case .bool(let passed) = result else {
-                let text = GoFormat.sprintf("unexpected type %t (%v) while running '%s'", [result, result, .string(filter.source)])
+                let text = GoFormat.sprintf(
+                    "unexpected type %t (%v) while running '%s'", [result, result, .string(filter.source)])
                 throw ProfileError(profile: label, text)
             }
             if config.debug { log("profile '\(label)': filter \(index + 1) (\(filter.source)) is \(passed)") }

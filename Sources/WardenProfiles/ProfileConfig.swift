@@ -78,7 +78,9 @@ public struct ProfileConfig: Sendable {
         }
         func scalar(_ key: String) throws -> (text: String, line: Int)? {
             guard let value = node[key] else { return nil }
-            guard let text = value.scalar else { throw fail(value.line, "'\(key)' must be a single value, found \(value.kind)") }
+            guard let text = value.scalar else {
+                throw fail(value.line, "'\(key)' must be a single value, found \(value.kind)")
+            }
             return (text, value.line)
         }
         func list(_ key: String) throws -> [(text: String, line: Int)] {
@@ -88,7 +90,9 @@ public struct ProfileConfig: Sendable {
                 throw fail(value.line, "'\(key)' must be a list, found \(value.kind)")
             }
             return try items.map { item in
-                guard let text = item.scalar else { throw fail(item.line, "each of '\(key)' must be text, found \(item.kind)") }
+                guard let text = item.scalar else {
+                    throw fail(item.line, "each of '\(key)' must be text, found \(item.kind)")
+                }
                 return (text, item.line)
             }
         }
@@ -137,11 +141,14 @@ public struct ProfileConfig: Sendable {
             var values: [String: (text: String, line: Int)] = [:]
             for field in fields {
                 guard Self.decisionKeys.contains(field.key) else {
-                    let hint = closestMatch(to: field.key, in: Self.decisionKeys).map { " (did you mean '\($0)'?)" } ?? ""
+                    let hint =
+                        closestMatch(to: field.key, in: Self.decisionKeys).map { " (did you mean '\($0)'?)" } ?? ""
                     throw fail(field.keyLine, "\(decisionLabel): unknown key '\(field.key)'\(hint)")
                 }
                 guard let text = field.value.scalar else {
-                    throw fail(field.value.line, "\(decisionLabel): '\(field.key)' must be a single value, found \(field.value.kind)")
+                    throw fail(
+                        field.value.line,
+                        "\(decisionLabel): '\(field.key)' must be a single value, found \(field.value.kind)")
                 }
                 values[field.key] = (text, field.value.line)
             }
@@ -151,7 +158,9 @@ public struct ProfileConfig: Sendable {
             let duration = values["duration"].flatMap { $0.text.isEmpty ? nil : $0 }
             if let duration, GoDuration.parse(duration.text) == nil {
                 throw fail(
-                    duration.line, "\(decisionLabel): duration '\(duration.text)' is not a Go duration; write it like 4h, 90m or 1h30m")
+                    duration.line,
+                    "\(decisionLabel): duration '\(duration.text)' is not a Go duration; write it like 4h, 90m or 1h30m"
+                )
             }
             if duration == nil && durationExpression == nil {
                 throw fail(entry.line, "\(decisionLabel): 'duration' is required when the profile has no duration_expr")

@@ -64,7 +64,8 @@ public struct Profiles: Sendable {
                 return try Program(text, environment: environment)
             } catch {
                 let column = error.location.map { ", column \($0.column + 1)" } ?? ""
-                throw ConfigError(file: file, line: line, "\(label), \(what)\(column): \(error.message)\(error.snippet)")
+                throw ConfigError(
+                    file: file, line: line, "\(label), \(what)\(column): \(error.message)\(error.snippet)")
             }
         }
         var filters: [Program] = []

@@ -27,8 +27,9 @@ final class ExprDifferentialTests: XCTestCase {
     }
 
     func testCorpusMatchesCrowdSecExpr() throws {
-        let fixture = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Self.fixtures.appendingPathComponent("alerts.json"))) as! [String: Any]
+        let fixture =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Self.fixtures.appendingPathComponent("alerts.json"))) as! [String: Any]
         let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("corpus.txt"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
@@ -116,7 +117,8 @@ final class ExprDifferentialTests: XCTestCase {
         case .string(let s): return GoFormat.quote(s)
         case .array(let items, _): return "[" + items.map(render).joined(separator: ", ") + "]"
         case .map(let map, _):
-            return "{" + map.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            return "{"
+                + map.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
                 .map { GoFormat.quote($0) + ": " + render(map[$0]!) }.joined(separator: ", ") + "}"
         case .pointer(let target?, _): return "&" + render(target)
         case .object(_, let type): return "&" + type.name

@@ -35,7 +35,11 @@ final class ProfilesEvaluationTests: XCTestCase {
         let verdict = try profiles.evaluate(alert(), logger: quiet)
         XCTAssertEqual(
             verdict.decisions,
-            [AlertDecision(duration: "4h", origin: "crowdsec", scenario: "crowdsecurity/ssh-bf", scope: "Ip", type: "ban", value: "192.0.2.7")])
+            [
+                AlertDecision(
+                    duration: "4h", origin: "crowdsec", scenario: "crowdsecurity/ssh-bf", scope: "Ip", type: "ban",
+                    value: "192.0.2.7")
+            ])
         XCTAssertEqual(verdict.routes.map(\.profile), ["default_ip_remediation"])
         XCTAssertEqual(try profiles.evaluate(alert(scope: "Range", value: "192.0.2.0/24"), logger: quiet).decisions, [])
         XCTAssertEqual(try profiles.evaluate(alert(remediation: false), logger: quiet).decisions, [])
@@ -43,7 +47,8 @@ final class ProfilesEvaluationTests: XCTestCase {
 
     func testEachTrueFilterAddsTheDecisionsOnce() throws {
         let profiles = try self.profiles(
-            "name: twice\nfilters: ['true', 'false', 'Alert.GetScope() == \"Ip\"']\ndecisions: [{type: ban, duration: 1h}, {type: captcha, duration: 2h, scope: app}]\n")
+            "name: twice\nfilters: ['true', 'false', 'Alert.GetScope() == \"Ip\"']\ndecisions: [{type: ban, duration: 1h}, {type: captcha, duration: 2h, scope: app}]\n"
+        )
         let decisions = try profiles.evaluate(alert(), logger: quiet).decisions
         XCTAssertEqual(decisions.map(\.type), ["ban", "captcha", "ban", "captcha"])
         XCTAssertEqual(decisions.map(\.scope), ["Ip", "app", "Ip", "app"])
@@ -57,22 +62,29 @@ final class ProfilesEvaluationTests: XCTestCase {
             duration_expr: Sprintf('%dh', (GetDecisionsCount(Alert.GetValue()) + 1) * 4)
             """
         for (count, duration) in [(0, "4h"), (1, "8h"), (2, "12h")] {
-            let decisions = try profiles(text, history: History(count: count)).evaluate(alert(), logger: quiet).decisions
+            let decisions = try profiles(text, history: History(count: count)).evaluate(alert(), logger: quiet)
+                .decisions
             XCTAssertEqual(decisions.map(\.duration), [duration])
         }
     }
 
     func testDurationExprThatIsNoDurationFallsBackToTheDecisionsDuration() throws {
-        let text = "name: x\nfilters: ['true']\ndecisions: [{type: ban, duration: 2h}]\nduration_expr: GetDecisionsCount(Alert.GetValue())\n"
-        XCTAssertEqual(try profiles(text, history: History(count: 3)).evaluate(alert(), logger: quiet).decisions.map(\.duration), ["2h"])
+        let text =
+            "name: x\nfilters: ['true']\ndecisions: [{type: ban, duration: 2h}]\nduration_expr: GetDecisionsCount(Alert.GetValue())\n"
+        XCTAssertEqual(
+            try profiles(text, history: History(count: 3)).evaluate(alert(), logger: quiet).decisions.map(\.duration),
+            ["2h"])
         // 0 reads as a Go duration ("0"), as in CrowdSec.
         XCTAssertEqual(try profiles(text).evaluate(alert(), logger: quiet).decisions.map(\.duration), ["0"])
-        let failing = "name: x\nfilters: ['true']\ndecisions: [{type: ban}]\nduration_expr: Alert.Events[3].GetMeta('a')\n"
+        let failing =
+            "name: x\nfilters: ['true']\ndecisions: [{type: ban}]\nduration_expr: Alert.Events[3].GetMeta('a')\n"
         XCTAssertEqual(try profiles(failing).evaluate(alert(), logger: quiet).decisions.map(\.duration), ["4h"])
     }
 
     func testOriginAndSimulationFollowCrowdSec() throws {
-        let profiles = try self.profiles("filters: ['true']\ndecisions: [{type: ban, duration: 1h, origin: mine, simulated: true}, {type: ban, duration: 1h}]\n")
+        let profiles = try self.profiles(
+            "filters: ['true']\ndecisions: [{type: ban, duration: 1h, origin: mine, simulated: true}, {type: ban, duration: 1h}]\n"
+        )
         let decisions = try profiles.evaluate(alert(), logger: quiet).decisions
         XCTAssertEqual(decisions.map(\.origin), ["crowdsec/mine", "crowdsec"])
         XCTAssertEqual(decisions.map(\.simulated), [true, nil])
@@ -110,21 +122,27 @@ final class ProfilesEvaluationTests: XCTestCase {
 
     func testOnFailureBreakChangesNothingAsInCrowdSec() throws {
         let profiles = try self.profiles(
-            "name: a\nfilters: ['false']\non_failure: break\n---\nname: b\nfilters: ['true']\ndecisions: [{type: ban, duration: 1h}]\n")
+            "name: a\nfilters: ['false']\non_failure: break\n---\nname: b\nfilters: ['true']\ndecisions: [{type: ban, duration: 1h}]\n"
+        )
         XCTAssertEqual(try profiles.evaluate(alert(), logger: quiet).routes.map(\.profile), ["b"])
     }
 
     func testAlertWithDecisionsKeepsThemAndOnlyGetsNotifications() throws {
-        let profiles = try self.profiles("name: a\nfilters: ['true']\ndecisions: [{type: ban, duration: 1h}]\nnotifications: [http]\n")
+        let profiles = try self.profiles(
+            "name: a\nfilters: ['true']\ndecisions: [{type: ban, duration: 1h}]\nnotifications: [http]\n")
         var manual = alert()
-        manual.decisions = [AlertDecision(duration: "24h", origin: "cscli", scenario: "manual", scope: "Ip", type: "ban", value: "192.0.2.7")]
+        manual.decisions = [
+            AlertDecision(
+                duration: "24h", origin: "cscli", scenario: "manual", scope: "Ip", type: "ban", value: "192.0.2.7")
+        ]
         let verdict = try profiles.evaluate(manual, logger: quiet)
         XCTAssertEqual(verdict.decisions, manual.decisions)
         XCTAssertEqual(verdict.routes.map(\.notifications), [["http"]])
     }
 
     func testFilterFailuresRefuseTheAlertUnlessOnErrorSaysOtherwise() throws {
-        let failing = "name: a\nfilters: ['Alert.Events[5].GetMeta(\"x\") == \"y\"']\ndecisions: [{type: ban, duration: 1h}]\n"
+        let failing =
+            "name: a\nfilters: ['Alert.Events[5].GetMeta(\"x\") == \"y\"']\ndecisions: [{type: ban, duration: 1h}]\n"
         let next = "---\nname: b\nfilters: ['true']\ndecisions: [{type: captcha, duration: 1h}]\n"
         XCTAssertThrowsError(try profiles(failing + next).evaluate(alert(), logger: quiet)) { error in
             XCTAssertEqual(
@@ -153,11 +171,16 @@ final class ProfilesEvaluationTests: XCTestCase {
     func testDebugLogsEachFiltersResult() throws {
         let lines = LogLines()
         let logger = Logger(label: "test") { _ in lines }
-        let profiles = try self.profiles("name: dbg\ndebug: true\nfilters: ['false', 'Alert.GetScope() == \"Ip\"']\n---\nname: quiet\nfilters: ['true']\n")
+        let profiles = try self.profiles(
+            "name: dbg\ndebug: true\nfilters: ['false', 'Alert.GetScope() == \"Ip\"']\n---\nname: quiet\nfilters: ['true']\n"
+        )
         _ = try profiles.evaluate(alert(), logger: logger)
         XCTAssertEqual(
             lines.messages,
-            ["profile 'dbg': filter 1 (false) is false", "profile 'dbg': filter 2 (Alert.GetScope() == \"Ip\") is true"])
+            [
+                "profile 'dbg': filter 1 (false) is false",
+                "profile 'dbg': filter 2 (Alert.GetScope() == \"Ip\") is true",
+            ])
     }
 }
 

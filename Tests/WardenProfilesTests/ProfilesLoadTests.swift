@@ -40,13 +40,15 @@ final class ProfilesLoadTests: XCTestCase {
             "profiles.yaml:4: profile 'x', filter 2, column 1: unknown name Alrt\n | Alrt.GetScope() == 'Ip'\n | ^")
         XCTAssertEqual(
             loadError("name: x\nfilters:\n - Alert.GetScope() =="),
-            "profiles.yaml:3: profile 'x', filter 1, column 19: unexpected token EOF\n | Alert.GetScope() ==\n | ..................^")
+            "profiles.yaml:3: profile 'x', filter 1, column 19: unexpected token EOF\n | Alert.GetScope() ==\n | ..................^"
+        )
         XCTAssertEqual(
             loadError("name: x\nfilters:\n - Alert.GetScope()\n"),
             "profiles.yaml:3: profile 'x', filter 1: it gives string, but a filter must give true or false")
         XCTAssertEqual(
             loadError("filters:\n - Alert.Nope\n"),
-            "profiles.yaml:2: profile 1, filter 1, column 7: type *models.Alert has no field Nope\n | Alert.Nope\n | ......^")
+            "profiles.yaml:2: profile 1, filter 1, column 7: type *models.Alert has no field Nope\n | Alert.Nope\n | ......^"
+        )
     }
 
     func testDurationExpressionErrorsAreFoundAtLoad() {
@@ -62,12 +64,17 @@ final class ProfilesLoadTests: XCTestCase {
             "profiles.yaml:2: profile 'x': unknown directive 'filter' (did you mean 'filters'?); profiles take name, "
                 + "debug, filters, decisions, duration_expr, on_success, on_failure, on_error, notifications")
         XCTAssertEqual(loadError("- a\n"), "profiles.yaml:1: profile 1 must be a mapping of directives, found a list")
-        XCTAssertEqual(loadError("name: x\nfilters: true\n"), "profiles.yaml:2: profile 'x': 'filters' must be a list, found a scalar")
         XCTAssertEqual(
-            loadError("name: x\nfilters:\n - [a]\n"), "profiles.yaml:3: profile 'x': each of 'filters' must be text, found a list")
-        XCTAssertEqual(loadError("name: [x]\n"), "profiles.yaml:1: profile 1: 'name' must be a single value, found a list")
+            loadError("name: x\nfilters: true\n"),
+            "profiles.yaml:2: profile 'x': 'filters' must be a list, found a scalar")
         XCTAssertEqual(
-            loadError("name: x\ndebug: maybe\n"), "profiles.yaml:2: profile 'x': 'debug' must be true or false, found 'maybe'")
+            loadError("name: x\nfilters:\n - [a]\n"),
+            "profiles.yaml:3: profile 'x': each of 'filters' must be text, found a list")
+        XCTAssertEqual(
+            loadError("name: [x]\n"), "profiles.yaml:1: profile 1: 'name' must be a single value, found a list")
+        XCTAssertEqual(
+            loadError("name: x\ndebug: maybe\n"),
+            "profiles.yaml:2: profile 'x': 'debug' must be true or false, found 'maybe'")
         XCTAssertEqual(
             loadError("name: x\non_success: stop\n"),
             "profiles.yaml:2: profile 'x': 'on_success' must be break or continue, found 'stop'")
@@ -90,7 +97,8 @@ final class ProfilesLoadTests: XCTestCase {
             "profiles.yaml:3: profile 'x': decision 1: 'duration' is required when the profile has no duration_expr")
         XCTAssertEqual(
             loadError("name: x\ndecisions:\n - type: ban\n   duration: 1d\n"),
-            "profiles.yaml:4: profile 'x': decision 1: duration '1d' is not a Go duration; write it like 4h, 90m or 1h30m")
+            "profiles.yaml:4: profile 'x': decision 1: duration '1d' is not a Go duration; write it like 4h, 90m or 1h30m"
+        )
         XCTAssertEqual(
             loadError("name: x\ndecisions:\n - type: ban\n   durations: 4h\n"),
             "profiles.yaml:4: profile 'x': decision 1: unknown key 'durations' (did you mean 'duration'?)")
@@ -101,11 +109,14 @@ final class ProfilesLoadTests: XCTestCase {
             loadError("name: x\ndecisions:\n - type: [ban]\n"),
             "profiles.yaml:3: profile 'x': decision 1: 'type' must be a single value, found a list")
         XCTAssertEqual(
-            loadError("name: x\ndecisions: ban\n"), "profiles.yaml:2: profile 'x': 'decisions' must be a list, found a scalar")
+            loadError("name: x\ndecisions: ban\n"),
+            "profiles.yaml:2: profile 'x': 'decisions' must be a list, found a scalar")
     }
 
     func testUnreadableFileIsNamed() {
-        XCTAssertThrowsError(try Profiles.load(path: "/nonexistent/profiles.yaml", history: EmptyDecisionHistory(), now: { 0 })) {
+        XCTAssertThrowsError(
+            try Profiles.load(path: "/nonexistent/profiles.yaml", history: EmptyDecisionHistory(), now: { 0 })
+        ) {
             XCTAssertTrue("\($0)".hasPrefix("/nonexistent/profiles.yaml: cannot read the profiles: "), "\($0)")
         }
     }
