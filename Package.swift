@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "WardenProfilesTests",
             dependencies: [
-                "WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics",
+                "WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", "WardenTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

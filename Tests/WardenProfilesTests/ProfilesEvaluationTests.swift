@@ -3,6 +3,7 @@ import Logging
 import WardenAlerts
 import WardenExpr
 import WardenProfiles
+import WardenTesting
 import XCTest
 
 /// How profiles turn an alert into decisions and notification routes, with CrowdSec's semantics.
@@ -169,38 +170,18 @@ final class ProfilesEvaluationTests: XCTestCase {
     }
 
     func testDebugLogsEachFiltersResult() throws {
-        let lines = LogLines()
-        let logger = Logger(label: "test") { _ in lines }
+        let recorder = LogRecorder()
+        // At info level: a debug profile's lines show without lowering the daemon's log level.
+        let logger = recorder.logger(level: .info)
         let profiles = try self.profiles(
             "name: dbg\ndebug: true\nfilters: ['false', 'Alert.GetScope() == \"Ip\"']\n---\nname: quiet\nfilters: ['true']\n"
         )
         _ = try profiles.evaluate(alert(), logger: logger)
         XCTAssertEqual(
-            lines.messages,
+            recorder.records.map(\.message),
             [
                 "profile 'dbg': filter 1 (false) is false",
                 "profile 'dbg': filter 2 (Alert.GetScope() == \"Ip\") is true",
             ])
-    }
-}
-
-/// A log handler that keeps the messages (info level and above).
-final class LogLines: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    var messages: [String] { lock.withLock { stored } }
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
-        lock.withLock { stored.append(message.description) }
     }
 }
