@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -53,6 +54,8 @@ let package = Package(
 
         // Value types of the domain: addresses, targets, bans, queries, error categories. No C, no logging.
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
+        // CrowdSec's alert model as on the wire (agents and cscli push it): value types, LAPI's validation.
+        .target(name: "WardenAlerts"),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
         // Configuration files: YAML (libyaml), the main config, backend files.
@@ -77,16 +80,35 @@ let package = Package(
             name: "WardenBouncers",
             dependencies: ["WardenBasics", "WardenModel", "WardenConfig", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Machines (agents, cscli): the machines file (bcrypt only), their tokens (HS256), credentials files.
+        // No NIO, no Foundation: the CLI links it (HummingbirdBcrypt is C bcrypt and nothing else).
+        .target(
+            name: "WardenMachines",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers", "WardenMachines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
+        // CrowdSec's expression language (antonmedv/expr as CrowdSec 1.4.6 uses it). Imports no Warden module.
+        .target(name: "WardenExpr"),
+        // profiles.yaml compiled with WardenExpr: an alert in, its decisions and notification routes out.
+        .target(
+            name: "WardenProfiles",
+            dependencies: [
+                "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
         .target(
             name: "WardenAPI",
@@ -157,7 +179,17 @@ let package = Package(
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
+        .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
+        // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
+        .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
+        .testTarget(
+            name: "WardenProfilesTests",
+            dependencies: [
+                "WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", "WardenTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(

@@ -1,0 +1,124 @@
+import WardenBasics
+import WardenConfig
+import WardenModel
+
+/// The file of registered machines (`api.server.machines_file`): one line per machine,
+/// `name<TAB>bcrypt<TAB>validated|pending<TAB>created (RFC 3339)`, `#` comments.
+/// `warden machines` and the daemon's `POST /v1/watchers` edit it under a lock and
+/// replace it atomically; the daemon notices a new version and reloads it, so changes
+/// need no restart.
+public struct MachineFile: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    private static let header = "# Warden machines: name, bcrypt of the password, validated or pending, registered at. Edit with 'warden machines'.\n"
+
+    /// Every registered machine, in file order. A missing file is an empty list.
+    /// - Throws: ``MachineError`` when the file cannot be read or a line is malformed.
+    public func load() throws(MachineError) -> [MachineRecord] {
+        guard FileSystem.version(of: path) != nil else { return [] }
+        let text: String
+        switch FileSystem.read(path) {
+        case .success(let t): text = t
+        case .failure(let error):
+            throw MachineError(.runtime, "cannot read the machines in \(path): \(error); check its permissions")
+        }
+        var records: [MachineRecord] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4, MachineRecord.isValidName(fields[0]), fields[1].hasPrefix("$2"),
+                  fields[2] == "validated" || fields[2] == "pending", let created = Timestamp.parse(fields[3])
+            else {
+                throw MachineError(
+                    .badConfig,
+                    "\(path):\(index + 1): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
+                        + "RFC 3339 time); fix or delete the line")
+            }
+            records.append(
+                MachineRecord(name: fields[0], passwordHash: fields[1], validated: fields[2] == "validated", createdNs: created))
+        }
+        return records
+    }
+
+    /// Registers `name` with `password` (hashed here). `warden machines add` registers
+    /// validated machines; `POST /v1/watchers` pending ones. With `replacing`, an existing
+    /// machine of that name gets the new password (and state) instead of an error.
+    /// - Throws: ``MachineError``: a bad name or password, a taken name, a file that
+    ///   cannot be written. A taken name's message is LAPI's `user 'NAME': user already exist`.
+    public func add(
+        name: String, password: String, validated: Bool, replacing: Bool = false, now: Int64
+    ) throws(MachineError) {
+        guard MachineRecord.isValidName(name) else {
+            throw MachineError(
+                .badInput, "'\(name)' is not a valid machine name: use 1 to 128 letters, digits, '-', '_', '.' or '@'")
+        }
+        guard MachinePassword.isAcceptable(password) else {
+            throw MachineError(
+                .badInput, "the password must be 1 to 72 bytes without control characters; use --auto for a random one")
+        }
+        let record = MachineRecord(
+            name: name, passwordHash: MachinePassword.hash(password), validated: validated, createdNs: now)
+        try update { records throws(MachineError) in
+            if let index = records.firstIndex(where: { $0.name == name }) {
+                guard replacing else { throw MachineError(.badInput, "user '\(name)': user already exist") }
+                records[index] = record
+            } else {
+                records.append(record)
+            }
+        }
+    }
+
+    /// Removes `name`.
+    /// - Throws: ``MachineError`` naming the known machines when there is none by that name.
+    public func delete(name: String) throws(MachineError) {
+        try update { records throws(MachineError) in
+            let index = try Self.index(of: name, in: records)
+            records.remove(at: index)
+        }
+    }
+
+    /// Lets `name` log in (a machine registered through `POST /v1/watchers`).
+    /// - Throws: ``MachineError`` when there is no machine by that name.
+    public func validate(name: String) throws(MachineError) {
+        try update { records throws(MachineError) in
+            let index = try Self.index(of: name, in: records)
+            records[index].validated = true
+        }
+    }
+
+    private static func index(of name: String, in records: [MachineRecord]) throws(MachineError) -> Int {
+        if let index = records.firstIndex(where: { $0.name == name }) { return index }
+        let known = records.map(\.name)
+        var message = "no machine named '\(name)'"
+        if let guess = closestMatch(to: name, in: known) {
+            message += "; did you mean '\(guess)'?"
+        } else if !known.isEmpty {
+            message += "; known machines: \(known.joined(separator: ", "))"
+        }
+        throw MachineError(.badInput, message)
+    }
+
+    /// Loads, changes and writes back the file under the lock file `<path>.lock`.
+    private func update(_ change: (inout [MachineRecord]) throws(MachineError) -> Void) throws(MachineError) {
+        do {
+            try FileSystem.withExclusiveLock(path + ".lock") {
+                var records = try load()
+                try change(&records)
+                let lines = records.map {
+                    "\($0.name)\t\($0.passwordHash)\t\($0.validated ? "validated" : "pending")\t\(Timestamp.rfc3339($0.createdNs))\n"
+                }
+                if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
+                    throw MachineError(.runtime, "cannot write the machines to \(path): \(error); check the folder exists and is writable")
+                }
+            }
+        } catch let error as MachineError {
+            throw error
+        } catch {
+            throw MachineError(.runtime, "cannot lock \(path).lock: \(error); check the folder exists and is writable")
+        }
+    }
+}
