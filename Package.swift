@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
+        // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.
+        .target(name: "WardenTemplate"),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -159,6 +161,8 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
+        .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
