@@ -43,13 +43,16 @@ public struct GoTime: Sendable, Equatable {
         return Zone(name: name, offsetSeconds: Int(parts.tm_gmtoff))
     }
 
-    /// This instant shown in a named zone: "Local", "UTC" (or ""), else nil.
+    /// This instant shown in a named zone: "Local", "UTC" (or ""), or a zoneinfo
+    /// name such as "Europe/Paris"; nil for a name no zoneinfo file has.
     func `in`(zone name: String) -> GoTime? {
         var copy = self
         switch name {
         case "Local": copy.zone = GoTime.localZone(at: seconds)
         case "UTC", "": copy.zone = .utc
-        default: return nil
+        default:
+            guard let zone = GoTime.zone(named: name, at: seconds) else { return nil }
+            copy.zone = zone
         }
         return copy
     }

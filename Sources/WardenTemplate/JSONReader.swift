@@ -24,7 +24,7 @@ enum JSONNode: Equatable {
 public struct JSONReadError: Error, CustomStringConvertible, Equatable {
     public let offset: Int
     public let reason: String
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    public var description: String { "invalid JSON at byte \(offset): \(reason); fix the JSON text" }
 }
 
 struct JSONReader {

@@ -91,7 +91,7 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable {
         if message.hasPrefix("function \""), message.hasSuffix("\" not defined") {
             let function = String(message.dropFirst("function \"".count).dropLast("\" not defined".count))
             if Sprig.allNames.contains(function) {
-                message = "function \"\(function)\" is a sprig function that Warden does not implement"
+                message = "function \"\(function)\" is a sprig function that Warden does not implement yet; write the format without it"
             }
         }
         return TemplateError(message: "template: \(name):\(failure.line): \(message)", line: failure.line, column: pos - lineStart + 1)
