@@ -141,7 +141,7 @@ enum GoPrint {
         var scale = 1.0
         for _ in 0..<precision { scale *= 10 }
         let scaled = (abs(value) * scale).rounded(.toNearestOrEven)
-        var digits = String(format: scaled)
+        var digits = String(wholeNumber: scaled)
         while digits.count <= precision { digits = "0" + digits }
         let cut = digits.index(digits.endIndex, offsetBy: -precision)
         let sign = value < 0 || (value == 0 && value.sign == .minus) ? "-" : ""
@@ -151,7 +151,7 @@ enum GoPrint {
 
 private extension String {
     /// The integer digits of a whole, non-negative Double.
-    init(format value: Double) {
+    init(wholeNumber value: Double) {
         if value < 9.0e18 { self = String(UInt64(value)); return }
         self = ShortestDecimal(value, bits: 64).fixed
     }

@@ -134,7 +134,8 @@ extension GoTime {
     /// Go's `time.Time.String()`: "2006-01-02 15:04:05.999999999 -0700 MST".
     public var description: String { format("2006-01-02 15:04:05.999999999 -0700 MST") }
 
-    struct ParseFailure: Error {}
+    /// The text does not match the layout.
+    struct LayoutMismatch: Error {}
 
     /// Parses `text` with a Go layout, as `time.ParseInLocation` does with the
     /// local zone (`local`) or UTC: the subset of layouts that dates in alerts use.
@@ -149,7 +150,7 @@ extension GoTime {
             var j = i
             var v = 0
             while j < s.count, j - i < maxDigits, (0x30...0x39).contains(s[j]) { v = v * 10 + Int(s[j] - 0x30); j += 1 }
-            guard j - i >= minDigits else { throw ParseFailure() }
+            guard j - i >= minDigits else { throw LayoutMismatch() }
             i = j
             return v
         }
@@ -161,7 +162,7 @@ extension GoTime {
                     return k
                 }
             }
-            throw ParseFailure()
+            throw LayoutMismatch()
         }
         func fraction() throws {
             guard i < s.count, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ","), i + 1 < s.count, (0x30...0x39).contains(s[i + 1]) else { return }
@@ -180,7 +181,7 @@ extension GoTime {
             switch chunk {
             case .literal(let lit):
                 let l = Array(lit.utf8)
-                guard s.count - i >= l.count, Array(s[i..<i + l.count]) == l else { throw ParseFailure() }
+                guard s.count - i >= l.count, Array(s[i..<i + l.count]) == l else { throw LayoutMismatch() }
                 i += l.count
             case .longYear: year = Int64(try number(4, 4))
             case .year: year = Int64(try number(2, 2)); year += year >= 69 ? 1900 : 2000
@@ -206,43 +207,43 @@ extension GoTime {
                     try fraction()
                 }
             case .pm(let upper):
-                guard s.count - i >= 2 else { throw ParseFailure() }
+                guard s.count - i >= 2 else { throw LayoutMismatch() }
                 let w = String(decoding: s[i..<i + 2], as: UTF8.self)
-                guard w == (upper ? "PM" : "pm") || w == (upper ? "AM" : "am") else { throw ParseFailure() }
+                guard w == (upper ? "PM" : "pm") || w == (upper ? "AM" : "am") else { throw LayoutMismatch() }
                 pm = w.lowercased() == "pm"
                 i += 2
             case .tz:
                 var j = i
                 while j < s.count, (0x41...0x5A).contains(s[j]) { j += 1 }
-                guard j - i >= 3 else { throw ParseFailure() }
+                guard j - i >= 3 else { throw LayoutMismatch() }
                 zoneName = String(decoding: s[i..<j], as: UTF8.self)
                 i = j
             case .offset(let z, let colon, let withMinutes, let withSeconds):
                 if z, i < s.count, s[i] == UInt8(ascii: "Z") { i += 1; offset = 0; zoneName = "UTC"; continue }
-                guard i < s.count, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") else { throw ParseFailure() }
+                guard i < s.count, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") else { throw LayoutMismatch() }
                 let sign = s[i] == UInt8(ascii: "-") ? -1 : 1
                 i += 1
                 var total = try number(2, 2) * 3600
                 if withMinutes {
-                    if colon { guard i < s.count, s[i] == UInt8(ascii: ":") else { throw ParseFailure() }; i += 1 }
+                    if colon { guard i < s.count, s[i] == UInt8(ascii: ":") else { throw LayoutMismatch() }; i += 1 }
                     total += try number(2, 2) * 60
                 }
                 if withSeconds {
-                    if colon { guard i < s.count, s[i] == UInt8(ascii: ":") else { throw ParseFailure() }; i += 1 }
+                    if colon { guard i < s.count, s[i] == UInt8(ascii: ":") else { throw LayoutMismatch() }; i += 1 }
                     total += try number(2, 2)
                 }
                 offset = sign * total
             case .fraction(let digits, let trim, _):
                 if trim { try fraction() } else {
-                    guard i < s.count, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ",") else { throw ParseFailure() }
+                    guard i < s.count, s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: ",") else { throw LayoutMismatch() }
                     let start = i
                     try fraction()
-                    guard i - start - 1 == digits else { throw ParseFailure() }
+                    guard i - start - 1 == digits else { throw LayoutMismatch() }
                 }
             }
         }
-        guard i == s.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { throw ParseFailure() }
-        if let pm { if hour > 12 { throw ParseFailure() }; if pm && hour < 12 { hour += 12 } else if !pm && hour == 12 { hour = 0 } }
+        guard i == s.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { throw LayoutMismatch() }
+        if let pm { if hour > 12 { throw LayoutMismatch() }; if pm && hour < 12 { hour += 12 } else if !pm && hour == 12 { hour = 0 } }
         let wall = days(year: year, month: month, day: day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         if let offset {
             let instant = wall - Int64(offset)

@@ -1,6 +1,6 @@
 /// A small JSON reader (RFC 8259) that keeps numbers as their text, so each can
 /// be decoded as the Go type it lands in, and object keys in document order.
-enum JSONNode: Equatable {
+enum JSONNode {
     case null
     case bool(Bool)
     case number(String)
@@ -8,16 +8,6 @@ enum JSONNode: Equatable {
     case array([JSONNode])
     case object([(String, JSONNode)])
 
-    static func == (a: JSONNode, b: JSONNode) -> Bool {
-        switch (a, b) {
-        case (.null, .null): true
-        case (.bool(let x), .bool(let y)): x == y
-        case (.number(let x), .number(let y)), (.string(let x), .string(let y)): x == y
-        case (.array(let x), .array(let y)): x == y
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
 }
 
 /// Why a JSON text could not be read, with the byte offset where reading stopped.

@@ -101,7 +101,7 @@ struct Lexer {
     }
 
     private mutating func run() {
-        enum State { case text, leftDelim, comment, inside, done }
+        enum State { case text, leftDelim, inside, done }
         var state = State.text
         while true {
             switch state {
@@ -122,7 +122,6 @@ struct Lexer {
                     parenDepth = 0
                     state = .inside
                 }
-            case .comment: state = .done
             case .inside:
                 switch lexInsideAction() {
                 case .some(true): state = .text

@@ -109,19 +109,9 @@ struct Parser {
         try add(name, root)
     }
 
-    private static func isEmptyTree(_ nodes: [Node]) -> Bool {
-        nodes.allSatisfy { node in
-            switch node {
-            case .text(_, let s): return s.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-            case .comment: return true
-            default: return false
-            }
-        }
-    }
-
     private mutating func add(_ treeName: String, _ nodes: [Node]) throws {
-        if let existing = trees[treeName], !Parser.isEmptyTree(existing) {
-            if !Parser.isEmptyTree(nodes) { throw failure("template: multiple definition of template \(goQuote(treeName))") }
+        if let existing = trees[treeName], !Template.isEmpty(existing) {
+            if !Template.isEmpty(nodes) { throw failure("template: multiple definition of template \(goQuote(treeName))") }
             return
         }
         trees[treeName] = nodes
@@ -228,7 +218,6 @@ struct Parser {
                 guard case .end = next else { throw failure("expected end; found \(next)") }
             }
         }
-        _ = list
         switch keyword {
         case .if: return .ifNode(pos: pipe.pos, line: pipe.line, pipe, list, elseList)
         case .range: return .rangeNode(pos: pipe.pos, line: pipe.line, pipe, list, elseList)
@@ -400,8 +389,7 @@ struct Parser {
             int = Int64(body).map { negative ? -$0 : $0 }
         }
         var float = Double(clean)
-        if let f = float, !clean.contains(where: { ".eEpP".contains($0) }), int == nil, !(body.hasPrefix("0x") || body.hasPrefix("0X")) {
-            _ = f
+        if float != nil, !clean.contains(where: { ".eEpP".contains($0) }), int == nil, !(body.hasPrefix("0x") || body.hasPrefix("0X")) {
             throw failure("integer overflow: \(goQuote(text))")
         }
         if int == nil, let f = float, f.rounded() == f, abs(f) < 9.2e18 { int = Int64(f) }
