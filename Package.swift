@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "WardenAlerts"),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
+        // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.
+        .target(name: "WardenTemplate"),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -191,6 +193,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
+        .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
