@@ -77,12 +77,17 @@ let package = Package(
             name: "WardenBouncers",
             dependencies: ["WardenBasics", "WardenModel", "WardenConfig", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The allowlist: what no path may ban, its file, and the daemon's live copy. No NIO.
+        .target(
+            name: "WardenAllowlist",
+            dependencies: ["WardenModel", "WardenConfig", .product(name: "Logging", package: "swift-log")]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WardenAllowlist", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -101,7 +106,7 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "WardenAllowlist", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -154,7 +159,8 @@ let package = Package(
             linkerSettings: backendLinkerSettings
         ),
 
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
+        .testTarget(
+            name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenAllowlist", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
@@ -164,7 +170,7 @@ let package = Package(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist",
             ]
         ),
     ]
