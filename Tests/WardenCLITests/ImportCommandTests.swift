@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import WardenCLI
 import WardenTesting
 import XCTest
 
@@ -151,5 +153,23 @@ final class ImportCommandTests: XCTestCase {
             cscli-import,192.0.2.1,manual,1,ban,,,1,2h0m0s
 
             """)
+    }
+
+    func testAProgressBarIsDrawnOnlyOnATerminal() throws {
+        let cli = try CLIHarness.dummy()
+        let file = try write(cli, "three.csv", "value\n192.0.2.1\n192.0.2.2\n192.0.2.3\n")
+        XCTAssertEqual(cli.run("ban", "import", file).err, "", "the harness's standard error is no terminal")
+        let errors = Mutex("")
+        CommandContext.current = CommandContext(
+            write: { _ in }, writeError: { text in errors.withLock { $0 += text } }, clock: cli.clock.closure,
+            environment: { _ in nil }, errorIsTerminal: true)
+        XCTAssertEqual(CommandRunner.run(["-c", cli.config, "ban", "import", file]), 0)
+        let bar = { (filled: Int, percent: Int, done: Int) in
+            "\rchecking [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(percent)% \(done)/3"
+        }
+        XCTAssertEqual(
+            errors.withLock { $0 },
+            bar(9, 33, 1) + bar(19, 66, 2) + bar(30, 100, 3) + "\r\u{1B}[K" + "\r\u{1B}[Kstoring 3 bans in dummy..."
+                + "\r\u{1B}[K")
     }
 }

@@ -22,13 +22,14 @@ struct ImportPlan {
     /// The origin CrowdSec gives imported decisions, whatever the file says.
     static let origin = "cscli-import"
 
-    /// Checks every row of `file` against `allowlist` (read from `allowlistPath`, named in refusals).
+    /// Checks every row of `file` against `allowlist` (read from `allowlistPath`, named in
+    /// refusals), calling `progress` with the number of rows checked after each.
     init(_ file: DecisionFile, defaults: Defaults, allowlist: Allowlist, allowlistPath: String,
          progress: (Int) -> Void = { _ in }) {
         var position: [BanTarget: Int] = [:]
         problems = file.problems
         for (count, row) in file.rows.enumerated() {
-            progress(count)
+            defer { progress(count + 1) }
             do throws(InputError) {
                 let ban = try Self.ban(row, defaults)
                 if let entry = allowlist.match(ban.target) {
