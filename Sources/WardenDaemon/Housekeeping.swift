@@ -40,7 +40,7 @@ final class Housekeeping: Service {
                 }
                 do {
                     try self.allowlist.reload(force: true)
-                    self.logger.info("allowlist: \(self.allowlist.current.entries.count) entries")
+                    self.logger.info("allowlist: \(self.allowlist.current.entries.count) entries from \(self.allowlist.path)")
                 } catch {
                     self.logger.error("\(error); keeping the previous allowlist")
                 }

@@ -142,6 +142,14 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertTrue(bad.err.hasPrefix(
             "Error: the defaults are wrong: 'forever' is not a valid duration; write it like 4h, 90m, 1h30m or 45s\n"), bad.err)
         XCTAssertEqual(cli.run("ban", "list").out, "No local decisions\n")
+        let nothingValid = cli.run("ban", "import", json, "--skip-invalid")
+        XCTAssertEqual(nothingValid.status, 64)
+        XCTAssertEqual(nothingValid.err, """
+            skipped \(json):1: 'duration' must be a string, found a number
+            skipped \(json):1: an element of the array is a number, not an object
+            error: cannot import \(json): none of its 2 rows is valid (listed above)
+
+            """)
     }
 
     func testATargetListedTwiceIsBannedAsItsLastRowSays() throws {
