@@ -92,12 +92,17 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
+        // The allowlist: what no path may ban, its file, and the daemon's live copy. No NIO.
+        .target(
+            name: "WardenAllowlist",
+            dependencies: ["WardenModel", "WardenConfig", .product(name: "Logging", package: "swift-log")]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers", "WardenMachines",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenMachines", "WardenAllowlist", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -125,7 +130,7 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "WardenAllowlist", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -178,7 +183,8 @@ let package = Package(
             linkerSettings: backendLinkerSettings
         ),
 
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
+        .testTarget(
+            name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenAllowlist", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
@@ -200,7 +206,7 @@ let package = Package(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist",
             ]
         ),
     ]

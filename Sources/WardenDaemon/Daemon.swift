@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import WardenAllowlist
 import WardenAPI
 import WardenBackendHost
 import WardenBasics
@@ -41,9 +42,11 @@ public struct Daemon {
         let service = BanService(store: store)
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
+        // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
+        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger)
         let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
-        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered")
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
             router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
@@ -60,7 +63,7 @@ public struct Daemon {
                 services: [
                     .init(service: app),
                     .init(service: sync),
-                    .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
+                    .init(service: Housekeeping(bouncers: bouncers, allowlist: allowlist, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
