@@ -154,7 +154,19 @@ extension BanBackend {
         _ selection: SignalSelection, rawSink sink: (UnsafePointer<warden_signal_record_t>) -> Bool
     ) throws {
         var encoder = StoredSignalEncoder()
-        try readSignals(selection) { stored in encoder.withRecord(stored, sink) }
+        var malformed: StoredSignal?
+        try readSignals(selection) { stored in
+            guard stored.banIDs.count == stored.signal.bans.count, stored.banEndedNs.count == stored.signal.bans.count else {
+                malformed = stored
+                return false
+            }
+            return encoder.withRecord(stored, sink)
+        }
+        if let malformed {
+            throw BackendError(
+                .internal, "\(Self.name): read_signals: signal \(malformed.id) has \(malformed.signal.bans.count) bans but "
+                    + "\(malformed.banIDs.count) ids and \(malformed.banEndedNs.count) ends; report the bug to the backend's authors")
+        }
     }
 
     public func deleteSignal(id: Int64) throws -> Int {

@@ -131,9 +131,9 @@ public struct StoredSignal: Sendable, Equatable {
     /// When each of `signal.bans` ended (deleted, replaced, swept, delete_all); nil while it has not.
     public var banEndedNs: [Int64?]
 
+    /// `banIDs` and `banEndedNs` hold one value per ban of `signal` (the SDK refuses
+    /// to send one that does not, with `WARDEN_E_INTERNAL`).
     public init(id: Int64, signal: Signal, banIDs: [Int64], banEndedNs: [Int64?]) {
-        precondition(banIDs.count == signal.bans.count && banEndedNs.count == signal.bans.count,
-                     "one id and one end per ban")
         self.id = id
         self.signal = signal
         self.banIDs = banIDs

@@ -22,7 +22,7 @@ extension BanService {
     public func signals(_ query: SignalQuery, now: Int64) async throws(BanStoreError) -> SignalListing {
         try checkOpen()
         let (readers, lacking) = try store.historyReaders(for: query)
-        var reads = await outcomes(of: readers) { backend throws(BackendCallError) in try backend.signals(query, now: now) }
+        var reads = await outcomes(of: readers) { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
         guard !reads.succeeded.isEmpty else { throw .noHistory(reads.failed + lacking) }
         reads.failed += lacking
         return .merging(reads, limit: query.limit)

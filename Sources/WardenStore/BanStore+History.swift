@@ -49,7 +49,7 @@ extension BanStore {
     /// - Throws: ``BanStoreError/noHistory(_:)`` when no backend could answer.
     public func signals(_ query: SignalQuery, now: Int64) throws(BanStoreError) -> SignalListing {
         let (readers, lacking) = try historyReaders(for: query)
-        var reads = outcomes(of: readers) { backend throws(BackendCallError) in try backend.signals(query, now: now) }
+        var reads = outcomes(of: readers) { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
         guard !reads.succeeded.isEmpty else { throw .noHistory(reads.failed + lacking) }
         reads.failed += lacking
         return .merging(reads, limit: query.limit)
@@ -81,7 +81,6 @@ extension BanStore {
             return count
         }
     }
-
 }
 
 extension SignalListing {

@@ -4,11 +4,6 @@ import WardenModel
 /// The store's history operations on one backend, each complete on its own: a
 /// delete is flushed before it returns.
 extension LoadedBackend {
-    /// The signals `query` selects (its limit passed down, so the backend stops there).
-    func signals(_ query: SignalQuery, now: Int64) throws(BackendCallError) -> [SignalRecord] {
-        try readSignals(query, now: now)
-    }
-
     /// This backend's copy of `record` (inserted into every backend, with other ids
     /// here), found by its creation time, scenario, first target and replica key.
     func replica(of record: SignalRecord, now: Int64) throws(BackendCallError) -> SignalRecord? {

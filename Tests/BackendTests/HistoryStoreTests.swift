@@ -104,6 +104,27 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.signals(SignalQuery(), now: clock.now).signals.map(\.source), ["198.51.100.7"])
     }
 
+    func testTheAsyncServiceGivesTheSameAnswers() async throws {
+        let service = BanService(store: try mixedStore())
+        _ = try await service.add(try signal(["192.0.2.7"]))
+        _ = try await service.add(try signal(["192.0.2.0/24"]))
+        let address = try BanTarget.parseIP("192.0.2.7")
+        let history = try await service.targetHistory(of: address, now: clock.now)
+        XCTAssertEqual(history.history, TargetHistory(banCount: 2, activeCount: 2, activeUntilNs: clock.now + hour))
+        XCTAssertEqual(history.failed.map(\.backend), ["cpp"])
+        let listed = try await service.signals(SignalQuery(containing: address, limit: 1), now: clock.now)
+        XCTAssertEqual(listed.signals.map(\.source), ["192.0.2.0/24"])
+        XCTAssertTrue(listed.truncated, "two signals matched, the limit let one through")
+        clock.advance(seconds: 5)
+        let ended = try await service.deleteBans(matching: SignalQuery(containing: address), now: clock.now)
+        XCTAssertEqual(ended.succeeded.map(\.value), [2, 2])
+        let deleted = try await service.deleteSignals(matching: SignalQuery(target: address), now: clock.now)
+        XCTAssertEqual(deleted.succeeded.map(\.value), [1, 0], "the cpp example had no live ban of it left to end")
+        let left = try await service.signals(SignalQuery(), now: clock.now)
+        XCTAssertEqual(left.signals.map(\.source), ["192.0.2.0/24"])
+        _ = await service.shutdown()
+    }
+
     func testDeletingABanByIDUsesThePrimarysIDs() throws {
         let store = try mixedStore()
         _ = try store.add(try signal(["192.0.2.7", "192.0.2.8"]))

@@ -113,7 +113,10 @@ enum HistoryQueries {
                 """)
         }
         conditions.append(notDeleted("b"))
-        return "SELECT DISTINCT IFNULL(b.signal_id, b.id) AS sid FROM bans AS b WHERE "
-            + conditions.joined(separator: " AND ") + " ORDER BY sid DESC" + (limit ? " LIMIT ?13" : "")
+        // One row per signal needs no DISTINCT: the newest signals then come from a walk of
+        // the primary key backwards that stops at the limit, not from a sort of them all.
+        let select = banFilters ? "SELECT DISTINCT IFNULL(b.signal_id, b.id) AS sid" : "SELECT b.id AS sid"
+        let order = banFilters ? " ORDER BY sid DESC" : " ORDER BY b.id DESC"
+        return select + " FROM bans AS b WHERE " + conditions.joined(separator: " AND ") + order + (limit ? " LIMIT ?13" : "")
     }
 }

@@ -48,7 +48,8 @@ extension SQLiteBackend {
             var found: [Int64] = []
             while try ids.step() { found.append(ids.int64(0)) }
             for id in found {
-                guard let stored = try signal(id, db), sink(stored) else { return }
+                guard let stored = try signal(id, db) else { continue }
+                if !sink(stored) { return }
             }
         }
     }
