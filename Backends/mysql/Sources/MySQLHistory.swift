@@ -79,8 +79,17 @@ enum MySQLHistory {
         if q.activeOnly {
             conditions.append("EXISTS (SELECT 1 FROM bans AS a WHERE a.signal_uid = b.signal_uid AND \(live("a", now: q.nowNs)))")
         }
+        let limit = q.limit.map { " LIMIT \($0)" } ?? ""
+        let banFilters = q.scope != nil || q.target != nil || q.origin != nil || q.action != nil || q.rangeMatch != nil
+        guard banFilters else {
+            // One row per signal, its first ban: the newest signals then come from a walk of
+            // the primary key backwards that stops at the limit, not from a sort of them all.
+            conditions.append("NOT EXISTS (SELECT 1 FROM bans AS f WHERE f.signal_uid = b.signal_uid AND f.id < b.id)")
+            return "SELECT b.id AS sid, b.signal_uid FROM bans AS b WHERE " + conditions.joined(separator: " AND ")
+                + " ORDER BY b.id DESC" + limit
+        }
         return "SELECT DISTINCT \(first) AS sid, b.signal_uid FROM bans AS b WHERE "
-            + conditions.joined(separator: " AND ") + " ORDER BY sid DESC" + (q.limit.map { " LIMIT \($0)" } ?? "")
+            + conditions.joined(separator: " AND ") + " ORDER BY sid DESC" + limit
     }
 
     /// The bans of signal `uid` in id order, with the signal's fields and when each ended
