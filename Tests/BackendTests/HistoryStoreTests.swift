@@ -11,34 +11,13 @@ import XCTest
 /// offer it, the precise error for one that does not, and deletes that reach every
 /// backend (by id where the extension is, by target where it is not).
 final class HistoryStoreTests: XCTestCase {
-    private let clock = ManualClock()
-    private let hour: Int64 = 3_600_000_000_000
-
-    private func store(_ backends: [(String, String, [String: String])]) throws -> BanStore {
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let configs = backends.map { BackendConfigFile(name: $0.0, libraryPath: $0.1, config: $0.2, file: "\($0.0).yaml") }
-        let loaded = try configs.map {
-            try BanStore.load($0, injected: ["flush": "false"], logger: logger, clock: clock.closure, allowUnsafeFiles: true)
-        }
-        return BanStore(backends: loaded, discarded: [], configs: configs, folder: "test")
-    }
-
-    /// dummy (with history) first, then the C++ example (without), on fresh stores.
-    private func mixedStore() throws -> BanStore {
-        let id = UUID().uuidString
-        return try store([
-            ("memory", BuildProducts.library("warden-backend-dummy"), ["store": id]),
-            ("cpp", try CCompiler.cppExample.get(), ["store": id]),
-        ])
-    }
-
+    private let fixture = HistoryFixture()
+    private var clock: ManualClock { fixture.clock }
+    private var hour: Int64 { fixture.hour }
+    private func store(_ backends: [(String, String, [String: String])]) throws -> BanStore { try fixture.store(backends) }
+    private func mixedStore() throws -> BanStore { try fixture.mixedStore() }
     private func signal(_ targets: [String], scenario: String = "crowdsecurity/ssh-bf") throws -> SignalOrder {
-        let bans = try targets.map { text in
-            BanOrder(target: text.contains("/") ? try .parseRange(text) : try .parseIP(text), untilNs: clock.now + hour,
-                     reason: scenario, scenario: scenario, action: "ban", origin: "crowdsec")
-        }
-        return SignalOrder(scenario: scenario, message: "m", source: targets[0], eventsCount: 1, startNs: clock.now,
-                           stopNs: clock.now, createdNs: clock.now, bans: bans)
+        try fixture.signal(targets, scenario: scenario)
     }
 
     func testABackendWithoutTheExtensionIsNamedPrecisely() throws {
@@ -104,6 +83,63 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.signals(SignalQuery(), now: clock.now).signals.map(\.source), ["198.51.100.7"])
     }
 
+    func testDeletingABanByIDUsesThePrimarysIDs() throws {
+        let store = try mixedStore()
+        _ = try store.add(try signal(["192.0.2.7", "192.0.2.8"]))
+        let ban = try store.signals(SignalQuery(), now: clock.now).signals[0].bans[1]
+        clock.advance(seconds: 5)
+        let ended = try store.deleteBans(matching: SignalQuery(banID: ban.id), now: clock.now)
+        XCTAssertEqual(ended.agreedCount, 1)
+        for backend in store.backends {
+            XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.7"], backend.name)
+        }
+    }
+}
+
+/// Stores of real backends on a manual clock, and signals to put in them.
+struct HistoryFixture {
+    let clock = ManualClock()
+    let hour: Int64 = 3_600_000_000_000
+
+    /// A store of the given (name, library, config) backends, loaded as `warden run` loads them.
+    func store(_ backends: [(String, String, [String: String])]) throws -> BanStore {
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let configs = backends.map { BackendConfigFile(name: $0.0, libraryPath: $0.1, config: $0.2, file: "\($0.0).yaml") }
+        let loaded = try configs.map {
+            try BanStore.load($0, injected: ["flush": "false"], logger: logger, clock: clock.closure, allowUnsafeFiles: true)
+        }
+        return BanStore(backends: loaded, discarded: [], configs: configs, folder: "test")
+    }
+
+    /// dummy (with history) first, then the C++ example (without), on fresh stores.
+    func mixedStore() throws -> BanStore {
+        let id = UUID().uuidString
+        return try store([
+            ("memory", BuildProducts.library("warden-backend-dummy"), ["store": id]),
+            ("cpp", try CCompiler.cppExample.get(), ["store": id]),
+        ])
+    }
+
+    /// A signal created now, one ban an hour long per target.
+    func signal(_ targets: [String], scenario: String = "crowdsecurity/ssh-bf") throws -> SignalOrder {
+        let bans = try targets.map { text in
+            BanOrder(target: text.contains("/") ? try .parseRange(text) : try .parseIP(text), untilNs: clock.now + hour,
+                     reason: scenario, scenario: scenario, action: "ban", origin: "crowdsec")
+        }
+        return SignalOrder(scenario: scenario, message: "m", source: targets[0], eventsCount: 1, startNs: clock.now,
+                           stopNs: clock.now, createdNs: clock.now, bans: bans)
+    }
+}
+
+/// The same through the async ``BanService``. Not under valgrind (Tests/support/memcheck.sh):
+/// an async test loads backends on a thread of Swift's pool, which outlives the test.
+final class HistoryServiceTests: XCTestCase {
+    private let fixture = HistoryFixture()
+    private var clock: ManualClock { fixture.clock }
+    private var hour: Int64 { fixture.hour }
+    private func mixedStore() throws -> BanStore { try fixture.mixedStore() }
+    private func signal(_ targets: [String]) throws -> SignalOrder { try fixture.signal(targets) }
+
     func testTheAsyncServiceGivesTheSameAnswers() async throws {
         let service = BanService(store: try mixedStore())
         _ = try await service.add(try signal(["192.0.2.7"]))
@@ -123,17 +159,5 @@ final class HistoryStoreTests: XCTestCase {
         let left = try await service.signals(SignalQuery(), now: clock.now)
         XCTAssertEqual(left.signals.map(\.source), ["192.0.2.0/24"])
         _ = await service.shutdown()
-    }
-
-    func testDeletingABanByIDUsesThePrimarysIDs() throws {
-        let store = try mixedStore()
-        _ = try store.add(try signal(["192.0.2.7", "192.0.2.8"]))
-        let ban = try store.signals(SignalQuery(), now: clock.now).signals[0].bans[1]
-        clock.advance(seconds: 5)
-        let ended = try store.deleteBans(matching: SignalQuery(banID: ban.id), now: clock.now)
-        XCTAssertEqual(ended.agreedCount, 1)
-        for backend in store.backends {
-            XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.7"], backend.name)
-        }
     }
 }
