@@ -10,7 +10,10 @@
  * flush only has to succeed; there is no background work to start.
  *
  * It offers the "warden.changes/1" extension: each store logs every change to
- * its live bans, and a cursor is a position in that log (never trimmed here).
+ * its live bans, and a cursor is a position in that log (never trimmed here);
+ * and "warden.history/1": it keeps every signal with its events and labels, and
+ * answers counts and listings by walking its arrays (a real storage would use
+ * indexes: see the SQLite backend).
  */
 #include "warden_backend.h"
 
@@ -30,7 +33,9 @@
  * (deleted or replaced), so read_at at a past time sees the bans as they were. */
 typedef struct record {
     int64_t id;
+    size_t signal;  /* index of its signal in store_t.signals */
     uint32_t scope;
+    uint8_t range_start[16], range_end[16];
     char *target, *origin, *action, *reason, *scenario, *country, *as_name;
     int64_t as_number, until_ns, created_ns, events_count;
     int64_t ended_ns; /* NOT_ENDED, or when it was deleted or replaced */
@@ -46,6 +51,29 @@ static int is_live(const record_t *r, int64_t now) {
     return r->ended_ns == NOT_ENDED && now < r->until_ns;
 }
 
+/* One signal as inserted. Its bans are the records with ids first_id .. first_id + ban_count - 1. */
+typedef struct event_rec {
+    int64_t time_ns;
+    char *source, *serialized;
+} event_rec_t;
+
+typedef struct label_rec {
+    char *key, *value;
+} label_rec_t;
+
+typedef struct signal_rec {
+    int64_t first_id;
+    size_t ban_count;
+    char *scenario, *message, *source;
+    int64_t events_count, start_ns, stop_ns, created_ns;
+    uint32_t simulated;
+    event_rec_t *events;
+    size_t event_count;
+    label_rec_t *labels;
+    size_t label_count;
+    int deleted; /* by delete_signal: never listed nor counted again */
+} signal_rec_t;
+
 /* One change of the feed: the change at position p is changes[p - 1]. */
 typedef struct change {
     uint32_t kind; /* WARDEN_CHANGE_* */
@@ -59,6 +87,8 @@ typedef struct store {
     int64_t next_id;
     change_t *changes;
     size_t change_count, change_capacity;
+    signal_rec_t *signals; /* in id order */
+    size_t signal_count, signal_capacity;
     struct store *next;
 } store_t;
 
@@ -117,9 +147,16 @@ static store_t *store_named(warden_str_t name) {
     return s;
 }
 
-/* Makes room for `more` records and as many changes, plus one, so that a
- * write can never fail halfway. Returns 0 when out of memory. */
+/* Makes room for `more` records and as many changes, plus one, and one
+ * signal, so that a write can never fail halfway. Returns 0 when out of memory. */
 static int reserve(store_t *s, size_t more) {
+    if (s->signal_capacity == s->signal_count) {
+        size_t capacity = s->signal_capacity ? s->signal_capacity * 2 : 64;
+        signal_rec_t *grown = realloc(s->signals, capacity * sizeof *grown);
+        if (!grown) return 0;
+        s->signals = grown;
+        s->signal_capacity = capacity;
+    }
     if (s->capacity - s->count < more) {
         size_t capacity = s->capacity ? s->capacity : 64;
         while (capacity - s->count < more) capacity *= 2;
@@ -232,6 +269,32 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
         pthread_mutex_unlock(&stores_lock);
         return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
     }
+    if (signal.ban_count > 0) { /* a signal without bans has no id: it is not kept */
+        signal_rec_t *sig = &s->signals[s->signal_count++];
+        memset(sig, 0, sizeof *sig);
+        sig->first_id = s->next_id;
+        sig->ban_count = signal.ban_count;
+        sig->scenario = copy_str(signal.scenario);
+        sig->message = copy_str(signal.message);
+        sig->source = copy_str(signal.source);
+        sig->events_count = signal.events_count;
+        sig->start_ns = signal.start_ns;
+        sig->stop_ns = signal.stop_ns;
+        sig->created_ns = signal.created_ns;
+        sig->simulated = signal.simulated;
+        sig->events = calloc(signal.event_count ? signal.event_count : 1, sizeof *sig->events);
+        for (size_t i = 0; sig->events && i < signal.event_count; i++) {
+            warden_event_t event;
+            warden_copy_versioned(&event, sizeof event, signal.events, signal.event_stride, i);
+            event_rec_t e = {event.time_ns, copy_str(event.source), copy_str(event.serialized)};
+            sig->events[sig->event_count++] = e;
+        }
+        sig->labels = calloc(signal.labels.count ? signal.labels.count : 1, sizeof *sig->labels);
+        for (size_t i = 0; sig->labels && i < signal.labels.count; i++) { /* warden_kv_t is frozen */
+            label_rec_t l = {copy_str(signal.labels.items[i].key), copy_str(signal.labels.items[i].value)};
+            sig->labels[sig->label_count++] = l;
+        }
+    }
     for (size_t i = 0; i < signal.ban_count; i++) {
         warden_ban_t ban;
         warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
@@ -239,10 +302,12 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
             if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target))
                 s->records[j].ended_ns = signal.created_ns; /* the feed's ADDED says it */
         record_t r = {
-            s->next_id++, ban.scope, copy_str(ban.target), copy_str(ban.origin), copy_str(ban.action),
-            copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country), copy_str(ban.as_name),
-            ban.as_number, ban.until_ns, signal.created_ns, signal.events_count, NOT_ENDED,
+            s->next_id++, s->signal_count - 1, ban.scope, {0}, {0}, copy_str(ban.target), copy_str(ban.origin),
+            copy_str(ban.action), copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country),
+            copy_str(ban.as_name), ban.as_number, ban.until_ns, signal.created_ns, signal.events_count, NOT_ENDED,
         };
+        memcpy(r.range_start, ban.range_start, 16);
+        memcpy(r.range_end, ban.range_end, 16);
         s->records[s->count++] = r;
         log_change(s, WARDEN_CHANGE_ADDED, r.id, 0);
     }
@@ -368,9 +433,231 @@ static const warden_ext_changes_t changes_extension = {
     sizeof(warden_ext_changes_t), 0, changes_since,
 };
 
+/* ---------------------------------------------------- warden.history/1 */
+
+/* Whether a ban covering [start, end] contains [q_start, q_end]: the 16-byte
+ * encodings compare as big-endian numbers, which memcmp does. */
+static int covers(const uint8_t *start, const uint8_t *end, const uint8_t *q_start, const uint8_t *q_end) {
+    return memcmp(start, q_start, 16) <= 0 && memcmp(q_end, end, 16) <= 0;
+}
+
+static int32_t target_history(warden_backend_t *b, const warden_target_query_t *raw, warden_target_history_t *out,
+                              char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: target_history before init");
+    if (!raw || !out) return fail(err, err_len, WARDEN_E_INVALID, "c-example: target_history: NULL query or out");
+    if (raw->struct_size < WARDEN_TARGET_QUERY_V1_SIZE || out->struct_size < WARDEN_TARGET_HISTORY_V1_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI,
+                    "c-example: target_history: the host's query (%u bytes) or answer (%u bytes) is below version 1's "
+                    "(%d, %d); rebuild the host against warden_backend.h 1.x",
+                    (unsigned)raw->struct_size, (unsigned)out->struct_size, WARDEN_TARGET_QUERY_V1_SIZE,
+                    WARDEN_TARGET_HISTORY_V1_SIZE);
+    warden_target_query_t q;
+    warden_copy_versioned(&q, sizeof q, raw, raw->struct_size, 0);
+    if (memcmp(q.range_start, q.range_end, 16) > 0)
+        return fail(err, err_len, WARDEN_E_INVALID, "c-example: target_history: range_start is above range_end");
+    int64_t count = 0, active = 0, until = 0;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->count; i++) {
+        const record_t *r = &s->records[i];
+        if (s->signals[r->signal].deleted || !covers(r->range_start, r->range_end, q.range_start, q.range_end)) continue;
+        if (r->created_ns > q.since_ns) count++;
+        if (is_live(r, q.now_ns)) {
+            active++;
+            if (r->until_ns > until) until = r->until_ns;
+        }
+    }
+    pthread_mutex_unlock(&stores_lock);
+    /* Every member written is a version 1 member, within the size checked above. */
+    out->ban_count = count;
+    out->active_count = active;
+    out->active_until_ns = until;
+    return WARDEN_OK;
+}
+
+/* Whether ban record `r` meets every ban filter of `q`. */
+static int ban_matches(const record_t *r, const warden_signal_query_t *q) {
+    if (q->scope && r->scope != q->scope) return 0;
+    if (q->target.len && !str_eq(q->target, r->target)) return 0;
+    if (q->origin.len && !str_eq(q->origin, r->origin)) return 0;
+    if (q->action.len && !str_eq(q->action, r->action)) return 0;
+    if (q->range_match == WARDEN_RANGE_CONTAINS) return covers(r->range_start, r->range_end, q->range_start, q->range_end);
+    if (q->range_match == WARDEN_RANGE_WITHIN) return covers(q->range_start, q->range_end, r->range_start, r->range_end);
+    return 1;
+}
+
+/* Whether signal `sig` meets `q`: its own filters, and one ban meeting every ban filter. */
+static int signal_matches(const store_t *s, const signal_rec_t *sig, const warden_signal_query_t *q) {
+    if (sig->deleted) return 0;
+    if (q->signal_id > 0 && sig->first_id != q->signal_id) return 0;
+    if (q->ban_id > 0 && (q->ban_id < sig->first_id || q->ban_id >= sig->first_id + (int64_t)sig->ban_count)) return 0;
+    if (q->scenario.len && !str_eq(q->scenario, sig->scenario)) return 0;
+    if (!(q->since_ns < sig->created_ns && sig->created_ns < q->until_ns)) return 0;
+    int matched = 0, live = 0;
+    for (size_t i = 0; i < sig->ban_count; i++) {
+        const record_t *r = &s->records[sig->first_id - 1 + (int64_t)i];
+        matched |= ban_matches(r, q);
+        live |= is_live(r, q->now_ns);
+    }
+    return matched && (live || !q->active_only);
+}
+
+/* Hands signal `sig` to the sink, laid out as a warden_signal_record_t. Returns
+ * the sink's answer, or -1 when out of memory. */
+static int32_t send_signal(const store_t *s, const signal_rec_t *sig, warden_signal_sink_fn sink, void *ctx) {
+    size_t n = sig->ban_count;
+    warden_ban_t *bans = calloc(n, sizeof *bans);
+    int64_t *ids = calloc(n, sizeof *ids), *ends = calloc(n, sizeof *ends);
+    warden_event_t *events = calloc(sig->event_count ? sig->event_count : 1, sizeof *events);
+    warden_kv_t *labels = calloc(sig->label_count ? sig->label_count : 1, sizeof *labels);
+    int32_t answer = -1;
+    if (bans && ids && ends && events && labels) {
+        for (size_t i = 0; i < n; i++) {
+            const record_t *r = &s->records[sig->first_id - 1 + (int64_t)i];
+            bans[i].struct_size = sizeof bans[i];
+            bans[i].scope = r->scope;
+            bans[i].target = view(r->target);
+            memcpy(bans[i].range_start, r->range_start, 16);
+            memcpy(bans[i].range_end, r->range_end, 16);
+            bans[i].origin = view(r->origin);
+            bans[i].action = view(r->action);
+            bans[i].reason = view(r->reason);
+            bans[i].scenario = view(r->scenario);
+            bans[i].country = view(r->country);
+            bans[i].as_name = view(r->as_name);
+            bans[i].as_number = r->as_number;
+            bans[i].until_ns = r->until_ns;
+            ids[i] = r->id;
+            ends[i] = r->ended_ns == NOT_ENDED ? 0 : r->ended_ns;
+        }
+        for (size_t i = 0; i < sig->event_count; i++) {
+            events[i].struct_size = sizeof events[i];
+            events[i].time_ns = sig->events[i].time_ns;
+            events[i].source = view(sig->events[i].source);
+            events[i].serialized = view(sig->events[i].serialized);
+        }
+        for (size_t i = 0; i < sig->label_count; i++) {
+            labels[i].key = view(sig->labels[i].key);
+            labels[i].value = view(sig->labels[i].value);
+        }
+        warden_signal_t signal;
+        memset(&signal, 0, sizeof signal);
+        signal.struct_size = sizeof signal;
+        signal.simulated = sig->simulated;
+        signal.scenario = view(sig->scenario);
+        signal.message = view(sig->message);
+        signal.source = view(sig->source);
+        signal.events_count = sig->events_count;
+        signal.start_ns = sig->start_ns;
+        signal.stop_ns = sig->stop_ns;
+        signal.created_ns = sig->created_ns;
+        signal.bans = bans;
+        signal.ban_count = n;
+        signal.ban_stride = sizeof *bans;
+        signal.events = events;
+        signal.event_count = sig->event_count;
+        signal.event_stride = sizeof *events;
+        signal.labels.items = labels;
+        signal.labels.count = sig->label_count;
+        warden_signal_record_t record = {sizeof record, 0, sig->first_id, &signal, ids, ends};
+        answer = sink(ctx, &record);
+    }
+    free(bans);
+    free(ids);
+    free(ends);
+    free(events);
+    free(labels);
+    return answer;
+}
+
+static int32_t read_signals(warden_backend_t *b, const warden_signal_query_t *raw, warden_signal_sink_fn sink,
+                            void *ctx, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: read_signals before init");
+    if (!raw || !sink) return fail(err, err_len, WARDEN_E_INVALID, "c-example: read_signals: NULL query or sink");
+    if (raw->struct_size < WARDEN_SIGNAL_QUERY_V1_SIZE)
+        return fail(err, err_len, WARDEN_E_ABI,
+                    "c-example: read_signals: the host sent a query of %u bytes; version 1 queries are at least %d "
+                    "bytes; rebuild the host against warden_backend.h 1.x",
+                    (unsigned)raw->struct_size, WARDEN_SIGNAL_QUERY_V1_SIZE);
+    warden_signal_query_t q;
+    warden_copy_versioned(&q, sizeof q, raw, raw->struct_size, 0);
+    if (q.scope > WARDEN_SCOPE_RANGE || q.range_match > WARDEN_RANGE_WITHIN)
+        return fail(err, err_len, WARDEN_E_INVALID, "c-example: read_signals: unknown scope %u or range_match %u",
+                    q.scope, q.range_match);
+    uint64_t sent = 0;
+    int32_t status = WARDEN_OK;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = s->signal_count; i-- > 0 && (q.limit == 0 || sent < q.limit);) { /* newest first */
+        if (!signal_matches(s, &s->signals[i], &q)) continue;
+        int32_t answer = send_signal(s, &s->signals[i], sink, ctx);
+        sent++;
+        if (answer < 0) status = fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+        if (answer != 0) break;
+    }
+    pthread_mutex_unlock(&stores_lock);
+    return status;
+}
+
+/* Ends record `r` at `now` if it is live, logging the end; reserve() made room. */
+static uint64_t end_record(store_t *s, record_t *r, int64_t now) {
+    if (!is_live(r, now)) return 0;
+    r->ended_ns = now;
+    log_change(s, WARDEN_CHANGE_ENDED, r->id, now);
+    return 1;
+}
+
+static int32_t delete_signal(warden_backend_t *b, int64_t signal_id, uint64_t *deleted, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_signal before init");
+    if (signal_id <= 0) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_signal: id %lld is not > 0", (long long)signal_id);
+    int64_t now = host_now(SELF(b));
+    uint64_t n = 0;
+    pthread_mutex_lock(&stores_lock);
+    for (size_t i = 0; i < s->signal_count; i++) {
+        signal_rec_t *sig = &s->signals[i];
+        if (sig->first_id != signal_id || sig->deleted) continue;
+        if (!reserve(s, sig->ban_count)) {
+            pthread_mutex_unlock(&stores_lock);
+            return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+        }
+        sig = &s->signals[i]; /* reserve() may have moved the array */
+        for (size_t j = 0; j < sig->ban_count; j++) end_record(s, &s->records[sig->first_id - 1 + (int64_t)j], now);
+        sig->deleted = 1;
+        n = 1;
+        break;
+    }
+    pthread_mutex_unlock(&stores_lock);
+    if (deleted) *deleted = n;
+    return WARDEN_OK;
+}
+
+static int32_t delete_ban(warden_backend_t *b, int64_t ban_id, uint64_t *deleted, char *err, size_t err_len) {
+    store_t *s = SELF(b)->store;
+    if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_ban before init");
+    if (ban_id <= 0) return fail(err, err_len, WARDEN_E_INVALID, "c-example: delete_ban: id %lld is not > 0", (long long)ban_id);
+    int64_t now = host_now(SELF(b));
+    uint64_t n = 0;
+    pthread_mutex_lock(&stores_lock);
+    if (!reserve(s, 0)) {
+        pthread_mutex_unlock(&stores_lock);
+        return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
+    }
+    if ((size_t)ban_id <= s->count) n = end_record(s, &s->records[ban_id - 1], now);
+    pthread_mutex_unlock(&stores_lock);
+    if (deleted) *deleted = n;
+    return WARDEN_OK;
+}
+
+static const warden_ext_history_t history_extension = {
+    sizeof(warden_ext_history_t), 0, target_history, read_signals, delete_signal, delete_ban,
+};
+
 static const void *get_extension(warden_backend_t *b, const char *extension_id) {
     (void)b;
-    return strcmp(extension_id, WARDEN_EXT_CHANGES) == 0 ? &changes_extension : NULL;
+    if (strcmp(extension_id, WARDEN_EXT_CHANGES) == 0) return &changes_extension;
+    if (strcmp(extension_id, WARDEN_EXT_HISTORY) == 0) return &history_extension;
+    return NULL;
 }
 
 static int32_t flush(warden_backend_t *b, char *err, size_t err_len) {

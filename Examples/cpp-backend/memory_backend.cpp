@@ -310,7 +310,9 @@ extern "C" WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t
         b->start_auto_commit = nothing_to_do;
         b->shutdown = nothing_to_do;
         b->destroy = destroy;
-        b->get_extension = nullptr; /* optional: no extensions */
+        b->get_extension = nullptr; /* optional: no extensions, so a host asks it for no change feed (warden.changes/1)
+                                       and no history (warden.history/1): it lists the backend among those that
+                                       do not support them, and deletes its bans by target */
         b->backend_data = instance.release();
         *out = b.release();
     });

@@ -17,8 +17,14 @@ public struct BackendCallError: Error, CustomStringConvertible, Equatable, Senda
         self.message = message
     }
 
-    /// `backend "sqlite": insert failed (WARDEN_E_IO): disk I/O error …`
+    /// `backend "sqlite": insert failed (WARDEN_E_IO): disk I/O error …`, or, when
+    /// the backend lacks an extension the call needed (the operation is then the
+    /// extension's id, which no ABI member is called):
+    /// `backend "x" does not support warden.history/1: …`.
     public var description: String {
-        "backend \"\(backend)\": \(operation) failed (\(BackendStatus.name(of: status))): \(message)"
+        if operation.contains("/") && status == BackendStatus.unsupported.rawValue {
+            return "backend \"\(backend)\" does not support \(operation): \(message)"
+        }
+        return "backend \"\(backend)\": \(operation) failed (\(BackendStatus.name(of: status))): \(message)"
     }
 }

@@ -169,7 +169,7 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// Extension ids this host knows and the backend supports.
     public var supportedExtensions: [String] {
-        [WARDEN_EXT_MAINTENANCE, WARDEN_EXT_CHANGES].filter { extensionTable($0) != nil }
+        [WARDEN_EXT_MAINTENANCE, WARDEN_EXT_CHANGES, WARDEN_EXT_HISTORY].filter { extensionTable($0) != nil }
     }
 
     /// The table of extension `id` read into this host's layout; nil when unsupported.
@@ -203,7 +203,7 @@ public final class LoadedBackend: @unchecked Sendable {
 }
 
 /// Borrows each byte array as a `warden_str_t` for the duration of `body`.
-private func withStrings<R>(_ arrays: [[UInt8]], _ body: ([warden_str_t]) -> R) -> R {
+func withStrings<R>(_ arrays: [[UInt8]], _ body: ([warden_str_t]) -> R) -> R {
     let joined = arrays.flatMap { $0 }
     return joined.withUnsafeBufferPointer { buffer in
         buffer.withMemoryRebound(to: CChar.self) { chars in

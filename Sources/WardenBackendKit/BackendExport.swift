@@ -50,7 +50,7 @@ public func exportBackend<B: BanBackend>(
     let services = BackendHost(raw: host)
     let box = Instance(
         backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance,
-        offersChanges: B.offersChanges)
+        offersChanges: B.offersChanges, offersHistory: B.offersHistory)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -70,13 +70,15 @@ private final class Instance {
     let host: BackendHost
     let offersMaintenance: Bool
     let offersChanges: Bool
+    let offersHistory: Bool
     var isShutDown = false
 
-    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool) {
+    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool, offersHistory: Bool) {
         self.backend = backend
         self.host = host
         self.offersMaintenance = offersMaintenance
         self.offersChanges = offersChanges
+        self.offersHistory = offersHistory
     }
 
     static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
@@ -201,6 +203,9 @@ private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backen
         if strcmp(id, WARDEN_EXT_CHANGES) == 0, instance.offersChanges {
             return UnsafeRawPointer(changesExtension)
         }
+        if strcmp(id, WARDEN_EXT_HISTORY) == 0, instance.offersHistory {
+            return UnsafeRawPointer(historyExtension)
+        }
         return nil
     }
 
@@ -234,6 +239,42 @@ private nonisolated(unsafe) let changesExtension: UnsafeMutablePointer<warden_ex
                         .invalid, "changes_since: cursor \(cursor) is negative; pass 0 or a cursor this storage returned")
                 }
                 next.pointee = try Instance.from(vtable).backend.changes(since: cursor) { sink(context, $0) == 0 }
+            }
+        }))
+    return table
+}()
+
+/// The one `warden.history/1` table, shared by every Swift backend of this library.
+private nonisolated(unsafe) let historyExtension: UnsafeMutablePointer<warden_ext_history_t> = {
+    let table = UnsafeMutablePointer<warden_ext_history_t>.allocate(capacity: 1)
+    table.initialize(to: warden_ext_history_t(
+        struct_size: UInt32(MemoryLayout<warden_ext_history_t>.size), reserved: 0,
+        target_history: { vtable, query, out, err, errLen in
+            guarded(err, errLen) {
+                let query = try HistoryQuery(checking: query)
+                guard out != nil else { throw BackendError(.invalid, "target_history: out is NULL; the host must pass one") }
+                try Instance.from(vtable).backend.targetHistory(query).write(to: out)
+            }
+        },
+        read_signals: { vtable, query, sink, context, err, errLen in
+            guarded(err, errLen) {
+                let selection = try SignalSelection(checking: query)
+                guard let sink else { throw BackendError(.invalid, "read_signals: the sink is NULL; the host must pass one") }
+                try Instance.from(vtable).backend.readSignals(selection) { sink(context, $0) == 0 }
+            }
+        },
+        delete_signal: { vtable, id, deleted, err, errLen in
+            guarded(err, errLen) {
+                guard id > 0 else { throw BackendError(.invalid, "delete_signal: signal id \(id) is not > 0; pass an id read_signals listed") }
+                let count = try Instance.from(vtable).backend.deleteSignal(id: id)
+                deleted?.pointee = UInt64(count)
+            }
+        },
+        delete_ban: { vtable, id, deleted, err, errLen in
+            guarded(err, errLen) {
+                guard id > 0 else { throw BackendError(.invalid, "delete_ban: ban id \(id) is not > 0; pass an id read_signals listed") }
+                let count = try Instance.from(vtable).backend.deleteBan(id: id)
+                deleted?.pointee = UInt64(count)
             }
         }))
     return table

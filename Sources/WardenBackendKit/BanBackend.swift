@@ -23,6 +23,9 @@ import CWardenBackend
 /// - ``runMaintenance(now:)``: retention age counts from `createdNs`.
 /// - ``changes(since:into:)`` (optional, `warden.changes/1`): every change after a
 ///   cursor kept in the storage, or a snapshot for cursor 0; see the header.
+/// - ``targetHistory(_:)``, ``readSignals(_:into:)``, ``deleteSignal(id:)``,
+///   ``deleteBan(id:)`` (optional, `warden.history/1`): counts and signals read back
+///   with indexed queries, deletes by id that end bans as ``delete(target:)`` does.
 /// - ``flush()``: make all earlier writes durable and visible to other instances.
 /// - ``startAutoCommit()`` may start threads; ``shutdown()`` joins them and is
 ///   idempotent.
@@ -100,6 +103,32 @@ public protocol BanBackend: AnyObject {
     /// The same, with each change laid out as the ABI's struct, borrowed for its sink
     /// call. The default encodes the changes of ``changes(since:into:)``.
     func changes(since cursor: Int64, rawSink sink: (UnsafePointer<warden_change_t>) -> Bool) throws -> Int64
+
+    /// Whether the four `warden.history/1` members below are implemented; the SDK then
+    /// offers the extension. Default: false.
+    static var offersHistory: Bool { get }
+
+    /// Counts the bans that contain the query's address or block (history included,
+    /// deleted signals and purged bans not) and finds the live ones. Sees this
+    /// instance's own pending writes.
+    func targetHistory(_ query: HistoryQuery) throws -> HistoryCounts
+
+    /// Streams the signals that `selection` selects, newest first (descending id), at
+    /// most its limit, never a deleted one; stops as soon as `sink` returns `false`.
+    /// Implement this or ``readSignals(_:rawSink:)``.
+    func readSignals(_ selection: SignalSelection, into sink: (StoredSignal) -> Bool) throws
+
+    /// The same, with each signal laid out as the ABI's record, borrowed for its sink
+    /// call. The default encodes the signals of ``readSignals(_:into:)``.
+    func readSignals(_ selection: SignalSelection, rawSink sink: (UnsafePointer<warden_signal_record_t>) -> Bool) throws
+
+    /// Ends the live bans of signal `id` at the host's now (each a feed `ended` change)
+    /// and hides the signal; returns 1, or 0 when there is no such signal left.
+    func deleteSignal(id: Int64) throws -> Int
+
+    /// Ends ban `id` if it is live at the host's now, as ``delete(target:)`` would;
+    /// returns 1, or 0 when there is no such live ban.
+    func deleteBan(id: Int64) throws -> Int
 }
 
 extension BanBackend {
@@ -110,6 +139,43 @@ extension BanBackend {
     }
 
     public static var offersChanges: Bool { false }
+
+    public static var offersHistory: Bool { false }
+
+    public func targetHistory(_ query: HistoryQuery) throws -> HistoryCounts {
+        throw BackendError(.unsupported, "\(Self.name): warden.history/1 is not supported")
+    }
+
+    public func readSignals(_ selection: SignalSelection, into sink: (StoredSignal) -> Bool) throws {
+        throw BackendError(.unsupported, "\(Self.name): implement readSignals(_:into:) or readSignals(_:rawSink:)")
+    }
+
+    public func readSignals(
+        _ selection: SignalSelection, rawSink sink: (UnsafePointer<warden_signal_record_t>) -> Bool
+    ) throws {
+        var encoder = StoredSignalEncoder()
+        var malformed: StoredSignal?
+        try readSignals(selection) { stored in
+            guard stored.banIDs.count == stored.signal.bans.count, stored.banEndedNs.count == stored.signal.bans.count else {
+                malformed = stored
+                return false
+            }
+            return encoder.withRecord(stored, sink)
+        }
+        if let malformed {
+            throw BackendError(
+                .internal, "\(Self.name): read_signals: signal \(malformed.id) has \(malformed.signal.bans.count) bans but "
+                    + "\(malformed.banIDs.count) ids and \(malformed.banEndedNs.count) ends; report the bug to the backend's authors")
+        }
+    }
+
+    public func deleteSignal(id: Int64) throws -> Int {
+        throw BackendError(.unsupported, "\(Self.name): warden.history/1 is not supported")
+    }
+
+    public func deleteBan(id: Int64) throws -> Int {
+        throw BackendError(.unsupported, "\(Self.name): warden.history/1 is not supported")
+    }
 
     public func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64 {
         throw BackendError(.unsupported, "\(Self.name): implement changes(since:into:) or changes(since:rawSink:)")

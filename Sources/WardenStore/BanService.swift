@@ -68,17 +68,17 @@ public final class BanService: Sendable {
         return outcomes.failed
     }
 
-    private func checkOpen() throws(BanStoreError) {
+    func checkOpen() throws(BanStoreError) {
         if isShutDown.withLock({ $0 }) { throw .shutDown }
     }
 
-    private func usableBackends() throws(BanStoreError) -> [LoadedBackend] {
+    func usableBackends() throws(BanStoreError) -> [LoadedBackend] {
         try checkOpen()
         return try store.requireBackends()
     }
 
     /// Runs `body` on each backend's worker, all at once; outcomes in load order.
-    private func outcomes<Value: Sendable>(
+    func outcomes<Value: Sendable>(
         of backends: [LoadedBackend], _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
     ) async -> BackendOutcomes<Value> {
         let results = AnswerSlots<Value>(count: backends.count)

@@ -85,7 +85,7 @@ public final class BanStore: Sendable {
     }
 
     /// Runs `body` on each of `backends` in turn and records every answer.
-    private func outcomes<Value>(
+    func outcomes<Value>(
         of backends: [LoadedBackend], _ body: (LoadedBackend) throws(BackendCallError) -> Value
     ) -> BackendOutcomes<Value> {
         var outcomes = BackendOutcomes<Value>()

@@ -8,6 +8,7 @@ public struct BanStoreError: WardenError {
         case noBackend(folder: String, discarded: Int)
         case badInput(InputError)
         case shutDown
+        case noHistory([BackendCallError])
     }
 
     private let kind: Kind
@@ -22,12 +23,18 @@ public struct BanStoreError: WardenError {
         BanStoreError(kind: .badInput(error))
     }
 
+    /// No backend could answer from its history (`warden.history/1`): each lacks it
+    /// or failed, as `failed` says.
+    public static func noHistory(_ failed: [BackendCallError]) -> BanStoreError {
+        BanStoreError(kind: .noHistory(failed))
+    }
+
     /// The store was shut down (the daemon is stopping); it takes no more calls.
     public static let shutDown = BanStoreError(kind: .shutDown)
 
     public var category: ErrorCategory {
         switch kind {
-        case .noBackend, .shutDown: .runtime
+        case .noBackend, .shutDown, .noHistory: .runtime
         case .badInput: .badInput
         }
     }
@@ -41,6 +48,10 @@ public struct BanStoreError: WardenError {
                 + "fix them, then check with 'warden backends list'"
         case .badInput(let error):
             return error.description
+        case .noHistory(let failed) where failed.count == 1:
+            return failed[0].description
+        case .noHistory(let failed):
+            return "no backend could answer from its history: " + failed.map(\.description).joined(separator: "; ")
         case .shutDown:
             return "the ban store is shut down: warden is stopping and takes no more changes; retry once it is back"
         }

@@ -48,6 +48,8 @@ public struct BackendConformance: Sendable {
         case feedSnapshotListsLiveBans, feedReportsAddsAndDeletes, feedReportsReplacement, feedIgnoresExpirySweep
         case feedReportsDeleteAll, feedReachesSecondInstance, feedCursorGrows, feedRefusesStaleCursor
         case feedForgetsOldHistory, feedPurgeAfterCursorIsStaleOrExact, feedKeepsUpWithConcurrentWriters
+        case historyCountsContainingBans, historyReadsSignalsBack, historyFiltersSignals
+        case historyDeleteSignalEndsItsBans, historyDeleteBanEndsOneBan, historyShowsHowBansEnded
     }
 
     /// Runs one check against fresh storage.
@@ -157,6 +159,12 @@ extension BackendConformance.Check {
         case .feedForgetsOldHistory: return Checks.feedForgetsOldHistory
         case .feedPurgeAfterCursorIsStaleOrExact: return Checks.feedPurgeAfterCursorIsStaleOrExact
         case .feedKeepsUpWithConcurrentWriters: return Checks.feedKeepsUpWithConcurrentWriters
+        case .historyCountsContainingBans: return Checks.historyCountsContainingBans
+        case .historyReadsSignalsBack: return Checks.historyReadsSignalsBack
+        case .historyFiltersSignals: return Checks.historyFiltersSignals
+        case .historyDeleteSignalEndsItsBans: return Checks.historyDeleteSignalEndsItsBans
+        case .historyDeleteBanEndsOneBan: return Checks.historyDeleteBanEndsOneBan
+        case .historyShowsHowBansEnded: return Checks.historyShowsHowBansEnded
         }
     }
 }

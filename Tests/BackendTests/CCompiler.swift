@@ -70,6 +70,14 @@ enum CCompiler {
         return path
     }
 
+    /// Builds `Tests/Fixtures/faulty_history.c` (the C example with the history fault
+    /// `define`, nil: none) into a fresh folder; returns the .so path.
+    static func faultyHistory(_ define: String?) throws -> String {
+        let path = try temporaryFolder("faulty-history") + "/lib\(define ?? "valid").so"
+        try sharedLibrary(repositoryRoot + "/Tests/Fixtures/faulty_history.c", output: path, defines: define.map { [$0] } ?? [])
+        return path
+    }
+
     /// A new empty folder under the system temp folder.
     static func temporaryFolder(_ name: String) throws -> String {
         let path = NSTemporaryDirectory() + "warden-\(name)-\(UUID().uuidString.prefix(8))"

@@ -135,7 +135,7 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError(config),
             "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: mysql: database '\(config["db_name"]!)' has "
-                + "schema version 99, newer than this backend's 3; upgrade warden on this host")
+                + "schema version 99, newer than this backend's 4; upgrade warden on this host")
     }
 
     func testVersion1DatabaseKeepsItsBansAndAnswersPastReads() throws {
@@ -168,7 +168,10 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(try backend.deleteAll(), 1, "only the live ban is counted")
         XCTAssertEqual(try targets(at: clock.now), [])
         XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
-        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["3"])
+        // Version 4 gave the old IP bans their address bytes: warden.history/1 finds them by containment.
+        XCTAssertEqual(try backend.targetHistory(try .parseIP("192.0.2.3"), sinceNs: nil, now: clock.now),
+                       TargetHistory(banCount: 1, activeCount: 0, activeUntilNs: nil))
+        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["4"])
         XCTAssertEqual(try server.query(database: name, "SELECT through_id, at_ns FROM warden_ended_through ORDER BY 1"),
                        ["2\t\(t0 + 60 * s)", "4\t\(clock.now)"], "one timed watermark per delete_all")
     }

@@ -135,7 +135,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError { try open(path) },
             "backend \"sqlite\" (\(library)): init failed with WARDEN_E_INVALID: sqlite: '\(path)' has schema version 99, "
-                + "newer than this backend's 4; upgrade warden, or point db_path at another file")
+                + "newer than this backend's 5; upgrade warden, or point db_path at another file")
     }
 
     func testOlderSchemaIsMigratedAndKeepsItsBans() throws {
@@ -146,9 +146,13 @@ final class SQLiteBackendTests: XCTestCase {
             + "PRAGMA user_version = 1;")
         let backend = try open(path)
         XCTAssertEqual(try backend.read(at: clock.now).map { "\($0.target) \($0.reason) \($0.eventsCount)" }, ["192.0.2.1 old 2"])
+        // Version 5 gave the old IP ban its address bytes: warden.history/1 finds it by containment.
+        let old = try backend.targetHistory(try .parseIP("192.0.2.1"), sinceNs: nil, now: clock.now)
+        XCTAssertEqual(old, TargetHistory(banCount: 1, activeCount: 1, activeUntilNs: clock.now + 3_600_000_000_000))
+        XCTAssertEqual(try backend.readSignals(SignalQuery(containing: try .parseIP("192.0.2.1")), now: clock.now).map(\.id), [1])
         try backend.insert(try signal("192.0.2.2"))
         try backend.shutdown()
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["4"], "user_version after migration")
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["5"], "user_version after migration")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name IN ('events', 'bans_range') ORDER BY name"),
                        ["bans_range", "events"], "the events table and the range index must exist")
     }
@@ -177,7 +181,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(try targets(at: clock.now), [])
         XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
         try backend.shutdown()
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["4"])
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["5"])
         XCTAssertEqual(try rows(path, "SELECT through_id, at_ns FROM ended_through ORDER BY through_id"),
                        ["2|\(t0 + 60 * s)", "4|\(clock.now)"], "one timed watermark per delete_all")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name = 'state'"), [], "the untimed watermark is gone")

@@ -83,7 +83,7 @@ final class ErrorMessageTests: XCTestCase {
             version: 1.0.0 (swift)
             struct_size: 136
             get_extension: yes
-            extensions: warden.maintenance/1, warden.changes/1
+            extensions: warden.maintenance/1, warden.changes/1, warden.history/1
             status: ok
 
             """)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the C boundary under valgrind memcheck and prints one verdict line per run:
-#   1. one XCTest process: the loader tests (every fault fixture) and the conformance
+#   1. one XCTest process: the loader tests (every fault fixture), the history tests and the conformance
 #      suite of every backend (dummy, sqlite, mysql array and multi-row, C and Rust examples);
 #   2. the real `warden` CLI, one process per command, against SQLite and MySQL at once;
 #   3. the C example and the loader's fault fixtures built with AddressSanitizer, which
@@ -80,9 +80,11 @@ run() {
 
 echo "== memcheck (valgrind $(valgrind --version | sed 's/valgrind-//'))"
 
-# 1. Loader tests and every backend's conformance suite, in one test process.
-run "xctest: loader tests, conformance of every backend" \
-    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests"
+# 1. Loader tests, every backend's conformance suite and the store's history across
+# backends (records read back through the ABI, malformed ones refused), in one test process.
+run "xctest: loader tests, conformance of every backend, history" \
+    "$bin/WardenPackageTests.xctest" \
+    "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests,BackendTests.HistoryStoreTests,BackendTests.HistoryFaultTests"
 skipped="$(grep -oE "Test Case '[^']+' skipped" "$logs"/xctest*.log | sed -E "s/.*'([^']+)'.*/\1/" | tr '\n' ' ' || true)"
 [ -n "$skipped" ] && echo "memcheck: note  skipped under valgrind: $skipped"
 
@@ -126,7 +128,7 @@ start=$SECONDS
 log="$logs/asan-c-pieces.log"
 if LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
     WARDEN_TEST_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
-    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend,BackendTests.FeedFaultTests" \
+    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend,BackendTests.FeedFaultTests,BackendTests.HistoryFaultTests" \
     >"$log" 2>&1; then
     echo "memcheck: PASS  asan: C example and fault fixtures ($((SECONDS - start))s)"
 else

@@ -14,6 +14,7 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     static let version = "1.0.0 (swift)"
     static let offersMaintenance = true
     static let offersChanges = true
+    static let offersHistory = true
 
     private let host: BackendHost
     private let pending = Mutex<[Signal]>([])
@@ -83,6 +84,32 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
             return cursor == 0 ? 0 : after  // a stopped snapshot is taken again
         }
         return next
+    }
+
+    func targetHistory(_ query: HistoryQuery) throws -> HistoryCounts {
+        try flush()
+        return try openStore().targetHistory(query)
+    }
+
+    func readSignals(_ selection: SignalSelection, into sink: (StoredSignal) -> Bool) throws {
+        try flush()
+        let found = try openStore().signals(selection)
+        host.log(.debug, "read_signals: \(found.count) signal(s)")
+        for stored in found where !sink(stored) { break }
+    }
+
+    func deleteSignal(id: Int64) throws -> Int {
+        try flush()
+        let count = try openStore().deleteSignal(id: id, now: host.now())
+        host.log(.debug, "delete_signal: \(id): \(count)")
+        return count
+    }
+
+    func deleteBan(id: Int64) throws -> Int {
+        try flush()
+        let count = try openStore().deleteBan(id: id, now: host.now())
+        host.log(.debug, "delete_ban: \(id): \(count)")
+        return count
     }
 
     func runMaintenance(now: Int64) throws -> MaintenanceReport {

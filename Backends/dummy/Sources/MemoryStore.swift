@@ -7,8 +7,10 @@ import WardenBackendKit
 /// Nothing is overwritten: each ban keeps when it was created and when it ended
 /// (deleted, replaced or swept), so a read at a past time sees the bans as they were.
 final class MemoryStore: Sendable {
-    private struct Record {
+    fileprivate struct Record {
         var id: Int64
+        /// The id of its signal: the id of the signal's first ban.
+        var signalID: Int64
         var ban: BanRecord
         var createdNs: Int64
         var eventsCount: Int64
@@ -25,7 +27,7 @@ final class MemoryStore: Sendable {
         }
     }
 
-    private struct State {
+    fileprivate struct State {
         /// Every record kept, by ascending id (insertion order).
         var records: [Record] = []
         /// The index in `records` of each target's newest record, the only one that may be unended.
@@ -33,6 +35,10 @@ final class MemoryStore: Sendable {
         var totals: [String: (bans: Int64, events: Int64)] = [:]
         var nextID: Int64 = 1
         var feed = FeedLog()
+        /// Each signal as inserted, by id; its bans have the ids from its id on, in order.
+        var signals: [Int64: Signal] = [:]
+        /// Signals deleted through warden.history/1: never listed nor counted again.
+        var deleted: Set<Int64> = []
 
         /// The row of `r` with its target's history counts.
         func row(_ r: Record) -> BanRow {
@@ -73,13 +79,16 @@ final class MemoryStore: Sendable {
     func append(_ signals: [Signal]) {
         state.withLock { s in
             for signal in signals {
+                if !signal.bans.isEmpty { s.signals[s.nextID] = signal }
+                let signalID = s.nextID
                 for ban in signal.bans {
                     if let old = s.newest[ban.target], s.records[old].endedNs == nil {
                         s.records[old].endedNs = signal.createdNs  // the feed's added change says it
                     }
                     s.newest[ban.target] = s.records.count
                     s.records.append(Record(
-                        id: s.nextID, ban: ban, createdNs: signal.createdNs, eventsCount: signal.eventsCount))
+                        id: s.nextID, signalID: signalID, ban: ban, createdNs: signal.createdNs,
+                        eventsCount: signal.eventsCount))
                     s.feed.record(.added(id: s.nextID), madeNs: signal.createdNs)
                     s.nextID += 1
                     let total = s.totals[ban.target] ?? (0, 0)
@@ -146,6 +155,9 @@ final class MemoryStore: Sendable {
             s.records.removeAll { doomed.contains($0.id) }
             s.newest = [:]
             for (i, r) in s.records.enumerated() { s.newest[r.ban.target] = i }
+            let kept = Set(s.records.map(\.signalID))
+            s.signals = s.signals.filter { kept.contains($0.key) }
+            s.deleted.formIntersection(kept)
             return doomed.count
         }
     }
@@ -175,5 +187,79 @@ extension MemoryStore {
             }
             return (changes, position)
         }
+    }
+}
+
+extension MemoryStore {
+    /// `warden.history/1` `target_history`, over every record (a reference backend
+    /// favours plain code over indexes).
+    func targetHistory(_ query: HistoryQuery) -> HistoryCounts {
+        state.withLock { s in
+            var counts = HistoryCounts()
+            for r in s.records where !s.deleted.contains(r.signalID)
+                && query.isContained(inStart: r.ban.rangeStart, end: r.ban.rangeEnd) {
+                if r.createdNs > query.sinceNs { counts.banCount += 1 }
+                if r.isLive(now: query.nowNs) {
+                    counts.activeCount += 1
+                    counts.activeUntilNs = max(counts.activeUntilNs, r.ban.untilNs)
+                }
+            }
+            return counts
+        }
+    }
+
+    /// `read_signals`: the selected signals, newest first, read under the lock.
+    func signals(_ selection: SignalSelection) -> [StoredSignal] {
+        state.withLock { s in
+            var found: [StoredSignal] = []
+            for id in s.signals.keys.sorted(by: >) where !s.deleted.contains(id) {
+                if let limit = selection.limit, found.count == limit { break }
+                guard let stored = s.stored(id),
+                      selection.signalMatches(
+                        id: id, banIDs: stored.banIDs, scenario: stored.signal.scenario, createdNs: stored.signal.createdNs),
+                      stored.signal.bans.contains(where: selection.banMatches)
+                else { continue }
+                if selection.activeOnly {
+                    let live = stored.banIDs.contains { s.record(id: $0)?.isLive(now: selection.nowNs) ?? false }
+                    guard live else { continue }
+                }
+                found.append(stored)
+            }
+            return found
+        }
+    }
+
+    /// `delete_signal`: ends the signal's live bans at `now` and hides it; 1, or 0 when unknown or hidden.
+    func deleteSignal(id: Int64, now: Int64) -> Int {
+        state.withLock { s in
+            guard let stored = s.stored(id), !s.deleted.contains(id) else { return 0 }
+            for ban in stored.banIDs { _ = s.end(ban, now: now) }
+            s.deleted.insert(id)
+            return 1
+        }
+    }
+
+    /// `delete_ban`: ends ban `id` at `now` if it is live; 1 or 0.
+    func deleteBan(id: Int64, now: Int64) -> Int {
+        state.withLock { s in s.end(id, now: now) }
+    }
+}
+
+extension MemoryStore.State {
+    /// Signal `id` with the bans retention left of it; nil when none is left.
+    func stored(_ id: Int64) -> StoredSignal? {
+        guard var signal = signals[id] else { return nil }
+        let kept = signal.bans.indices.compactMap { i in record(id: id + Int64(i)) }
+        guard !kept.isEmpty else { return nil }
+        signal.bans = kept.map(\.ban)
+        return StoredSignal(id: id, signal: signal, banIDs: kept.map(\.id), banEndedNs: kept.map(\.endedNs))
+    }
+
+    /// Ends record `id` at `now` if it is live, as a feed `ended` change; 1 or 0.
+    mutating func end(_ id: Int64, now: Int64) -> Int {
+        guard let r = record(id: id), r.isLive(now: now), let i = newest[r.ban.target], records[i].id == id else { return 0 }
+        records[i].endedNs = now
+        feed.record(.ended(id: id, atNs: now), madeNs: now)
+        return 1
     }
 }

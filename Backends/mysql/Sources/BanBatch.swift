@@ -44,13 +44,9 @@ struct BanBatch {
             put(0, int: uid)
             put(1, bytes: b.target.bytes)
             put(2, int: Int64(b.scope))
-            if b.scope == UInt32(WARDEN_SCOPE_RANGE) {
-                withUnsafeBytes(of: b.range_start) { put(3, bytes: $0) }
-                withUnsafeBytes(of: b.range_end) { put(4, bytes: $0) }
-            } else {
-                put(3, bytes: nil)
-                put(4, bytes: nil)
-            }
+            // Both scopes keep their addresses: warden.history/1 finds containment by index.
+            withUnsafeBytes(of: b.range_start) { put(3, bytes: $0) }
+            withUnsafeBytes(of: b.range_end) { put(4, bytes: $0) }
             put(5, bytes: b.origin.bytes)
             put(6, bytes: b.action.bytes)
             put(7, bytes: b.reason.bytes)

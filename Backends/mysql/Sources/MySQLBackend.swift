@@ -16,18 +16,21 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     static let version = "1.0.0 (swift, MariaDB Connector/C \(String(cString: mysql_get_client_info())))"
     static let offersMaintenance = true
     static let offersChanges = true
+    static let offersHistory = true
 
     private static let arrayChunk = 1000
     private static let multiRowChunk = 500
 
-    private let host: BackendHost
-    private let lock = BackendLock()
+    let host: BackendHost
+    let lock = BackendLock()
     private var settings: MySQLSettings?
     private var db: MySQLConnection?
     private var batch = BanBatch()
     /// Events of the batch's signals, copied out of the host's structs.
     private typealias PendingEvent = (uid: Int64, time: Int64, source: [UInt8], serialized: [UInt8])
     private var events: [PendingEvent] = []
+    /// Labels of the batch's signals, likewise.
+    private var labels: [(uid: Int64, key: [UInt8], value: [UInt8])] = []
     /// Signals in the batch.
     private var pending = 0
     private var useArrayBinding = true
@@ -69,7 +72,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
 
     /// Runs `body` on a live connection, reconnecting and running it again while the
     /// server is unreachable, up to `retry_timeout`. `body` must be safe to repeat.
-    private func withConnection<R>(_ what: String, _ body: (MySQLConnection) throws -> R) throws -> R {
+    func withConnection<R>(_ what: String, _ body: (MySQLConnection) throws -> R) throws -> R {
         let settings = try requireSettings()
         let start = host.now()
         var delayUs: UInt32 = 100_000
@@ -114,13 +117,17 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             for e in signal.events {
                 events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
             }
+            let map = signal.fields.labels
+            for i in 0..<map.count {  // warden_kv_t is frozen: indexed as usual
+                labels.append((uid, Array(map.items[i].key.bytes), Array(map.items[i].value.bytes)))
+            }
             pending += 1
             if autoCommitter != nil, pending >= settings!.background.autoCommitRows { try commitBatch() }
         }
     }
 
     /// Sends the batch in one transaction and forgets it once committed. Called under the lock.
-    private func commitBatch() throws {
+    func commitBatch() throws {
         guard batch.count > 0 || !events.isEmpty else { return }
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
@@ -135,6 +142,11 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                         firstID = firstID ?? id  // ids only grow: the first chunk's first is the least
                     }
                     for event in events { try insert(event, db) }
+                    for label in labels {
+                        try BindArena.with { arena in
+                            try db.statement(MySQLHistory.insertLabel).execute(arena.binds(values: [label.uid, label.key, label.value]))
+                        }
+                    }
                     if let firstID { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
                 }
             }
@@ -144,11 +156,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             let dropped = batch.count
             batch.removeAll()
             events.removeAll()
+            labels.removeAll()
             pending = 0
             throw BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
         }
         batch.removeAll()
         events.removeAll()
+        labels.removeAll()
         pending = 0
     }
 
@@ -156,7 +170,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     /// rolls back: a refused statement undoes only itself, and the next statement on this
     /// connection would otherwise run in the half-done transaction. A lost connection
     /// needs nothing: the server ends the transaction with it.
-    private func transaction<R>(_ db: MySQLConnection, _ body: () throws -> R) throws -> R {
+    func transaction<R>(_ db: MySQLConnection, _ body: () throws -> R) throws -> R {
         try db.execute("START TRANSACTION")
         do {
             let result = try body()
@@ -322,6 +336,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                     if newestPurged > 0 { try db.execute(MySQLFeed.purgedAdded(newestPurged)) }
                     if purged > 0 {
                         try db.execute(MySQLQueries.purgeOrphanEvents)
+                        try db.execute(MySQLHistory.purgeOrphanLabels)
+                        try db.execute(MySQLHistory.purgeOrphanDeletions)
                         try db.execute(MySQLQueries.purgeOldMarks)
                     }
                     return purged

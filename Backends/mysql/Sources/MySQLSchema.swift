@@ -8,9 +8,10 @@
 /// to `through_id` ended at `at_ns`"). `warden_state` held version 1's untimed
 /// watermark; version 2 copies it and no longer reads it. Version 3 adds the
 /// `warden.changes/1` feed, `warden_changes` (see ``MySQLFeed``), with two rows of
-/// `warden_state`: `change_lock`, which every writer locks first, and `changes_horizon`. Every statement is
-/// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`), so two hosts migrating one database
-/// at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
+/// `warden_state`: `change_lock`, which every writer locks first, and `changes_horizon`.
+/// Version 4 adds `warden.history/1` (see ``MySQLHistory``). Every statement is
+/// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`, a duplicate index tolerated), so two
+/// hosts migrating one database at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
 enum MySQLSchema {
     static let migrations: [[String]] = [
         [
@@ -90,6 +91,31 @@ enum MySQLSchema {
             """,
             "INSERT IGNORE INTO warden_state(name, value) VALUES ('change_lock', 0), ('changes_horizon', 1)",
         ],
+        // 4: warden.history/1: signal labels, deleted signals, a signal's bans by uid,
+        // containment by address (IP bans get their 16 bytes too, as inserts now write).
+        [
+            """
+            CREATE TABLE IF NOT EXISTS warden_labels (
+                signal_uid BIGINT NOT NULL,
+                label_key VARCHAR(255) NOT NULL,
+                label_value TEXT NOT NULL,
+                KEY labels_signal (signal_uid)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS warden_deleted_signals (
+                signal_uid BIGINT NOT NULL PRIMARY KEY,
+                at_ns BIGINT NOT NULL
+            ) ENGINE=InnoDB
+            """,
+            "CREATE INDEX bans_signal ON bans(signal_uid)",
+            "CREATE INDEX bans_span ON bans(scope, range_start, range_end)",
+            """
+            UPDATE bans SET range_start = IF(IS_IPV4(target), CONCAT(X'00000000000000000000FFFF', INET6_ATON(target)),
+                INET6_ATON(target)), range_end = range_start
+            WHERE scope = 1 AND range_start IS NULL
+            """,
+        ],
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -107,7 +133,14 @@ enum MySQLSchema {
         let found = Int(try db.integers("SELECT version FROM warden_schema WHERE id = 1").first ?? 0)
         guard found <= currentVersion else { throw SchemaTooNew(found: found) }
         for step in found..<currentVersion {
-            for statement in migrations[step] { try db.execute(statement) }
+            for statement in migrations[step] {
+                do {
+                    try db.execute(statement)
+                } catch let error as MySQLError where error.code == 1061 {
+                    // Duplicate key name: another host created that index first (MySQL 8 has no
+                    // CREATE INDEX IF NOT EXISTS), which is what this statement wanted.
+                }
+            }
             try db.execute("UPDATE warden_schema SET version = \(step + 1) WHERE id = 1 AND version < \(step + 1)")
         }
     }

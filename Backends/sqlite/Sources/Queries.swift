@@ -6,6 +6,8 @@ enum Query: Int, CaseIterable {
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
     case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, purgedAdded, forgetChanges
     case feedBounds, feedChanges, feedRows
+    case insertLabel, targetHistory, endBan, logEndedBan, signalExists, signalBanIDs, hideSignal
+    case signalBans, signalEvents, signalLabels, purgeOrphanLabels, purgeOrphanDeletions
 
     var sql: String {
         switch self {
@@ -37,6 +39,18 @@ enum Query: Int, CaseIterable {
         case .feedBounds: FeedQueries.bounds
         case .feedChanges: FeedQueries.changes
         case .feedRows: FeedQueries.rows
+        case .insertLabel: HistoryQueries.insertLabel
+        case .targetHistory: HistoryQueries.targetHistory
+        case .endBan: HistoryQueries.endBan
+        case .logEndedBan: HistoryQueries.logEndedBan
+        case .signalExists: HistoryQueries.signalExists
+        case .signalBanIDs: HistoryQueries.signalBanIDs
+        case .hideSignal: HistoryQueries.hideSignal
+        case .signalBans: HistoryQueries.signalBans
+        case .signalEvents: HistoryQueries.signalEvents
+        case .signalLabels: HistoryQueries.signalLabels
+        case .purgeOrphanLabels: HistoryQueries.purgeOrphanLabels
+        case .purgeOrphanDeletions: HistoryQueries.purgeOrphanDeletions
         }
     }
 }

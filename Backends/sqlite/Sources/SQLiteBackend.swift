@@ -17,9 +17,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let name = "sqlite"
     static let offersMaintenance = true
     static let offersChanges = true
+    static let offersHistory = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
-    private let host: BackendHost
+    let host: BackendHost
     private let lock = BackendLock()
     private var settings: SQLiteSettings?
     private var db: SQLiteConnection?
@@ -74,7 +75,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     }
 
     /// Runs `body` on the connection under the lock, turning SQLite errors into backend errors.
-    private func withDatabase<R>(_ what: String, _ body: (SQLiteConnection) throws -> R) throws -> R {
+    func withDatabase<R>(_ what: String, _ body: (SQLiteConnection) throws -> R) throws -> R {
         try lock.withLock {
             let db = try connection()
             do {
@@ -92,7 +93,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         return "sqlite: \(what) failed: \(error); \(hint)"
     }
 
-    private func beginIfNeeded(_ db: SQLiteConnection) throws {
+    func beginIfNeeded(_ db: SQLiteConnection) throws {
         if !db.inTransaction { try db.statement(.begin).run() }
     }
 
@@ -117,7 +118,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
 
     /// Logs the bans inserted since the last log as one added range, before anything
     /// else is logged or committed.
-    private func logAdded(_ db: SQLiteConnection) throws {
+    func logAdded(_ db: SQLiteConnection) throws {
         guard let from = unloggedFrom else { return }
         let added = try db.statement(.logAdded)
         added.bind(from, at: 1)
@@ -139,11 +140,11 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// Writes `signal` in the open transaction, all of it or none of it, keeping the
     /// signals before it. One INSERT is atomic on its own (SQLite undoes a statement that
     /// fails); a signal that takes several (more bans, or events) is written under a
-    /// savepoint, rolled back when one of them fails. Signals of one ban and no events,
+    /// savepoint, rolled back when one of them fails. Signals of one ban and no events or labels,
     /// the common case, skip the savepoint and its two statements.
     /// Returns the id of the signal's first ban (nil when it has none).
     private func insertAllOrNothing(_ signal: RawSignal, _ db: SQLiteConnection) throws -> Int64? {
-        let several = signal.bans.count > 1 || !signal.events.isEmpty
+        let several = signal.bans.count > 1 || !signal.events.isEmpty || signal.fields.labels.count > 0
         if several { try db.statement(.savepoint).run() }
         do {
             let firstID = try SignalRows.write(signal, to: db)
@@ -321,6 +322,8 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             try db.statement(.forgetChanges).run()
             if report.purged > 0 {
                 try db.statement(.purgeOrphanEvents).run()
+                try db.statement(.purgeOrphanLabels).run()
+                try db.statement(.purgeOrphanDeletions).run()
                 try db.statement(.purgeOldMarks).run()
             }
         }

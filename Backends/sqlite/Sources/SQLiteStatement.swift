@@ -90,6 +90,19 @@ final class SQLiteStatement {
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 
+    /// The column's text, copied.
+    func string(_ column: Int32) -> String {
+        let t = text(column)
+        return String(decoding: UnsafeRawBufferPointer(start: t.pointer, count: t.count), as: UTF8.self)
+    }
+
+    /// The column's bytes read as a big-endian number (a `range_start`); 0 for NULL.
+    func number(_ column: Int32) -> UInt128 {
+        guard let blob = sqlite3_column_blob(statement, column) else { return 0 }
+        let bytes = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column)))
+        return bytes.reduce(0) { $0 << 8 | UInt128($1) }
+    }
+
     /// The column's text, borrowed until the next step or reset.
     func text(_ column: Int32) -> (pointer: UnsafePointer<CChar>?, count: Int) {
         let pointer = sqlite3_column_text(statement, column)

@@ -93,6 +93,16 @@ enum Schema {
         CREATE TABLE changes_horizon (position INTEGER NOT NULL);
         INSERT INTO changes_horizon(position) VALUES (1);
         """,
+        // 5: warden.history/1. Signal labels; deleted signals; the bans of a signal found
+        // from its first one; addresses of IP bans as bytes too (version 4 left them NULL:
+        // ``backfillAddresses(_:)`` fills them in), so containment reads an index.
+        """
+        CREATE TABLE labels (signal_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);
+        CREATE INDEX labels_signal ON labels(signal_id);
+        CREATE TABLE deleted_signals (signal_id INTEGER PRIMARY KEY, at_ns INTEGER NOT NULL);
+        CREATE INDEX bans_signal ON bans(signal_id) WHERE signal_id IS NOT NULL;
+        CREATE INDEX bans_address ON bans(range_start) WHERE scope = 1;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
@@ -111,12 +121,35 @@ enum Schema {
             }
             for step in version..<currentVersion {
                 try db.execute(migrations[step])
+                if step == 4 { try backfillAddresses(db) }
             }
             try db.execute("PRAGMA user_version = \(currentVersion)")
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Gives the IP bans that version 4 stored without them their address as 16 bytes
+    /// (IPv4 mapped to ::ffff:0:0/96), as inserts now write it.
+    static func backfillAddresses(_ db: SQLiteConnection) throws {
+        let rows = try SQLiteStatement(
+            connection: db, sql: "SELECT id, target FROM bans WHERE scope = 1 AND range_start IS NULL", persistent: false)
+        defer { rows.finalize() }
+        let update = try SQLiteStatement(
+            connection: db, sql: "UPDATE bans SET range_start = ?2, range_end = ?2 WHERE id = ?1", persistent: false)
+        defer { update.finalize() }
+        var found: [(Int64, [UInt8])] = []
+        while try rows.step() {
+            let text = rows.text(1)
+            let target = String(decoding: UnsafeRawBufferPointer(start: text.pointer, count: text.count), as: UTF8.self)
+            if let bytes = AddressBytes.parse(target) { found.append((rows.int64(0), bytes)) }
+        }
+        for (id, bytes) in found {
+            update.bind(id, at: 1)
+            update.bind(blob: bytes, at: 2)
+            try update.run()
         }
     }
 

@@ -3,7 +3,8 @@ import CWardenBackend
 import WardenBackendKit
 
 /// How a signal becomes rows: one `bans` row per ban (the first one names the signal,
-/// the others point at it through `signal_id`), then one `events` row per event.
+/// the others point at it through `signal_id`), then one `events` row per event and
+/// one `labels` row per label.
 enum SignalRows {
     /// Inserts the rows of `signal` in the open transaction; the caller makes it atomic.
     /// Returns the id of its first ban (nil when it has none).
@@ -16,13 +17,9 @@ enum SignalRows {
             if let firstID { statement.bind(firstID, at: 1) } else { statement.bindNull(at: 1) }
             statement.bind(borrowed: ban.target.bytes, at: 2)
             statement.bind(Int64(ban.scope), at: 3)
-            if ban.scope == UInt32(WARDEN_SCOPE_RANGE) {
-                statement.bind(blob: withUnsafeBytes(of: ban.range_start) { Array($0) }, at: 4)
-                statement.bind(blob: withUnsafeBytes(of: ban.range_end) { Array($0) }, at: 5)
-            } else {
-                statement.bindNull(at: 4)
-                statement.bindNull(at: 5)
-            }
+            // Both scopes keep their addresses: warden.history/1 finds containment by index.
+            statement.bind(blob: withUnsafeBytes(of: ban.range_start) { Array($0) }, at: 4)
+            statement.bind(blob: withUnsafeBytes(of: ban.range_end) { Array($0) }, at: 5)
             statement.bind(borrowed: ban.origin.bytes, at: 6)
             statement.bind(borrowed: ban.action.bytes, at: 7)
             statement.bind(borrowed: ban.reason.bytes, at: 8)
@@ -51,6 +48,15 @@ enum SignalRows {
                 events.bind(borrowed: event.source.bytes, at: 3)
                 events.bind(borrowed: event.serialized.bytes, at: 4)
                 try events.run()
+            }
+        }
+        if let firstID, s.labels.count > 0 {
+            let labels = try db.statement(.insertLabel)
+            for i in 0..<s.labels.count {  // warden_kv_t is frozen: indexed as usual
+                labels.bind(firstID, at: 1)
+                labels.bind(borrowed: s.labels.items[i].key.bytes, at: 2)
+                labels.bind(borrowed: s.labels.items[i].value.bytes, at: 3)
+                try labels.run()
             }
         }
         return firstID

@@ -493,6 +493,9 @@ pub extern "C" fn New(host: *const warden_host_t, out: *mut *mut warden_backend_
         start_auto_commit: Some(nothing_to_do),
         shutdown: Some(nothing_to_do),
         destroy: Some(destroy),
+        // No extensions: a host reads no change feed (warden.changes/1) and no history
+        // (warden.history/1) from it, lists it among the backends that do not support
+        // them, and deletes its bans by target.
         get_extension: None,
     });
     unsafe { *out = Box::into_raw(backend) };

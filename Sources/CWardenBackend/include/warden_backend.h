@@ -569,6 +569,171 @@ typedef struct warden_ext_changes {
 
 enum { WARDEN_EXT_CHANGES_V1_SIZE = WARDEN_END_OF(warden_ext_changes_t, changes_since) };
 
+/* "warden.history/1": what the storage remembers, asked for precisely. A host
+ * that decides bans from earlier ones (a profile's GetDecisionsCount), or that
+ * shows and edits signals (a Local API's alerts), asks the storage instead of
+ * reading every ban with read_at. Each member answers with indexed queries:
+ * its cost follows the size of the answer, not of the storage.
+ *
+ * IDS. A signal's id is the id of its first ban (`read_signals` hands out both),
+ * so it is > 0, unique within the storage and grows with insertion order. A
+ * signal without bans is stored by no Warden backend and has no id. Ids belong
+ * to one storage: the same signal inserted into two backends has an id in each.
+ *
+ * DELETED SIGNALS. `delete_signal` ends a signal's live bans and hides the
+ * signal: `read_signals` never lists it again and `target_history` no longer
+ * counts its bans, as if it had never been stored. read_at still shows its bans
+ * at times before the deletion, and its ban_count still counts them, until
+ * retention purges them like any history.
+ *
+ * CONTAINMENT. Both queries name addresses the way a ban does: `range_start`
+ * and `range_end` as in warden_ban_t (one address: both equal). A ban CONTAINS
+ * the query's [range_start, range_end] when its own range covers it, comparing
+ * the 16-byte encodings as unsigned big-endian numbers (an IPv4 address is
+ * ::ffff:a.b.c.d, so an IPv6 block covering ::ffff:0:0/96 covers IPv4 too). A
+ * ban is WITHIN it when the query's range covers the ban's.
+ *
+ * REPLICATION. delete_signal and delete_ban end bans exactly as delete_target
+ * does: at the host's now_ns, kept as history, each end reported by
+ * warden.changes/1 as one WARDEN_CHANGE_ENDED (a ban that was not live is not
+ * reported), so every follower of the feed drops them.
+ */
+#define WARDEN_EXT_HISTORY "warden.history/1"
+
+/* How `warden_signal_query_t.range_match` compares each ban's range with the query's. */
+#define WARDEN_RANGE_ANY 0u      /* no range filter: range_start and range_end are ignored */
+#define WARDEN_RANGE_CONTAINS 1u /* bans whose range contains the query's (an address: the bans that cover it) */
+#define WARDEN_RANGE_WITHIN 2u   /* bans whose range lies within the query's */
+
+/* The question of `target_history`: the bans that contain one address or block.
+ * Written by the host; a backend reads only members below `struct_size`. */
+typedef struct warden_target_query {
+    uint32_t struct_size;       /* sizeof(warden_target_query_t) of the host */
+    uint32_t reserved;          /* 0 */
+    uint8_t range_start[16];    /* the address or block asked about, as in warden_ban_t */
+    uint8_t range_end[16];
+    int64_t since_ns;           /* ban_count counts only bans whose signal was created after it (created_ns >
+                                   since_ns); INT64_MIN counts every ban */
+    int64_t now_ns;             /* the host's now: what "live" means for active_count and active_until_ns */
+    /* ---- appended below this line only ---- */
+} warden_target_query_t;
+
+enum { WARDEN_TARGET_QUERY_V1_SIZE = WARDEN_END_OF(warden_target_query_t, now_ns) };
+
+/* The answer of `target_history`. The HOST allocates it, zero-fills it and sets
+ * `struct_size` to its own sizeof; the backend writes only the members that
+ * start below that `struct_size`, and leaves `struct_size` as it is. */
+typedef struct warden_target_history {
+    uint32_t struct_size;       /* set by the host */
+    uint32_t reserved;          /* 0 */
+    int64_t ban_count;          /* bans stored that contain the query (see CONTAINMENT) and were created after
+                                   since_ns: history included (ended, replaced, swept, past their until); purged
+                                   ones and those of deleted signals not. CrowdSec's GetDecisionsCount and
+                                   GetDecisionsSinceCount */
+    int64_t active_count;       /* of the bans that contain the query, whatever since_ns, how many are live at
+                                   now_ns (not ended, now_ns < until_ns). GetActiveDecisionsCount */
+    int64_t active_until_ns;    /* the latest until_ns of those live bans; 0 when there is none.
+                                   GetActiveDecisionsTimeLeft is active_until_ns - now_ns */
+    /* ---- appended below this line only ---- */
+} warden_target_history_t;
+
+enum { WARDEN_TARGET_HISTORY_V1_SIZE = WARDEN_END_OF(warden_target_history_t, active_until_ns) };
+
+/* Which signals `read_signals` lists: every filter that is set must hold
+ * (AND); unset filters (0, empty) match everything. The BAN FILTERS (scope,
+ * target, range_match, origin, action) select a signal when ONE of its bans
+ * meets all of them at once. Written by the host; a backend reads only members
+ * below `struct_size`. */
+typedef struct warden_signal_query {
+    uint32_t struct_size;       /* sizeof(warden_signal_query_t) of the host */
+    uint32_t scope;             /* ban filter: WARDEN_SCOPE_*; 0: any */
+    int64_t signal_id;          /* > 0: this signal only (all the other filters still apply); 0: any */
+    int64_t ban_id;             /* > 0: only the signal that holds this ban; 0: any */
+    warden_str_t target;        /* ban filter: exactly this canonical target; empty: any */
+    uint32_t range_match;       /* ban filter: WARDEN_RANGE_*, against range_start..range_end */
+    uint32_t active_only;       /* 1: only signals with a ban live at now_ns (CrowdSec's has_active_decision) */
+    uint8_t range_start[16];    /* as in warden_ban_t; read only when range_match != WARDEN_RANGE_ANY */
+    uint8_t range_end[16];
+    warden_str_t origin;        /* ban filter: exactly this origin; empty: any */
+    warden_str_t action;        /* ban filter: exactly this action (CrowdSec's decision type); empty: any */
+    warden_str_t scenario;      /* the signal's scenario, exactly; empty: any */
+    int64_t since_ns;           /* signals created after it (created_ns > since_ns); INT64_MIN: no bound */
+    int64_t until_ns;           /* signals created before it (created_ns < until_ns); INT64_MAX: no bound */
+    int64_t now_ns;             /* the host's now, for active_only */
+    uint64_t limit;             /* at most this many signals, the newest first; 0: no limit */
+    /* ---- appended below this line only ---- */
+} warden_signal_query_t;
+
+enum { WARDEN_SIGNAL_QUERY_V1_SIZE = WARDEN_END_OF(warden_signal_query_t, limit) };
+
+/* One stored signal as `read_signals` reads it back. Written by the backend;
+ * the host reads only members below `struct_size` and stops at a record
+ * below WARDEN_SIGNAL_RECORD_V1_SIZE, as it does for rows. */
+typedef struct warden_signal_record {
+    uint32_t struct_size;       /* sizeof(warden_signal_record_t) of the backend */
+    uint32_t reserved;          /* 0 */
+    int64_t id;                 /* the signal's id (see IDS) */
+    /* The signal as it was inserted: its own struct_size, every member the
+     * backend keeps (a member it does not keep reads as zero / empty; the
+     * Warden backends keep all of v1.0), ALL its bans (not only those that met
+     * the ban filters), in insertion order, `ban_stride` apart, its events,
+     * `event_stride` apart, and its labels. Read it as the backend reads what
+     * insert receives (see VERSIONING). */
+    const warden_signal_t *signal;
+    const int64_t *ban_ids;     /* signal->ban_count ids: ban_ids[i] is the id of ban i */
+    const int64_t *ban_ended_ns; /* signal->ban_count times: when ban i ended (deleted, replaced, swept, ended by
+                                    delete_all or delete_signal), or 0 while it has not (it may still be past its
+                                    until_ns) */
+    /* ---- appended below this line only ---- */
+} warden_signal_record_t;
+
+enum { WARDEN_SIGNAL_RECORD_V1_SIZE = WARDEN_END_OF(warden_signal_record_t, ban_ended_ns) };
+
+/* Receives one signal of `read_signals`. `record` and everything it points to
+ * are borrowed for this call only. Return 0 to go on; any other value asks the
+ * backend to stop and return WARDEN_OK.
+ * [called on the thread that called read_signals, before it returns] */
+typedef int32_t (*warden_signal_sink_fn)(void *sink_ctx, const warden_signal_record_t *record);
+
+typedef struct warden_ext_history {
+    uint32_t struct_size;       /* sizeof(warden_ext_history_t) of the backend */
+    uint32_t reserved;          /* 0 */
+
+    /* Counts the bans that contain the query's address or block and finds the
+     * live ones, into *out (see warden_target_history_t). Sees the instance's
+     * own pending writes (read-your-writes). Returns WARDEN_E_INVALID for a
+     * NULL query or out, or a query whose range_start is above its range_end,
+     * and WARDEN_E_ABI for a query or out below its V1 size. */
+    int32_t (*target_history)(warden_backend_t *self, const warden_target_query_t *query,
+                              warden_target_history_t *out, char *err, size_t err_len);
+
+    /* Streams to `sink` the signals that match `query` (deleted ones never),
+     * NEWEST FIRST (descending id), at most query->limit of them. Sees the
+     * instance's own pending writes. When `sink` returns non-zero, makes no
+     * further sink call and returns WARDEN_OK promptly. Returns WARDEN_E_INVALID
+     * for a NULL query or sink, or an unknown scope or range_match, and
+     * WARDEN_E_ABI for a query below WARDEN_SIGNAL_QUERY_V1_SIZE. */
+    int32_t (*read_signals)(warden_backend_t *self, const warden_signal_query_t *query, warden_signal_sink_fn sink,
+                            void *sink_ctx, char *err, size_t err_len);
+
+    /* Deletes the signal `signal_id` (see DELETED SIGNALS): each of its bans
+     * live at the host's now_ns ends then (see REPLICATION), and the signal is
+     * hidden. Writes 1 into *deleted, or 0 when no signal has that id or it was
+     * deleted already (0 is not an error). A signal_id <= 0 is WARDEN_E_INVALID. */
+    int32_t (*delete_signal)(warden_backend_t *self, int64_t signal_id, uint64_t *deleted, char *err,
+                             size_t err_len);
+
+    /* Ends the ban `ban_id` if it is live at the host's now_ns, exactly as
+     * delete_target would end it (see REPLICATION); its signal stays listed,
+     * with the ban's ended time. Writes 1 into *deleted, or 0 when no ban has
+     * that id or it is not live (0 is not an error). A ban_id <= 0 is
+     * WARDEN_E_INVALID. */
+    int32_t (*delete_ban)(warden_backend_t *self, int64_t ban_id, uint64_t *deleted, char *err, size_t err_len);
+    /* ---- appended below this line only ---- */
+} warden_ext_history_t;
+
+enum { WARDEN_EXT_HISTORY_V1_SIZE = WARDEN_END_OF(warden_ext_history_t, delete_ban) };
+
 /* ------------------------------------------------------------ entry point */
 
 /* Marks `New` as exported. In C, build with -fvisibility=hidden so that
@@ -633,6 +798,16 @@ WARDEN_STATIC_ASSERT(sizeof(warden_ext_maintenance_t) == 16 && WARDEN_EXT_MAINTE
 WARDEN_STATIC_ASSERT(sizeof(warden_change_t) == 32 && WARDEN_CHANGE_V1_SIZE == 32, "warden_change_t v1 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_ext_changes_t) == 16 && WARDEN_EXT_CHANGES_V1_SIZE == 16,
                      "warden_ext_changes_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_target_query_t) == 56 && WARDEN_TARGET_QUERY_V1_SIZE == 56,
+                     "warden_target_query_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_target_history_t) == 32 && WARDEN_TARGET_HISTORY_V1_SIZE == 32,
+                     "warden_target_history_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_signal_query_t) == 160 && WARDEN_SIGNAL_QUERY_V1_SIZE == 160,
+                     "warden_signal_query_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_signal_record_t) == 40 && WARDEN_SIGNAL_RECORD_V1_SIZE == 40,
+                     "warden_signal_record_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ext_history_t) == 40 && WARDEN_EXT_HISTORY_V1_SIZE == 40,
+                     "warden_ext_history_t v1 layout");
 #endif
 
 #endif /* WARDEN_BACKEND_H */

@@ -1,0 +1,50 @@
+import WardenBackendHost
+import WardenModel
+
+/// ``BanStore``'s history operations for async callers (the Local API, the profiles'
+/// helpers), each backend called on its own worker. Same answers and errors.
+extension BanService {
+    /// See ``BanStore/targetHistory(of:sinceNs:now:)``.
+    public func targetHistory(of target: BanTarget, sinceNs: Int64? = nil, now: Int64) async throws(BanStoreError)
+        -> TargetHistoryAnswer
+    {
+        try checkOpen()
+        let (offering, lacking) = try store.historyBackends()
+        var answers = await outcomes(of: offering) { backend throws(BackendCallError) in
+            try backend.targetHistory(target, sinceNs: sinceNs, now: now)
+        }
+        answers.failed += lacking
+        guard let merged = TargetHistoryAnswer.merging(answers) else { throw .noHistory(answers.failed) }
+        return merged
+    }
+
+    /// See ``BanStore/signals(_:now:)``.
+    public func signals(_ query: SignalQuery, now: Int64) async throws(BanStoreError) -> SignalListing {
+        try checkOpen()
+        let (readers, lacking) = try store.historyReaders(for: query)
+        var reads = await outcomes(of: readers) { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
+        guard !reads.succeeded.isEmpty else { throw .noHistory(reads.failed + lacking) }
+        reads.failed += lacking
+        return .merging(reads, limit: query.limit)
+    }
+
+    /// See ``BanStore/deleteSignals(matching:now:)``.
+    public func deleteSignals(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
+        let doomed = try await signals(query, now: now).signals
+        return await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in
+            var count = 0
+            for record in doomed { count += try backend.removeSignal(record, now: now) }
+            return count
+        }
+    }
+
+    /// See ``BanStore/deleteBans(matching:now:)``.
+    public func deleteBans(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
+        let doomed = try await signals(query.liveOnly, now: now).liveBans(matching: query, now: now)
+        return await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in
+            var count = 0
+            for (record, index) in doomed { count += try backend.removeBan(index, of: record, now: now) }
+            return count
+        }
+    }
+}
