@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -55,6 +57,17 @@ let package = Package(
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
+        // Metric names and labels, defined once, and a reader of Prometheus text. No dependencies: the CLI uses it.
+        .target(name: "WardenMetricNames"),
+        // The daemon's metrics: swift-metrics handles on a Prometheus registry, and its text exposition.
+        .target(
+            name: "WardenMetrics",
+            dependencies: [
+                "WardenMetricNames",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -82,6 +95,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenMetricNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +106,7 @@ let package = Package(
             name: "WardenAPI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
+                "WardenMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -101,6 +116,7 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                "WardenDecisions", "WardenMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -156,15 +172,16 @@ let package = Package(
 
         .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
-        .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["WardenTesting", "WardenMetricNames"]),
+        .testTarget(name: "WardenMetricsTests", dependencies: ["WardenMetrics", "WardenMetricNames"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
-        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenMetrics", "WardenMetricNames",
             ]
         ),
     ]

@@ -20,6 +20,8 @@ public struct MainConfig: Sendable {
     public var injected: [String: String]
     /// The daemon's API settings (`api.server`).
     public var api: APIConfig
+    /// Where the daemon serves Prometheus metrics; nil when it serves none.
+    public var prometheus: PrometheusConfig?
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -66,16 +68,19 @@ public struct MainConfig: Sendable {
             }
         }
         let api = try APIConfig.parse(root, base: base, file: path)
-        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api)
+        let prometheus = try PrometheusConfig.parse(root, file: path)
+        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api, prometheus: prometheus)
     }
 
     public init(
         path: String, backendFolder: String, injected: [String: String],
-        api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile)
+        api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile),
+        prometheus: PrometheusConfig? = nil
     ) {
         self.path = path
         self.backendFolder = backendFolder
         self.injected = injected
         self.api = api
+        self.prometheus = prometheus
     }
 }

@@ -5,11 +5,13 @@ import WardenAPI
 import WardenBackendHost
 import WardenBasics
 import WardenConfig
+import WardenMetrics
 import WardenModel
 import WardenStore
 
-/// `warden run`: loads the backends (expiry sweeps on), serves the Local API, keeps
-/// the decisions in step with the store, and on SIGTERM/SIGINT stops accepting
+/// `warden run`: loads the backends (expiry sweeps on), serves the Local API (and
+/// Prometheus metrics when configured), keeps the decisions in step with the store,
+/// and on SIGTERM/SIGINT stops accepting
 /// connections, finishes what is in flight, flushes and shuts every backend down.
 public struct Daemon {
     public var configPath: String
@@ -38,15 +40,17 @@ public struct Daemon {
         for backend in store.backends {
             do { try backend.startAutoCommit() } catch { logger.warning("\(error); its pending writes commit at each flush only") }
         }
-        let service = BanService(store: store)
+        let metrics = DaemonMetrics()
+        let service = BanService(store: store, metrics: metrics)
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
-        let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
+        let sync = StoreSync(
+            service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered")
 
         let app = Application(
-            router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
+            router: LocalAPI.router(book: book, bouncers: bouncers, metrics: metrics, clock: clock, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
@@ -55,13 +59,26 @@ public struct Daemon {
                 SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")
             },
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app),
+            .init(service: sync),
+            .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
+        ]
+        if let prometheus = main.prometheus {
+            let endpoint = Application(
+                router: MetricsEndpoint.router(metrics: metrics, book: book, clock: clock),
+                configuration: ApplicationConfiguration(
+                    address: .hostname(prometheus.host, port: prometheus.port),
+                    serverName: "warden/\(WardenVersion.number)"),
+                onServerRunning: { [logger] channel in
+                    logger.info("Prometheus metrics on http://\(prometheus.host):\(channel.localAddress?.port ?? prometheus.port)/metrics")
+                },
+                logger: logger)
+            services.append(.init(service: endpoint))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: app),
-                    .init(service: sync),
-                    .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
