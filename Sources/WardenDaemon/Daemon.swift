@@ -29,7 +29,8 @@ public struct Daemon {
     }
 
     /// Runs until SIGTERM or SIGINT. Throws before serving when the config or the
-    /// backends are unusable (the caller prints the error and exits non-zero).
+    /// backends are unusable, and after shutting the backends down when a server cannot
+    /// listen (the caller prints the error and exits non-zero).
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
         let transport = try ServerTransport.builder(for: main.api)
@@ -60,7 +61,8 @@ public struct Daemon {
             },
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: app),
+            .init(service: Listener(
+                server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
             .init(service: sync),
             .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
         ]
@@ -74,15 +76,20 @@ public struct Daemon {
                     logger.info("Prometheus metrics on http://\(prometheus.host):\(channel.localAddress?.port ?? prometheus.port)/metrics")
                 },
                 logger: logger)
-            services.append(.init(service: endpoint))
+            services.append(.init(service: Listener(
+                server: endpoint, what: "Prometheus metrics", host: prometheus.host, port: prometheus.port,
+                key: "prometheus.listen_addr/listen_port")))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        var failure: DaemonError?
         do {
             try await group.run()
+        } catch let error as DaemonError {
+            failure = error
         } catch {
             logger.error("the daemon stopped on an error: \(error)")
         }
@@ -90,5 +97,6 @@ public struct Daemon {
         let failures = await service.shutdown()
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
+        if let failure { throw failure }
     }
 }

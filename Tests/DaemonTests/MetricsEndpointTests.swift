@@ -106,4 +106,31 @@ final class MetricsEndpointTests: XCTestCase {
         XCTAssertEqual(shown.status, 64)
         XCTAssertTrue(shown.err.hasSuffix("the daemon serves no metrics: the config has no 'prometheus' section, or it says enabled: false; add one (listen_addr, listen_port) and restart the daemon, or pass --url\n"), shown.err)
     }
+
+    func testAMetricsPortHeldByAnotherProgramStopsTheDaemonWithItsAddress() throws {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(daemon.metricsPort).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let held = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(held, 0)
+        XCTAssertEqual(listen(holder, 1), 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuildProducts.folder + "/warden-daemon")
+        process.arguments = ["-c", daemon.config]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 64)
+        XCTAssertTrue(text.hasSuffix("""
+            error: cannot serve Prometheus metrics on 127.0.0.1:\(daemon.metricsPort): Address already in use; change prometheus.listen_addr/listen_port, or stop what holds that address
+
+            """), text)
+    }
 }
