@@ -28,7 +28,7 @@ public final class DecisionBook: Sendable {
 
     /// Makes the book hold exactly the decisions of `bans` (what the store reads as
     /// active now): new ones are added, gone ones removed, so streams report both.
-    /// Returns how many were added and removed.
+    /// Returns the decisions added and removed.
     ///
     /// The daemon calls this every second with every active ban, and usually nothing
     /// changed: bans are first matched to held decisions by id, and only when some are

@@ -28,11 +28,19 @@ public final class DaemonMetrics: Sendable {
     }
 
     private struct Handles {
+        /// Per request: one lookup for both handles, keyed without building label arrays.
+        var requests: [RequestKey: (count: CoreMetrics.Counter, time: CoreMetrics.Timer)] = [:]
         var counters: [Series: CoreMetrics.Counter] = [:]
         var timers: [Series: CoreMetrics.Timer] = [:]
         var gauges: [Series: CoreMetrics.Gauge] = [:]
         /// The active-bans series ever set, so a pair that dropped to none reads 0.
         var activeSeries: Set<Series> = []
+    }
+
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
     }
 
     /// A metric name with its label values, in the order the name's labels are defined.
@@ -94,10 +102,18 @@ public final class DaemonMetrics: Sendable {
 
     /// Counts one API request answered with `status` after `duration`.
     public func request(route: String, method: String, status: Int, duration: Duration) {
-        counter(WardenMetricNames.apiRequests, [("route", route), ("method", method), ("status", String(status))])
-            .increment()
-        timer(WardenMetricNames.apiRequestDuration, [("route", route), ("method", method)])
-            .recordNanoseconds(nanoseconds(duration))
+        let key = RequestKey(route: route, method: method, status: status)
+        let pair = handles.withLock { $0.requests[key] } ?? {
+            let made = (
+                count: counter(
+                    WardenMetricNames.apiRequests, [("route", route), ("method", method), ("status", String(status))]),
+                time: timer(WardenMetricNames.apiRequestDuration, [("route", route), ("method", method)])
+            )
+            handles.withLock { $0.requests[key] = made }
+            return made
+        }()
+        pair.count.increment()
+        pair.time.recordNanoseconds(nanoseconds(duration))
     }
 
     /// Counts one pull of decisions by `bouncer` on `route`.
