@@ -91,6 +91,19 @@ final class MetricsEndpointTests: XCTestCase {
             test     /v1/decisions/stream  1
 
             """), shown.out)
+        let raw = try daemon.cli("metrics", "-o", "raw").out
+        XCTAssertTrue(raw.contains(#"warden_bouncer_pulls_total{bouncer="test",route="/v1/decisions"} 5"#), raw)
+        let json = try daemon.cli("metrics", "-o", "json").out
+        XCTAssertTrue(json.contains("""
+              {
+                "name": "warden_bouncer_pulls_total",
+                "labels": {
+                  "bouncer": "test",
+                  "route": "/v1/decisions"
+                },
+                "value": 5
+              }
+            """), json)
     }
 
     func testTheEndpointIsOffWithoutItsSection() throws {

@@ -43,7 +43,7 @@ struct Metrics: ParsableCommand {
             global.print(JSONText.array(of: samples.map { sample in
                 [
                     ("name", JSONText.string(sample.name)),
-                    ("labels", JSONText.object(sample.labels.map { ($0.0, JSONText.string($0.1)) })),
+                    ("labels", JSONText.object(sample.labels.map { ($0.0, JSONText.string($0.1)) }, indent: "    ")),
                     ("value", sample.value.isFinite ? MetricsTables.count(sample.value) : JSONText.string("\(sample.value)")),
                 ]
             }))
