@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -60,6 +62,17 @@ let package = Package(
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
         // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.
         .target(name: "WardenTemplate"),
+        // Metric names and labels, defined once, and a reader of Prometheus text. No dependencies: the CLI uses it.
+        .target(name: "WardenMetricNames"),
+        // The daemon's metrics: swift-metrics handles on a Prometheus registry, and its text exposition.
+        .target(
+            name: "WardenMetrics",
+            dependencies: [
+                "WardenMetricNames",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -102,7 +115,8 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
-                "WardenMachines", "WardenAllowlist", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WardenMachines", "WardenAllowlist", "WardenMetricNames",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -121,6 +135,7 @@ let package = Package(
             name: "WardenAPI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
+                "WardenMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -130,7 +145,8 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                "WardenAllowlist", .product(name: "Hummingbird", package: "hummingbird"),
+                "WardenAllowlist", "WardenDecisions", "WardenMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -186,7 +202,8 @@ let package = Package(
         .testTarget(
             name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenAllowlist", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
-        .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
+        .testTarget(name: "DaemonTests", dependencies: ["WardenTesting", "WardenMetricNames"]),
+        .testTarget(name: "WardenMetricsTests", dependencies: ["WardenMetrics", "WardenMetricNames"]),
         .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
@@ -198,7 +215,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames"]),
         // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
         .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
@@ -206,7 +223,7 @@ let package = Package(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist", "WardenMetrics", "WardenMetricNames",
             ]
         ),
     ]

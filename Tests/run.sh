@@ -59,14 +59,19 @@ echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone;
     # The README's Local API walk-through: a bouncer key, `warden run`, a lookup.
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     sed -i "s|^    listen_uri: 127.0.0.1:8080|    listen_uri: 127.0.0.1:$port|" dev.yaml
+    metrics_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    sed -i "s|^  listen_port: 6060|  listen_port: $metrics_port|" dev.yaml
     key="$(./warden -c dev.yaml bouncers add readme -o raw)"
     ./warden -c dev.yaml run >"$envs/daemon.log" 2>&1 &
     daemon=$!
     for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
     curl -fsS -H "X-Api-Key: $key" "http://127.0.0.1:$port/v1/decisions?ip=192.0.2.7" | tee "$envs/lookup.out"; echo
+    ./warden -c dev.yaml metrics | tee "$envs/metrics.out"
     kill -TERM "$daemon"; wait "$daemon" || { echo "test_env: warden run did not exit 0 on SIGTERM" >&2; cat "$envs/daemon.log" >&2; exit 1; }
     grep -q '"value":"192.0.2.7"' "$envs/lookup.out" \
         || { echo "test_env: warden run does not serve the ban" >&2; cat "$envs/daemon.log" >&2; exit 1; }
+    grep -Eq '^readme +/v1/decisions +1$' "$envs/metrics.out" \
+        || { echo "test_env: warden metrics does not show the bouncer's pull" >&2; exit 1; }
 )
 # ---- end of the test_env.sh step ----
 

@@ -11,6 +11,12 @@ public final class DecisionBook: Sendable {
         var index = DecisionIndex()
         /// The position after the last stream answer of each bouncer (by name).
         var cursors: [String: ChangeCursor] = [:]
+
+        /// What the index recorded since its journal was set to `[]`; turns the journal off.
+        mutating func takeJournal() -> BookUpdate {
+            defer { index.journal = nil }
+            return BookUpdate(events: index.journal ?? [])
+        }
     }
 
     private let state = Mutex(State())
@@ -22,7 +28,7 @@ public final class DecisionBook: Sendable {
 
     /// Makes the book hold exactly the decisions of `bans` (what the store reads as
     /// active now): new ones are added, gone ones removed, so streams report both.
-    /// Returns how many were added and removed.
+    /// Returns the decisions added and removed.
     ///
     /// The daemon calls this every second with every active ban, and usually nothing
     /// changed: bans are first matched to held decisions by id, and only when some are
@@ -32,7 +38,7 @@ public final class DecisionBook: Sendable {
     /// rendering every ban each second, and listing every held decision under the
     /// lock, had cost a tenth of the daemon's time under load and its lookups' p99.
     @discardableResult
-    public func reconcile(with bans: [Ban], now: Int64) -> (added: Int, removed: Int) {
+    public func reconcile(with bans: [Ban], now: Int64) -> BookUpdate {
         let freshIds = Set(bans.map(\.id))
         let (unchanged, unknownIds) = state.withLock { state -> (Bool, Set<Int64>) in
             var unknown = Set<Int64>()
@@ -42,50 +48,54 @@ public final class DecisionBook: Sendable {
             }
             return (unknown.isEmpty && seen == state.index.count, unknown)
         }
-        if unchanged { return (0, 0) }
+        if unchanged { return BookUpdate() }
         var fresh: [Decision] = []
         for ban in bans where unknownIds.contains(ban.id) {
             if let decision = try? Decision(ban) { fresh.append(decision) }
         }
         return state.withLock { state in
-            var removed = 0
+            state.index.journal = []
             for decision in state.index.decisions(matching: DecisionFilter(), now: now)
             where !freshIds.contains(decision.id) {
-                if state.index.remove(id: decision.id, now: now) != nil { removed += 1 }
+                state.index.remove(id: decision.id, now: now)
             }
-            var added = 0
             for decision in fresh where state.index.decision(id: decision.id) == nil {
-                if state.index.upsert(decision, now: now) { added += 1 }
+                state.index.upsert(decision, now: now)
             }
-            return (added, removed)
+            return state.takeJournal()
         }
     }
 
     /// Applies a backend's changes since the last read (`warden.changes/1`), in order: an
     /// added ban becomes a decision (replacing the one of its value, as the index
     /// does), an ended one is removed, and `endedThrough` removes every decision up to
-    /// that id. Applying a change twice changes nothing more. Returns how many
-    /// decisions were added and removed.
+    /// that id. Applying a change twice changes nothing more. Returns the decisions
+    /// added and removed (a replaced one counts as removed).
     @discardableResult
-    public func apply(_ changes: [BanChange], now: Int64) -> (added: Int, removed: Int) {
+    public func apply(_ changes: [BanChange], now: Int64) -> BookUpdate {
         state.withLock { state in
-            var added = 0, removed = 0
+            state.index.journal = []
             for change in changes {
                 switch change {
                 case .added(let ban):
                     guard let decision = try? Decision(ban) else { continue }  // as reconcile: unservable rows are skipped
-                    let before = state.index.count
-                    guard state.index.upsert(decision, now: now) else { continue }
-                    let inserted = state.index.decision(id: decision.id) != nil
-                    if inserted { added += 1 }
-                    removed += before + (inserted ? 1 : 0) - state.index.count
+                    state.index.upsert(decision, now: now)
                 case .ended(let id, _):
-                    if state.index.remove(id: id, now: now) != nil { removed += 1 }
+                    state.index.remove(id: id, now: now)
                 case .endedThrough(let id, _):
-                    removed += state.index.removeAll(throughId: id, now: now)
+                    state.index.removeAll(throughId: id, now: now)
                 }
             }
-            return (added, removed)
+            return state.takeJournal()
+        }
+    }
+
+    /// How many decisions are active now, per LAPI origin and scope (ended ones are
+    /// dropped first). Cheap: the index keeps the counts as it changes.
+    public func activeTally(now: Int64) -> DecisionTally {
+        state.withLock { state in
+            _ = state.index.expire(now: now)
+            return state.index.tally
         }
     }
 

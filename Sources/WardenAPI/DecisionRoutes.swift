@@ -1,17 +1,19 @@
 import Hummingbird
 import Logging
 import WardenDecisions
+import WardenMetrics
 import WardenModel
 
 /// `GET`/`HEAD /v1/decisions` and `/v1/decisions/stream`, answered from the
 /// ``DecisionBook`` with LAPI 1.4.6's bodies.
 struct DecisionRoutes {
     let book: DecisionBook
+    let metrics: DaemonMetrics
     let clock: @Sendable () -> Int64
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.get("decisions") { request, _ in try live(request, head: false) }
-        group.head("decisions") { request, _ in try live(request, head: true) }
+        group.get("decisions") { request, context in try live(request, context, head: false) }
+        group.head("decisions") { request, context in try live(request, context, head: true) }
         group.get("decisions/stream") { request, context in try stream(request, context) }
         // LAPI 1.5+ answers HEAD on the stream at once, without moving the bouncer's position.
         group.head("decisions/stream") { _, _ in Response(status: .ok) }
@@ -22,9 +24,10 @@ struct DecisionRoutes {
         }
     }
 
-    private func live(_ request: Request, head: Bool) throws -> Response {
+    private func live(_ request: Request, _ context: APIRequestContext, head: Bool) throws -> Response {
         let filter = try parse { () throws(InputError) in try DecisionFilter(liveQuery: queryItems(request)) }
         let body = book.liveBody(filter: filter, now: clock())
+        metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions")
         if head { return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"]) }
         return .json(body)
     }
@@ -34,6 +37,7 @@ struct DecisionRoutes {
         let filter = try parse { () throws(InputError) in try DecisionFilter(streamQuery: items) }
         let body = book.streamBody(
             bouncer: context.bouncer ?? "", startup: DecisionFilter.isStartup(items), filter: filter, now: clock())
+        metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions/stream")
         return .json(body)
     }
 

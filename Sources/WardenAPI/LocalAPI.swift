@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import WardenMetrics
 
 /// The Local API's routes, as CrowdSec's bouncers call them (the README's "Local API"
 /// section gives each wire shape):
@@ -7,16 +8,19 @@ import Logging
 /// - `GET`/`HEAD /v1/decisions`, `GET`/`HEAD /v1/decisions/stream`: bouncer key.
 /// - `POST /v1/usage-metrics`: bouncer key; accepted and logged.
 /// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
+/// Every request is counted and timed into `metrics`; each pull, per bouncer.
 public enum LocalAPI {
     /// The router of the whole API.
     public static func router(
-        book: DecisionBook, bouncers: BouncerRegistry, clock: @escaping @Sendable () -> Int64, logger: Logger
+        book: DecisionBook, bouncers: BouncerRegistry, metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64,
+        logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger, clock: clock))
         router.get("health") { _, _ in Response.json(Array(#"{"status":"up"}"#.utf8)) }
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
-        DecisionRoutes(book: book, clock: clock).register(on: bouncerRoutes)
+        DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             logger.debug("usage metrics from bouncer \(context.bouncer ?? "?"): \(body.readableBytes) bytes")

@@ -24,6 +24,8 @@ public struct MainConfig: Sendable {
     public var api: APIConfig
     /// The allowlist file (`allowlist.file`, default `allowlist` beside this file).
     public var allowlistFile: String
+    /// Where the daemon serves Prometheus metrics; nil when it serves none.
+    public var prometheus: PrometheusConfig?
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -71,18 +73,23 @@ public struct MainConfig: Sendable {
         }
         let api = try APIConfig.parse(root, base: base, file: path)
         let allowlist = try allowlistFile(root, base: base, file: path)
-        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api, allowlistFile: allowlist)
+        let prometheus = try PrometheusConfig.parse(root, file: path)
+        return MainConfig(
+            path: path, backendFolder: folder, injected: injected, api: api, allowlistFile: allowlist,
+            prometheus: prometheus)
     }
 
     public init(
         path: String, backendFolder: String, injected: [String: String],
         api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile),
-        allowlistFile: String? = nil
+        allowlistFile: String? = nil,
+        prometheus: PrometheusConfig? = nil
     ) {
         self.allowlistFile = allowlistFile ?? FileSystem.join(FileSystem.folder(of: path), "allowlist")
         self.path = path
         self.backendFolder = backendFolder
         self.injected = injected
         self.api = api
+        self.prometheus = prometheus
     }
 }

@@ -6,11 +6,13 @@ import WardenAPI
 import WardenBackendHost
 import WardenBasics
 import WardenConfig
+import WardenMetrics
 import WardenModel
 import WardenStore
 
-/// `warden run`: loads the backends (expiry sweeps on), serves the Local API, keeps
-/// the decisions in step with the store, and on SIGTERM/SIGINT stops accepting
+/// `warden run`: loads the backends (expiry sweeps on), serves the Local API (and
+/// Prometheus metrics when configured), keeps the decisions in step with the store,
+/// and on SIGTERM/SIGINT stops accepting
 /// connections, finishes what is in flight, flushes and shuts every backend down.
 public struct Daemon {
     public var configPath: String
@@ -28,7 +30,8 @@ public struct Daemon {
     }
 
     /// Runs until SIGTERM or SIGINT. Throws before serving when the config or the
-    /// backends are unusable (the caller prints the error and exits non-zero).
+    /// backends are unusable, and after shutting the backends down when a server cannot
+    /// listen (the caller prints the error and exits non-zero).
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
         let transport = try ServerTransport.builder(for: main.api)
@@ -39,17 +42,19 @@ public struct Daemon {
         for backend in store.backends {
             do { try backend.startAutoCommit() } catch { logger.warning("\(error); its pending writes commit at each flush only") }
         }
-        let service = BanService(store: store)
+        let metrics = DaemonMetrics()
+        let service = BanService(store: store, metrics: metrics)
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
         // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
         let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger)
-        let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
+        let sync = StoreSync(
+            service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
-            router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
+            router: LocalAPI.router(book: book, bouncers: bouncers, metrics: metrics, clock: clock, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
@@ -58,17 +63,36 @@ public struct Daemon {
                 SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")
             },
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: Listener(
+                server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
+            .init(service: sync),
+            .init(service: Housekeeping(bouncers: bouncers, allowlist: allowlist, logger: logger)),
+        ]
+        if let prometheus = main.prometheus {
+            let endpoint = Application(
+                router: MetricsEndpoint.router(metrics: metrics, book: book, clock: clock),
+                configuration: ApplicationConfiguration(
+                    address: .hostname(prometheus.host, port: prometheus.port),
+                    serverName: "warden/\(WardenVersion.number)"),
+                onServerRunning: { [logger] channel in
+                    logger.info("Prometheus metrics on http://\(prometheus.host):\(channel.localAddress?.port ?? prometheus.port)/metrics")
+                },
+                logger: logger)
+            services.append(.init(service: Listener(
+                server: endpoint, what: "Prometheus metrics", host: prometheus.host, port: prometheus.port,
+                key: "prometheus.listen_addr/listen_port")))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: app),
-                    .init(service: sync),
-                    .init(service: Housekeeping(bouncers: bouncers, allowlist: allowlist, logger: logger)),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        var failure: DaemonError?
         do {
             try await group.run()
+        } catch let error as DaemonError {
+            failure = error
         } catch {
             logger.error("the daemon stopped on an error: \(error)")
         }
@@ -76,5 +100,6 @@ public struct Daemon {
         let failures = await service.shutdown()
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
+        if let failure { throw failure }
     }
 }

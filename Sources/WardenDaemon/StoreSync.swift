@@ -3,6 +3,8 @@ import ServiceLifecycle
 import Synchronization
 import WardenAPI
 import WardenBackendHost
+import WardenDecisions
+import WardenMetrics
 import WardenModel
 import WardenStore
 
@@ -15,17 +17,27 @@ import WardenStore
 /// its storage: a snapshot once, then only what changed, so an idle round costs
 /// almost nothing whatever the number of bans. A backend without one, a stale
 /// cursor, or a switch to another backend means a full read, reconciled into the book.
+///
+/// What each refresh changed is counted as bans created and deleted, per origin and
+/// backend, once the first refresh (what was stored before the daemon started) is in.
 final class StoreSync: Service {
     private let service: BanService
     private let book: DecisionBook
     private let interval: Duration
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    private let metrics: DaemonMetrics
+    /// Whether a refresh succeeded once: later ones count what they change.
+    private let primed = Mutex(false)
     /// The backend whose feed the book follows, and the cursor of its next read.
     private let feed = Mutex<(backend: String, cursor: Int64)?>(nil)
 
-    init(service: BanService, book: DecisionBook, interval: Duration, clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(
+        service: BanService, book: DecisionBook, metrics: DaemonMetrics, interval: Duration,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
         self.service = service
+        self.metrics = metrics
         self.book = book
         self.interval = interval
         self.clock = clock
@@ -68,13 +80,14 @@ final class StoreSync: Service {
             try await readEverything(from: backend, now: now)
             return
         }
-        let (added, removed) = read.isSnapshot
+        let update = read.isSnapshot
             ? book.reconcile(with: read.changes.compactMap { if case .added(let ban) = $0 { ban } else { nil } }, now: now)
             : book.apply(read.changes, now: now)
         feed.withLock { $0 = (backend.name, read.cursor) }
-        if added + removed > 0 || read.isSnapshot {
+        count(update, in: backend)
+        if !update.events.isEmpty || read.isSnapshot {
             let how = read.isSnapshot ? "snapshot" : "changes since \(cursor)"
-            logger.debug("decisions refreshed from \(backend.name) (\(how)): \(added) new, \(removed) gone, \(book.count) active")
+            logger.debug("decisions refreshed from \(backend.name) (\(how)): \(update.added) new, \(update.removed) gone, \(book.count) active")
         }
     }
 
@@ -83,10 +96,25 @@ final class StoreSync: Service {
         let listing = try await service.list(BanQuery(backend: backend.name), now: now)
         if let failure = listing.failed.first { throw failure }
         feed.withLock { $0 = nil }
-        let (added, removed) = book.reconcile(with: listing.bans, now: now)
-        if added + removed > 0 {
-            logger.debug("decisions refreshed from \(backend.name): \(added) new, \(removed) gone, \(book.count) active")
+        let update = book.reconcile(with: listing.bans, now: now)
+        count(update, in: backend)
+        if !update.events.isEmpty {
+            logger.debug("decisions refreshed from \(backend.name): \(update.added) new, \(update.removed) gone, \(book.count) active")
         }
+    }
+
+    /// Counts the bans `update` created and deleted, per origin, unless it is the first refresh.
+    private func count(_ update: BookUpdate, in backend: LoadedBackend) {
+        guard primed.withLock({ primed in defer { primed = true }; return primed }) else { return }
+        var created: [String: Int] = [:], deleted: [String: Int] = [:]
+        for event in update.events {
+            switch event {
+            case .added(let decision): created[decision.origin, default: 0] += 1
+            case .removed(let decision): deleted[decision.origin, default: 0] += 1
+            }
+        }
+        for (origin, count) in created { metrics.bansCreated(origin: origin, backend: backend.name, count: count) }
+        for (origin, count) in deleted { metrics.bansDeleted(origin: origin, backend: backend.name, count: count) }
     }
 
     /// Refreshes every interval until graceful shutdown or cancellation.

@@ -29,6 +29,12 @@ public struct DecisionIndex: Sendable {
     var v6 = FamilyIndex<IPv6Key>(width: 128)
     private var expiry = ExpiryHeap()
     var log = ChangeLog()
+    /// The decisions held per origin and scope.
+    public private(set) var tally = DecisionTally()
+    /// When not nil, every addition and every removal other than by expiry is
+    /// appended here, for a caller that wants to know what one batch changed (it
+    /// sets `[]`, applies, reads, sets nil). Nil by default: lookups pay nothing.
+    public var journal: [DecisionEvent]?
 
     public init(limits: ChangeLogLimits = ChangeLogLimits()) {
         self.limits = limits
@@ -70,6 +76,8 @@ public struct DecisionIndex: Sendable {
             slotOfId[decision.id] = slot
             if block.isIPv4 { v4.insert(block, slot: slot) } else { v6.insert(block, slot: slot) }
             expiry.push(ExpiryHeap.Entry(untilNs: decision.untilNs, slot: slot, addedSeq: seq))
+            tally.add(decision)
+            journal?.append(.added(decision))
             changed = true
         }
         log.trim(nowNs: nowNs, limits: limits)
@@ -106,7 +114,7 @@ public struct DecisionIndex: Sendable {
         while let top = expiry.top, top.untilNs <= nowNs {
             expiry.popTop()
             guard let held = slots[Int(top.slot)], held.addedSeq == top.addedSeq else { continue }
-            removeStored(id: held.decision.id, endNs: top.untilNs, atNs: nowNs)
+            removeStored(id: held.decision.id, endNs: top.untilNs, atNs: nowNs, expiring: true)
             removed += 1
         }
         log.trim(nowNs: nowNs, limits: limits)
@@ -118,13 +126,15 @@ public struct DecisionIndex: Sendable {
     /// when stale entries outnumber live ones, so it stays O(n).
     /// - Returns: the decision removed, with its end time; nil when the index did not hold `id`.
     @discardableResult
-    private mutating func removeStored(id: Int64, endNs: Int64, atNs: Int64) -> Decision? {
+    private mutating func removeStored(id: Int64, endNs: Int64, atNs: Int64, expiring: Bool = false) -> Decision? {
         guard let slot = slotOfId.removeValue(forKey: id), let stored = slots[Int(slot)] else { return nil }
         slots[Int(slot)] = nil
         freeSlots.append(slot)
         if stored.block.isIPv4 { v4.remove(stored.block, slot: slot) } else { v6.remove(stored.block, slot: slot) }
         let ended = stored.decision.untilNs <= endNs ? stored.decision : stored.decision.ending(at: endNs)
         log.append(.removed, ended, addedSeq: stored.addedSeq, atNs: atNs)
+        tally.remove(stored.decision)
+        if !expiring { journal?.append(.removed(ended)) }
         if expiry.count > 64 && expiry.count > 2 * slotOfId.count {
             let held = slots
             expiry.retain { held[Int($0.slot)]?.addedSeq == $0.addedSeq }

@@ -10,7 +10,7 @@ extension BanService {
     {
         try checkOpen()
         let (offering, lacking) = try store.historyBackends()
-        var answers = await outcomes(of: offering) { backend throws(BackendCallError) in
+        var answers = await outcomes(of: offering, "target_history") { backend throws(BackendCallError) in
             try backend.targetHistory(target, sinceNs: sinceNs, now: now)
         }
         answers.failed += lacking
@@ -22,7 +22,7 @@ extension BanService {
     public func signals(_ query: SignalQuery, now: Int64) async throws(BanStoreError) -> SignalListing {
         try checkOpen()
         let (readers, lacking) = try store.historyReaders(for: query)
-        var reads = await outcomes(of: readers) { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
+        var reads = await outcomes(of: readers, "read_signals") { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
         guard !reads.succeeded.isEmpty else { throw .noHistory(reads.failed + lacking) }
         reads.failed += lacking
         return .merging(reads, limit: query.limit)

@@ -7,14 +7,24 @@ import WardenModel
 /// thread, every backend at once. A slow or locked backend delays only the answers
 /// that need it, never the caller's executor.
 public final class BanService: Sendable {
+    /// Told of each call into a backend once it returned: the backend's name, the
+    /// operation (`insert`, `read`, `changes`, `delete`, `delete_all`, `shutdown`), the
+    /// time the backend took (not the wait for its worker) and whether it failed.
+    public typealias CallObserver = @Sendable (
+        _ backend: String, _ operation: String, _ duration: Duration, _ failed: Bool
+    ) -> Void
+
     /// The loaded backends, their configs and the discarded ones.
     public let store: BanStore
     private let workers: [ObjectIdentifier: SerialWorker]
     private let isShutDown = Mutex(false)
+    private let observer: CallObserver?
 
-    /// Starts one worker thread per loaded backend.
-    public init(store: BanStore) {
+    /// Starts one worker thread per loaded backend. `observer` (the daemon's metrics)
+    /// hears of every backend call.
+    public init(store: BanStore, observer: CallObserver? = nil) {
         self.store = store
+        self.observer = observer
         var workers: [ObjectIdentifier: SerialWorker] = [:]
         for backend in store.backends {
             workers[ObjectIdentifier(backend)] = SerialWorker(label: "backend \"\(backend.name)\"")
@@ -24,14 +34,14 @@ public final class BanService: Sendable {
 
     /// Inserts `signal` into every backend and flushes each.
     public func add(_ signal: SignalOrder) async throws(BanStoreError) -> BackendOutcomes<Void> {
-        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.record(signal) }
+        await outcomes(of: try usableBackends(), "insert") { backend throws(BackendCallError) in try backend.record(signal) }
     }
 
     /// The bans matching `query` (see ``BanStore/list(_:now:)``).
     public func list(_ query: BanQuery, now: Int64) async throws(BanStoreError) -> BanListing {
         try checkOpen()
         let at = query.at ?? now
-        let reads = await outcomes(of: try store.backends(for: query)) { backend throws(BackendCallError) in
+        let reads = await outcomes(of: try store.backends(for: query), "read") { backend throws(BackendCallError) in
             try backend.read(query, at: at)
         }
         return .merging(reads, limit: query.limit)
@@ -44,18 +54,20 @@ public final class BanService: Sendable {
     public func changes(from backend: LoadedBackend, since cursor: Int64) async throws -> BanChanges? {
         try checkOpen()
         return try await workers[ObjectIdentifier(backend)]!.run { () throws(BackendCallError) in
-            try backend.changes(since: cursor)
+            try self.observed(backend, "changes") { () throws(BackendCallError) in try backend.changes(since: cursor) }
         }
     }
 
     /// Deletes the live ban of `target` in every backend; how many each removed.
     public func delete(target: String) async throws(BanStoreError) -> BackendOutcomes<Int> {
-        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.remove(target: target) }
+        await outcomes(of: try usableBackends(), "delete") { backend throws(BackendCallError) in
+            try backend.remove(target: target)
+        }
     }
 
     /// Deletes every live ban in every backend; how many each removed.
     public func deleteAll() async throws(BanStoreError) -> BackendOutcomes<Int> {
-        await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in try backend.removeAll() }
+        await outcomes(of: try usableBackends(), "delete_all") { backend throws(BackendCallError) in try backend.removeAll() }
     }
 
     /// Refuses new calls, lets every queued call finish, then shuts every backend
@@ -63,9 +75,27 @@ public final class BanService: Sendable {
     /// Idempotent: later calls return no error.
     public func shutdown() async -> [BackendCallError] {
         guard isShutDown.withLock({ done in defer { done = true }; return !done }) else { return [] }
-        let outcomes = await outcomes(of: store.backends) { backend throws(BackendCallError) in try backend.shutdown() }
+        let outcomes = await outcomes(of: store.backends, "shutdown") { backend throws(BackendCallError) in
+            try backend.shutdown()
+        }
         for worker in workers.values { worker.stop() }
         return outcomes.failed
+    }
+
+    /// Runs one backend call, timing it for the observer (when there is one).
+    private func observed<Value>(
+        _ backend: LoadedBackend, _ operation: String, _ call: () throws(BackendCallError) -> Value
+    ) throws(BackendCallError) -> Value {
+        guard let observer else { return try call() }
+        let start = ContinuousClock.now
+        do {
+            let value = try call()
+            observer(backend.name, operation, ContinuousClock.now - start, false)
+            return value
+        } catch {
+            observer(backend.name, operation, ContinuousClock.now - start, true)
+            throw error
+        }
     }
 
     func checkOpen() throws(BanStoreError) {
@@ -77,9 +107,10 @@ public final class BanService: Sendable {
         return try store.requireBackends()
     }
 
-    /// Runs `body` on each backend's worker, all at once; outcomes in load order.
+    /// Runs `body` (the call `operation`) on each backend's worker, all at once; outcomes in load order.
     func outcomes<Value: Sendable>(
-        of backends: [LoadedBackend], _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
+        of backends: [LoadedBackend], _ operation: String,
+        _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
     ) async -> BackendOutcomes<Value> {
         let results = AnswerSlots<Value>(count: backends.count)
         await withTaskGroup(of: Void.self) { group in
@@ -88,7 +119,10 @@ public final class BanService: Sendable {
                 group.addTask {
                     let result: Result<Value, BackendCallError>
                     do throws(BackendCallError) {
-                        result = .success(try await worker.run { () throws(BackendCallError) in try body(backend) })
+                        result = .success(
+                            try await worker.run { () throws(BackendCallError) in
+                                try self.observed(backend, operation) { () throws(BackendCallError) in try body(backend) }
+                            })
                     } catch {
                         result = .failure(error)
                     }

@@ -54,4 +54,22 @@ final class DecisionBookFeedTests: XCTestCase {
         XCTAssertEqual(expired.removed, 1, "but it still replaces the decision of its value")
         XCTAssertEqual(book.count, 0)
     }
+
+    func testTheUpdateNamesEachDecisionAndTheTallyFollows() {
+        let book = DecisionBook()
+        book.apply([.added(ban(1, "192.0.2.1")), .added(ban(2, "2001:db8::/32"))], now: now)
+        let update = book.apply([.added(ban(3, "192.0.2.1")), .ended(id: 2, atNs: now)], now: now)
+        XCTAssertEqual(update.events.map(\.summary), ["removed 1", "added 3", "removed 2"])
+        XCTAssertEqual(book.activeTally(now: now).counts, [DecisionTally.Key(origin: "cscli", scope: "Ip"): 1])
+        XCTAssertEqual(book.activeTally(now: now + 7200 * 1_000_000_000).counts, [:], "an ended decision is no longer active")
+    }
+}
+
+extension DecisionEvent {
+    fileprivate var summary: String {
+        switch self {
+        case .added(let decision): "added \(decision.id)"
+        case .removed(let decision): "removed \(decision.id)"
+        }
+    }
 }

@@ -3,6 +3,8 @@ import WardenAPI
 import WardenBackendHost
 import WardenConfig
 @testable import WardenDaemon
+import WardenMetricNames
+import WardenMetrics
 import WardenModel
 import WardenStore
 import WardenTesting
@@ -22,6 +24,7 @@ final class StoreSyncTests: XCTestCase {
         let other: LoadedBackend
         let book: DecisionBook
         let sync: StoreSync
+        let metrics: DaemonMetrics
     }
 
     private func setup(_ library: String, config: [String: String]) throws -> Setup {
@@ -31,11 +34,16 @@ final class StoreSyncTests: XCTestCase {
                 file, injected: ["flush": "true"], logger: recorder.logger(), clock: clock.closure, allowUnsafeFiles: true)
         }
         let daemon = try instance()
-        let service = BanService(store: BanStore(backends: [daemon], discarded: [], configs: [file], folder: "<test>"))
+        let metrics = DaemonMetrics()
+        let service = BanService(
+            store: BanStore(backends: [daemon], discarded: [], configs: [file], folder: "<test>"), metrics: metrics)
         let book = DecisionBook()
         return Setup(
             daemon: daemon, other: try instance(), book: book,
-            sync: StoreSync(service: service, book: book, interval: .seconds(1), clock: clock.closure, logger: recorder.logger()))
+            sync: StoreSync(
+                service: service, book: book, metrics: metrics, interval: .seconds(1), clock: clock.closure,
+                logger: recorder.logger()),
+            metrics: metrics)
     }
 
     private func ban(_ target: String, seconds: Int64 = 3600, reason: String = "test") throws -> SignalOrder {
@@ -99,5 +107,27 @@ final class StoreSyncTests: XCTestCase {
         _ = try s.other.delete(target: "192.0.2.2")
         await s.sync.syncOnce()
         XCTAssertEqual(s.book.count, 1)
+    }
+
+    func testCountsWhatChangedAfterTheFirstRefreshPerOriginAndBackend() async throws {
+        let s = try setup(BuildProducts.library("warden-backend-dummy"), config: ["store": "count-\(UUID())"])
+        try s.other.insert(try ban("192.0.2.1"))
+        try s.other.flush()
+        await s.sync.syncOnce()
+        try s.other.insert(try ban("192.0.2.2"))
+        try s.other.insert(try ban("192.0.2.3"))
+        _ = try s.other.delete(target: "192.0.2.1")
+        try s.other.flush()
+        await s.sync.syncOnce()
+        let samples = try PrometheusText.parse(String(decoding: s.metrics.exposition(), as: UTF8.self))
+        func value(_ name: String) -> Double? {
+            samples.first { $0.name == name && $0[label: "origin"] == "cscli" && $0[label: "backend"] == "feed" }?.value
+        }
+        XCTAssertEqual(value(WardenMetricNames.bansCreated), 2, "the ban read at the first refresh was there before")
+        XCTAssertEqual(value(WardenMetricNames.bansDeleted), 1)
+        let changes = samples.first {
+            $0.name == WardenMetricNames.backendCallDuration + "_count" && $0[label: "operation"] == "changes"
+        }
+        XCTAssertEqual(changes?.value, 2, "each refresh is one timed call into the backend")
     }
 }

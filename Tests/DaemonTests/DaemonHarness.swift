@@ -3,9 +3,12 @@ import WardenTesting
 
 /// A real `warden-daemon` process on a free loopback port, with a SQLite store and a
 /// bouncer key file in a fresh folder, plus the `warden` CLI pointed at the same config.
+/// Its Prometheus metrics are on a free port of their own too (never 6060, which a
+/// real daemon or another test run may hold).
 final class DaemonHarness {
     let folder: String
     let port: Int
+    let metricsPort: Int
     let key = "test-bouncer-key-0123456789"
     private var process: Process?
     private let log: String
@@ -17,6 +20,9 @@ final class DaemonHarness {
         folder = NSTemporaryDirectory() + "warden-daemon-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder + "/backends", withIntermediateDirectories: true)
         port = try Self.freePort()
+        var metricsPort = try Self.freePort()
+        while metricsPort == port { metricsPort = try Self.freePort() }
+        self.metricsPort = metricsPort
         log = folder + "/daemon.log"
         try """
             plugin:
@@ -25,6 +31,9 @@ final class DaemonHarness {
               server:
                 listen_uri: 127.0.0.1:\(port)
                 bouncers_file: ./bouncers
+            prometheus:
+              listen_addr: 127.0.0.1
+              listen_port: \(metricsPort)
             \(extraConfig)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try """

@@ -30,6 +30,7 @@ final class HelpTests: XCTestCase {
               bouncers                Manage the API keys of bouncers (firewall, Traefik,
                                       nginx...).
               backends                Inspect backend plugins.
+              metrics                 Show the running daemon's metrics as tables.
               run                     Run the daemon: serve the Local API to bouncers (runs
                                       warden-daemon).
 
@@ -575,6 +576,33 @@ final class HelpTests: XCTestCase {
                                       json, raw; default: human)
               --debug                 Log debug messages, including each call the backends
                                       log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testMetricsHelp() throws {
+        XCTAssertEqual(try help("metrics"), """
+            OVERVIEW: Show the running daemon's metrics as tables.
+
+            The tables 'cscli metrics' prints, for Warden. Reads the daemon's Prometheus
+            endpoint: http://prometheus.listen_addr:listen_port/metrics from the main
+            config, or --url. -o raw prints the Prometheus text as received, -o json one
+            object per sample.
+
+            USAGE: warden metrics [--config <config>] [--output <output>] [--debug] [--url <url>]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --url <url>             The metrics endpoint (default: from the 'prometheus'
+                                      section of the main config).
               --version               Show the version.
               -h, --help              Show help information.
 
