@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -94,6 +96,16 @@ let package = Package(
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // Notifications: CrowdSec's plugins driven over go-plugin's gRPC, batched, retried, supervised.
+        .target(
+            name: "WardenNotify",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The daemon's composition root: config, store, API and background work in one service group.
@@ -158,6 +170,8 @@ let package = Package(
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
+        // The notification engine against Debian's real plugins (package crowdsec).
+        .testTarget(name: "WardenNotifyTests", dependencies: ["WardenNotify", "WardenConfig"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
