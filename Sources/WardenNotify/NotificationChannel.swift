@@ -1,4 +1,3 @@
-import GRPCCore
 import Logging
 import Synchronization
 
@@ -15,10 +14,19 @@ final class NotificationChannel: Sendable {
 
     private struct State {
         var pending: [NotifiedAlert] = []
+        /// Alerts of the batch being delivered, still counted as pending.
+        var inFlight = 0
         var counts = NotificationCounts()
         var stopping = false
         /// The pause in progress, which `stop()` cuts short.
         var pause: Task<Void, Never>?
+
+        /// Everything pending, now in flight.
+        mutating func takeBatch() -> [NotifiedAlert] {
+            defer { pending.removeAll() }
+            inFlight = pending.count
+            return pending
+        }
     }
 
     init(config: NotificationConfig, supervisor: PluginSupervisor, settings: NotificationSettings, logger: Logger) {
@@ -33,7 +41,7 @@ final class NotificationChannel: Sendable {
     var counts: NotificationCounts {
         state.withLock { state in
             var counts = state.counts
-            counts.pending = state.pending.count
+            counts.pending = state.pending.count + state.inFlight
             return counts
         }
     }
@@ -57,7 +65,7 @@ final class NotificationChannel: Sendable {
         return refusal == nil
     }
 
-    /// Ends the batching loop: pending alerts are then sent once each, without waiting for the next tick.
+    /// Ends the batching loop: what is pending is then delivered at once, its retries unpaused.
     func stop() {
         state.withLock { state in
             state.stopping = true
@@ -76,25 +84,18 @@ final class NotificationChannel: Sendable {
             let now = ContinuousClock.now
             let batch = state.withLock { state -> [NotifiedAlert] in
                 guard !state.pending.isEmpty, isDue(count: state.pending.count, since: lastFlush, now: now) else { return [] }
-                defer { state.pending.removeAll() }
-                return state.pending
+                return state.takeBatch()
             }
             if batch.isEmpty { continue }
             lastFlush = now
             await deliver(batch)
         }
         while !Task.isCancelled {
-            let batch = state.withLock { state in
-                defer { state.pending.removeAll() }
-                return state.pending
-            }
+            let batch = state.withLock { $0.takeBatch() }
             if batch.isEmpty { return }
             await deliver(batch)
         }
-        abandon(state.withLock { state in
-            defer { state.pending.removeAll() }
-            return state.pending
-        })
+        abandon(state.withLock { $0.takeBatch() })
     }
 
     /// CrowdSec's flush rule: with neither setting, every tick; with `group_wait` alone, every
@@ -113,15 +114,23 @@ final class NotificationChannel: Sendable {
         do {
             text = try config.renderer.render(batch)
         } catch {
-            state.withLock { $0.counts.failed += batch.count }
+            settle(batch, as: \.failed)
             logger.error("cannot render \(batch.count) alerts with 'format': \(error); alert ids: \(ids(batch))")
+            return
+        }
+        let size = text.utf8.count
+        if size > PluginWire.maximumText {
+            settle(batch, as: \.failed)
+            let why = "the rendered text is \(size) bytes, over the \(PluginWire.maximumText) a plugin accepts"
+            logger.error(
+                "cannot send \(batch.count) alerts: \(why); lower group_threshold or group_wait, or shorten 'format'; alert ids: \(ids(batch))")
             return
         }
         var lastError = ""
         for attempt in 1...config.attempts {
             do {
                 try await supervisor.notify(text: text, name: config.name, timeout: config.timeout)
-                state.withLock { $0.counts.sent += batch.count }
+                settle(batch, as: \.sent)
                 logger.debug("sent \(batch.count) alerts", metadata: ["attempt": "\(attempt)"])
                 return
             } catch {
@@ -130,8 +139,6 @@ final class NotificationChannel: Sendable {
                     return
                 }
                 lastError = callErrorText(error)
-                // Over the plugin's 4 MiB message limit: another attempt cannot fare better.
-                if let rpc = error as? RPCError, rpc.code == .resourceExhausted { break }
                 if attempt < config.attempts {
                     let delay = settings.retryBackoff * (1 << min(attempt - 1, 16))
                     logger.warning("attempt \(attempt) of \(config.attempts) failed: \(lastError); next in \(delay)")
@@ -139,7 +146,7 @@ final class NotificationChannel: Sendable {
                 }
             }
         }
-        state.withLock { $0.counts.failed += batch.count }
+        settle(batch, as: \.failed)
         logger.error(
             "gave up on \(batch.count) alerts after \(config.attempts) attempts: \(lastError); alert ids: \(ids(batch))")
     }
@@ -147,8 +154,16 @@ final class NotificationChannel: Sendable {
     /// Counts and logs alerts that shutdown left no time to send.
     private func abandon(_ batch: [NotifiedAlert]) {
         guard !batch.isEmpty else { return }
-        state.withLock { $0.counts.dropped += batch.count }
+        settle(batch, as: \.dropped)
         logger.error("\(batch.count) alerts not sent before the shutdown deadline; alert ids: \(ids(batch))")
+    }
+
+    /// Counts a batch's outcome and stops counting it as pending, in one step for readers.
+    private func settle(_ batch: [NotifiedAlert], as outcome: WritableKeyPath<NotificationCounts, Int>) {
+        state.withLock { state in
+            state.counts[keyPath: outcome] += batch.count
+            state.inFlight = 0
+        }
     }
 
     private var isStopping: Bool { state.withLock { $0.stopping } }

@@ -88,7 +88,8 @@ public struct NotificationConfigLoader: Sendable {
                     + "set it in warden's environment or write the value in the file")
         }
         return NotificationConfig(
-            name: name, type: type, format: format, renderer: renderer, groupWait: try keys.duration("group_wait"),
+            name: name, type: type, format: format, renderer: renderer,
+            groupWait: try keys.duration("group_wait").flatMap { $0 > .zero ? $0 : nil },
             groupThreshold: try keys.count("group_threshold"), attempts: try keys.count("max_retry") ?? 1,
             timeout: timeout, pluginYAML: payload, file: file, line: root.line)
     }

@@ -132,6 +132,20 @@ actor PluginSupervisor {
             await process.kill()
             throw PluginError(.runtime, "cannot connect to plugin \(binary.path) at \(process.socketPath): \(error)")
         }
+        let serving: Bool
+        do {
+            serving = try await connection.isServing(timeout: settings.controlTimeout)
+        } catch {
+            serving = false
+        }
+        guard serving else {
+            connection.close()
+            await process.kill()
+            throw PluginError(
+                .runtime,
+                "plugin \(binary.path) does not answer go-plugin's health check on \(process.socketPath); "
+                    + "is it a CrowdSec notification plugin?")
+        }
         for config in configs {
             do {
                 try await connection.configure(yaml: config.pluginYAML, timeout: settings.controlTimeout)
@@ -154,10 +168,10 @@ actor PluginSupervisor {
     }
 
     /// A call failed: a plugin that died or stopped answering is killed and restarted;
-    /// an error the plugin itself returned (UNKNOWN, e.g. its webhook refused) or a message
-    /// over its 4 MiB limit says nothing about the process, which stays.
+    /// an error the plugin itself returned (UNKNOWN, e.g. its webhook refused) says nothing
+    /// about the process, which stays.
     private func failed(_ running: Running, _ error: any Error) async {
-        if let rpc = error as? RPCError, rpc.code == .unknown || rpc.code == .resourceExhausted { return }
+        if let rpc = error as? RPCError, rpc.code == .unknown { return }
         guard current?.generation == running.generation else { return }
         failures += 1
         restarts.withLock { $0 += 1 }

@@ -34,7 +34,7 @@ final class HTTPPluginTests: XCTestCase {
         hub.enqueue(alert(2), to: ["hook"])
         await eventually("the batch is posted") { receiver.bodies.count == 1 }
         XCTAssertEqual(receiver.bodies, ["[\(alert(1).json),\(alert(2).json)]"])
-        XCTAssertEqual(hub.status().first?.counts, NotificationCounts(sent: 2))
+        await eventually("the batch is counted") { hub.status()[0].counts == NotificationCounts(sent: 2) }
         XCTAssertTrue(capture.contains("notification plugin picked"), "\(capture.all)")
         XCTAssertTrue(capture.contains("plugin=/usr/lib/crowdsec/plugins/http"), "\(capture.all)")
         await hub.shutdown(within: .seconds(10))
@@ -49,7 +49,7 @@ final class HTTPPluginTests: XCTestCase {
         await eventually("the third attempt is posted") { receiver.bodies.count == 1 }
         XCTAssertEqual(receiver.requests, 3)
         XCTAssertEqual(receiver.bodies, ["[\(alert(7).json)]"])
-        XCTAssertEqual(hub.status()[0].counts, NotificationCounts(sent: 1))
+        await eventually("the batch is counted") { hub.status()[0].counts == NotificationCounts(sent: 1) }
         XCTAssertEqual(hub.status()[0].restarts, 0, "an error the plugin returns is no reason to restart it")
         await hub.shutdown(within: .seconds(10))
     }
@@ -94,7 +94,7 @@ final class HTTPPluginTests: XCTestCase {
         XCTAssertEqual(receiver.bodies.last, "[\(alert(2).json)]")
         guard case .running(let newPID) = hub.status()[0].state else { return XCTFail("not running: \(hub.status())") }
         XCTAssertNotEqual(newPID, pid)
-        XCTAssertEqual(hub.status()[0].counts, NotificationCounts(sent: 2))
+        await eventually("both are counted") { hub.status()[0].counts == NotificationCounts(sent: 2) }
         await hub.shutdown(within: .seconds(10))
     }
 
@@ -135,10 +135,33 @@ final class HTTPPluginTests: XCTestCase {
         for id in 2...1001 { hub.enqueue(alert(Int64(id)), to: ["hook"]) }
         let elapsed = ContinuousClock.now - started
         print("1000 enqueues while the plugin hangs: \(elapsed)")
-        XCTAssertEqual(hub.status()[0].counts.pending, 10)
+        XCTAssertEqual(hub.status()[0].counts.pending, 11, "ten queued and the one the plugin hangs on")
         XCTAssertEqual(hub.status()[0].counts.dropped, 990)
         XCTAssertTrue(capture.contains("alert 12 dropped: its queue is full (10 alerts; the plugin is not keeping up)"))
         await hub.shutdown(within: .milliseconds(300))
+    }
+
+    func testTheLongestTextThePluginTakesGoesThroughAndALongerOneFailsAtOnce() async throws {
+        let yaml = "type: http\nname: big\nurl: \(receiver.url)\n"
+        let fits = NotificationConfig(
+            name: "big", type: "http", format: "", renderer: TestTemplates.Verbatim(text: String(repeating: "x", count: PluginWire.maximumText)),
+            pluginYAML: yaml)
+        let tooLong = NotificationConfig(
+            name: "bigger", type: "http", format: "", renderer: TestTemplates.Verbatim(text: String(repeating: "x", count: 5 << 20)),
+            attempts: 3, pluginYAML: yaml.replacingName(with: "bigger"))
+        let hub = try NotificationHub(
+            configs: [fits, tooLong], pluginDirectory: debianPluginFolder, identity: nil, settings: quickSettings(),
+            logger: capture.logger())
+        await hub.start()
+        hub.enqueue(alert(2), to: ["big"])
+        hub.enqueue(alert(3), to: ["bigger"])
+        await eventually("both are handled") { hub.status().map(\.counts.sent) == [1, 0] && hub.status()[1].counts.failed == 1 }
+        XCTAssertEqual(receiver.bodies.map(\.count), [PluginWire.maximumText])
+        XCTAssertTrue(
+            capture.contains(
+                "cannot send 1 alerts: the rendered text is 5242880 bytes, over the 4193280 a plugin accepts; "
+                    + "lower group_threshold or group_wait, or shorten 'format'; alert ids: 3"), "\(capture.all)")
+        await hub.shutdown(within: .seconds(10))
     }
 
     func testPluginsCanRunAsAnotherUser() async throws {
@@ -167,4 +190,10 @@ func readText(_ path: String) -> String? {
     var buffer = [CChar](repeating: 0, count: 4096)
     while fgets(&buffer, Int32(buffer.count), file) != nil { text += buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } }
     return text
+}
+
+private extension String {
+    func replacingName(with name: String) -> String {
+        split(separator: "\n").map { $0.hasPrefix("name: ") ? "name: \(name)" : String($0) }.joined(separator: "\n") + "\n"
+    }
 }
