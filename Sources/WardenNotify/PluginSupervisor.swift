@@ -66,9 +66,18 @@ actor PluginSupervisor {
         }
     }
 
-    /// Starts the plugin now rather than at the first notification, so a broken set-up shows at boot.
+    /// Tries once to start the plugin now rather than at the first notification, so a broken
+    /// set-up shows at boot; a failure is logged, and the first notification tries again.
     func warmUp() async {
-        _ = try? await ready()
+        guard current == nil, starting == nil, !stopped else { return }
+        let task = Task { try await self.launchUntilRunning(tries: 1) }
+        starting = task
+        defer { starting = nil }
+        do {
+            _ = try await task.value
+        } catch {
+            logger.error("\(error); trying again when a notification is due", metadata: ["plugin": "\(binary.path)"])
+        }
     }
 
     /// Asks the plugin to shut down, waits `exitGrace`, kills it if needed, removes its socket.
@@ -100,7 +109,9 @@ actor PluginSupervisor {
         return try await task.value
     }
 
-    private func launchUntilRunning() async throws -> Running {
+    /// Launches until a launch succeeds, or `tries` have failed (then throws the last error).
+    private func launchUntilRunning(tries: Int = .max) async throws -> Running {
+        var tried = 0
         while true {
             if failures > 0 {
                 state.withLock { $0 = .restarting(failures: failures) }
@@ -116,6 +127,8 @@ actor PluginSupervisor {
             } catch {
                 try Task.checkCancellation()
                 failures += 1
+                tried += 1
+                if tried >= tries { throw error }
                 logger.error("\(error); trying again in \(backoff())", metadata: ["plugin": "\(binary.path)"])
             }
         }

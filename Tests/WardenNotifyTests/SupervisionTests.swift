@@ -13,11 +13,11 @@ final class SupervisionTests: XCTestCase {
             configs: [config], pluginDirectory: folder, identity: nil, settings: quickSettings(), logger: capture.logger())
         await hub.start()
         hub.enqueue(alert(8), to: ["waits"])
-        await eventually("a second start is tried") { capture.all.filter { $0.contains("answered with") }.count >= 2 }
-        XCTAssertTrue(
-            capture.contains(
-                "plugin \(folder)/notification-fake answered with \"garbage\", not a handshake like 1|1|unix|/tmp/plugin1|grpc|; "
-                    + "is it a CrowdSec notification plugin for this system?; trying again in "), "\(capture.all)")
+        await eventually("a third start is tried") { capture.all.filter { $0.contains("answered with") }.count >= 3 }
+        let refusal = "plugin \(folder)/notification-fake answered with \"garbage\", not a handshake like "
+            + "1|1|unix|/tmp/plugin1|grpc|; is it a CrowdSec notification plugin for this system?"
+        XCTAssertTrue(capture.contains(refusal + "; trying again when a notification is due"), "\(capture.all)")
+        XCTAssertTrue(capture.contains(refusal + "; trying again in 0.1 seconds"), "\(capture.all)")
         XCTAssertEqual(hub.status()[0].counts, NotificationCounts(pending: 1), "the alert waits for the plugin")
         await hub.shutdown(within: .milliseconds(300))
         XCTAssertEqual(hub.status()[0].counts, NotificationCounts(dropped: 1))
