@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
+        // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.
+        .target(name: "WardenTemplate"),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -173,6 +175,8 @@ let package = Package(
         // The notification engine against Debian's real plugins (package crowdsec).
         .testTarget(name: "WardenNotifyTests", dependencies: ["WardenNotify", "WardenConfig"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
+        .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
