@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "WardenNotify",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenTemplate",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),

@@ -197,3 +197,40 @@ private extension String {
         split(separator: "\n").map { $0.hasPrefix("name: ") ? "name: \(name)" : String($0) }.joined(separator: "\n") + "\n"
     }
 }
+
+/// The formats as users write them, rendered by WardenTemplate, through the real plugin.
+final class GoTemplateDeliveryTests: XCTestCase {
+    func testAGoTemplateFormatIsRenderedOverTheBatch() async throws {
+        try requirePlugin("http")
+        let receiver = try HTTPReceiver()
+        defer { receiver.close() }
+        let loader = NotificationConfigLoader(templates: GoTemplates())
+        let yaml = """
+            type: http
+            name: hook
+            group_wait: 300ms
+            format: |
+              {{range .}}{{.Scenario | upper}} {{.Source.Value}}
+              {{end}}
+            url: \(receiver.url)
+            """
+        let config = try XCTUnwrap(loader.parse(yaml, file: "notifications/http.yaml").first)
+        let hub = try NotificationHub(
+            configs: [config], pluginDirectory: debianPluginFolder, identity: nil, settings: quickSettings(),
+            logger: LogCapture().logger())
+        await hub.start()
+        hub.enqueue(alert(1), to: ["hook"])
+        hub.enqueue(alert(2), to: ["hook"])
+        await eventually("the batch is posted") { receiver.bodies.count == 1 }
+        // The block scalar's last newline follows {{end}}, so it ends the text, as in Go.
+        XCTAssertEqual(receiver.bodies, ["TEST/SCENARIO 192.0.2.1\nTEST/SCENARIO 192.0.2.2\n\n"])
+        await hub.shutdown(within: .seconds(10))
+    }
+
+    func testATemplateErrorIsReportedAtLoad() {
+        let loader = NotificationConfigLoader(templates: GoTemplates())
+        XCTAssertThrowsError(try loader.parse("type: http\nname: a\nformat: '{{.Scenario'\n", file: "n.yaml")) {
+            XCTAssertTrue("\($0)".hasPrefix("n.yaml:3: 'format' is not a valid template: template: :1: "), "\($0)")
+        }
+    }
+}
