@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -140,6 +142,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Notifications: CrowdSec's plugins driven over go-plugin's gRPC, batched, retried, supervised.
+        .target(
+            name: "WardenNotify",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenTemplate",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon's composition root: config, store, API and background work in one service group.
         .target(
             name: "WardenDaemon",
@@ -215,6 +227,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The notification engine against Debian's real plugins (package crowdsec).
+        .testTarget(name: "WardenNotifyTests", dependencies: ["WardenNotify", "WardenConfig"]),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames"]),
         // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
         .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),

@@ -1,0 +1,185 @@
+import Logging
+import Synchronization
+
+/// One notification's queue and its delivery loop. `enqueue` only takes a lock to append
+/// (it never waits for a plugin, so alert intake cannot slow down); the loop batches as
+/// CrowdSec documents `group_wait`/`group_threshold`, renders, and hands each batch to
+/// the plugin with a deadline per attempt and exponential backoff between attempts.
+final class NotificationChannel: Sendable {
+    let config: NotificationConfig
+    private let supervisor: PluginSupervisor
+    private let settings: NotificationSettings
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var pending: [NotifiedAlert] = []
+        /// Alerts of the batch being delivered, still counted as pending.
+        var inFlight = 0
+        var counts = NotificationCounts()
+        var stopping = false
+        /// The pause in progress, which `stop()` cuts short.
+        var pause: Task<Void, Never>?
+
+        /// Everything pending, now in flight.
+        mutating func takeBatch() -> [NotifiedAlert] {
+            defer { pending.removeAll() }
+            inFlight = pending.count
+            return pending
+        }
+    }
+
+    init(config: NotificationConfig, supervisor: PluginSupervisor, settings: NotificationSettings, logger: Logger) {
+        self.config = config
+        self.supervisor = supervisor
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "notification"] = "\(config.name)"
+        self.logger = logger
+    }
+
+    var counts: NotificationCounts {
+        state.withLock { state in
+            var counts = state.counts
+            counts.pending = state.pending.count + state.inFlight
+            return counts
+        }
+    }
+
+    /// Queues `alert`; false when it was dropped (queue full, or shutting down): counted and logged.
+    @discardableResult
+    func enqueue(_ alert: NotifiedAlert) -> Bool {
+        let refusal: String? = state.withLock { state in
+            if state.stopping {
+                state.counts.dropped += 1
+                return "Warden is shutting down"
+            }
+            if state.pending.count >= settings.queueCapacity {
+                state.counts.dropped += 1
+                return "its queue is full (\(settings.queueCapacity) alerts; the plugin is not keeping up)"
+            }
+            state.pending.append(alert)
+            return nil
+        }
+        if let refusal { logger.error("alert \(alert.id) dropped: \(refusal)") }
+        return refusal == nil
+    }
+
+    /// Ends the batching loop: what is pending is then delivered at once, its retries unpaused.
+    func stop() {
+        state.withLock { state in
+            state.stopping = true
+            return state.pause
+        }?.cancel()
+    }
+
+    /// Batches and delivers until ``stop()``, then delivers what is pending.
+    /// Cancelled (shutdown out of time), it logs and counts what it could not send.
+    func run() async {
+        let onlyWait = config.groupWait != nil && config.groupThreshold == nil
+        let tick = onlyWait ? config.groupWait! : settings.tick
+        var lastFlush = ContinuousClock.now
+        while !isStopping {
+            await pause(tick)
+            let now = ContinuousClock.now
+            let batch = state.withLock { state -> [NotifiedAlert] in
+                guard !state.pending.isEmpty, isDue(count: state.pending.count, since: lastFlush, now: now) else { return [] }
+                return state.takeBatch()
+            }
+            if batch.isEmpty { continue }
+            lastFlush = now
+            await deliver(batch)
+        }
+        while !Task.isCancelled {
+            let batch = state.withLock { $0.takeBatch() }
+            if batch.isEmpty { return }
+            await deliver(batch)
+        }
+        abandon(state.withLock { $0.takeBatch() })
+    }
+
+    /// CrowdSec's flush rule: with neither setting, every tick; with `group_wait` alone, every
+    /// `group_wait`; with `group_threshold`, once that many are pending, or (with both) once
+    /// `group_wait` has passed since the last flush.
+    private func isDue(count: Int, since lastFlush: ContinuousClock.Instant, now: ContinuousClock.Instant) -> Bool {
+        switch (config.groupWait, config.groupThreshold) {
+        case (nil, nil), (_?, nil): true
+        case (nil, let threshold?): count >= threshold
+        case (let wait?, let threshold?): count >= threshold || now - lastFlush >= wait
+        }
+    }
+
+    private func deliver(_ batch: [NotifiedAlert]) async {
+        let text: String
+        do {
+            text = try config.renderer.render(batch)
+        } catch {
+            settle(batch, as: \.failed)
+            logger.error("cannot render \(batch.count) alerts with 'format': \(error); alert ids: \(ids(batch))")
+            return
+        }
+        let size = text.utf8.count
+        if size > PluginWire.maximumText {
+            settle(batch, as: \.failed)
+            let why = "the rendered text is \(size) bytes, over the \(PluginWire.maximumText) a plugin accepts"
+            logger.error(
+                "cannot send \(batch.count) alerts: \(why); lower group_threshold or group_wait, or shorten 'format'; alert ids: \(ids(batch))")
+            return
+        }
+        var lastError = ""
+        for attempt in 1...config.attempts {
+            do {
+                try await supervisor.notify(text: text, name: config.name, timeout: config.timeout)
+                settle(batch, as: \.sent)
+                logger.debug("sent \(batch.count) alerts", metadata: ["attempt": "\(attempt)"])
+                return
+            } catch {
+                if Task.isCancelled {
+                    abandon(batch)
+                    return
+                }
+                lastError = callErrorText(error)
+                if attempt < config.attempts {
+                    let delay = settings.retryBackoff * (1 << min(attempt - 1, 16))
+                    logger.warning("attempt \(attempt) of \(config.attempts) failed: \(lastError); next in \(delay)")
+                    await pause(delay)
+                }
+            }
+        }
+        settle(batch, as: \.failed)
+        logger.error(
+            "gave up on \(batch.count) alerts after \(config.attempts) attempts: \(lastError); alert ids: \(ids(batch))")
+    }
+
+    /// Counts and logs alerts that shutdown left no time to send.
+    private func abandon(_ batch: [NotifiedAlert]) {
+        guard !batch.isEmpty else { return }
+        settle(batch, as: \.dropped)
+        logger.error("\(batch.count) alerts not sent before the shutdown deadline; alert ids: \(ids(batch))")
+    }
+
+    /// Counts a batch's outcome and stops counting it as pending, in one step for readers.
+    private func settle(_ batch: [NotifiedAlert], as outcome: WritableKeyPath<NotificationCounts, Int>) {
+        state.withLock { state in
+            state.counts[keyPath: outcome] += batch.count
+            state.inFlight = 0
+        }
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Sleeps `duration`, or less when ``stop()`` is called or the loop is cancelled meanwhile.
+    private func pause(_ duration: Duration) async {
+        let sleeper = Task { _ = try? await Task.sleep(for: duration) }
+        let stopping = state.withLock { state in
+            state.pause = sleeper
+            return state.stopping
+        }
+        if stopping { sleeper.cancel() }
+        await withTaskCancellationHandler { await sleeper.value } onCancel: { sleeper.cancel() }
+    }
+}
+
+private func ids(_ batch: [NotifiedAlert]) -> String {
+    batch.map { String($0.id) }.joined(separator: ",")
+}

@@ -1,0 +1,23 @@
+import XCTest
+
+@testable import WardenNotify
+
+final class EnvironmentExpansionTests: XCTestCase {
+    private let environment = ["HOOK": "https://example.invalid/x", "TOKEN": "s3cret"]
+
+    func testBracedVariablesAreReplaced() throws {
+        let text = try EnvironmentExpansion.expand("url: ${HOOK}\ntoken: ${TOKEN}${TOKEN}\n") { environment[$0] }
+        XCTAssertEqual(text, "url: https://example.invalid/x\ntoken: s3crets3cret\n")
+    }
+
+    func testBareDollarsStayAsWritten() throws {
+        let text = try EnvironmentExpansion.expand("password: pa$$word $HOOK ${not a name} ${") { environment[$0] }
+        XCTAssertEqual(text, "password: pa$$word $HOOK ${not a name} ${")
+    }
+
+    func testAnUnsetVariableIsReportedWithItsLine() {
+        XCTAssertThrowsError(try EnvironmentExpansion.expand("a: 1\nb: ${HOOK}\nc: ${MISSING}\n") { environment[$0] }) {
+            XCTAssertEqual($0 as? EnvironmentExpansion.UnsetVariable, .init(name: "MISSING", line: 3))
+        }
+    }
+}
