@@ -3,6 +3,7 @@ import Logging
 import WardenConfig
 import WardenBackendHost
 import WardenBouncers
+import WardenMachines
 import WardenStore
 
 /// How results are printed.
@@ -48,6 +49,11 @@ struct GlobalOptions: ParsableArguments {
     /// The bouncer keys file the main config names.
     func bouncerKeys() throws -> BouncerKeyFile {
         BouncerKeyFile(path: try MainConfig.load(path: configPath).api.bouncersFile)
+    }
+
+    /// The machines file the main config names.
+    func machines() throws -> MachineFile {
+        MachineFile(path: try MainConfig.load(path: configPath).api.machinesFile)
     }
 
     /// Reports each backend that failed, then fails the command (exit 1) naming where

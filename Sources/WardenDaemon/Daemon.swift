@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import WardenAlerts
 import WardenAPI
 import WardenBackendHost
 import WardenBasics
@@ -41,12 +42,17 @@ public struct Daemon {
         let service = BanService(store: store)
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
+        let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
         let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
-        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered")
+        // Profiles are CrowdSec's default until profiles.yaml is read (WardenProfiles).
+        let intake = AlertIntake(
+            service: service, profiles: DefaultProfile(), afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered")
 
         let app = Application(
-            router: LocalAPI.router(book: book, bouncers: bouncers, clock: clock, logger: logger),
+            router: LocalAPI.router(
+                book: book, bouncers: bouncers, machines: machines, intake: intake, clock: clock, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
@@ -60,7 +66,7 @@ public struct Daemon {
                 services: [
                     .init(service: app),
                     .init(service: sync),
-                    .init(service: Housekeeping(bouncers: bouncers, logger: logger)),
+                    .init(service: Housekeeping(bouncers: bouncers, machines: machines, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

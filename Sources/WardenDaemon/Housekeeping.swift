@@ -3,15 +3,17 @@ import ServiceLifecycle
 import UnixSignals
 import WardenAPI
 
-/// The daemon's small chores: record what was seen of bouncers every few seconds,
-/// and on SIGHUP reload what can change without a restart (bouncer keys), saying
-/// what changed.
+/// The daemon's small chores: record what was seen of bouncers and machines every few
+/// seconds, and on SIGHUP reload what can change without a restart (bouncer keys,
+/// machines), saying what changed.
 final class Housekeeping: Service {
     private let bouncers: BouncerRegistry
+    private let machines: MachineRegistry
     private let logger: Logger
 
-    init(bouncers: BouncerRegistry, logger: Logger) {
+    init(bouncers: BouncerRegistry, machines: MachineRegistry, logger: Logger) {
         self.bouncers = bouncers
+        self.machines = machines
         self.logger = logger
     }
 
@@ -22,17 +24,24 @@ final class Housekeeping: Service {
             await group.waitForAll()
         }
         bouncers.saveSightings()
+        machines.saveSightings()
     }
 
     private func reloadOnHangUp() async {
         try? await cancelWhenGracefulShutdown {
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                self.logger.info("SIGHUP: reloading bouncer keys")
+                self.logger.info("SIGHUP: reloading bouncer keys and machines")
                 do {
                     try self.bouncers.reload()
                     self.logger.info("bouncer keys: \(self.bouncers.count) registered")
                 } catch {
                     self.logger.error("\(error); keeping the previous bouncer keys")
+                }
+                do {
+                    try self.machines.reload()
+                    self.logger.info("machines: \(self.machines.count) registered")
+                } catch {
+                    self.logger.error("\(error); keeping the previous machines")
                 }
             }
         }
@@ -43,6 +52,7 @@ final class Housekeeping: Service {
             while true {
                 try await Task.sleep(for: .seconds(5))
                 self.bouncers.saveSightings()
+                self.machines.saveSightings()
             }
         }
     }
