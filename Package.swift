@@ -182,7 +182,7 @@ let package = Package(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAlerts",
             ]
         ),
     ]

@@ -1,3 +1,4 @@
+import Crypto
 import Logging
 import Synchronization
 import WardenConfig
@@ -14,6 +15,11 @@ public final class MachineRegistry: Sendable {
         var checkedAtNs: Int64 = 0
         var sightings: [String: MachineSighting] = [:]
         var sightingsDirty = false
+        /// SHA-256 of the password each machine last logged in with, once bcrypt accepted
+        /// it: `cscli` logs in before every command, and a bcrypt check holds a thread for
+        /// tens of milliseconds. Kept with the bcrypt hash it was checked against, so a
+        /// new password (in a reloaded file) is checked again.
+        var verified: [String: (hash: String, digest: [UInt8])] = [:]
     }
 
     private let file: MachineFile
@@ -55,7 +61,12 @@ public final class MachineRegistry: Sendable {
         reloadIfChanged(now: now)
         guard let record = state.withLock({ $0.records[name] }) else { return "ent: machine not found" }
         guard record.validated else { return "machine \(name) not validated" }
-        guard MachinePassword.verify(password, hash: record.passwordHash) else { return "incorrect Username or Password" }
+        let digest = Array(SHA256.hash(data: Array(password.utf8)))
+        let known = state.withLock { $0.verified[name] }
+        if known?.hash != record.passwordHash || known?.digest != digest {
+            guard MachinePassword.verify(password, hash: record.passwordHash) else { return "incorrect Username or Password" }
+            state.withLock { $0.verified[name] = (record.passwordHash, digest) }
+        }
         // LAPI keeps the part of the user agent after its one '/' as the version, and
         // refuses the login (with the same words as a wrong password) when there is not exactly one.
         let agent = userAgent.split(separator: "/", omittingEmptySubsequences: false)

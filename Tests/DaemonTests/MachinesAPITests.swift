@@ -137,6 +137,7 @@ final class MachinesAPITests: XCTestCase {
             let out = try self.daemon.cli("machines", "list", "-o", "raw").out
             return out.contains("agent-ssh,127.0.0.1,validated,v1.4.6-6~deb12u1+b1-linux-debian,") && !out.contains(",never,")
         }
-        XCTAssertTrue(listed, try daemon.cli("machines", "list", "-o", "raw").out)
+        let out = try daemon.cli("machines", "list", "-o", "raw").out
+        XCTAssertTrue(listed, out)
     }
 }

@@ -28,6 +28,8 @@ final class HelpTests: XCTestCase {
               ban                     Add, list and delete bans.
               bouncers                Manage the API keys of bouncers (firewall, Traefik,
                                       nginx...).
+              machines                Manage the machines (CrowdSec agents, cscli) that
+                                      push alerts.
               backends                Inspect backend plugins.
               run                     Run the daemon: serve the Local API to bouncers (runs
                                       warden-daemon).
