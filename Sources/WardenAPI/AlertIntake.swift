@@ -21,7 +21,8 @@ import WardenStore
 public final class AlertIntake: Sendable {
     private struct Entry {
         var id: Int64
-        var signal: SignalOrder
+        /// Dropped once every backend holds it (an import's alert carries 100k bans).
+        var signal: SignalOrder?
         var storedIn: Set<String>
         var inFlight: Bool
     }
@@ -108,8 +109,9 @@ public final class AlertIntake: Sendable {
         var planned: [String: [[UInt8]]] = [:]
         var seen = Set<[UInt8]>()
         for (key, entry) in claimed where seen.insert(key).inserted {
+            guard let signal = entry.signal else { continue }
             for backend in backends where !entry.storedIn.contains(backend) {
-                plan[backend, default: []].append(entry.signal)
+                plan[backend, default: []].append(signal)
                 planned[backend, default: []].append(key)
             }
         }
@@ -132,6 +134,7 @@ public final class AlertIntake: Sendable {
                 guard var entry = state.entries[key] else { continue }
                 entry.inFlight = false
                 let wasStored = entry.storedIn.count == backends.count
+                if wasStored { entry.signal = nil }
                 state.entries[key] = entry
                 if wasStored, plannedKeys.contains(key) {
                     state.stored.append((key, now))
