@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "WardenAlerts"),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
+        // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.
+        .target(name: "WardenTemplate"),
         // Configuration files: YAML (libyaml), the main config, backend files.
         .target(name: "WardenConfig", dependencies: ["CYAML", "WardenBasics", "WardenModel"]),
         // The loader: dlopen, checks, one LoadedBackend per instance, host services, signal encoding.
@@ -90,16 +92,30 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
+        // The allowlist: what no path may ban, its file, and the daemon's live copy. No NIO.
+        .target(
+            name: "WardenAllowlist",
+            dependencies: ["WardenModel", "WardenConfig", .product(name: "Logging", package: "swift-log")]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers", "WardenMachines",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenMachines", "WardenAllowlist", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "warden", dependencies: ["WardenCLI"], linkerSettings: [.unsafeFlags(fastLoadingFlags)]),
+        // CrowdSec's expression language (antonmedv/expr as CrowdSec 1.4.6 uses it). Imports no Warden module.
+        .target(name: "WardenExpr"),
+        // profiles.yaml compiled with WardenExpr: an alert in, its decisions and notification routes out.
+        .target(
+            name: "WardenProfiles",
+            dependencies: [
+                "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
         .target(
             name: "WardenAPI",
@@ -116,7 +132,7 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                "WardenAlerts",
+                "WardenAlerts", "WardenAllowlist",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -170,19 +186,31 @@ let package = Package(
             linkerSettings: backendLinkerSettings
         ),
 
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenTesting"]),
+        .testTarget(
+            name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenAllowlist", "WardenTesting"]),
         // Black-box tests of the warden-daemon process over real sockets.
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting"]),
         .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
         .testTarget(name: "WardenMachinesTests", dependencies: ["WardenMachines"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
+        // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
+        .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
+        .testTarget(
+            name: "WardenProfilesTests",
+            dependencies: [
+                "WardenProfiles", "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", "WardenTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting"]),
+        // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
+        .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
             name: "BackendTests",
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAlerts",
+                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAlerts", "WardenAllowlist",
             ]
         ),
     ]

@@ -66,7 +66,9 @@ localize() {  # localize SHIPPED-FILE COPY [more sed arguments]
 }
 rm -rf "$dir/config"
 mkdir -p "$dir/config/plugins/backend"
-localize "$here/config/config.yaml" "$dir/dev.yaml" -e "s|^  backend: ./plugins/backend|  backend: ./config/plugins/backend|"
+localize "$here/config/config.yaml" "$dir/dev.yaml" -e "s|^  backend: ./plugins/backend|  backend: ./config/plugins/backend|" \
+    -e "s|^  file: ./allowlist|  file: ./config/allowlist|"
+cp "$here/config/allowlist" "$dir/config/allowlist"
 for shipped in "$here"/config/plugins/backend/*; do
     localize "$shipped" "$dir/config/plugins/backend/$(basename "$shipped")"
 done

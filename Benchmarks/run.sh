@@ -69,5 +69,8 @@ export MARIADB_HOST=127.0.0.1 MARIADB_DB=raw_bench
     "$bin/warden-bench" --backend mysql --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_mariadb" \
         --work-dir "$work" --config db_host=127.0.0.1 --config "db_port=$MARIADB_PORT" \
         --config "db_username=$MARIADB_USER" --config "db_password=$MARIADB_PASSWORD"
+    # Bulk import: `warden ban import` of a CSV against `warden-bench import` of the same targets.
+    bash Benchmarks/import.sh "$bin" --sizes "$sizes" \
+        --mysql "127.0.0.1:$MARIADB_PORT:$MARIADB_USER:$MARIADB_PASSWORD"
 } | tee "$out"
 echo "results written to $out" >&2

@@ -13,15 +13,19 @@ public struct CommandContext: Sendable {
     public var clock: @Sendable () -> Int64
     /// Reads an environment variable.
     public var environment: @Sendable (String) -> String?
+    /// Whether standard error is a terminal, where progress bars may be drawn.
+    public var errorIsTerminal: Bool
 
     public init(
         write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
-        clock: @escaping @Sendable () -> Int64, environment: @escaping @Sendable (String) -> String?
+        clock: @escaping @Sendable () -> Int64, environment: @escaping @Sendable (String) -> String?,
+        errorIsTerminal: Bool = false
     ) {
         self.write = write
         self.writeError = writeError
         self.clock = clock
         self.environment = environment
+        self.errorIsTerminal = errorIsTerminal
     }
 
     /// The process's own streams, clock and environment.
@@ -29,7 +33,8 @@ public struct CommandContext: Sendable {
         write: { text in writeAll(STDOUT_FILENO, text) },
         writeError: { text in writeAll(STDERR_FILENO, text) },
         clock: { Timestamp.now() },
-        environment: { name in getenv(name).map { String(cString: $0) } })
+        environment: { name in getenv(name).map { String(cString: $0) } },
+        errorIsTerminal: isatty(STDERR_FILENO) == 1)
 
     /// The context commands run in; set once by `main` or by a test before it runs commands.
     public nonisolated(unsafe) static var current = CommandContext.standard

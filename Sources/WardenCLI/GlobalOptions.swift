@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import WardenAllowlist
 import WardenConfig
 import WardenBackendHost
 import WardenBouncers
@@ -41,8 +42,12 @@ struct GlobalOptions: ParsableArguments {
     /// Reads the main config and loads every backend (`flush` injected as false,
     /// as the legacy CLI did).
     func openStore() throws -> BanStore {
-        let main = try MainConfig.load(path: configPath)
-        return try BanStore.open(
+        try openStore(try MainConfig.load(path: configPath))
+    }
+
+    /// Loads every backend of `main` (`flush` injected as false).
+    func openStore(_ main: MainConfig) throws -> BanStore {
+        try BanStore.open(
             main, sweepsExpiredBans: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
     }
 
@@ -54,6 +59,11 @@ struct GlobalOptions: ParsableArguments {
     /// The machines file the main config names.
     func machines() throws -> MachineFile {
         MachineFile(path: try MainConfig.load(path: configPath).api.machinesFile)
+    }
+
+    /// The allowlist file the main config names.
+    func allowlistFile() throws -> AllowlistFile {
+        AllowlistFile(path: try MainConfig.load(path: configPath).allowlistFile)
     }
 
     /// Reports each backend that failed, then fails the command (exit 1) naming where

@@ -7,7 +7,7 @@ public struct Warden: ParsableCommand {
         commandName: "warden",
         abstract: "Manage IP bans stored in backend plugins.",
         version: WardenVersion.description,
-        subcommands: [Ban.self, Bouncers.self, Machines.self, Backends.self, Run.self])
+        subcommands: [Ban.self, AllowlistCommand.self, Bouncers.self, Machines.self, Backends.self, Run.self])
 
     public init() {}
 }

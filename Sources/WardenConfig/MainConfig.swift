@@ -7,6 +7,8 @@ import WardenBasics
 ///   backend: ./plugins/backend   # folder of backend YAML files, relative to this file
 ///   max_records: 10000           # injected into each backend's config unless it sets its own
 ///   max_records_age: 720h
+/// allowlist:
+///   file: ./allowlist            # what Warden never bans, relative to this file
 /// ```
 public struct MainConfig: Sendable {
     /// The default path of the main config.
@@ -20,6 +22,8 @@ public struct MainConfig: Sendable {
     public var injected: [String: String]
     /// The daemon's API settings (`api.server`).
     public var api: APIConfig
+    /// The allowlist file (`allowlist.file`, default `allowlist` beside this file).
+    public var allowlistFile: String
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -66,13 +70,16 @@ public struct MainConfig: Sendable {
             }
         }
         let api = try APIConfig.parse(root, base: base, file: path)
-        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api)
+        let allowlist = try allowlistFile(root, base: base, file: path)
+        return MainConfig(path: path, backendFolder: folder, injected: injected, api: api, allowlistFile: allowlist)
     }
 
     public init(
         path: String, backendFolder: String, injected: [String: String],
-        api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile)
+        api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile),
+        allowlistFile: String? = nil
     ) {
+        self.allowlistFile = allowlistFile ?? FileSystem.join(FileSystem.folder(of: path), "allowlist")
         self.path = path
         self.backendFolder = backendFolder
         self.injected = injected

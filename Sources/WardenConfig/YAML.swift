@@ -52,6 +52,23 @@ public enum YAML {
             return try reader.document()
         }
     }
+
+    /// Parses every document of a multi-document stream (`---` between them), in order.
+    /// Empty documents (a trailing `---`) are left out.
+    /// - Throws: ``ConfigError`` naming `file` and the line of the problem.
+    public static func parseDocuments(_ text: String, file: String) throws -> [YAMLNode] {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw ConfigError(file: file, line: nil, "cannot start the YAML parser (out of memory)")
+        }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var reader = EventReader(parser: &parser, file: file)
+            return try reader.documents()
+        }
+    }
 }
 
 /// Walks libyaml's event stream with recursive descent.
@@ -93,6 +110,21 @@ private struct EventReader {
         let start = try next()
         if start.type == YAML_DOCUMENT_END_EVENT { return YAMLNode(value: .mapping([]), line: start.line) }
         return try node(startingWith: start)
+    }
+
+    mutating func documents() throws -> [YAMLNode] {
+        _ = try next()  // stream start
+        var documents: [YAMLNode] = []
+        while try next().type == YAML_DOCUMENT_START_EVENT {
+            let start = try next()
+            if start.type == YAML_DOCUMENT_END_EVENT { continue }
+            let document = try node(startingWith: start)
+            _ = try next()  // document end
+            // `---` followed by nothing reads as an empty scalar.
+            if document.scalar == "" { continue }
+            documents.append(document)
+        }
+        return documents
     }
 
     private mutating func node(startingWith event: (type: yaml_event_type_t, line: Int, text: String)) throws -> YAMLNode {

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import WardenAlerts
+import WardenAllowlist
 import WardenAPI
 import WardenBackendHost
 import WardenBasics
@@ -43,12 +44,14 @@ public struct Daemon {
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
         let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
+        // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
+        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger)
         let sync = StoreSync(service: service, book: book, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
         // Profiles are CrowdSec's default until profiles.yaml is read (WardenProfiles).
         let intake = AlertIntake(
             service: service, profiles: DefaultProfile(), afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
-        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered")
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
             router: LocalAPI.router(
@@ -66,7 +69,7 @@ public struct Daemon {
                 services: [
                     .init(service: app),
                     .init(service: sync),
-                    .init(service: Housekeeping(bouncers: bouncers, machines: machines, logger: logger)),
+                    .init(service: Housekeeping(bouncers: bouncers, machines: machines, allowlist: allowlist, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -1,19 +1,22 @@
 import Logging
 import ServiceLifecycle
 import UnixSignals
+import WardenAllowlist
 import WardenAPI
 
 /// The daemon's small chores: record what was seen of bouncers and machines every few
-/// seconds, and on SIGHUP reload what can change without a restart (bouncer keys,
-/// machines), saying what changed.
+/// seconds, reread the allowlist within a second of a change, and on SIGHUP reload what
+/// can change without a restart (bouncer keys, machines, the allowlist), saying what changed.
 final class Housekeeping: Service {
     private let bouncers: BouncerRegistry
     private let machines: MachineRegistry
+    private let allowlist: LiveAllowlist
     private let logger: Logger
 
-    init(bouncers: BouncerRegistry, machines: MachineRegistry, logger: Logger) {
+    init(bouncers: BouncerRegistry, machines: MachineRegistry, allowlist: LiveAllowlist, logger: Logger) {
         self.bouncers = bouncers
         self.machines = machines
+        self.allowlist = allowlist
         self.logger = logger
     }
 
@@ -21,6 +24,7 @@ final class Housekeeping: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.reloadOnHangUp() }
             group.addTask { await self.recordSightings() }
+            group.addTask { await self.followAllowlist() }
             await group.waitForAll()
         }
         bouncers.saveSightings()
@@ -30,7 +34,7 @@ final class Housekeeping: Service {
     private func reloadOnHangUp() async {
         try? await cancelWhenGracefulShutdown {
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                self.logger.info("SIGHUP: reloading bouncer keys and machines")
+                self.logger.info("SIGHUP: reloading bouncer keys, machines and the allowlist")
                 do {
                     try self.bouncers.reload()
                     self.logger.info("bouncer keys: \(self.bouncers.count) registered")
@@ -43,6 +47,22 @@ final class Housekeeping: Service {
                 } catch {
                     self.logger.error("\(error); keeping the previous machines")
                 }
+                do {
+                    try self.allowlist.reload(force: true)
+                    self.logger.info("allowlist: \(self.allowlist.current.entries.count) entries from \(self.allowlist.path)")
+                } catch {
+                    self.logger.error("\(error); keeping the previous allowlist")
+                }
+            }
+        }
+    }
+
+    /// A `stat` of the allowlist file every second; a reload when it changed.
+    private func followAllowlist() async {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: .seconds(1))
+                self.allowlist.reloadIfChanged()
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WardenAllowlist
 import WardenConfig
 import WardenStore
 import WardenTesting
@@ -27,6 +28,12 @@ final class ShippedConfigTests: XCTestCase {
         XCTAssertEqual(main.backendFolder, backendFolder)
         XCTAssertEqual(main.injected, ["max_records": "10000", "max_records_age": "720h"])
         XCTAssertEqual(main.api, APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: "/var/lib/warden/bouncers"))
+        XCTAssertEqual(main.allowlistFile, root + "/allowlist")
+    }
+
+    /// The shipped allowlist is the one that applies without a file: loopback.
+    func testTheShippedAllowlistIsLoopback() throws {
+        XCTAssertEqual(try AllowlistFile(path: root + "/allowlist").load().entries, Allowlist.defaultEntries)
     }
 
     func testTheCommentedTLSExampleLoads() throws {

@@ -26,6 +26,7 @@ final class HelpTests: XCTestCase {
 
             SUBCOMMANDS:
               ban                     Add, list and delete bans.
+              allowlist               Manage the addresses and blocks Warden never bans.
               bouncers                Manage the API keys of bouncers (firewall, Traefik,
                                       nginx...).
               machines                Manage the machines (CrowdSec agents, cscli) that
@@ -55,6 +56,8 @@ final class HelpTests: XCTestCase {
                                       target, newest first.
               del                     Delete the live ban of an address or a range.
               flush                   Delete every live ban in every backend.
+              import                  Ban every decision of a CSV or JSON file, as 'cscli
+                                      decisions import' does.
 
               See 'warden help ban <subcommand>' for detailed help.
 
@@ -413,6 +416,159 @@ final class HelpTests: XCTestCase {
             OVERVIEW: Run the daemon: serve the Local API to bouncers (runs warden-daemon).
 
             USAGE: warden run [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testBanImportHelp() throws {
+        XCTAssertEqual(try help("ban", "import"), """
+            OVERVIEW: Ban every decision of a CSV or JSON file, as 'cscli decisions import'
+            does.
+
+            CSV: a header line naming any of value,duration,reason,scope,type,origin, then
+            one decision a line. JSON: an array of objects with those keys. Only value is
+            required; a row that leaves a field empty gets the option's value. The origin
+            is always cscli-import. Every row is checked first: a malformed or allowlisted
+            row stops the import before anything is written, unless --skip-invalid is given.
+
+            USAGE: warden ban import [--config <config>] [--output <output>] [--debug] <file> [--format <format>] [--duration <duration>] [--reason <reason>] [--type <type>] [--scope <scope>] [--skip-invalid]
+
+            ARGUMENTS:
+              <file>                  The file of decisions (.csv or .json).
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --format <format>       The format, when the file name does not end with .csv
+                                      or .json. (values: csv, json)
+              --duration <duration>   Duration of rows without one, as Go writes durations.
+                                      (default: 4h)
+              --reason <reason>       Reason of rows without one. (default: manual)
+              --type <type>           Type of rows without one: ban, slow or captcha.
+                                      (default: ban)
+              --scope <scope>         Scope of rows without one: ip or range. (default: ip)
+              --skip-invalid          Import the valid rows and list the others, instead of
+                                      importing nothing.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testAllowlistHelp() throws {
+        XCTAssertEqual(try help("allowlist"), """
+            OVERVIEW: Manage the addresses and blocks Warden never bans.
+
+            USAGE: warden allowlist <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              add                     Allowlist an address or a CIDR block.
+              list                    List the allowlist entries, in file order.
+              del, delete             Remove an entry from the allowlist.
+              check                   Say which allowlist entry, if any, keeps an address
+                                      or a block from a ban.
+
+              See 'warden help allowlist <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testAllowlistAddHelp() throws {
+        XCTAssertEqual(try help("allowlist", "add"), """
+            OVERVIEW: Allowlist an address or a CIDR block.
+
+            USAGE: warden allowlist add [--config <config>] [--output <output>] [--debug] <target> [<comment> ...]
+
+            ARGUMENTS:
+              <target>                The address or block, e.g. 192.0.2.7 or 2001:db8::/32.
+              <comment>               Why it must stay reachable: every remaining word.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testAllowlistListHelp() throws {
+        XCTAssertEqual(try help("allowlist", "list"), """
+            OVERVIEW: List the allowlist entries, in file order.
+
+            USAGE: warden allowlist list [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testAllowlistDelHelp() throws {
+        XCTAssertEqual(try help("allowlist", "del"), """
+            OVERVIEW: Remove an entry from the allowlist.
+
+            USAGE: warden allowlist del [--config <config>] [--output <output>] [--debug] <target>
+
+            ARGUMENTS:
+              <target>                The entry, as 'warden allowlist list' shows it.
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testAllowlistCheckHelp() throws {
+        XCTAssertEqual(try help("allowlist", "check"), """
+            OVERVIEW: Say which allowlist entry, if any, keeps an address or a block from a
+            ban.
+
+            USAGE: warden allowlist check [--config <config>] [--output <output>] [--debug] <target>
+
+            ARGUMENTS:
+              <target>                The address or block to check.
 
             OPTIONS:
               -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else

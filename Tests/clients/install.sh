@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the real-client harness (Tests/clients) and the API benchmark
 # (Benchmarks/api) need: CrowdSec 1.4.6 and its two Debian bouncers, ipset,
-# iproute2, socat, wrk, nginx, python3-venv from Debian, and pycrowdsec from PyPI
+# iproute2, socat, wrk, nginx, python3-venv, jq (the machine-side tests read JSON) from
+# Debian, and pycrowdsec from PyPI
 # into a venv under the cache folder. Idempotent: silent when everything is there.
 #
 # No service is started or enabled: while installing, a policy-rc.d that forbids
@@ -29,7 +30,7 @@ case "${1:-}" in
     *) echo "install.sh: unknown option '$1'; see --help" >&2; exit 64 ;;
 esac
 
-packages=(crowdsec crowdsec-firewall-bouncer crowdsec-custom-bouncer ipset iproute2 socat wrk nginx-light python3-venv curl)
+packages=(crowdsec crowdsec-firewall-bouncer crowdsec-custom-bouncer ipset iproute2 socat wrk nginx-light python3-venv curl jq)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

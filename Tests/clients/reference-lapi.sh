@@ -6,7 +6,8 @@
 #
 # `up` writes DIR/env (shell assignments, `export`ed), which is all the client tests
 # read: LAPI_URL, LAPI_KEY (a bouncer key made for the tests), BAN_ADD and BAN_DEL
-# (this script's ban-add/ban-del bound to DIR), LAPI_PID (for memory figures).
+# (this script's ban-add/ban-del bound to DIR), LAPI_PID (for memory figures), and for
+# the machine-side tests (agent-lib.sh) MACHINE_ADD, SERVER_RESTART and PROFILES_PATH.
 set -euo pipefail
 usage() {
     cat <<'TEXT'
@@ -21,6 +22,10 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
                               note: CrowdSec 1.4.6 also deletes ranges that contain an address
   import DIR FILE DURATION    ban every target in FILE (one address or CIDR a line) for DURATION,
                               reason "bench" (cscli decisions import, one call per scope)
+  machine-add DIR NAME FILE   register a validated machine with a generated password and write
+                              its credentials file (url, login, password) to FILE
+  restart DIR                 stop the LAPI and start it again (same port and database; it
+                              reads the profiles again, and 1.4.6 makes a new JWT secret)
   cscli DIR ARGS...           run any cscli command against this server
 
 DIR and the harness's paths must not contain spaces ($BAN_ADD is word-split by the tests).
@@ -160,6 +165,9 @@ export LAPI_PID=$(cat "$pidfile")
 export BAN_ADD="$self ban-add $dir"
 export BAN_DEL="$self ban-del $dir"
 export BAN_IMPORT="$self import $dir"
+export MACHINE_ADD="$self machine-add $dir"
+export SERVER_RESTART="$self restart $dir"
+export PROFILES_PATH=$dir/profiles.yaml
 ENV
         ;;
     down)
@@ -199,6 +207,16 @@ ENV
             quiet_cscli decisions import -i "$csv" --scope "$scope" --duration "$2" --reason bench
         done
         rm -f "$csv"
+        ;;
+    machine-add)
+        [ $# -eq 2 ] || { echo "usage: reference-lapi.sh machine-add DIR NAME FILE" >&2; exit 64; }
+        # Straight into SQLite, like every cscli machines command (no HTTP involved).
+        quiet_cscli machines add "$1" --auto -f "$2" --force
+        ;;
+    restart)
+        [ $# -eq 0 ] || { echo "usage: reference-lapi.sh restart DIR" >&2; exit 64; }
+        stop
+        start
         ;;
     cscli)
         cscli -c "$config" "$@"

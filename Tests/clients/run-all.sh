@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the three real-client tests (firewall bouncer, custom bouncer, pycrowdsec)
-# one after the other against the server described by the environment (LAPI_URL,
-# LAPI_KEY, BAN_ADD, BAN_DEL; see lib.sh), passes their report lines through, and
+# Runs the real-client tests (firewall bouncer, custom bouncer, pycrowdsec, the
+# Traefik plugin when TRAEFIK_PLUGIN_SRC names its source, and when MACHINE_ADD is set
+# the machine side: cscli, the crowdsec agent, the repeat-offender profile) one after the other
+# against the server described by the environment (LAPI_URL, LAPI_KEY, BAN_ADD,
+# BAN_DEL; see lib.sh), passes their report lines through, and
 # prints the total last as `N passed, N failed`. One after the other matters: the
 # LAPI keeps one "last pull" per API key, so two stream clients sharing the key at
 # once would steal each other's deltas.
@@ -11,6 +13,7 @@ usage() {
 Usage: Tests/clients/run-all.sh [--reference]
 
   (no option)   test the server described by LAPI_URL, LAPI_KEY, BAN_ADD, BAN_DEL
+                (and MACHINE_ADD, SERVER_RESTART, PROFILES_PATH for the machine side)
   --reference   start CrowdSec 1.4.6's LAPI in a scratch folder (reference-lapi.sh),
                 test it, and stop it
 Needs root (the firewall bouncer test uses a network namespace and ipsets) and what
@@ -32,7 +35,8 @@ esac
 
 passed=0
 failed=0
-for test in firewall-bouncer.sh custom-bouncer.sh pycrowdsec.py; do
+for test in firewall-bouncer.sh custom-bouncer.sh pycrowdsec.py traefik-plugin.sh \
+    cscli.sh agent.sh repeat-offender.sh; do
     echo "# $test"
     output="$("$here/$test" 2>&1)"
     status=$?

@@ -3,7 +3,8 @@
 # Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind] [--with-go]
 #   --with-mariadb   also what Tests/support/mariadb.sh runs: the server, and python3 to pick a free port
 #   --with-valgrind  valgrind, for Tests/support/memcheck.sh
-#   --with-go        Go, the oracle of the differential tests (Go's own duration printing)
+#   --with-go        Go, the oracle of the differential tests (Go's own duration printing), and the
+#                    Go libraries the oracles build with: expr and iplib (as CrowdSec 1.4.6), sprig
 set -euo pipefail
 # libmariadb-dev: the MySQL backend is built whether or not a server runs here.
 packages=(libsqlite3-dev libyaml-dev libmariadb-dev pkg-config gcc g++ make)
@@ -11,7 +12,7 @@ for option in "$@"; do
     case "$option" in
         --with-mariadb) packages+=(mariadb-server python3) ;;
         --with-valgrind) packages+=(valgrind) ;;
-        --with-go) packages+=(golang-go) ;;
+        --with-go) packages+=(golang-go golang-github-antonmedv-expr-dev golang-github-c-robinson-iplib-dev golang-github-masterminds-sprig-dev) ;;
         *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind, --with-go" >&2; exit 64 ;;
     esac
 done

@@ -1,5 +1,7 @@
 import ArgumentParser
+import WardenAllowlist
 import WardenBasics
+import WardenConfig
 import WardenModel
 import WardenStore
 
@@ -74,9 +76,14 @@ struct BanOrderArguments: ParsableArguments {
 
     var reasonText: String { reason.joined(separator: " ").trimmingSpaces }
 
-    /// Records the ban in every backend (flushed) and prints where it is stored.
+    /// Records the ban in every backend (flushed) and prints where it is stored; refuses
+    /// (exit 64, nothing loaded or written) a target that meets an allowlist entry.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
-        let store = try global.openStore()
+        let main = try MainConfig.load(path: global.configPath)
+        if let entry = try AllowlistFile(path: main.allowlistFile).load().match(target) {
+            throw AllowlistRefusal(target: target, entry: entry, file: main.allowlistFile)
+        }
+        let store = try global.openStore(main)
         let now = global.context.clock()
         let ban = ManualBan(
             target: target, durationNs: GoDuration.parse(duration)!, reason: reasonText, action: remediation.rawValue)

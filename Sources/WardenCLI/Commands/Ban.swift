@@ -4,5 +4,5 @@ import ArgumentParser
 struct Ban: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ban", abstract: "Add, list and delete bans.",
-        subcommands: [Add.self, List.self, Delete.self, Flush.self])
+        subcommands: [Add.self, List.self, Delete.self, Flush.self, Import.self])
 }

@@ -1,0 +1,54 @@
+import WardenExpr
+import XCTest
+
+/// The public surface: compile once, run many times, errors as expr prints them.
+final class ProgramTests: XCTestCase {
+    let environment = Environment(
+        variables: ["n": .intType, "name": .string],
+        functions: CrowdSecHelpers.functions(now: { "2026-11-24T04:00:00Z" }))
+
+    func testCompiledProgramRunsWithEachRunsValues() throws {
+        let program = try Program("name + '/' + Sprintf('%d', n * 2)", environment: environment)
+        XCTAssertEqual(program.type, .string)
+        for (n, name) in [(1, "a"), (21, "b")] {
+            guard case .string(let text) = try program.run(["n": .int(n), "name": .string(name)]) else {
+                return XCTFail("not a string")
+            }
+            XCTAssertEqual(text, "\(name)/\(n * 2)")
+        }
+    }
+
+    func testSyntaxErrorPrintsPositionAndCaretAsExprDoes() {
+        XCTAssertThrowsError(try Program("1 +", environment: environment)) { error in
+            let error = error as! ExprError
+            XCTAssertEqual(error.phase, .compile)
+            XCTAssertEqual(error.summary, "unexpected token EOF (1:3)")
+            XCTAssertEqual(error.description, "unexpected token EOF (1:3)\n | 1 +\n | ..^")
+        }
+    }
+
+    func testUnknownNamesAreFoundAtCompileTime() {
+        XCTAssertThrowsError(try Program("n > 1 && nme == 'x'", environment: environment)) { error in
+            XCTAssertEqual((error as! ExprError).summary, "unknown name nme (1:10)")
+        }
+        XCTAssertThrowsError(try Program("Uper(name)", environment: environment)) { error in
+            XCTAssertEqual((error as! ExprError).summary, "unknown func Uper (1:1)")
+        }
+    }
+
+    func testRunTimeErrorsCarryTheFailingPosition() throws {
+        let program = try Program("n / (n - n)", environment: environment)
+        XCTAssertThrowsError(try program.run(["n": .int(3)])) { error in
+            let error = error as! ExprError
+            XCTAssertEqual(error.phase, .run)
+            XCTAssertEqual(error.summary, "runtime error: integer divide by zero (1:3)")
+        }
+    }
+
+    func testTimeNowAnswersFromTheHostsClock() throws {
+        guard case .string(let now) = try Program("TimeNow()", environment: environment).run([:]) else {
+            return XCTFail("not a string")
+        }
+        XCTAssertEqual(now, "2026-11-24T04:00:00Z")
+    }
+}

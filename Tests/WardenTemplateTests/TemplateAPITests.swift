@@ -1,0 +1,73 @@
+import WardenTemplate
+import XCTest
+
+/// What Go cannot be asked about: the Swift API, the line and column of a parse
+/// failure, and the messages Warden adds (exact texts pinned).
+final class TemplateAPITests: XCTestCase {
+    func testParseErrorsCarryLineAndColumn() {
+        XCTAssertThrowsError(try Template("line one\n  {{ foo . }}")) { error in
+            let error = error as! TemplateError
+            XCTAssertEqual(error.description, "template: :2: function \"foo\" not defined")
+            XCTAssertEqual(error.line, 2)
+            XCTAssertEqual(error.column, 6)
+        }
+    }
+
+    func testExecutionErrorsHaveNoParseLocation() {
+        XCTAssertThrowsError(try Template("{{.Foo}}").render(.list([]))) { error in
+            let error = error as! TemplateError
+            XCTAssertEqual(error.description, "template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type []interface {}")
+            XCTAssertNil(error.line)
+        }
+    }
+
+    func testASprigFunctionWardenLacksIsNamedAsSuch() {
+        XCTAssertThrowsError(try Template("{{ regexMatch \"^a\" .x }}")) { error in
+            XCTAssertEqual("\(error)", "template: :1: function \"regexMatch\" is a sprig function that Warden does not implement yet; write the format without it")
+        }
+    }
+
+    func testTheNameAppearsInMessages() {
+        XCTAssertThrowsError(try Template("{{ if }}", name: "slack_default")) { error in
+            XCTAssertEqual("\(error)", "template: slack_default:1: missing value for if")
+        }
+    }
+
+    func testValuesBuiltInSwiftUseGoNamesForFieldsAndJSONNamesForToJson() throws {
+        let ban = GoStruct(name: "main.Ban", fields: [
+            GoField("IP", json: "ip", .string),
+            GoField("Reason", json: "reason", omitEmpty: true, .pointer(.string)),
+            GoField("Hits", json: "hits", .int),
+        ])
+        let bans = TemplateValue.list([
+            .pointer(.object(GoObject(ban, ["IP": .string("192.0.2.1"), "Hits": .int(3)]))),
+            .pointer(.object(GoObject(ban, ["IP": .string("192.0.2.2"), "Reason": .pointer(.string("<ssh>"))]))),
+        ], .slice(.pointer(.structure(ban))))
+        let text = try Template("{{range .}}{{.IP}} {{.Reason}} {{if .Reason}}has reason {{end}}{{. | toJson}}\n{{end}}").render(bans)
+        XCTAssertEqual(text, """
+            192.0.2.1 <nil> {"ip":"192.0.2.1","hits":3}
+            192.0.2.2 <ssh> has reason {"ip":"192.0.2.2","reason":"\\u003cssh\\u003e","hits":0}
+
+            """)
+    }
+
+    func testEnvReadsTheEnvironmentItIsGiven() throws {
+        let functions = Template.defaultFunctions(environment: { $0 == "SLACK_CHANNEL" ? "#alerts" : nil })
+        XCTAssertEqual(try Template("{{ env \"SLACK_CHANNEL\" }}|{{ env \"OTHER\" }}", functions: functions).render(.noValue), "#alerts|")
+    }
+
+    func testAlertJSONThatDoesNotFitTheModelIsRefusedAsGoRefusesIt() {
+        XCTAssertThrowsError(try CrowdSecAlert.list(json: "[{\"source\": {\"latitude\": \"north\"}}]")) { error in
+            XCTAssertEqual("\(error)", "json: cannot unmarshal string into Go struct field Source.source.latitude of type float32")
+        }
+        XCTAssertThrowsError(try CrowdSecAlert.list(json: "[{\"capacity\": 5,}]")) { error in
+            XCTAssertEqual("\(error)", "invalid JSON at byte 16: expected a string key; fix the JSON text")
+        }
+    }
+
+    func testATemplateIsParsedOnceAndRenderedManyTimes() throws {
+        let template = try Template("{{len .}}")
+        XCTAssertEqual(try template.render(.list([.int(1)])), "1")
+        XCTAssertEqual(try template.render(.list([.int(1), .int(2)])), "2")
+    }
+}
