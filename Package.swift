@@ -137,7 +137,8 @@ let package = Package(
             name: "WardenAPI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
-                "WardenMetrics",
+                "WardenMetrics", "WardenAlerts", "WardenMachines",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -157,7 +158,7 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                "WardenAllowlist", "WardenDecisions", "WardenMetrics",
+                "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenAlerts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -217,6 +218,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["WardenTesting", "WardenMetricNames"]),
         .testTarget(name: "WardenMetricsTests", dependencies: ["WardenMetrics", "WardenMetricNames"]),
         .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
+        .testTarget(name: "WardenMachinesTests", dependencies: ["WardenMachines"]),
         .testTarget(name: "WardenDecisionsTests", dependencies: ["WardenDecisions", "WardenModel", "WardenBasics"]),
         // WardenExpr against CrowdSec's own engine (Debian's expr, built from Tests/support/oracles/expr).
         .testTarget(name: "WardenExprTests", dependencies: ["WardenExpr"]),
@@ -238,6 +240,7 @@ let package = Package(
             dependencies: [
                 "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
                 "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist", "WardenMetrics", "WardenMetricNames",
+                "WardenAlerts",
             ]
         ),
     ]

@@ -2,12 +2,14 @@ import Hummingbird
 import NIOCore
 
 /// What a request carries through the API's middleware: the peer's address, and the
-/// bouncer its key identified once the key was checked.
+/// bouncer its key identified, or the machine its token identified, once checked.
 public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     /// The authenticated bouncer's name, set by ``BouncerAuthMiddleware``.
     public var bouncer: String?
+    /// The authenticated machine's name, set by ``MachineAuthMiddleware``.
+    public var machine: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -7,18 +7,25 @@ import WardenMetrics
 /// - `GET /health`: `{"status":"up"}`, no key.
 /// - `GET`/`HEAD /v1/decisions`, `GET`/`HEAD /v1/decisions/stream`: bouncer key.
 /// - `POST /v1/usage-metrics`: bouncer key; accepted and logged.
+/// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
+/// - `GET /v1/heartbeat`, `POST /v1/alerts`: machine token (JWT).
 /// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
 /// Every request is counted and timed into `metrics`; each pull, per bouncer.
 public enum LocalAPI {
     /// The router of the whole API.
     public static func router(
-        book: DecisionBook, bouncers: BouncerRegistry, metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64,
-        logger: Logger
+        book: DecisionBook, bouncers: BouncerRegistry, machines: MachineRegistry, intake: AlertIntake,
+        metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger, clock: clock))
         router.get("health") { _, _ in Response.json(Array(#"{"status":"up"}"#.utf8)) }
+        // Machine routes first: the bouncer group's middleware would refuse them without a key.
+        let machineRoutes = router.group("v1")
+        let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
+        MachineRoutes(registry: machines, clock: clock, logger: logger).register(on: machineRoutes, authenticated: tokenRoutes)
+        AlertRoutes(intake: intake).register(on: tokenRoutes)
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in

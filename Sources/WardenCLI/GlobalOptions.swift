@@ -4,6 +4,7 @@ import WardenAllowlist
 import WardenConfig
 import WardenBackendHost
 import WardenBouncers
+import WardenMachines
 import WardenStore
 
 /// How results are printed.
@@ -53,6 +54,11 @@ struct GlobalOptions: ParsableArguments {
     /// The bouncer keys file the main config names.
     func bouncerKeys() throws -> BouncerKeyFile {
         BouncerKeyFile(path: try MainConfig.load(path: configPath).api.bouncersFile)
+    }
+
+    /// The machines file the main config names.
+    func machines() throws -> MachineFile {
+        MachineFile(path: try MainConfig.load(path: configPath).api.machinesFile)
     }
 
     /// The allowlist file the main config names.

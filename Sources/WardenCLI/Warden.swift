@@ -7,7 +7,9 @@ public struct Warden: ParsableCommand {
         commandName: "warden",
         abstract: "Manage IP bans stored in backend plugins.",
         version: WardenVersion.description,
-        subcommands: [Ban.self, AllowlistCommand.self, Bouncers.self, Backends.self, Metrics.self, Run.self])
+        subcommands: [
+            Ban.self, AllowlistCommand.self, Bouncers.self, Machines.self, Backends.self, Metrics.self, Run.self,
+        ])
 
     public init() {}
 }

@@ -9,6 +9,7 @@
 ///       cert_file: /etc/warden/tls/cert.pem
 ///       key_file: /etc/warden/tls/key.pem
 ///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
+///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
 /// ```
 public struct APIConfig: Sendable, Equatable {
     /// The address to listen on (an IP literal or `localhost`).
@@ -18,6 +19,9 @@ public struct APIConfig: Sendable, Equatable {
     public var tls: TLSFiles?
     /// The file of bouncer names and key digests that `warden bouncers` manages.
     public var bouncersFile: String
+    /// The file of machine names and password hashes that `warden machines` manages
+    /// (agents and `cscli`); its token secret and sightings live beside it.
+    public var machinesFile: String
 
     /// A certificate chain and its private key, both PEM files.
     public struct TLSFiles: Sendable, Equatable {
@@ -35,11 +39,26 @@ public struct APIConfig: Sendable, Equatable {
     /// Where bouncer keys are kept unless the config says otherwise.
     public static let defaultBouncersFile = "/var/lib/warden/bouncers"
 
-    public init(host: String, port: Int, tls: TLSFiles? = nil, bouncersFile: String) {
+    public init(host: String, port: Int, tls: TLSFiles? = nil, bouncersFile: String, machinesFile: String? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
         self.bouncersFile = bouncersFile
+        self.machinesFile = machinesFile ?? Self.machinesFile(besideBouncers: bouncersFile)
+    }
+
+    /// `machines` in the bouncers file's folder.
+    public static func machinesFile(besideBouncers bouncersFile: String) -> String {
+        FileSystem.join(FileSystem.folder(of: bouncersFile), "machines")
+    }
+
+    /// The URL agents and `cscli` reach this API at, for their credentials file:
+    /// `http://127.0.0.1:8080/` (`https` with TLS, brackets around IPv6, the unspecified
+    /// address replaced by loopback).
+    public var clientURL: String {
+        let reachable = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
+        let hostText = reachable.contains(":") ? "[\(reachable)]" : reachable
+        return "\(tls == nil ? "http" : "https")://\(hostText):\(port)/"
     }
 
     /// Reads `api.server` from the main config's root (absent: every default).
@@ -63,6 +82,13 @@ public struct APIConfig: Sendable, Equatable {
                 throw ConfigError(file: file, line: node.line, "'api.server.bouncers_file' must name a file")
             }
             config.bouncersFile = FileSystem.resolve(text, against: base)
+        }
+        config.machinesFile = Self.machinesFile(besideBouncers: config.bouncersFile)
+        if let node = server["machines_file"] {
+            guard let text = node.scalar, !text.isEmpty else {
+                throw ConfigError(file: file, line: node.line, "'api.server.machines_file' must name a file")
+            }
+            config.machinesFile = FileSystem.resolve(text, against: base)
         }
         if let tls = server["tls"] {
             try requireMapping(tls, "api.server.tls", file: file)

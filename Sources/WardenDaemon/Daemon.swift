@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import WardenAlerts
 import WardenAllowlist
 import WardenAPI
 import WardenBackendHost
@@ -46,15 +47,21 @@ public struct Daemon {
         let service = BanService(store: store, metrics: metrics)
         let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
+        let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
         // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
         let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger)
         let sync = StoreSync(
             service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
-        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s) registered; \(allowlist.current.entries.count) allowlist entries")
+        // Profiles are CrowdSec's default until profiles.yaml is read (WardenProfiles).
+        let intake = AlertIntake(
+            service: service, profiles: DefaultProfile(), afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
-            router: LocalAPI.router(book: book, bouncers: bouncers, metrics: metrics, clock: clock, logger: logger),
+            router: LocalAPI.router(
+                book: book, bouncers: bouncers, machines: machines, intake: intake, metrics: metrics, clock: clock,
+                logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
@@ -67,7 +74,7 @@ public struct Daemon {
             .init(service: Listener(
                 server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
             .init(service: sync),
-            .init(service: Housekeeping(bouncers: bouncers, allowlist: allowlist, logger: logger)),
+            .init(service: Housekeeping(bouncers: bouncers, machines: machines, allowlist: allowlist, logger: logger)),
         ]
         if let prometheus = main.prometheus {
             let endpoint = Application(

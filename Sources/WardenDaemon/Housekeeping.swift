@@ -4,16 +4,18 @@ import UnixSignals
 import WardenAllowlist
 import WardenAPI
 
-/// The daemon's small chores: record what was seen of bouncers every few seconds,
-/// reread the allowlist within a second of a change, and on SIGHUP reload what can
-/// change without a restart (bouncer keys, the allowlist), saying what changed.
+/// The daemon's small chores: record what was seen of bouncers and machines every few
+/// seconds, reread the allowlist within a second of a change, and on SIGHUP reload what
+/// can change without a restart (bouncer keys, machines, the allowlist), saying what changed.
 final class Housekeeping: Service {
     private let bouncers: BouncerRegistry
+    private let machines: MachineRegistry
     private let allowlist: LiveAllowlist
     private let logger: Logger
 
-    init(bouncers: BouncerRegistry, allowlist: LiveAllowlist, logger: Logger) {
+    init(bouncers: BouncerRegistry, machines: MachineRegistry, allowlist: LiveAllowlist, logger: Logger) {
         self.bouncers = bouncers
+        self.machines = machines
         self.allowlist = allowlist
         self.logger = logger
     }
@@ -26,17 +28,24 @@ final class Housekeeping: Service {
             await group.waitForAll()
         }
         bouncers.saveSightings()
+        machines.saveSightings()
     }
 
     private func reloadOnHangUp() async {
         try? await cancelWhenGracefulShutdown {
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
-                self.logger.info("SIGHUP: reloading bouncer keys and the allowlist")
+                self.logger.info("SIGHUP: reloading bouncer keys, machines and the allowlist")
                 do {
                     try self.bouncers.reload()
                     self.logger.info("bouncer keys: \(self.bouncers.count) registered")
                 } catch {
                     self.logger.error("\(error); keeping the previous bouncer keys")
+                }
+                do {
+                    try self.machines.reload()
+                    self.logger.info("machines: \(self.machines.count) registered")
+                } catch {
+                    self.logger.error("\(error); keeping the previous machines")
                 }
                 do {
                     try self.allowlist.reload(force: true)
@@ -63,6 +72,7 @@ final class Housekeeping: Service {
             while true {
                 try await Task.sleep(for: .seconds(5))
                 self.bouncers.saveSightings()
+                self.machines.saveSightings()
             }
         }
     }

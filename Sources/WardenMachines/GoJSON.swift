@@ -75,6 +75,11 @@ public indirect enum GoJSON: Sendable, Equatable {
 /// A JSON syntax error with the message Go's `encoding/json` gives for it.
 public struct GoJSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+
+    /// An error worded by the caller in Go's words (a type mismatch Go's decoder reports).
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 private struct Reader {

@@ -47,8 +47,8 @@ public struct MachineFile: Sendable {
     /// Registers `name` with `password` (hashed here). `warden machines add` registers
     /// validated machines; `POST /v1/watchers` pending ones. With `replacing`, an existing
     /// machine of that name gets the new password (and state) instead of an error.
-    /// - Throws: ``MachineError``: a bad name or password, a taken name, a file that
-    ///   cannot be written. A taken name's message is LAPI's `user 'NAME': user already exist`.
+    /// - Throws: ``MachineError``: a bad name or password, a taken name
+    ///   (``MachineError/isNameTaken``), a file that cannot be written.
     public func add(
         name: String, password: String, validated: Bool, replacing: Bool = false, now: Int64
     ) throws(MachineError) {
@@ -64,7 +64,11 @@ public struct MachineFile: Sendable {
             name: name, passwordHash: MachinePassword.hash(password), validated: validated, createdNs: now)
         try update { records throws(MachineError) in
             if let index = records.firstIndex(where: { $0.name == name }) {
-                guard replacing else { throw MachineError(.badInput, "user '\(name)': user already exist") }
+                guard replacing else {
+                    throw MachineError(
+                        .badInput, "a machine named '\(name)' exists already; use --force to give it a new password, or choose another name",
+                        isNameTaken: true)
+                }
                 records[index] = record
             } else {
                 records.append(record)

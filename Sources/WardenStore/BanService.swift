@@ -37,6 +37,30 @@ public final class BanService: Sendable {
         await outcomes(of: try usableBackends(), "insert") { backend throws(BackendCallError) in try backend.record(signal) }
     }
 
+    /// Inserts, into each backend named in `plan`, its signals in order, then flushes it:
+    /// how alert intake stores a batch where it is missing (a retried batch goes only
+    /// where it did not land). Per backend: how many of its signals were stored (always
+    /// a prefix), and the error that stopped it. A failed flush counts none as stored, so
+    /// a retry may store a signal twice rather than lose it.
+    public func add(plan: [String: [SignalOrder]]) async throws(BanStoreError) -> [SignalBatchOutcome] {
+        let backends = try usableBackends().filter { plan[$0.name] != nil }
+        let outcomes = await outcomes(of: backends) { backend in
+            let signals = plan[backend.name]!
+            var stored = 0
+            do throws(BackendCallError) {
+                for signal in signals {
+                    try backend.insert(signal)
+                    stored += 1
+                }
+                try backend.flush()
+                return SignalBatchOutcome(backend: backend.name, stored: stored, error: nil)
+            } catch {
+                return SignalBatchOutcome(backend: backend.name, stored: stored == signals.count ? 0 : stored, error: error)
+            }
+        }
+        return outcomes.succeeded.map(\.value)
+    }
+
     /// The bans matching `query` (see ``BanStore/list(_:now:)``).
     public func list(_ query: BanQuery, now: Int64) async throws(BanStoreError) -> BanListing {
         try checkOpen()
@@ -134,6 +158,15 @@ public final class BanService: Sendable {
         for (backend, result) in zip(backends, results.slots.withLock { $0 }) { outcomes.record(result!, from: backend.name) }
         return outcomes
     }
+}
+
+/// What ``BanService/add(plan:)`` did in one backend.
+public struct SignalBatchOutcome: Sendable {
+    public var backend: String
+    /// How many of the backend's signals were stored, from the first.
+    public var stored: Int
+    /// Why it stopped, when it did not store them all.
+    public var error: BackendCallError?
 }
 
 /// One slot per backend for the answers of ``BanService``'s calls, filled by the

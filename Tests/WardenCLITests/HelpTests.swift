@@ -29,6 +29,8 @@ final class HelpTests: XCTestCase {
               allowlist               Manage the addresses and blocks Warden never bans.
               bouncers                Manage the API keys of bouncers (firewall, Traefik,
                                       nginx...).
+              machines                Manage the machines (CrowdSec agents, cscli) that
+                                      push alerts.
               backends                Inspect backend plugins.
               metrics                 Show the running daemon's metrics as tables.
               run                     Run the daemon: serve the Local API to bouncers (runs

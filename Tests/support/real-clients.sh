@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs CrowdSec's real bouncers (Tests/clients: crowdsec-firewall-bouncer in a network
-# namespace, crowdsec-custom-bouncer, pycrowdsec) against `warden run`, twice:
+# namespace, crowdsec-custom-bouncer, pycrowdsec) and real `cscli` as a machine
+# (Tests/clients/cscli-machine.sh) against `warden run`, twice:
 #   1. one daemon on a SQLite store, bans made with `warden ban add|del` in other processes;
 #   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
 #      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
@@ -59,7 +60,9 @@ serve() {
 key="real-clients-key-0123456789"
 passed=0
 failed=0
-# run LABEL URL CONFIG-FOR-BANS: the three clients against URL, bans made with that config.
+# run LABEL URL CONFIG-FOR-BANS [URL-OF-THAT-CONFIG]: the three clients against URL, bans
+# made with that config; then cscli as a machine of the daemon of that config (its URL,
+# default URL), its bans checked at URL.
 run() {
     echo "## $1"
     local output
@@ -76,6 +79,19 @@ run() {
         echo "not ok - the client run for $1 ended without its summary: $last"
         failed=$((failed + 1))
     fi
+    echo "# cscli-machine.sh"
+    output="$(LAPI_URL="$2" MACHINE_URL="${4:-$2}" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
+        bash "$root/Tests/clients/cscli-machine.sh" 2>&1)"
+    local status=$? p f
+    printf '%s\n' "$output"
+    p="$(grep -c '^ok - ' <<<"$output")"
+    f="$(grep -c '^not ok - ' <<<"$output")"
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "not ok - cscli-machine.sh exited $status without a failed check"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
 }
 
 sqlite_config="$(node sqlite "name: sqlite
@@ -102,8 +118,8 @@ config:
   db_name: w_clients_$$"
     node_a="$(node node-a "$mysql_backend")"
     node_b="$(node node-b "$mysql_backend")"
-    if serve "$node_b" && serve "$node_a"; then
-        run "two daemons on one MariaDB (bouncers on node A, bans through node B)" "$url" "$node_b"
+    if serve "$node_b" && url_b="$url" && serve "$node_a"; then
+        run "two daemons on one MariaDB (bouncers on node A, bans through node B)" "$url" "$node_b" "$url_b"
     else
         echo "not ok - two warden-daemons on MariaDB did not start"
         failed=$((failed + 1))

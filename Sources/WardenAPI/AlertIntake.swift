@@ -1,0 +1,221 @@
+import Crypto
+import Logging
+import Synchronization
+import WardenAlerts
+import WardenModel
+import WardenStore
+
+/// Stores pushed alerts exactly once, however often they are sent.
+///
+/// The agent resends its whole batch every second after any answer but a 2xx, and
+/// adds newly overflowed alerts to it. So each alert is known by a content key (SHA-256
+/// of the machine and the alert's bytes as sent), and for each key this remembers its id,
+/// its signal, and the backends that already hold it. A retry stores an alert only in
+/// the backends that missed it, and answers with the same ids; a batch is answered 201
+/// only once every alert of it is in every backend. Keys of stored alerts are kept an
+/// hour (the longest an agent keeps a batch is its own lifetime, but a batch is resent
+/// only while the answer is not 201).
+///
+/// Alert ids are counted from 1 per daemon run, until the store's history gives alerts
+/// ids of their own.
+public final class AlertIntake: Sendable {
+    private struct Entry {
+        var id: Int64
+        /// Dropped once every backend holds it (an import's alert carries 100k bans).
+        var signal: SignalOrder?
+        var storedIn: Set<String>
+        var inFlight: Bool
+    }
+
+    private struct State {
+        var entries: [[UInt8]: Entry] = [:]
+        /// Stored keys, oldest first, with when they were stored: what ``forgetOld`` drops.
+        var stored: [(key: [UInt8], atNs: Int64)] = []
+        var storedHead = 0
+        var nextID: Int64 = 1
+        /// Refusals already logged (machine and message), so a resent batch is logged once.
+        var logged: Set<String> = []
+    }
+
+    /// How long a stored alert's key is remembered.
+    static let memoryNs: Int64 = 3_600_000_000_000
+    /// At most this many keys of stored alerts are kept.
+    static let memoryCount = 200_000
+
+    private let service: BanService
+    private let profiles: any AlertProfiles
+    private let afterStore: @Sendable () async -> Void
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - profiles: what decides the bans of alerts that carry none.
+    ///   - afterStore: run once new bans are stored, before answering, so that they are
+    ///     in the decision index when the client hears back.
+    public init(
+        service: BanService, profiles: any AlertProfiles, afterStore: @escaping @Sendable () async -> Void,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.service = service
+        self.profiles = profiles
+        self.afterStore = afterStore
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Stores `alerts` pushed by `machine` (`bodies[i]`: alert i's bytes as sent) and
+    /// returns their ids, in order.
+    /// - Throws: ``APIError``: 500 with LAPI's message for an alert LAPI refuses (logged
+    ///   once per machine and message), 500 naming the backends that failed.
+    func receive(_ alerts: [Alert], bodies: [ArraySlice<UInt8>], machine: String) async throws(APIError) -> [Int64] {
+        if let failure = AlertValidation.failure(of: alerts) { throw refuse(failure, machine: machine) }
+        let now = clock()
+        let keys = bodies.map { body -> [UInt8] in
+            var hasher = SHA256()
+            hasher.update(data: Array(machine.utf8) + [0])
+            hasher.update(data: Array(body))
+            return Array(hasher.finalize())
+        }
+        let known = state.withLock { state in keys.map { state.entries[$0] != nil } }
+        var fresh: [Int: SignalOrder] = [:]
+        for (index, alert) in alerts.enumerated() where !known[index] {
+            fresh[index] = try signal(for: alert, machine: machine, now: now)
+        }
+        let backends = service.store.backends.map(\.name)
+        // Claim every alert of the batch, or none when another request is storing one of them.
+        let claimed = state.withLock { state -> [(key: [UInt8], entry: Entry)]? in
+            forgetOld(&state, now: now)
+            if keys.contains(where: { state.entries[$0]?.inFlight == true }) { return nil }
+            var claimed: [(key: [UInt8], entry: Entry)] = []
+            for (index, key) in keys.enumerated() {
+                if state.entries[key] == nil, let signal = fresh[index] {
+                    state.entries[key] = Entry(id: state.nextID, signal: signal, storedIn: [], inFlight: false)
+                    state.nextID += 1
+                }
+                // A key dropped between the two looks is stored again: a duplicate beats a loss.
+                guard var entry = state.entries[key] else { continue }
+                entry.inFlight = true
+                state.entries[key] = entry
+                claimed.append((key, entry))
+            }
+            return claimed
+        }
+        guard let claimed, claimed.count == keys.count else {
+            release(keys)
+            throw APIError(.internalServerError, message: "some of these alerts are being stored by another request; send them again")
+        }
+        var plan: [String: [SignalOrder]] = [:]
+        var planned: [String: [[UInt8]]] = [:]
+        var seen = Set<[UInt8]>()
+        for (key, entry) in claimed where seen.insert(key).inserted {
+            guard let signal = entry.signal else { continue }
+            for backend in backends where !entry.storedIn.contains(backend) {
+                plan[backend, default: []].append(signal)
+                planned[backend, default: []].append(key)
+            }
+        }
+        let outcomes: [SignalBatchOutcome]
+        do {
+            outcomes = plan.isEmpty ? [] : try await service.add(plan: plan)
+        } catch {
+            release(keys)
+            throw APIError(.internalServerError, message: "\(error)")
+        }
+        let failures = outcomes.compactMap(\.error)
+        let plannedKeys = Set(planned.values.joined())
+        let ids = state.withLock { state -> [Int64] in
+            for outcome in outcomes {
+                for key in planned[outcome.backend, default: []].prefix(outcome.stored) {
+                    state.entries[key]?.storedIn.insert(outcome.backend)
+                }
+            }
+            for key in Set(keys) {
+                guard var entry = state.entries[key] else { continue }
+                entry.inFlight = false
+                let wasStored = entry.storedIn.count == backends.count
+                if wasStored { entry.signal = nil }
+                state.entries[key] = entry
+                if wasStored, plannedKeys.contains(key) {
+                    state.stored.append((key, now))
+                }
+            }
+            return keys.map { state.entries[$0]?.id ?? 0 }
+        }
+        if !plan.isEmpty { await afterStore() }
+        guard failures.isEmpty else {
+            for failure in failures { logger.error("alerts from machine '\(machine)' not stored: \(failure)") }
+            throw APIError(
+                .internalServerError,
+                message: "alerts not stored in every backend (\(failures.map(\.description).joined(separator: "; "))); "
+                    + "they are stored where they are missing when sent again")
+        }
+        return ids
+    }
+
+    /// The signal of a new alert: its own decisions, or the profiles' (notifications logged).
+    private func signal(for alert: Alert, machine: String, now: Int64) throws(APIError) -> SignalOrder {
+        var alert = alert
+        alert.machineID = machine
+        let verdict: ProfileVerdict
+        do {
+            verdict = try profiles.verdict(for: alert, machine: machine)
+        } catch {
+            throw refuse("\(error)", machine: machine)
+        }
+        for notification in verdict.notifications {
+            logger.debug("alert '\(alert.scenario ?? "")' from machine '\(machine)': notification '\(notification)'")
+        }
+        let decisions = alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions
+        do throws(AlertSignal.Refusal) {
+            let (signal, skipped) = try AlertSignal.make(alert: alert, decisions: decisions, now: now)
+            for decision in skipped {
+                logOnce(
+                    machine: machine,
+                    "decision \(decision.type ?? "") on \(decision.scope ?? "") '\(decision.value ?? "")' of alert '\(alert.scenario ?? "")' "
+                        + "from machine '\(machine)' not enforced: Warden bans IPs and ranges only; the alert is stored without it")
+            }
+            return signal
+        } catch {
+            throw refuse(error.message, machine: machine)
+        }
+    }
+
+    /// LAPI's 500 for an alert it cannot store, logged once per machine and message (the
+    /// agent resends the batch every second, forever).
+    private func refuse(_ message: String, machine: String) -> APIError {
+        logOnce(
+            machine: machine,
+            "alerts from machine '\(machine)' refused: \(message); the agent resends them every second until it stops, "
+                + "and they can never be stored")
+        return APIError(.internalServerError, message: message)
+    }
+
+    private func logOnce(machine: String, _ line: String) {
+        let first = state.withLock { state in
+            if state.logged.count > 10_000 { state.logged.removeAll() }
+            return state.logged.insert(line).inserted
+        }
+        if first { logger.warning("\(line)") }
+    }
+
+    private func release(_ keys: [[UInt8]]) {
+        state.withLock { state in
+            for key in keys { state.entries[key]?.inFlight = false }
+        }
+    }
+
+    /// Drops the keys of alerts stored more than an hour ago, or beyond the count.
+    private func forgetOld(_ state: inout State, now: Int64) {
+        while state.storedHead < state.stored.count {
+            let (key, at) = state.stored[state.storedHead]
+            guard now - at > Self.memoryNs || state.stored.count - state.storedHead > Self.memoryCount else { break }
+            state.entries[key] = nil
+            state.storedHead += 1
+        }
+        if state.storedHead > 4096 && state.storedHead * 2 > state.stored.count {
+            state.stored.removeFirst(state.storedHead)
+            state.storedHead = 0
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import WardenAlerts
+import WardenBasics
+import WardenDecisions
+import WardenModel
+
+/// The one place that turns an alert and its decisions into the signal backends store:
+/// its scenario, message, source, events with their meta, labels, and one ban per
+/// decision on an IP or a range. Checks what LAPI's database layer checks (durations,
+/// addresses), with LAPI's messages.
+enum AlertSignal {
+    /// Why an alert cannot be stored, in LAPI's words (it answers 500 with them).
+    struct Refusal: Error, Equatable {
+        var message: String
+    }
+
+    /// The signal for `alert` with `decisions`, received at `now`, and the decisions left
+    /// out because their scope is neither `Ip` nor `Range` (Warden bans addresses only).
+    ///
+    /// As LAPI: a ban lasts from the alert's `stop_at` (now when it does not parse) for the
+    /// decision's duration; a range with host bits set covers its whole block; times that
+    /// do not parse are now.
+    static func make(alert: Alert, decisions: [AlertDecision], now: Int64) throws(Refusal) -> (signal: SignalOrder, skipped: [AlertDecision]) {
+        let stopNs = alert.stopAt.flatMap(Timestamp.parse) ?? now
+        let source = alert.source ?? AlertSource()
+        var bans: [BanOrder] = []
+        var skipped: [AlertDecision] = []
+        for decision in decisions {
+            let durationText = decision.duration ?? ""
+            guard let duration = GoDuration.parse(durationText) else {
+                throw Refusal(message: "decision duration '\(durationText)' : \(goDurationError(durationText)): unable to parse duration")
+            }
+            let value = decision.value ?? ""
+            switch (decision.scope ?? "").lowercased() {
+            case "ip", "range":
+                let target = try target(value)
+                bans.append(BanOrder(
+                    target: target, untilNs: stopNs + duration, reason: decision.scenario ?? "",
+                    scenario: decision.scenario ?? "", action: decision.type ?? "", origin: decision.origin ?? "",
+                    country: source.cn, asName: source.asName, asNumber: Int64(source.asNumber) ?? 0))
+            default:
+                skipped.append(decision)
+            }
+        }
+        let events = (alert.events ?? []).map { event in
+            let meta = event.meta ?? []
+            return SignalOrder.Event(
+                timeNs: event.timestamp.flatMap(Timestamp.parse) ?? now,
+                source: meta.last { $0.key == "source_ip" }?.value ?? "",
+                serialized: metaJSON(meta))
+        }
+        let scope = source.scope ?? "", value = source.value ?? ""
+        let signal = SignalOrder(
+            scenario: alert.scenario ?? "", message: alert.message ?? "",
+            source: scope == "Ip" || scope == "Range" || value.isEmpty ? value : "\(scope) \(value)",
+            eventsCount: Int64(alert.eventsCount ?? 0), startNs: alert.startAt.flatMap(Timestamp.parse) ?? now,
+            stopNs: stopNs, createdNs: now, bans: bans, events: events,
+            labels: Dictionary((alert.labels ?? []).map { ($0, "") }, uniquingKeysWith: { first, _ in first }))
+        return (signal, skipped)
+    }
+
+    /// An address or a CIDR block as Go's `net.ParseIP`/`net.ParseCIDR` read them, with LAPI's errors.
+    static func target(_ value: String) throws(Refusal) -> BanTarget {
+        if value.contains("/") {
+            let parts = value.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let address = IPAddress(String(parts[0])), let prefix = Int(parts[1]),
+                  parts[1].allSatisfy(\.isNumber), (0...address.width).contains(prefix)
+            else {
+                throw Refusal(message: "invalid addr/range \(value) : while parsing range \(value): invalid CIDR address: \(value): unable to parse duration")
+            }
+            let block = BanTarget.range(network: address, prefixLength: prefix)
+            return .range(network: block.first, prefixLength: prefix)
+        }
+        guard let address = IPAddress(value) else {
+            throw Refusal(message: "invalid addr/range \(value) : invalid address: unable to parse duration")
+        }
+        return .ip(address)
+    }
+
+    /// Go's `time.ParseDuration` error for a text it refuses.
+    static func goDurationError(_ text: String) -> String {
+        if !text.isEmpty, text != "0", text.allSatisfy(\.isNumber) {
+            return "time: missing unit in duration \"\(text)\""
+        }
+        return "time: invalid duration \"\(text)\""
+    }
+
+    /// An event's meta as LAPI serializes it: `[{"key":"…","value":"…"},…]`.
+    static func metaJSON(_ meta: [MetaItem]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, item) in meta.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var fields: [String] = []
+            if !item.key.isEmpty { fields.append("key") }
+            if !item.value.isEmpty { fields.append("value") }
+            bytes.append(UInt8(ascii: "{"))
+            for (position, field) in fields.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += Array("\"\(field)\":".utf8)
+                JSONText.appendString(field == "key" ? item.key : item.value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

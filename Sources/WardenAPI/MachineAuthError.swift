@@ -1,0 +1,22 @@
+import HTTPTypes
+import Hummingbird
+import WardenDecisions
+
+/// A 401 as LAPI's JWT middleware writes it: `{"code":401,"message":"..."}` with
+/// `Www-Authenticate: JWT realm=Crowdsec API local`. The agent clears its token on a
+/// 401 and logs in again before its next request.
+struct MachineAuthError: Error, HTTPResponseError, Sendable {
+    var message: String
+    var status: HTTPResponse.Status { .unauthorized }
+
+    static let realmHeader = HTTPField.Name("Www-Authenticate")!
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [UInt8] = Array(#"{"code":401,"message":"#.utf8)
+        JSONText.appendString(message, to: &body)
+        body.append(UInt8(ascii: "}"))
+        var response = Response.json(body, status: .unauthorized)
+        response.headers[Self.realmHeader] = "JWT realm=Crowdsec API local"
+        return response
+    }
+}

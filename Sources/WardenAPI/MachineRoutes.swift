@@ -1,0 +1,116 @@
+import Hummingbird
+import Logging
+import WardenDecisions
+import WardenMachines
+import WardenModel
+
+/// The machine routes an agent and `cscli` use, with LAPI 1.4.6's answers:
+/// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body.
+/// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401.
+/// - `GET /v1/heartbeat`: token; 200, no body.
+struct MachineRoutes {
+    let registry: MachineRegistry
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    func register(on group: RouterGroup<APIRequestContext>, authenticated: RouterGroup<APIRequestContext>) {
+        group.post("watchers") { request, context in try await registration(request, context) }
+        group.post("watchers/login") { request, context in try await login(request, context) }
+        authenticated.get("heartbeat") { _, context -> Response in
+            registry.heartbeat(name: context.machine ?? "", now: clock())
+            return Response(status: .ok)
+        }
+    }
+
+    /// The body as gin's `ShouldBindJSON` reads it into `models.WatcherAuthRequest`
+    /// (or `WatcherRegistrationRequest`): Go's messages for bad JSON and wrong types.
+    private func credentials(
+        _ request: Request, type: String
+    ) async throws -> Result<(name: String?, password: String?, scenarios: [String]), GoJSONError> {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let value: GoJSON
+        do {
+            value = try GoJSON.decodeFirst(Array(buffer: body))
+        } catch {
+            return .failure(error)
+        }
+        func mismatch(_ found: GoJSON, _ field: String, _ goType: String) -> GoJSONError {
+            GoJSONError(description: "json: cannot unmarshal \(found.goKind) into Go struct field \(type).\(field) of type \(goType)")
+        }
+        switch value {
+        case .null: return .success((nil, nil, []))
+        case .object: break
+        default:
+            return .failure(GoJSONError(description: "json: cannot unmarshal \(value.goKind) into Go value of type models.\(type)"))
+        }
+        var name: String?, password: String?, scenarios: [String] = []
+        switch value["machine_id"] {
+        case nil, .null?: break
+        case .string(let text)?: name = text
+        case let other?: return .failure(mismatch(other, "machine_id", "string"))
+        }
+        switch value["password"] {
+        case nil, .null?: break
+        case .string(let text)?: password = text
+        case let other?: return .failure(mismatch(other, "password", "strfmt.Password"))
+        }
+        switch value["scenarios"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            for item in items {
+                guard case .string(let text) = item else { return .failure(mismatch(item, "scenarios", "string")) }
+                scenarios.append(text)
+            }
+        case let other?: return .failure(mismatch(other, "scenarios", "[]string"))
+        }
+        return .success((name, password, scenarios))
+    }
+
+    private func login(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let input: (name: String?, password: String?, scenarios: [String])
+        switch try await credentials(request, type: "WatcherAuthRequest") {
+        case .success(let value): input = value
+        case .failure(let error): throw MachineAuthError(message: "missing: \(error.description)")
+        }
+        guard let name = input.name, let password = input.password else {
+            throw MachineAuthError(message: "input format error")
+        }
+        let now = clock()
+        if let refusal = registry.login(
+            name: name, password: password, scenarios: input.scenarios, address: context.peerAddress,
+            userAgent: request.headers[.userAgent] ?? "", now: now)
+        {
+            logger.info("machine login refused for '\(name)' from \(context.peerAddress): \(refusal)")
+            throw MachineAuthError(message: refusal)
+        }
+        let (token, expiresAt) = registry.tokens.issue(machine: name, nowSeconds: now / 1_000_000_000)
+        var body = Array(#"{"code":200,"expire":"#.utf8)
+        JSONText.appendString(Timestamp.rfc3339(expiresAt * 1_000_000_000), to: &body)
+        body += Array(#","token":"#.utf8)
+        JSONText.appendString(token, to: &body)
+        body.append(UInt8(ascii: "}"))
+        return .json(body)
+    }
+
+    private func registration(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let input: (name: String?, password: String?, scenarios: [String])
+        switch try await credentials(request, type: "WatcherRegistrationRequest") {
+        case .success(let value): input = value
+        case .failure(let error): throw APIError(.badRequest, message: error.description)
+        }
+        guard let name = input.name, let password = input.password else {
+            let missing = [(input.name, "machine_id"), (input.password, "password")].filter { $0.0 == nil }
+            throw APIError(
+                .internalServerError,
+                message: (["validation failure list:"] + missing.map { "\($0.1) in body is required" }).joined(separator: "\n"))
+        }
+        do throws(MachineError) {
+            try registry.register(name: name, password: password, now: clock())
+        } catch where error.isNameTaken {
+            throw APIError(.forbidden, message: "user '\(name)': user already exist")  // LAPI's words
+        } catch {
+            throw APIError(error.category == .runtime ? .internalServerError : .badRequest, message: error.description)
+        }
+        return Response(status: .created)
+    }
+}

@@ -1,0 +1,88 @@
+import Logging
+import Synchronization
+import WardenAlerts
+import WardenConfig
+import WardenModel
+@testable import WardenStore
+import WardenTesting
+import XCTest
+
+@testable import WardenAPI
+
+/// Alert intake stores each alert once per backend, however often the batch is resent.
+final class AlertIntakeTests: XCTestCase {
+    private let clock = ManualClock()
+    private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    private func service(broken: Bool) throws -> BanService {
+        var configs = [BackendConfigFile(
+            name: "one", libraryPath: BuildProducts.library("warden-backend-dummy"), config: ["store": "intake-\(UUID())"],
+            file: "one.yaml")]
+        if broken {
+            let path = try CCompiler.temporaryFolder("failing") + "/libfailing.so"
+            try CCompiler.sharedLibrary(
+                CCompiler.repositoryRoot + "/Tests/Fixtures/broken_backend.c", output: path, defines: ["CALLS_FAIL"])
+            configs.append(BackendConfigFile(name: "broken", libraryPath: path, config: [:], file: "broken.yaml"))
+        }
+        let loaded = try configs.map {
+            try BanStore.load($0, injected: ["flush": "true"], logger: logger, clock: clock.closure, allowUnsafeFiles: true)
+        }
+        return BanService(store: BanStore(backends: loaded, discarded: [], configs: configs, folder: "test"))
+    }
+
+    private let body = Array(#"{"capacity":5,"events":[],"events_count":6,"leakspeed":"10s","message":"m","remediation":true,"scenario":"crowdsecurity/ssh-bf","scenario_hash":"","scenario_version":"","simulated":false,"source":{"scope":"Ip","value":"192.0.2.10"},"start_at":"","stop_at":""}"#.utf8)
+
+    private var alert: Alert {
+        Alert(capacity: 5, events: [], eventsCount: 6, leakspeed: "10s", message: "m", remediation: true,
+              scenario: "crowdsecurity/ssh-bf", scenarioHash: "", scenarioVersion: "", simulated: false,
+              source: AlertSource(scope: "Ip", value: "192.0.2.10"), startAt: "", stopAt: "")
+    }
+
+    private func banIDs(_ service: BanService) async throws -> [Int64] {
+        try await service.list(BanQuery(backend: "one"), now: clock.now).bans.map(\.id)
+    }
+
+    func testAResentAlertKeepsItsIdAndIsNotStoredAgain() async throws {
+        let service = try service(broken: false)
+        let refreshes = Counter()
+        let intake = AlertIntake(
+            service: service, profiles: DefaultProfile(), afterStore: { refreshes.add() }, clock: clock.closure, logger: logger)
+        let first = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
+        let stored = try await banIDs(service)
+        let again = try await intake.receive([alert, alert], bodies: [body[...], body[...]], machine: "agent")
+        XCTAssertEqual(first, [1])
+        XCTAssertEqual(again, [1, 1])
+        let after = try await banIDs(service)
+        XCTAssertEqual(after, stored)
+        XCTAssertEqual(stored.count, 1)
+        XCTAssertEqual(refreshes.value, 1, "nothing new was stored the second time")
+        // Another machine's identical alert is another alert.
+        let other = try await intake.receive([alert], bodies: [body[...]], machine: "other")
+        XCTAssertEqual(other, [2])
+        _ = await service.shutdown()
+    }
+
+    func testAPartlyStoredAlertIsRetriedOnlyWhereItIsMissing() async throws {
+        let service = try service(broken: true)
+        let intake = AlertIntake(service: service, profiles: DefaultProfile(), afterStore: {}, clock: clock.closure, logger: logger)
+        for _ in 0..<2 {
+            do {
+                _ = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
+                XCTFail("a failed backend must not give a 201")
+            } catch {
+                XCTAssertEqual(error.status, .internalServerError)
+                XCTAssertTrue(error.message?.hasPrefix("alerts not stored in every backend (") ?? false, error.message ?? "")
+                XCTAssertTrue(error.message?.hasSuffix("they are stored where they are missing when sent again") ?? false)
+            }
+        }
+        let ids = try await banIDs(service)
+        XCTAssertEqual(ids, [1], "stored once in 'one', not again on the retry")
+        _ = await service.shutdown()
+    }
+}
+
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,43 @@
+import WardenMachines
+import XCTest
+
+/// Machine tokens: LAPI's shape, and its refusal messages in its order.
+final class MachineTokenTests: XCTestCase {
+    let tokens = MachineToken(secret: Array(repeating: 7, count: 64))
+    let now: Int64 = 1_795_478_788
+
+    func testATokenHasLAPIsHeaderAndPayload_AndIsValidForAnHour() throws {
+        let (token, expiresAt) = tokens.issue(machine: "agent-ssh", nowSeconds: now)
+        XCTAssertEqual(expiresAt, now + 3600)
+        // The capture's header and payload for the same machine and times (jwt-decoded.json).
+        XCTAssertTrue(token.hasPrefix("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTU0ODIzODgsImlkIjoiYWdlbnQtc3NoIiwib3JpZ19pYXQiOjE3OTU0Nzg3ODh9."), token)
+        XCTAssertEqual(try tokens.verify(token, nowSeconds: now + 3600), "agent-ssh")
+        XCTAssertThrowsError(try tokens.verify(token, nowSeconds: now + 3601)) {
+            XCTAssertEqual(($0 as? MachineTokenError)?.message, "Token is expired")
+        }
+    }
+
+    func testRefusals() {
+        let (token, _) = tokens.issue(machine: "agent-ssh", nowSeconds: now)
+        let parts = token.split(separator: ".").map(String.init)
+        let other = MachineToken(secret: Array(repeating: 8, count: 64)).issue(machine: "agent-ssh", nowSeconds: now).token
+        let cases: [(String, String)] = [
+            ("abc", "token contains an invalid number of segments"),
+            ("abc.def.ghi", "invalid character 'i' looking for beginning of value"),
+            ("a*c.def.ghi", "illegal base64 data at input byte 1"),
+            (other, "signature is invalid"),
+            (parts[0] + "." + parts[1] + ".AAAA", "signature is invalid"),
+            // {"alg":"RS256","typ":"JWT"}
+            ("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." + parts[1] + "." + parts[2], "invalid signing algorithm"),
+            // {"alg":"XX"}
+            ("eyJhbGciOiJYWCJ9." + parts[1] + "." + parts[2], "signing method (alg) is unavailable."),
+            // [1]
+            ("WzFd." + parts[1] + "." + parts[2], "json: cannot unmarshal array into Go value of type map[string]interface {}"),
+        ]
+        for (token, message) in cases {
+            XCTAssertThrowsError(try tokens.verify(token, nowSeconds: now), token) {
+                XCTAssertEqual(($0 as? MachineTokenError)?.message, message, token)
+            }
+        }
+    }
+}
