@@ -31,7 +31,7 @@ extension BanService {
     /// See ``BanStore/deleteSignals(matching:now:)``.
     public func deleteSignals(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
         let doomed = try await signals(query, now: now).signals
-        return await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in
+        return await outcomes(of: try usableBackends(), "delete_signal") { backend throws(BackendCallError) in
             var count = 0
             for record in doomed { count += try backend.removeSignal(record, now: now) }
             return count
@@ -41,7 +41,7 @@ extension BanService {
     /// See ``BanStore/deleteBans(matching:now:)``.
     public func deleteBans(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
         let doomed = try await signals(query.liveOnly, now: now).liveBans(matching: query, now: now)
-        return await outcomes(of: try usableBackends()) { backend throws(BackendCallError) in
+        return await outcomes(of: try usableBackends(), "delete_ban") { backend throws(BackendCallError) in
             var count = 0
             for (record, index) in doomed { count += try backend.removeBan(index, of: record, now: now) }
             return count

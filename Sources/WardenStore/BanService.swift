@@ -44,7 +44,7 @@ public final class BanService: Sendable {
     /// a retry may store a signal twice rather than lose it.
     public func add(plan: [String: [SignalOrder]]) async throws(BanStoreError) -> [SignalBatchOutcome] {
         let backends = try usableBackends().filter { plan[$0.name] != nil }
-        let outcomes = await outcomes(of: backends) { backend in
+        let outcomes = await outcomes(of: backends, "insert") { backend in
             let signals = plan[backend.name]!
             var stored = 0
             do throws(BackendCallError) {
