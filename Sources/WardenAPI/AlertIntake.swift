@@ -2,6 +2,8 @@ import Crypto
 import Logging
 import Synchronization
 import WardenAlerts
+import WardenAllowlist
+import WardenMetrics
 import WardenModel
 import WardenStore
 
@@ -44,6 +46,8 @@ public final class AlertIntake: Sendable {
 
     private let service: BanService
     private let profiles: any AlertProfiles
+    private let allowlist: LiveAllowlist
+    private let metrics: DaemonMetrics?
     private let afterStore: @Sendable () async -> Void
     private let clock: @Sendable () -> Int64
     private let logger: Logger
@@ -51,14 +55,19 @@ public final class AlertIntake: Sendable {
 
     /// - Parameters:
     ///   - profiles: what decides the bans of alerts that carry none.
+    ///   - allowlist: what no decision may ban: such a decision is dropped (logged once,
+    ///     counted), the rest of its alert applies.
+    ///   - metrics: counts alerts per machine and allowlist refusals, when given.
     ///   - afterStore: run once new bans are stored, before answering, so that they are
     ///     in the decision index when the client hears back.
     public init(
-        service: BanService, profiles: any AlertProfiles, afterStore: @escaping @Sendable () async -> Void,
-        clock: @escaping @Sendable () -> Int64, logger: Logger
+        service: BanService, profiles: any AlertProfiles, allowlist: LiveAllowlist, metrics: DaemonMetrics? = nil,
+        afterStore: @escaping @Sendable () async -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.service = service
         self.profiles = profiles
+        self.allowlist = allowlist
+        self.metrics = metrics
         self.afterStore = afterStore
         self.clock = clock
         self.logger = logger
@@ -82,6 +91,7 @@ public final class AlertIntake: Sendable {
         for (index, alert) in alerts.enumerated() where !known[index] {
             fresh[index] = try signal(for: alert, machine: machine, now: now)
         }
+        if !fresh.isEmpty { metrics?.alerts(machine: machine).increment(by: fresh.count) }
         let backends = service.store.backends.map(\.name)
         // Claim every alert of the batch, or none when another request is storing one of them.
         let claimed = state.withLock { state -> [(key: [UInt8], entry: Entry)]? in
@@ -166,7 +176,8 @@ public final class AlertIntake: Sendable {
         for notification in verdict.notifications {
             logger.debug("alert '\(alert.scenario ?? "")' from machine '\(machine)': notification '\(notification)'")
         }
-        let decisions = alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions
+        let decisions = allowed(
+            alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions, of: alert, machine: machine)
         do throws(AlertSignal.Refusal) {
             let (signal, skipped) = try AlertSignal.make(alert: alert, decisions: decisions, now: now)
             for decision in skipped {
@@ -178,6 +189,24 @@ public final class AlertIntake: Sendable {
             return signal
         } catch {
             throw refuse(error.message, machine: machine)
+        }
+    }
+
+    /// `decisions` without those on an allowlisted address or block (or a range holding
+    /// one); each dropped decision is counted and logged once with its alert and the entry.
+    /// A value that does not parse is kept, for ``AlertSignal`` to refuse in LAPI's words.
+    private func allowed(_ decisions: [AlertDecision], of alert: Alert, machine: String) -> [AlertDecision] {
+        decisions.filter { decision in
+            guard ["ip", "range"].contains((decision.scope ?? "").lowercased()),
+                let target = try? AlertSignal.target(decision.value ?? ""),
+                let entry = allowlist.match(target)
+            else { return true }
+            metrics?.allowlistRefusals.increment()
+            logOnce(
+                machine: machine,
+                "decision \(decision.type ?? "") on '\(decision.value ?? "")' of alert '\(alert.scenario ?? "")' from machine "
+                    + "'\(machine)' dropped: the allowlist entry \(entry) covers it; the rest of the alert applies")
+            return false
         }
     }
 

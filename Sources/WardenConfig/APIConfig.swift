@@ -10,6 +10,7 @@
 ///       key_file: /etc/warden/tls/key.pem
 ///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
 ///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
+///     profiles_path: /etc/warden/profiles.yaml  # default: profiles.yaml beside the main config
 /// ```
 public struct APIConfig: Sendable, Equatable {
     /// The address to listen on (an IP literal or `localhost`).
@@ -22,6 +23,9 @@ public struct APIConfig: Sendable, Equatable {
     /// The file of machine names and password hashes that `warden machines` manages
     /// (agents and `cscli`); its token secret and sightings live beside it.
     public var machinesFile: String
+    /// The profiles that turn alerts into decisions, when the config names a file
+    /// (`profiles_path`); nil: `profiles.yaml` beside the main config, if there is one.
+    public var profilesFile: String?
 
     /// A certificate chain and its private key, both PEM files.
     public struct TLSFiles: Sendable, Equatable {
@@ -89,6 +93,12 @@ public struct APIConfig: Sendable, Equatable {
                 throw ConfigError(file: file, line: node.line, "'api.server.machines_file' must name a file")
             }
             config.machinesFile = FileSystem.resolve(text, against: base)
+        }
+        if let node = server["profiles_path"] {
+            guard let text = node.scalar, !text.isEmpty else {
+                throw ConfigError(file: file, line: node.line, "'api.server.profiles_path' must name a file")
+            }
+            config.profilesFile = FileSystem.resolve(text, against: base)
         }
         if let tls = server["tls"] {
             try requireMapping(tls, "api.server.tls", file: file)

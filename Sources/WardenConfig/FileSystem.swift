@@ -20,6 +20,12 @@ public enum FileSystem {
         return .success(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// Whether anything (file, folder, link to one) exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     /// Whether `path` names a directory.
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()

@@ -9,6 +9,7 @@ import WardenBasics
 import WardenConfig
 import WardenMetrics
 import WardenModel
+import WardenProfiles
 import WardenStore
 
 /// `warden run`: loads the backends (expiry sweeps on), serves the Local API (and
@@ -53,9 +54,9 @@ public struct Daemon {
         let sync = StoreSync(
             service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
-        // Profiles are CrowdSec's default until profiles.yaml is read (WardenProfiles).
         let intake = AlertIntake(
-            service: service, profiles: DefaultProfile(), afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
+            service: service, profiles: try profiles(main, service: service), allowlist: allowlist, metrics: metrics,
+            afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
@@ -108,5 +109,26 @@ public struct Daemon {
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
         if let failure { throw failure }
+    }
+
+    /// The profiles alerts go through: `api.server.profiles_path`, else `profiles.yaml`
+    /// beside the main config; with neither, CrowdSec's default profile (4h ban of the
+    /// source IP of an alert that asks for remediation), as its shipped file says.
+    /// - Throws: ``ConfigError`` naming the file, line, profile and filter.
+    private func profiles(_ main: MainConfig, service: BanService) throws -> any AlertProfiles {
+        let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "profiles.yaml")
+        let path: String
+        if let configured = main.api.profilesFile {
+            path = configured
+        } else if FileSystem.exists(besideConfig) {
+            path = besideConfig
+        } else {
+            logger.info("no profiles file (\(besideConfig) or api.server.profiles_path): alerts get CrowdSec's default profile")
+            return DefaultProfile()
+        }
+        let history = StoreDecisionHistory(service: service, clock: clock, logger: logger)
+        let loaded = try Profiles.load(path: path, history: history, now: { [clock] in clock() / 1_000_000_000 })
+        logger.info("profiles: \(loaded.profiles.map(\.config.name).joined(separator: ", ")) (\(path))")
+        return ProfileDecider(profiles: loaded, logger: logger)
     }
 }

@@ -18,6 +18,32 @@ extension BanService {
         return merged
     }
 
+    /// ``targetHistory(of:sinceNs:now:)`` for a caller that cannot await: blocks the
+    /// calling thread until every backend's worker has answered (one indexed query each).
+    /// What the profiles' counting helpers call while an expression runs.
+    public func targetHistoryWaiting(of target: BanTarget, sinceNs: Int64? = nil, now: Int64) throws(BanStoreError)
+        -> TargetHistoryAnswer
+    {
+        try checkOpen()
+        let (offering, lacking) = try store.historyBackends()
+        var answers = BackendOutcomes<TargetHistory>()
+        for backend in offering {
+            do throws(BackendCallError) {
+                let history = try workers[ObjectIdentifier(backend)]!.runWaiting { () throws(BackendCallError) in
+                    try self.observed(backend, "target_history") { () throws(BackendCallError) in
+                        try backend.targetHistory(target, sinceNs: sinceNs, now: now)
+                    }
+                }
+                answers.succeeded.append((backend.name, history))
+            } catch {
+                answers.failed.append(error)
+            }
+        }
+        answers.failed += lacking
+        guard let merged = TargetHistoryAnswer.merging(answers) else { throw .noHistory(answers.failed) }
+        return merged
+    }
+
     /// See ``BanStore/signals(_:now:)``.
     public func signals(_ query: SignalQuery, now: Int64) async throws(BanStoreError) -> SignalListing {
         try checkOpen()

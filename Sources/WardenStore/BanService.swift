@@ -16,7 +16,7 @@ public final class BanService: Sendable {
 
     /// The loaded backends, their configs and the discarded ones.
     public let store: BanStore
-    private let workers: [ObjectIdentifier: SerialWorker]
+    let workers: [ObjectIdentifier: SerialWorker]
     private let isShutDown = Mutex(false)
     private let observer: CallObserver?
 
@@ -107,7 +107,7 @@ public final class BanService: Sendable {
     }
 
     /// Runs one backend call, timing it for the observer (when there is one).
-    private func observed<Value>(
+    func observed<Value>(
         _ backend: LoadedBackend, _ operation: String, _ call: () throws(BackendCallError) -> Value
     ) throws(BackendCallError) -> Value {
         guard let observer else { return try call() }

@@ -61,6 +61,38 @@ final class SerialWorker: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Runs `body` on the worker's thread and blocks the calling thread until it is done:
+    /// for callers that cannot await (profile expressions). Never call it from a worker's
+    /// own thread. The caller waits on the worker alone, never on Swift's pool, so it
+    /// cannot deadlock when the pool's threads are all busy.
+    func runWaiting<Value: Sendable, Failure: Error>(
+        _ body: @escaping @Sendable () throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        let done = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        let signal = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        pthread_mutex_init(done, nil)
+        pthread_cond_init(signal, nil)
+        defer {
+            pthread_cond_destroy(signal)
+            pthread_mutex_destroy(done)
+            signal.deallocate()
+            done.deallocate()
+        }
+        nonisolated(unsafe) var result: Result<Value, Failure>?
+        enqueue {
+            let answer = Result { () throws(Failure) -> Value in try body() }
+            pthread_mutex_lock(done)
+            result = answer
+            pthread_cond_signal(signal)
+            pthread_mutex_unlock(done)
+        }
+        pthread_mutex_lock(done)
+        while result == nil { pthread_cond_wait(signal, done) }
+        let answer = result!
+        pthread_mutex_unlock(done)
+        return try answer.get()
+    }
+
     /// Runs every queued job, then ends and joins the thread. Idempotent.
     func stop() {
         pthread_mutex_lock(mutex)

@@ -1,7 +1,10 @@
 import Logging
 import Synchronization
 import WardenAlerts
+import WardenAllowlist
 import WardenConfig
+import WardenMetricNames
+import WardenMetrics
 import WardenModel
 @testable import WardenStore
 import WardenTesting
@@ -38,6 +41,11 @@ final class AlertIntakeTests: XCTestCase {
               source: AlertSource(scope: "Ip", value: "192.0.2.10"), startAt: "", stopAt: "")
     }
 
+    /// The shipped default (loopback): the allowlist file is absent.
+    private func defaultAllowlist() throws -> LiveAllowlist {
+        try LiveAllowlist(path: CCompiler.temporaryFolder("allowlist") + "/allowlist", logger: logger)
+    }
+
     private func banIDs(_ service: BanService) async throws -> [Int64] {
         try await service.list(BanQuery(backend: "one"), now: clock.now).bans.map(\.id)
     }
@@ -46,7 +54,7 @@ final class AlertIntakeTests: XCTestCase {
         let service = try service(broken: false)
         let refreshes = Counter()
         let intake = AlertIntake(
-            service: service, profiles: DefaultProfile(), afterStore: { refreshes.add() }, clock: clock.closure, logger: logger)
+            service: service, profiles: DefaultProfile(), allowlist: try defaultAllowlist(), afterStore: { refreshes.add() }, clock: clock.closure, logger: logger)
         let first = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
         let stored = try await banIDs(service)
         let again = try await intake.receive([alert, alert], bodies: [body[...], body[...]], machine: "agent")
@@ -62,9 +70,32 @@ final class AlertIntakeTests: XCTestCase {
         _ = await service.shutdown()
     }
 
+    func testAllowlistedDecisionsAreDroppedCountedAndTheRestApplies() async throws {
+        let service = try service(broken: false)
+        let metrics = DaemonMetrics()
+        let intake = AlertIntake(
+            service: service, profiles: DefaultProfile(), allowlist: try defaultAllowlist(), metrics: metrics,
+            afterStore: {}, clock: clock.closure, logger: logger)
+        var carrying = alert
+        carrying.decisions = [
+            AlertDecision(duration: "1h", origin: "cscli", scenario: "s", scope: "Ip", type: "ban", value: "127.0.0.9"),
+            AlertDecision(duration: "1h", origin: "cscli", scenario: "s", scope: "Range", type: "ban", value: "0.0.0.0/0"),
+            AlertDecision(duration: "1h", origin: "cscli", scenario: "s", scope: "Ip", type: "ban", value: "192.0.2.77"),
+        ]
+        let body = Array(#"{"decisions":"three"}"#.utf8)
+        _ = try await intake.receive([carrying], bodies: [body[...]], machine: "cscli-1")
+        let targets = try await service.list(BanQuery(backend: "one"), now: clock.now).bans.map(\.target)
+        XCTAssertEqual(targets, ["192.0.2.77"])
+        let samples = try PrometheusText.parse(String(decoding: metrics.exposition(), as: UTF8.self))
+        XCTAssertEqual(samples.first { $0.name == WardenMetricNames.allowlistRefusals }?.value, 2)
+        XCTAssertEqual(
+            samples.first { $0.name == WardenMetricNames.alertsReceived && $0.labels.first?.1 == "cscli-1" }?.value, 1)
+        _ = await service.shutdown()
+    }
+
     func testAPartlyStoredAlertIsRetriedOnlyWhereItIsMissing() async throws {
         let service = try service(broken: true)
-        let intake = AlertIntake(service: service, profiles: DefaultProfile(), afterStore: {}, clock: clock.closure, logger: logger)
+        let intake = AlertIntake(service: service, profiles: DefaultProfile(), allowlist: try defaultAllowlist(), afterStore: {}, clock: clock.closure, logger: logger)
         for _ in 0..<2 {
             do {
                 _ = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
