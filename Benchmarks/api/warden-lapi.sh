@@ -3,8 +3,9 @@
 # counterpart of Tests/clients/reference-lapi.sh for CrowdSec: a throw-away config with
 # one SQLite backend, its database, bouncer keys and log in DIR, on a free loopback port.
 #
-# `up` writes DIR/env (`export`ed shell assignments): LAPI_URL, LAPI_KEY, LAPI_PID and
-# BAN_IMPORT (this script's import bound to DIR), which is what run.sh and measure.sh read.
+# `up` writes DIR/env (`export`ed shell assignments): LAPI_URL, LAPI_KEY, LAPI_PID,
+# BAN_IMPORT and MACHINE_ADD (this script's import and machine-add bound to DIR), which is
+# what run.sh, measure.sh and intake.sh read.
 set -euo pipefail
 usage() {
     cat <<'TEXT'
@@ -16,6 +17,8 @@ Usage: Benchmarks/api/warden-lapi.sh COMMAND DIR [ARGS]
   import DIR FILE DURATION  ban every target of FILE (one address or CIDR a line) for
                             DURATION with `warden-bench import`, then wait until the
                             daemon serves them all (GET /v1/decisions counts them)
+  machine-add DIR NAME FILE register machine NAME (validated, random password) and write
+                            its credentials file FILE (`warden machines add --auto -f`)
 
 Environment: WARDEN_BIN, the folder holding warden, warden-daemon, warden-bench and
 libwarden-backend-sqlite.so (default: `swift build -c release --show-bin-path`).
@@ -74,6 +77,7 @@ export LAPI_URL=http://127.0.0.1:$port
 export LAPI_KEY=$key
 export LAPI_PID=$(cat "$pidfile")
 export BAN_IMPORT="$self import $dir"
+export MACHINE_ADD="$self machine-add $dir"
 ENV
         ;;
     down)
@@ -103,6 +107,10 @@ ENV
         done
         have="$(get /v1/decisions | grep -o '"id":' | wc -l)"
         [ "$have" -ge "$want" ] || { echo "warden-lapi.sh: the daemon serves $have decisions, not the $want imported" >&2; exit 1; }
+        ;;
+    machine-add)
+        [ $# -eq 2 ] || { echo "usage: warden-lapi.sh machine-add DIR NAME FILE" >&2; exit 64; }
+        "$bin/warden" -c "$config" machines add "$1" --auto -f "$2" >/dev/null
         ;;
     *) echo "warden-lapi.sh: unknown command '$action'; see --help" >&2; exit 64 ;;
 esac
