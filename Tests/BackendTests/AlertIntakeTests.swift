@@ -93,6 +93,23 @@ final class AlertIntakeTests: XCTestCase {
         _ = await service.shutdown()
     }
 
+    func testAProfileDecisionOnAnAllowlistedSourceIsDropped() async throws {
+        let service = try service(broken: false)
+        let metrics = DaemonMetrics()
+        let intake = AlertIntake(
+            service: service, profiles: DefaultProfile(), allowlist: try defaultAllowlist(), metrics: metrics,
+            afterStore: {}, clock: clock.closure, logger: logger)
+        var local = alert
+        local.source = AlertSource(scope: "Ip", value: "::1")
+        let body = Array(#"{"source":"::1"}"#.utf8)
+        _ = try await intake.receive([local], bodies: [body[...]], machine: "agent")
+        let bans = try await service.list(BanQuery(backend: "one"), now: clock.now).bans
+        XCTAssertEqual(bans.map(\.target), [], "the default profile's 4h ban of ::1 is dropped")
+        let samples = try PrometheusText.parse(String(decoding: metrics.exposition(), as: UTF8.self))
+        XCTAssertEqual(samples.first { $0.name == WardenMetricNames.allowlistRefusals }?.value, 1)
+        _ = await service.shutdown()
+    }
+
     func testAPartlyStoredAlertIsRetriedOnlyWhereItIsMissing() async throws {
         let service = try service(broken: true)
         let intake = AlertIntake(service: service, profiles: DefaultProfile(), allowlist: try defaultAllowlist(), afterStore: {}, clock: clock.closure, logger: logger)
