@@ -24,6 +24,8 @@ enum AlertSignal {
         let source = alert.source ?? AlertSource()
         var bans: [BanOrder] = []
         var skipped: [AlertDecision] = []
+        // The scope each kept decision was sent with: `cscli decisions import` sends a CIDR as `Ip`.
+        var sentScopes: [String] = []
         for decision in decisions {
             let durationText = decision.duration ?? ""
             guard let duration = GoDuration.parse(durationText) else {
@@ -33,6 +35,7 @@ enum AlertSignal {
             switch (decision.scope ?? "").lowercased() {
             case "ip", "range":
                 let target = try target(value)
+                sentScopes.append(decision.scope ?? "")
                 bans.append(BanOrder(
                     target: target, untilNs: stopNs + duration, reason: decision.scenario ?? "",
                     scenario: decision.scenario ?? "", action: decision.type ?? "", origin: decision.origin ?? "",
@@ -54,7 +57,8 @@ enum AlertSignal {
             source: scope == "Ip" || scope == "Range" || value.isEmpty ? value : "\(scope) \(value)",
             eventsCount: Int64(alert.eventsCount ?? 0), startNs: alert.startAt.flatMap(Timestamp.parse) ?? now,
             stopNs: stopNs, createdNs: now, bans: bans, events: events,
-            labels: Dictionary((alert.labels ?? []).map { ($0, "") }, uniquingKeysWith: { first, _ in first }))
+            labels: Dictionary((alert.labels ?? []).map { ($0, "") }, uniquingKeysWith: { first, _ in first })
+                .merging(AlertProvenance.labels(of: alert, sentScopes: sentScopes, bans: bans)) { _, reserved in reserved })
         return (signal, skipped)
     }
 

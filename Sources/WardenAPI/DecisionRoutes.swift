@@ -17,8 +17,9 @@ struct DecisionRoutes {
         group.get("decisions/stream") { request, context in try stream(request, context) }
         // LAPI 1.5+ answers HEAD on the stream at once, without moving the bouncer's position.
         group.head("decisions/stream") { _, _ in Response(status: .ok) }
-        for path in ["decisions", "decisions/stream"] {
-            for method: HTTPRequest.Method in [.post, .put, .delete, .patch] {
+        // DELETE /v1/decisions is a machine route (AlertHistoryRoutes).
+        for (path, methods) in [("decisions", [HTTPRequest.Method.post, .put, .patch]), ("decisions/stream", [.post, .put, .delete, .patch])] {
+            for method in methods {
                 group.on(RouterPath(path), method: method) { _, _ -> Response in throw APIError.methodNotAllowed }
             }
         }

@@ -9,12 +9,15 @@ import WardenMetrics
 /// - `POST /v1/usage-metrics`: bouncer key; accepted and logged.
 /// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
 /// - `GET /v1/heartbeat`, `POST /v1/alerts`: machine token (JWT).
+/// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
+///   `DELETE /v1/decisions/:id`: machine token (``AlertHistoryRoutes``).
 /// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
 /// Every request is counted and timed into `metrics`; each pull, per bouncer.
 public enum LocalAPI {
     /// The router of the whole API.
     public static func router(
         book: DecisionBook, bouncers: BouncerRegistry, machines: MachineRegistry, intake: AlertIntake,
+        history: AlertHistory,
         metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -26,6 +29,7 @@ public enum LocalAPI {
         let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
         MachineRoutes(registry: machines, clock: clock, logger: logger).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
+        AlertHistoryRoutes(history: history, clock: clock).register(on: tokenRoutes)
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in

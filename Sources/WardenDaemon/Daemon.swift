@@ -61,7 +61,8 @@ public struct Daemon {
 
         let app = Application(
             router: LocalAPI.router(
-                book: book, bouncers: bouncers, machines: machines, intake: intake, metrics: metrics, clock: clock,
+                book: book, bouncers: bouncers, machines: machines, intake: intake,
+                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }), metrics: metrics, clock: clock,
                 logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(

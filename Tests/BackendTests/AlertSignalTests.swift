@@ -29,7 +29,13 @@ final class AlertSignalTests: XCTestCase {
         XCTAssertEqual(signal.startNs, try XCTUnwrap(Timestamp.parse("2026-11-24T00:06:14Z")))
         XCTAssertEqual(signal.source, "192.0.2.10")
         XCTAssertEqual(signal.eventsCount, 6)
-        XCTAssertEqual(signal.labels, ["ssh": ""])
+        // The alert's own labels, and what LAPI shows of it that a signal has no member for.
+        XCTAssertEqual(signal.labels, [
+            "ssh": "", "lapi/source_scope": "Ip", "lapi/source_value": "192.0.2.10", "lapi/source_ip": "192.0.2.10",
+            "lapi/source_as_name": "Example", "lapi/source_as_number": "64496", "lapi/source_cn": "FR",
+            // The CIDR sent as `Ip` is a range: the scopes as sent are kept, in ban order.
+            "lapi/decision_scopes": "Ip,Ip",
+        ])
     }
 
     func testEventsKeepTheirMetaAsLAPISerializesIt() throws {

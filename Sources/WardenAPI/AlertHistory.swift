@@ -1,0 +1,91 @@
+import WardenBackendHost
+import WardenModel
+import WardenStore
+
+/// What `cscli` reads and deletes over the Local API (`GET /v1/alerts`, deletes of alerts
+/// and decisions), answered from what the backends hold (`warden.history/1`). A delete
+/// ends bans in every backend, then runs `afterChange` (the decision index's sync) before
+/// it returns, so the bouncer API no longer has them when the client hears back.
+public struct AlertHistory: Sendable {
+    let service: BanService
+    let afterChange: @Sendable () async -> Void
+
+    /// - Parameter afterChange: run after a delete that ended something, before answering.
+    public init(service: BanService, afterChange: @escaping @Sendable () async -> Void) {
+        self.service = service
+        self.afterChange = afterChange
+    }
+
+    /// The signals `filter` selects, newest first (oldest first with `sort=ASC`).
+    func list(_ filter: AlertFilter, now: Int64) async throws(APIError) -> [SignalRecord] {
+        if filter.withoutDecisions { return [] }
+        var query = filter.query
+        // The store lists the newest first: oldest-first pages and filters of ours need every match.
+        if filter.filtersAfterReading || filter.ascending { query.limit = nil }
+        var records: [SignalRecord] = []
+        var seen: Set<SignalRecord.ReplicaKey> = []
+        for origin in filter.origins.map({ $0.map(Optional.some) }) ?? [query.origin] {
+            query.origin = origin
+            for record in try await read(query, now: now).signals where filter.keeps(record) && seen.insert(record.replicaKey).inserted {
+                records.append(record)
+            }
+        }
+        records.sort { $0.createdNs != $1.createdNs ? $0.createdNs > $1.createdNs : $0.id > $1.id }
+        if filter.ascending { records.reverse() }
+        if let limit = filter.query.limit, records.count > limit { records.removeLast(records.count - limit) }
+        return records
+    }
+
+    /// The signal `id` (of the first backend that keeps history), or nil.
+    func alert(id: Int64, now: Int64) async throws(APIError) -> SignalRecord? {
+        try await read(SignalQuery(id: id, limit: 1), now: now).signals.first
+    }
+
+    /// Deletes the signals `filter` selects (limit ignored, as LAPI does); how many.
+    func deleteAlerts(_ filter: AlertFilter, now: Int64) async throws(APIError) -> Int {
+        var all = filter
+        all.query.limit = nil
+        let doomed = try await list(all, now: now)
+        var deleted = 0
+        for record in doomed {
+            deleted += try await settle(try await run { () async throws(BanStoreError) in
+                try await service.deleteSignals(matching: SignalQuery(id: record.id), now: now)
+            })
+        }
+        if deleted > 0 { await afterChange() }
+        return deleted
+    }
+
+    /// Ends the live bans `query` selects; how many.
+    func deleteDecisions(_ query: SignalQuery, now: Int64) async throws(APIError) -> Int {
+        let deleted = try await settle(try await run { () async throws(BanStoreError) in
+            try await service.deleteBans(matching: query, now: now)
+        })
+        if deleted > 0 { await afterChange() }
+        return deleted
+    }
+
+    private func read(_ query: SignalQuery, now: Int64) async throws(APIError) -> SignalListing {
+        try await run { () async throws(BanStoreError) in try await service.signals(query, now: now) }
+    }
+
+    /// A store error as a 500 whose message is the store's (which backend, and why).
+    private func run<T>(_ body: () async throws(BanStoreError) -> T) async throws(APIError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw APIError(.internalServerError, message: "\(error)")
+        }
+    }
+
+    /// The count of a delete: what the backends that did it agree on (the largest when they
+    /// differ: one that missed a write has less to delete). A backend that failed makes it a 500.
+    private func settle(_ outcomes: BackendOutcomes<Int>) throws(APIError) -> Int {
+        guard outcomes.failed.isEmpty else {
+            throw APIError(
+                .internalServerError,
+                message: "delete not done in every backend: " + outcomes.failed.map(\.description).joined(separator: "; "))
+        }
+        return outcomes.succeeded.map(\.value).max() ?? 0
+    }
+}

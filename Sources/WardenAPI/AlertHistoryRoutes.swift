@@ -1,0 +1,67 @@
+import Hummingbird
+import WardenModel
+import WardenStore
+
+/// `cscli`'s reads and deletes (machine token), as CrowdSec 1.4.6 answers them:
+/// - `GET /v1/alerts`: the alerts ``AlertFilter`` selects, `null` for none.
+/// - `GET /v1/alerts/:id`: one alert; 404 `object not found`.
+/// - `DELETE /v1/alerts`: `{"nbDeleted":"N"}`.
+/// - `DELETE /v1/decisions`: ends live decisions by `ip`/`range` (with `contains`, by default
+///   the ranges that contain it too), `scopes`, `value`, `type`, `scenario`, `origin`;
+///   `{"nbDeleted":"N"}`.
+/// - `DELETE /v1/decisions/:id`: one decision; LAPI's 500 when it is not live.
+/// Every failure is LAPI's `{"message": ...}`; a store that keeps no history says which
+/// backend lacks it.
+struct AlertHistoryRoutes {
+    let history: AlertHistory
+    let clock: @Sendable () -> Int64
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.get("alerts") { request, _ -> Response in
+            let now = clock()
+            let filter = try AlertFilter.parse(items(request), now: now)
+            return .json(AlertJSON.list(try await history.list(filter, now: now), now: now))
+        }
+        group.get("alerts/:alert_id") { _, context -> Response in
+            guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
+                throw APIError(.badRequest, message: "alert_id must be valid integer")
+            }
+            let now = clock()
+            guard id > 0, let record = try await history.alert(id: id, now: now) else {
+                throw APIError(.notFound, message: "object not found")
+            }
+            var out: [UInt8] = []
+            AlertJSON.append(record, now: now, to: &out)
+            return .json(out)
+        }
+        group.delete("alerts") { request, _ -> Response in
+            let now = clock()
+            let filter = try AlertFilter.parse(items(request), now: now)
+            return deleted(try await history.deleteAlerts(filter, now: now))
+        }
+        group.delete("decisions") { request, _ -> Response in
+            let now = clock()
+            guard let query = try DecisionDeleteFilter.parse(items(request)) else { return deleted(0) }
+            return deleted(try await history.deleteDecisions(query, now: now))
+        }
+        group.delete("decisions/:decision_id") { _, context -> Response in
+            let text = context.parameters.get("decision_id") ?? ""
+            guard let id = Int64(text) else { throw APIError(.badRequest, message: "decision_id must be valid integer") }
+            let count = id > 0 ? try await history.deleteDecisions(SignalQuery(banID: id), now: clock()) : 0
+            guard count > 0 else {
+                throw APIError(.internalServerError, message: "decision with id '\(id)' doesn't exist: unable to delete")
+            }
+            return deleted(count)
+        }
+    }
+
+    /// `{"nbDeleted":"N"}`: LAPI writes the count as a string.
+    private func deleted(_ count: Int) -> Response {
+        .json(Array(#"{"nbDeleted":"\#(count)"}"#.utf8))
+    }
+
+    /// The query's items, percent-decoded, in order.
+    private func items(_ request: Request) -> [(String, String)] {
+        request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+    }
+}
