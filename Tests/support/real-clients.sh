@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs CrowdSec's real bouncers (Tests/clients: crowdsec-firewall-bouncer in a network
 # namespace, crowdsec-custom-bouncer, pycrowdsec) and real `cscli` as a machine
-# (Tests/clients/cscli-machine.sh; Tests/clients/cscli.sh on the single daemon) against
-# `warden run`, twice:
+# (Tests/clients/cscli-machine.sh; on the single daemon also Tests/clients/cscli.sh, and
+# the crowdsec agent in agent.sh and repeat-offender.sh) against `warden run`, twice:
 #   1. one daemon on a SQLite store, bans made with `warden ban add|del` in other processes;
 #   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
 #      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
@@ -15,8 +15,14 @@ bin="$(swift build --show-bin-path)"
 work="$(mktemp -d /tmp/warden-clients.XXXXXX)"
 pids=()
 cleanup() {
+    # A restarted daemon (warden-adapter.sh restart) is known by its pidfile only.
+    for pidfile in "$work"/*/config.pid; do [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")"); done
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    # `wait` knows only this shell's children; a restarted daemon is polled for.
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,6 +55,7 @@ serve() {
     "$bin/warden" -c "$config" bouncers add clients -k "$key" >/dev/null || return 1
     "$bin/warden-daemon" -c "$config" >"${config%.yaml}.log" 2>&1 &
     pids+=($!)
+    echo $! >"${config%.yaml}.pid"
     for _ in $(seq 100); do
         curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { url="http://127.0.0.1:$port"; return 0; }
         sleep 0.1
@@ -82,12 +89,21 @@ run() {
     fi
     # cscli as a machine of one daemon (its deletes are checked on the same daemon's
     # bouncer API at once, which a second node only sees after its next sync).
+    # The real agent replays sshd logs (agent.sh, repeat-offender.sh), with restarts of
+    # this daemon (warden-adapter.sh restart) and its profiles.yaml (beside the config).
     if [ -z "${4:-}" ]; then
-        echo "# cscli.sh"
-        output="$(LAPI_URL="$2" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
-            BAN_DEL="$root/Tests/clients/warden-adapter.sh del" MACHINE_ADD="$root/Tests/clients/warden-adapter.sh machine-add" \
-            bash "$root/Tests/clients/cscli.sh" 2>&1)"
-        count "$output" $? cscli.sh
+        local test
+        for test in cscli.sh agent.sh repeat-offender.sh; do
+            echo "# $test"
+            output="$(LAPI_URL="$2" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
+                BAN_DEL="$root/Tests/clients/warden-adapter.sh del" \
+                MACHINE_ADD="$root/Tests/clients/warden-adapter.sh machine-add" \
+                SERVER_RESTART="$root/Tests/clients/warden-adapter.sh restart" WARDEN_PIDFILE="${3%.yaml}.pid" \
+                WARDEN_DAEMON="$bin/warden-daemon" WARDEN_LOG="${3%.yaml}.log" \
+                PROFILES_PATH="$(dirname "$3")/profiles.yaml" \
+                bash "$root/Tests/clients/$test" 2>&1)"
+            count "$output" $? "$test"
+        done
     fi
     echo "# cscli-machine.sh"
     output="$(LAPI_URL="$2" MACHINE_URL="${4:-$2}" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
@@ -114,6 +130,7 @@ sqlite_config="$(node sqlite "name: sqlite
 path: $bin/libwarden-backend-sqlite.so
 config:
   db_path: $work/sqlite/warden.db")"
+cp config/profiles.yaml "$work/sqlite/profiles.yaml"
 if serve "$sqlite_config"; then
     run "one daemon, SQLite" "$url" "$sqlite_config"
 else
