@@ -76,11 +76,12 @@ final class NotificationsDaemonTests: XCTestCase {
     func testAnAlertReachesTheWebhookAsTheFormatRendersIt_CountedAndListed() throws {
         let webhook = try WebhookReceiver()
         try startDaemon(url: webhook.url)
-        XCTAssertEqual(try post(agentAlert("192.0.2.30")).body, #"["1"]"#)
+        let alert = agentAlert("192.0.2.30")
+        XCTAssertEqual(try post(alert).body, #"["1"]"#)
         XCTAssertTrue(daemon.eventually(within: 10) { !webhook.bodies.isEmpty }, daemon.daemonLog)
         XCTAssertEqual(webhook.bodies, ["1 agent-ssh crowdsecurity/ssh-bf 192.0.2.30 ban 192.0.2.30 4h"])
-        // A resent batch is not notified again.
-        XCTAssertEqual(try post(agentAlert("192.0.2.30")).body, #"["1"]"#)
+        // A resent batch (the same bytes) is not notified again.
+        XCTAssertEqual(try post(alert).body, #"["1"]"#)
         let sent = #"warden_notifications_total{notification="http_default",result="sent"} 1"#
         XCTAssertTrue(
             try daemon.eventually(within: 5) {
