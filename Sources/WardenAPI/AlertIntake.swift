@@ -20,11 +20,26 @@ import WardenStore
 ///
 /// Alert ids are counted from 1 per daemon run, until the store's history gives alerts
 /// ids of their own.
+///
+/// Once an alert is in every backend, it is handed to the notifications its profiles
+/// named, once, however often it is resent.
 public final class AlertIntake: Sendable {
+    /// Hands a stored alert (its id, machine and applied decisions set) to the named
+    /// notifications. Called on the request's task: it must queue, never wait.
+    public typealias Notifier = @Sendable (_ alert: Alert, _ notifications: [String]) -> Void
+
+    /// A new alert's notifications, until it is stored everywhere and they are handed over.
+    private struct Notice {
+        var alert: Alert
+        var notifications: [String]
+    }
+
     private struct Entry {
         var id: Int64
         /// Dropped once every backend holds it (an import's alert carries 100k bans).
         var signal: SignalOrder?
+        /// Handed to the notifier (and dropped) once every backend holds the alert.
+        var notice: Notice?
         var storedIn: Set<String>
         var inFlight: Bool
     }
@@ -49,6 +64,7 @@ public final class AlertIntake: Sendable {
     private let allowlist: LiveAllowlist
     private let metrics: DaemonMetrics?
     private let afterStore: @Sendable () async -> Void
+    private let notify: Notifier?
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let state = Mutex(State())
@@ -60,15 +76,18 @@ public final class AlertIntake: Sendable {
     ///   - metrics: counts alerts per machine and allowlist refusals, when given.
     ///   - afterStore: run once new bans are stored, before answering, so that they are
     ///     in the decision index when the client hears back.
+    ///   - notify: given each new alert its profiles name notifications for, once stored.
     public init(
         service: BanService, profiles: any AlertProfiles, allowlist: LiveAllowlist, metrics: DaemonMetrics? = nil,
-        afterStore: @escaping @Sendable () async -> Void, clock: @escaping @Sendable () -> Int64, logger: Logger
+        afterStore: @escaping @Sendable () async -> Void, notify: Notifier? = nil,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.service = service
         self.profiles = profiles
         self.allowlist = allowlist
         self.metrics = metrics
         self.afterStore = afterStore
+        self.notify = notify
         self.clock = clock
         self.logger = logger
     }
@@ -87,7 +106,7 @@ public final class AlertIntake: Sendable {
             return Array(hasher.finalize())
         }
         let known = state.withLock { state in keys.map { state.entries[$0] != nil } }
-        var fresh: [Int: SignalOrder] = [:]
+        var fresh: [Int: (signal: SignalOrder, notice: Notice?)] = [:]
         for (index, alert) in alerts.enumerated() where !known[index] {
             fresh[index] = try signal(for: alert, machine: machine, now: now)
         }
@@ -99,8 +118,9 @@ public final class AlertIntake: Sendable {
             if keys.contains(where: { state.entries[$0]?.inFlight == true }) { return nil }
             var claimed: [(key: [UInt8], entry: Entry)] = []
             for (index, key) in keys.enumerated() {
-                if state.entries[key] == nil, let signal = fresh[index] {
-                    state.entries[key] = Entry(id: state.nextID, signal: signal, storedIn: [], inFlight: false)
+                if state.entries[key] == nil, let new = fresh[index] {
+                    state.entries[key] = Entry(
+                        id: state.nextID, signal: new.signal, notice: new.notice, storedIn: [], inFlight: false)
                     state.nextID += 1
                 }
                 // A key dropped between the two looks is stored again: a duplicate beats a loss.
@@ -134,7 +154,8 @@ public final class AlertIntake: Sendable {
         }
         let failures = outcomes.compactMap(\.error)
         let plannedKeys = Set(planned.values.joined())
-        let ids = state.withLock { state -> [Int64] in
+        let (ids, notices) = state.withLock { state -> ([Int64], [Notice]) in
+            var notices: [Notice] = []
             for outcome in outcomes {
                 for key in planned[outcome.backend, default: []].prefix(outcome.stored) {
                     state.entries[key]?.storedIn.insert(outcome.backend)
@@ -144,13 +165,23 @@ public final class AlertIntake: Sendable {
                 guard var entry = state.entries[key] else { continue }
                 entry.inFlight = false
                 let wasStored = entry.storedIn.count == backends.count
-                if wasStored { entry.signal = nil }
+                if wasStored {
+                    entry.signal = nil
+                    if var notice = entry.notice {
+                        notice.alert.id = entry.id
+                        notices.append(notice)
+                        entry.notice = nil
+                    }
+                }
                 state.entries[key] = entry
                 if wasStored, plannedKeys.contains(key) {
                     state.stored.append((key, now))
                 }
             }
-            return keys.map { state.entries[$0]?.id ?? 0 }
+            return (keys.map { state.entries[$0]?.id ?? 0 }, notices)
+        }
+        if let notify {
+            for notice in notices { notify(notice.alert, notice.notifications) }
         }
         if !plan.isEmpty { await afterStore() }
         guard failures.isEmpty else {
@@ -163,8 +194,11 @@ public final class AlertIntake: Sendable {
         return ids
     }
 
-    /// The signal of a new alert: its own decisions, or the profiles' (notifications logged).
-    private func signal(for alert: Alert, machine: String, now: Int64) throws(APIError) -> SignalOrder {
+    /// The signal of a new alert (its own decisions, or the profiles'), and the
+    /// notifications its profiles name, with the alert as they will see it.
+    private func signal(
+        for alert: Alert, machine: String, now: Int64
+    ) throws(APIError) -> (signal: SignalOrder, notice: Notice?) {
         var alert = alert
         alert.machineID = machine
         let verdict: ProfileVerdict
@@ -172,9 +206,6 @@ public final class AlertIntake: Sendable {
             verdict = try profiles.verdict(for: alert, machine: machine)
         } catch {
             throw refuse("\(error)", machine: machine)
-        }
-        for notification in verdict.notifications {
-            logger.debug("alert '\(alert.scenario ?? "")' from machine '\(machine)': notification '\(notification)'")
         }
         let decisions = allowed(
             alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions, of: alert, machine: machine)
@@ -186,7 +217,9 @@ public final class AlertIntake: Sendable {
                     "decision \(decision.type ?? "") on \(decision.scope ?? "") '\(decision.value ?? "")' of alert '\(alert.scenario ?? "")' "
                         + "from machine '\(machine)' not enforced: Warden bans IPs and ranges only; the alert is stored without it")
             }
-            return signal
+            guard !verdict.notifications.isEmpty, notify != nil else { return (signal, nil) }
+            alert.decisions = decisions
+            return (signal, Notice(alert: alert, notifications: verdict.notifications))
         } catch {
             throw refuse(error.message, machine: machine)
         }

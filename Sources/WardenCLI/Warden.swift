@@ -8,7 +8,8 @@ public struct Warden: ParsableCommand {
         abstract: "Manage IP bans stored in backend plugins.",
         version: WardenVersion.description,
         subcommands: [
-            Ban.self, AllowlistCommand.self, Bouncers.self, Machines.self, Backends.self, Metrics.self, Run.self,
+            Ban.self, AllowlistCommand.self, Bouncers.self, Machines.self, Backends.self, Metrics.self, Notifications.self,
+            Run.self,
         ])
 
     public init() {}

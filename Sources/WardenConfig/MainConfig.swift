@@ -26,6 +26,8 @@ public struct MainConfig: Sendable {
     public var allowlistFile: String
     /// Where the daemon serves Prometheus metrics; nil when it serves none.
     public var prometheus: PrometheusConfig?
+    /// Notification configs and plugins (`config_paths`, `plugin_config`).
+    public var notifications: NotificationPaths
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -74,17 +76,20 @@ public struct MainConfig: Sendable {
         let api = try APIConfig.parse(root, base: base, file: path)
         let allowlist = try allowlistFile(root, base: base, file: path)
         let prometheus = try PrometheusConfig.parse(root, file: path)
+        let notifications = try NotificationPaths.parse(root, base: base, file: path)
         return MainConfig(
             path: path, backendFolder: folder, injected: injected, api: api, allowlistFile: allowlist,
-            prometheus: prometheus)
+            prometheus: prometheus, notifications: notifications)
     }
 
     public init(
         path: String, backendFolder: String, injected: [String: String],
         api: APIConfig = APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: APIConfig.defaultBouncersFile),
         allowlistFile: String? = nil,
-        prometheus: PrometheusConfig? = nil
+        prometheus: PrometheusConfig? = nil, notifications: NotificationPaths? = nil
     ) {
+        self.notifications = notifications
+            ?? NotificationPaths(notificationFolder: FileSystem.join(FileSystem.folder(of: path), "notifications"))
         self.allowlistFile = allowlistFile ?? FileSystem.join(FileSystem.folder(of: path), "allowlist")
         self.path = path
         self.backendFolder = backendFolder

@@ -9,13 +9,15 @@ import WardenBasics
 import WardenConfig
 import WardenMetrics
 import WardenModel
+import WardenNotify
 import WardenProfiles
 import WardenStore
 
 /// `warden run`: loads the backends (expiry sweeps on), serves the Local API (and
 /// Prometheus metrics when configured), keeps the decisions in step with the store,
-/// and on SIGTERM/SIGINT stops accepting
-/// connections, finishes what is in flight, flushes and shuts every backend down.
+/// delivers the notifications profiles name, and on SIGTERM/SIGINT stops accepting
+/// connections, finishes what is in flight, sends pending notifications (bounded), flushes
+/// and shuts every backend down.
 public struct Daemon {
     public var configPath: String
     public var logger: Logger
@@ -54,9 +56,19 @@ public struct Daemon {
         let sync = StoreSync(
             service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
+        let profiles = try profiles(main, service: service)
+        let hub: NotificationHub?
+        do {
+            hub = try DaemonNotifications.hub(main: main, profiles: profiles, metrics: metrics, logger: logger)
+        } catch {
+            _ = await service.shutdown()
+            throw error
+        }
+        await hub?.start()
         let intake = AlertIntake(
-            service: service, profiles: try profiles(main, service: service), allowlist: allowlist, metrics: metrics,
-            afterStore: { _ = await sync.syncOnce() }, clock: clock, logger: logger)
+            service: service, profiles: profiles.map { ProfileDecider(profiles: $0, logger: logger) } ?? DefaultProfile(),
+            allowlist: allowlist, metrics: metrics, afterStore: { _ = await sync.syncOnce() },
+            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, clock: clock, logger: logger)
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
@@ -106,6 +118,9 @@ public struct Daemon {
             logger.error("the daemon stopped on an error: \(error)")
         }
         SystemdNotifier.notify("STOPPING=1")
+        // Before the backends: a notification never waits on a backend, and a plugin
+        // that hangs costs at most the limit.
+        await hub?.shutdown(within: DaemonNotifications.shutdownLimit)
         let failures = await service.shutdown()
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
@@ -114,9 +129,9 @@ public struct Daemon {
 
     /// The profiles alerts go through: `api.server.profiles_path`, else `profiles.yaml`
     /// beside the main config; with neither, CrowdSec's default profile (4h ban of the
-    /// source IP of an alert that asks for remediation), as its shipped file says.
+    /// source IP of an alert that asks for remediation), as its shipped file says (nil).
     /// - Throws: ``ConfigError`` naming the file, line, profile and filter.
-    private func profiles(_ main: MainConfig, service: BanService) throws -> any AlertProfiles {
+    private func profiles(_ main: MainConfig, service: BanService) throws -> Profiles? {
         let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "profiles.yaml")
         let path: String
         if let configured = main.api.profilesFile {
@@ -125,11 +140,11 @@ public struct Daemon {
             path = besideConfig
         } else {
             logger.info("no profiles file (\(besideConfig) or api.server.profiles_path): alerts get CrowdSec's default profile")
-            return DefaultProfile()
+            return nil
         }
         let history = StoreDecisionHistory(service: service, clock: clock, logger: logger)
         let loaded = try Profiles.load(path: path, history: history, now: { [clock] in clock() / 1_000_000_000 })
         logger.info("profiles: \(loaded.profiles.map(\.config.name).joined(separator: ", ")) (\(path))")
-        return ProfileDecider(profiles: loaded, logger: logger)
+        return loaded
     }
 }

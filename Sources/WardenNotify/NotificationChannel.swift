@@ -9,6 +9,7 @@ final class NotificationChannel: Sendable {
     let config: NotificationConfig
     private let supervisor: PluginSupervisor
     private let settings: NotificationSettings
+    private let observer: NotificationObserver?
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -29,8 +30,12 @@ final class NotificationChannel: Sendable {
         }
     }
 
-    init(config: NotificationConfig, supervisor: PluginSupervisor, settings: NotificationSettings, logger: Logger) {
+    init(
+        config: NotificationConfig, supervisor: PluginSupervisor, settings: NotificationSettings,
+        observer: NotificationObserver?, logger: Logger
+    ) {
         self.config = config
+        self.observer = observer
         self.supervisor = supervisor
         self.settings = settings
         var logger = logger
@@ -61,7 +66,10 @@ final class NotificationChannel: Sendable {
             state.pending.append(alert)
             return nil
         }
-        if let refusal { logger.error("alert \(alert.id) dropped: \(refusal)") }
+        if let refusal {
+            observer?(config.name, .dropped, 1)
+            logger.error("alert \(alert.id) dropped: \(refusal)")
+        }
         return refusal == nil
     }
 
@@ -114,13 +122,13 @@ final class NotificationChannel: Sendable {
         do {
             text = try config.renderer.render(batch)
         } catch {
-            settle(batch, as: \.failed)
+            settle(batch, as: .failed)
             logger.error("cannot render \(batch.count) alerts with 'format': \(error); alert ids: \(ids(batch))")
             return
         }
         let size = text.utf8.count
         if size > PluginWire.maximumText {
-            settle(batch, as: \.failed)
+            settle(batch, as: .failed)
             let why = "the rendered text is \(size) bytes, over the \(PluginWire.maximumText) a plugin accepts"
             logger.error(
                 "cannot send \(batch.count) alerts: \(why); lower group_threshold or group_wait, or shorten 'format'; alert ids: \(ids(batch))")
@@ -130,7 +138,7 @@ final class NotificationChannel: Sendable {
         for attempt in 1...config.attempts {
             do {
                 try await supervisor.notify(text: text, name: config.name, timeout: config.timeout)
-                settle(batch, as: \.sent)
+                settle(batch, as: .sent)
                 logger.debug("sent \(batch.count) alerts", metadata: ["attempt": "\(attempt)"])
                 return
             } catch {
@@ -146,7 +154,7 @@ final class NotificationChannel: Sendable {
                 }
             }
         }
-        settle(batch, as: \.failed)
+        settle(batch, as: .failed)
         logger.error(
             "gave up on \(batch.count) alerts after \(config.attempts) attempts: \(lastError); alert ids: \(ids(batch))")
     }
@@ -154,16 +162,21 @@ final class NotificationChannel: Sendable {
     /// Counts and logs alerts that shutdown left no time to send.
     private func abandon(_ batch: [NotifiedAlert]) {
         guard !batch.isEmpty else { return }
-        settle(batch, as: \.dropped)
+        settle(batch, as: .dropped)
         logger.error("\(batch.count) alerts not sent before the shutdown deadline; alert ids: \(ids(batch))")
     }
 
     /// Counts a batch's outcome and stops counting it as pending, in one step for readers.
-    private func settle(_ batch: [NotifiedAlert], as outcome: WritableKeyPath<NotificationCounts, Int>) {
+    private func settle(_ batch: [NotifiedAlert], as outcome: NotificationOutcome) {
         state.withLock { state in
-            state.counts[keyPath: outcome] += batch.count
+            switch outcome {
+            case .sent: state.counts.sent += batch.count
+            case .failed: state.counts.failed += batch.count
+            case .dropped: state.counts.dropped += batch.count
+            }
             state.inFlight = 0
         }
+        observer?(config.name, outcome, batch.count)
     }
 
     private var isStopping: Bool { state.withLock { $0.stopping } }

@@ -17,6 +17,15 @@ public struct NotificationCounts: Sendable, Equatable {
     }
 }
 
+/// What became of alerts handed to a notification: what ``NotificationHub`` reports to
+/// its observer (the daemon's metrics), once per settled batch or dropped alert.
+public enum NotificationOutcome: String, Sendable, CaseIterable {
+    case sent, failed, dropped
+}
+
+/// Told the notification's name, the outcome and how many alerts it concerns.
+public typealias NotificationObserver = @Sendable (_ name: String, _ outcome: NotificationOutcome, _ alerts: Int) -> Void
+
 /// One notification as `warden notifications list` shows it.
 public struct NotificationStatus: Sendable, Equatable {
     public var name: String

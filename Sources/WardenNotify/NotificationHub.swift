@@ -19,10 +19,12 @@ public final class NotificationHub: Sendable {
     ///   - pluginDirectory: `plugin_dir`, holding `notification-<type>` or `<type>` binaries.
     ///   - identity: `plugin_config.user`/`group`, or nil to run plugins as Warden's user.
     ///   - allowUnsafeFiles: skip the plugin binaries' owner and mode checks (development only).
+    ///   - observer: told each outcome as it happens (the daemon counts them in its metrics).
     /// - Throws: ``PluginError`` for a missing or unsafe binary, or a socket folder it cannot make.
     public init(
         configs: [NotificationConfig], pluginDirectory: String, identity: PluginIdentity?,
-        settings: NotificationSettings = NotificationSettings(), allowUnsafeFiles: Bool = false, logger: Logger
+        settings: NotificationSettings = NotificationSettings(), allowUnsafeFiles: Bool = false,
+        observer: NotificationObserver? = nil, logger: Logger
     ) throws(PluginError) {
         var template = Array("/tmp/warden-plugins.XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else {
@@ -52,7 +54,7 @@ public final class NotificationHub: Sendable {
             supervisors.append(supervisor)
             for config in ofType {
                 channels[config.name] = NotificationChannel(
-                    config: config, supervisor: supervisor, settings: settings, logger: logger)
+                    config: config, supervisor: supervisor, settings: settings, observer: observer, logger: logger)
             }
         }
         self.channels = channels

@@ -29,6 +29,9 @@ final class ShippedConfigTests: XCTestCase {
         XCTAssertEqual(main.injected, ["max_records": "10000", "max_records_age": "720h"])
         XCTAssertEqual(main.api, APIConfig(host: "127.0.0.1", port: 8080, bouncersFile: "/var/lib/warden/bouncers"))
         XCTAssertEqual(main.allowlistFile, root + "/allowlist")
+        XCTAssertEqual(
+            main.notifications,
+            NotificationPaths(notificationFolder: root + "/notifications", pluginFolder: "/usr/lib/crowdsec/plugins"))
     }
 
     /// The shipped allowlist is the one that applies without a file: loopback.

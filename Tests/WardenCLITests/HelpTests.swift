@@ -33,6 +33,8 @@ final class HelpTests: XCTestCase {
                                       push alerts.
               backends                Inspect backend plugins.
               metrics                 Show the running daemon's metrics as tables.
+              notifications           Inspect and test notifications (CrowdSec's
+                                      notification plugins).
               run                     Run the daemon: serve the Local API to bouncers (runs
                                       warden-daemon).
 
@@ -605,6 +607,80 @@ final class HelpTests: XCTestCase {
                                       log.
               --url <url>             The metrics endpoint (default: from the 'prometheus'
                                       section of the main config).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testNotificationsHelp() throws {
+        XCTAssertEqual(try help("notifications"), """
+            OVERVIEW: Inspect and test notifications (CrowdSec's notification plugins).
+
+            USAGE: warden notifications <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              list                    List the notification configs, their plugins and what
+                                      the daemon sent.
+              test                    Send a sample alert through a notification's plugin
+                                      (runs warden-daemon).
+
+              See 'warden help notifications <subcommand>' for detailed help.
+
+            """)
+    }
+
+    func testNotificationsListHelp() throws {
+        XCTAssertEqual(try help("notifications", "list"), """
+            OVERVIEW: List the notification configs, their plugins and what the daemon
+            sent.
+
+            Reads config_paths.notification_dir. The counts (alerts sent, failed, dropped
+            since the daemon started) come from the running daemon's metrics endpoint; '-'
+            when it does not answer.
+
+            USAGE: warden notifications list [--config <config>] [--output <output>] [--debug]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testNotificationsTestHelp() throws {
+        XCTAssertEqual(try help("notifications", "test"), """
+            OVERVIEW: Send a sample alert through a notification's plugin (runs
+            warden-daemon).
+
+            Starts the notification's plugin, sends it one sample alert (a 4h ban of
+            192.0.2.1) rendered with its format, and says whether the plugin accepted it.
+            No profile needs to name the notification.
+
+            USAGE: warden notifications test [--config <config>] [--output <output>] [--debug] <name>
+
+            ARGUMENTS:
+              <name>                  The notification's name (its 'name' key).
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
               --version               Show the version.
               -h, --help              Show help information.
 

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Glibc
+import WardenConfig
+import WardenMetricNames
+
+/// `warden notifications`: the notification configs, and a test send through one.
+struct Notifications: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notifications", abstract: "Inspect and test notifications (CrowdSec's notification plugins).",
+        subcommands: [List.self, Test.self])
+
+    /// `warden notifications list`
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the notification configs, their plugins and what the daemon sent.",
+            discussion: """
+                Reads config_paths.notification_dir. The counts (alerts sent, failed, dropped since the daemon \
+                started) come from the running daemon's metrics endpoint; '-' when it does not answer.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let main = try MainConfig.load(path: global.configPath)
+            let rows = try NotificationFiles.read(main.notifications)
+            let counts = NotificationFiles.counts(main.prometheus)
+            let table = rows.map { row -> [String] in
+                let of = counts?[row.name]
+                let count = { (result: String) in of.map { String($0[result] ?? 0) } ?? "-" }
+                return [row.name, row.type, row.plugin ?? "missing", row.file, count("sent"), count("failed"), count("dropped")]
+            }
+            let headers = ["name", "type", "plugin", "file", "sent", "failed", "dropped"]
+            switch global.output {
+            case .json:
+                global.print(JSONText.array(of: table.map { row in
+                    zip(headers, row).map { ($0.0, JSONText.string($0.1)) }
+                }))
+            case .raw:
+                global.context.write(([headers.joined(separator: ",")] + table.map { CSVText.line($0) }).joined(separator: "\n") + "\n")
+            case .human:
+                guard !table.isEmpty else {
+                    global.print("No notification configured in \(main.notifications.notificationFolder)")
+                    return
+                }
+                global.context.write(TextTable(headers: headers.map { $0.uppercased() }, rows: table).render())
+            }
+        }
+    }
+
+    /// `warden notifications test NAME`
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test", abstract: "Send a sample alert through a notification's plugin (runs warden-daemon).",
+            discussion: """
+                Starts the notification's plugin, sends it one sample alert (a 4h ban of 192.0.2.1) rendered with \
+                its format, and says whether the plugin accepted it. No profile needs to name the notification.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The notification's name (its 'name' key).") var name: String
+
+        func run() throws {
+            // The plugin speaks gRPC: warden-daemon does the work, so this CLI links no NIO.
+            let daemon = Run.daemonPath()
+            var arguments = [daemon, "test-notification", "--config", global.configPath]
+            if global.debug { arguments.append("--debug") }
+            arguments += ["--", name]
+            let argv = arguments.map { strdup($0) } + [nil]
+            execv(daemon, argv)
+            let reason = String(cString: strerror(errno))
+            throw CommandFailure(
+                description: "cannot start \(daemon): \(reason); install warden-daemon beside warden (swift build --product warden-daemon)")
+        }
+    }
+}
+
+/// What `warden notifications list` reads without loading the notification engine:
+/// each document's name and type, the plugin binary the daemon would pick, and the counts
+/// the running daemon exposes.
+enum NotificationFiles {
+    struct Row {
+        var name: String
+        var type: String
+        /// The binary the daemon would run: `notification-<type>`, else `<type>`; nil when neither exists.
+        var plugin: String?
+        var file: String
+    }
+
+    /// - Throws: ``ConfigError`` for a file that is not YAML or a document that is not a mapping.
+    static func read(_ paths: NotificationPaths) throws -> [Row] {
+        var rows: [Row] = []
+        for path in FileSystem.files(in: paths.notificationFolder, suffixes: [".yaml", ".yml"]) {
+            let text: String
+            switch FileSystem.read(path) {
+            case .success(let read): text = read
+            case .failure(let error): throw ConfigError(file: path, line: nil, "cannot read the file: \(error)")
+            }
+            for document in try YAML.parseDocuments(text, file: path) {
+                guard case .mapping = document.value else {
+                    throw ConfigError(
+                        file: path, line: document.line,
+                        "a notification must be a mapping (type, name, format, ...), not \(document.kind)")
+                }
+                let type = document["type"]?.scalar ?? ""
+                let plugin = ["notification-\(type)", type].map { FileSystem.join(paths.pluginFolder, $0) }
+                    .first { !type.isEmpty && access($0, X_OK) == 0 }
+                rows.append(Row(name: document["name"]?.scalar ?? "", type: type, plugin: plugin, file: path))
+            }
+        }
+        return rows
+    }
+
+    /// Per notification, per result (`sent`, `failed`, `dropped`): the running daemon's
+    /// counts; nil when it serves no metrics or does not answer.
+    static func counts(_ prometheus: PrometheusConfig?) -> [String: [String: Int]]? {
+        guard let prometheus, let answer = try? PlainHTTP.get(prometheus.localURL, timeoutSeconds: 2),
+            answer.status == 200,
+            let samples = try? PrometheusText.parse(String(decoding: answer.body, as: UTF8.self))
+        else { return nil }
+        var counts: [String: [String: Int]] = [:]
+        for sample in samples where sample.name == WardenMetricNames.notifications {
+            let labels = Dictionary(sample.labels, uniquingKeysWith: { first, _ in first })
+            guard let name = labels["notification"], let result = labels["result"] else { continue }
+            counts[name, default: [:]][result] = Int(sample.value)
+        }
+        return counts
+    }
+}
