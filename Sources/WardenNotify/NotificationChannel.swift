@@ -135,7 +135,9 @@ final class NotificationChannel: Sendable {
             return
         }
         var lastError = ""
-        for attempt in 1...config.attempts {
+        var attempt = 1
+        var crashes = 0
+        while true {
             do {
                 try await supervisor.notify(text: text, name: config.name, timeout: config.timeout)
                 settle(batch, as: .sent)
@@ -147,11 +149,18 @@ final class NotificationChannel: Sendable {
                     return
                 }
                 lastError = callErrorText(error)
-                if attempt < config.attempts {
-                    let delay = settings.retryBackoff * (1 << min(attempt - 1, 16))
-                    logger.warning("attempt \(attempt) of \(config.attempts) failed: \(lastError); next in \(delay)")
-                    await pause(delay)
+                // The plugin died under the call and is being restarted (the supervisor
+                // waits out its backoff): the batch waits for it instead of losing an attempt.
+                if error is PluginDied, crashes < settings.crashRetries {
+                    crashes += 1
+                    logger.warning("\(lastError) while sending \(batch.count) alerts; sending them again once it is back")
+                    continue
                 }
+                guard attempt < config.attempts else { break }
+                let delay = settings.retryBackoff * (1 << min(attempt - 1, 16))
+                logger.warning("attempt \(attempt) of \(config.attempts) failed: \(lastError); next in \(delay)")
+                await pause(delay)
+                attempt += 1
             }
         }
         settle(batch, as: .failed)

@@ -10,6 +10,10 @@ public struct NotificationSettings: Sendable {
     public var restartBackoff: Duration = .milliseconds(500)
     /// ...up to this.
     public var maximumRestartBackoff: Duration = .seconds(30)
+    /// How many times a batch waits for its plugin's restart when the plugin died under the
+    /// call, without spending one of its `max_retry` attempts: bounds a plugin
+    /// that dies on every call.
+    public var crashRetries = 10
     /// How long a new plugin process has to print its handshake.
     public var handshakeTimeout: Duration = .seconds(10)
     /// The deadline of `Configure` and of the `Shutdown` request.

@@ -61,8 +61,9 @@ actor PluginSupervisor {
             try await running.connection.notify(text: text, name: name, timeout: timeout)
             failures = 0
         } catch {
+            let died = (error as? RPCError)?.code == .unavailable || running.process.hasExited
             await failed(running, error)
-            throw error
+            throw died ? PluginDied(callError: error) : error
         }
     }
 
@@ -207,8 +208,14 @@ actor PluginSupervisor {
     }
 }
 
+/// A call that failed because the plugin process died under it (a restart is under way).
+struct PluginDied: Error {
+    var callError: any Error
+}
+
 /// An RPC error as `DEADLINE_EXCEEDED: message`, anything else as it describes itself.
 func callErrorText(_ error: any Error) -> String {
+    if let died = error as? PluginDied { return "the plugin died: \(callErrorText(died.callError))" }
     guard let rpc = error as? RPCError else { return "\(error)" }
     return "\(rpc.code): \(rpc.message)"
 }
