@@ -32,7 +32,7 @@ final class Housekeeping: Service {
     }
 
     private func reloadOnHangUp() async {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
                 self.logger.info("SIGHUP: reloading bouncer keys, machines and the allowlist")
                 do {
