@@ -14,8 +14,7 @@ public final class BouncerRegistry: Sendable {
         /// hex) was a tenth of the daemon's time under load. Only keys that matched go
         /// in, so it holds at most one entry per registered key; a reload empties it.
         var byKey: [String: String] = [:]
-        var fileVersion: FileVersion?
-        var checkedAtNs: Int64 = 0
+        var file = FollowedFile()
         var sightings: [String: BouncerSighting] = [:]
         var sightingsDirty = false
 
@@ -67,18 +66,18 @@ public final class BouncerRegistry: Sendable {
     /// logs who was added and removed. A broken file keeps the previous keys.
     public func reload(force: Bool = false) throws(BouncerError) {
         let version = FileSystem.version(of: keys.path)
-        guard force || state.withLock({ $0.fileVersion != version }) else { return }
+        guard force || state.withLock({ $0.file.version != version }) else { return }
         let records = try keys.load()
         let fresh = Dictionary(records.map { ($0.keyDigest, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let (added, removed) = state.withLock { state -> ([String], [String]) in
-            let before = Set(state.byDigest.values), after = Set(fresh.values)
+        let changes = state.withLock { state -> NameChanges in
+            let before = Set(state.byDigest.values)
             state.byDigest = fresh
             state.byKey = [:]
-            state.fileVersion = version
-            return (after.subtracting(before).sorted(), before.subtracting(after).sorted())
+            state.file.version = version
+            return NameChanges(before: before, after: Set(fresh.values))
         }
-        if !force && (!added.isEmpty || !removed.isEmpty) {
-            logger.info("bouncer keys reloaded: \(fresh.count) bouncer(s); added: \(added.isEmpty ? "none" : added.joined(separator: ", ")); removed: \(removed.isEmpty ? "none" : removed.joined(separator: ", "))")
+        if !force && !changes.isEmpty {
+            logger.info("bouncer keys reloaded: \(fresh.count) bouncer(s); \(changes.description)")
         }
     }
 
@@ -98,12 +97,7 @@ public final class BouncerRegistry: Sendable {
 
     /// At most once a second, a cheap stat of the keys file; a reload when it changed.
     private func reloadIfChanged(now: Int64) {
-        let due = state.withLock { state -> Bool in
-            guard now - state.checkedAtNs >= 1_000_000_000 else { return false }
-            state.checkedAtNs = now
-            return true
-        }
-        guard due else { return }
+        guard state.withLock({ $0.file.lookIsDue(now: now) }) else { return }
         do {
             try reload()
         } catch {

@@ -11,8 +11,7 @@ import WardenMachines
 public final class MachineRegistry: Sendable {
     private struct State {
         var records: [String: MachineRecord] = [:]
-        var fileVersion: FileVersion?
-        var checkedAtNs: Int64 = 0
+        var file = FollowedFile()
         var sightings: [String: MachineSighting] = [:]
         var sightingsDirty = false
         /// SHA-256 of the password each machine last logged in with, once bcrypt accepted
@@ -106,17 +105,17 @@ public final class MachineRegistry: Sendable {
     /// and logs who was added and removed. A broken file keeps the previous machines.
     public func reload(force: Bool = false) throws(MachineError) {
         let version = FileSystem.version(of: file.path)
-        guard force || state.withLock({ $0.fileVersion != version }) else { return }
+        guard force || state.withLock({ $0.file.version != version }) else { return }
         let records = try file.load()
         let fresh = Dictionary(records.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let (added, removed) = state.withLock { state -> ([String], [String]) in
-            let before = Set(state.records.keys), after = Set(fresh.keys)
+        let changes = state.withLock { state -> NameChanges in
+            let before = Set(state.records.keys)
             state.records = fresh
-            state.fileVersion = version
-            return (after.subtracting(before).sorted(), before.subtracting(after).sorted())
+            state.file.version = version
+            return NameChanges(before: before, after: Set(fresh.keys))
         }
-        if !force && (!added.isEmpty || !removed.isEmpty) {
-            logger.info("machines reloaded: \(fresh.count) machine(s); added: \(added.isEmpty ? "none" : added.joined(separator: ", ")); removed: \(removed.isEmpty ? "none" : removed.joined(separator: ", "))")
+        if !force && !changes.isEmpty {
+            logger.info("machines reloaded: \(fresh.count) machine(s); \(changes.description)")
         }
     }
 
@@ -136,12 +135,7 @@ public final class MachineRegistry: Sendable {
 
     /// At most once a second, a cheap stat of the machines file; a reload when it changed.
     private func reloadIfChanged(now: Int64) {
-        let due = state.withLock { state -> Bool in
-            guard now - state.checkedAtNs >= 1_000_000_000 else { return false }
-            state.checkedAtNs = now
-            return true
-        }
-        guard due else { return }
+        guard state.withLock({ $0.file.lookIsDue(now: now) }) else { return }
         do {
             try reload()
         } catch {
