@@ -39,6 +39,9 @@ final class APIConfigTests: XCTestCase {
         XCTAssertEqual(config.port, 9090)
         XCTAssertEqual(config.bouncersFile, folder + "/data/bouncers")
         XCTAssertEqual(config.tls, APIConfig.TLSFiles(certificateFile: folder + "/tls/cert.pem", keyFile: "/etc/key.pem"))
+        XCTAssertNil(config.profilesFile, "no profiles_path: the daemon looks beside the config")
+        XCTAssertEqual(
+            try load("api:\n  server:\n    profiles_path: rules/profiles.yaml\n").profilesFile, folder + "/rules/profiles.yaml")
         XCTAssertEqual(try load("api:\n  server:\n    listen_uri: 0.0.0.0:8081\n").port, 8081)
     }
 
@@ -51,5 +54,7 @@ final class APIConfigTests: XCTestCase {
         XCTAssertEqual(error("api:\n  server:\n    tls:\n      cert_file: c.pem\n"),
                        "config.yaml:4: 'api.server.tls' needs both cert_file and key_file (PEM files), or neither for plain HTTP")
         XCTAssertEqual(error("api:\n  server:\n    bouncers_file: ''\n"), "config.yaml:3: 'api.server.bouncers_file' must name a file")
+        XCTAssertEqual(error("api:\n  server:\n    machines_file: ''\n"), "config.yaml:3: 'api.server.machines_file' must name a file")
+        XCTAssertEqual(error("api:\n  server:\n    profiles_path: ''\n"), "config.yaml:3: 'api.server.profiles_path' must name a file")
     }
 }
