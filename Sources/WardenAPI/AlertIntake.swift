@@ -207,10 +207,11 @@ public final class AlertIntake: Sendable {
         } catch {
             throw refuse("\(error)", machine: machine)
         }
-        let decisions = allowed(
-            alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions, of: alert, machine: machine)
+        let given = alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions
         do throws(AlertSignal.Refusal) {
-            let (signal, skipped) = try AlertSignal.make(alert: alert, decisions: decisions, now: now)
+            let (signal, skipped, kept) = try AlertSignal.make(alert: alert, decisions: given, now: now) { decision, target in
+                allowed(decision, target: target, of: alert, machine: machine)
+            }
             for decision in skipped {
                 logOnce(
                     machine: machine,
@@ -218,29 +219,23 @@ public final class AlertIntake: Sendable {
                         + "from machine '\(machine)' not enforced: Warden bans IPs and ranges only; the alert is stored without it")
             }
             guard !verdict.notifications.isEmpty, notify != nil else { return (signal, nil) }
-            alert.decisions = decisions
+            alert.decisions = kept
             return (signal, Notice(alert: alert, notifications: verdict.notifications))
         } catch {
             throw refuse(error.message, machine: machine)
         }
     }
 
-    /// `decisions` without those on an allowlisted address or block (or a range holding
-    /// one); each dropped decision is counted and logged once with its alert and the entry.
-    /// A value that does not parse is kept, for ``AlertSignal`` to refuse in LAPI's words.
-    private func allowed(_ decisions: [AlertDecision], of alert: Alert, machine: String) -> [AlertDecision] {
-        decisions.filter { decision in
-            guard ["ip", "range"].contains((decision.scope ?? "").lowercased()),
-                let target = try? AlertSignal.target(decision.value ?? ""),
-                let entry = allowlist.match(target)
-            else { return true }
-            metrics?.allowlistRefusals.increment()
-            logOnce(
-                machine: machine,
-                "decision \(decision.type ?? "") on '\(decision.value ?? "")' of alert '\(alert.scenario ?? "")' from machine "
-                    + "'\(machine)' dropped: the allowlist entry \(entry) covers it; the rest of the alert applies")
-            return false
-        }
+    /// Whether the decision on `target` may apply: not when an allowlist entry shares an
+    /// address with it; such a decision is counted and logged once with its alert and the entry.
+    private func allowed(_ decision: AlertDecision, target: BanTarget, of alert: Alert, machine: String) -> Bool {
+        guard let entry = allowlist.match(target) else { return true }
+        metrics?.allowlistRefusals.increment()
+        logOnce(
+            machine: machine,
+            "decision \(decision.type ?? "") on '\(decision.value ?? "")' of alert '\(alert.scenario ?? "")' from machine "
+                + "'\(machine)' dropped: the allowlist entry \(entry) covers it; the rest of the alert applies")
+        return false
     }
 
     /// LAPI's 500 for an alert it cannot store, logged once per machine and message (the

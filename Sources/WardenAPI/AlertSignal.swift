@@ -13,36 +13,59 @@ enum AlertSignal {
         var message: String
     }
 
-    /// The signal for `alert` with `decisions`, received at `now`, and the decisions left
-    /// out because their scope is neither `Ip` nor `Range` (Warden bans addresses only).
+    /// The signal for `alert` with `decisions`, received at `now`; the decisions left out
+    /// because their scope is neither `Ip` nor `Range` (Warden bans addresses only); and the
+    /// decisions kept, which are all but those `admit` refused.
+    ///
+    /// `admit` sees each decision on an IP or a range whose value parses, with its target,
+    /// before anything else of it is checked: one it refuses is dropped as if never sent
+    /// (the allowlist). Each value is parsed once: a bulk import sends 100k of them.
     ///
     /// As LAPI: a ban lasts from the alert's `stop_at` (now when it does not parse) for the
     /// decision's duration; a range with host bits set covers its whole block; times that
     /// do not parse are now.
-    static func make(alert: Alert, decisions: [AlertDecision], now: Int64) throws(Refusal) -> (signal: SignalOrder, skipped: [AlertDecision]) {
+    static func make(
+        alert: Alert, decisions: [AlertDecision], now: Int64,
+        admit: (AlertDecision, BanTarget) -> Bool = { _, _ in true }
+    ) throws(Refusal) -> (signal: SignalOrder, skipped: [AlertDecision], kept: [AlertDecision]) {
         let stopNs = alert.stopAt.flatMap(Timestamp.parse) ?? now
         let source = alert.source ?? AlertSource()
         var bans: [BanOrder] = []
+        bans.reserveCapacity(decisions.count)
         var skipped: [AlertDecision] = []
+        var kept: [AlertDecision] = []
+        kept.reserveCapacity(decisions.count)
         // The scope each kept decision was sent with: `cscli decisions import` sends a CIDR as `Ip`.
         var sentScopes: [String] = []
+        // The last duration read: an import gives most of its decisions the same one.
+        var lastDuration: (text: String, ns: Int64)? = nil
         for decision in decisions {
+            let value = decision.value ?? ""
+            let scope = decision.scope ?? ""
+            let bansAddresses = scope.utf8.count <= 5 && ["ip", "range"].contains(scope.lowercased())
+            let parsed: Result<BanTarget, Refusal>? = bansAddresses ? Result { () throws(Refusal) in try Self.target(value) } : nil
+            if case .success(let target) = parsed, !admit(decision, target) { continue }
+            kept.append(decision)
             let durationText = decision.duration ?? ""
-            guard let duration = GoDuration.parse(durationText) else {
+            let duration: Int64
+            if let last = lastDuration, last.text == durationText {
+                duration = last.ns
+            } else if let parsed = GoDuration.parse(durationText) {
+                duration = parsed
+                lastDuration = (durationText, parsed)
+            } else {
                 throw Refusal(message: "decision duration '\(durationText)' : \(goDurationError(durationText)): unable to parse duration")
             }
-            let value = decision.value ?? ""
-            switch (decision.scope ?? "").lowercased() {
-            case "ip", "range":
-                let target = try target(value)
-                sentScopes.append(decision.scope ?? "")
-                bans.append(BanOrder(
-                    target: target, untilNs: stopNs + duration, reason: decision.scenario ?? "",
-                    scenario: decision.scenario ?? "", action: decision.type ?? "", origin: decision.origin ?? "",
-                    country: source.cn, asName: source.asName, asNumber: Int64(source.asNumber) ?? 0))
-            default:
+            guard let parsed else {
                 skipped.append(decision)
+                continue
             }
+            let target = try parsed.get()
+            sentScopes.append(scope)
+            bans.append(BanOrder(
+                target: target, untilNs: stopNs + duration, reason: decision.scenario ?? "",
+                scenario: decision.scenario ?? "", action: decision.type ?? "", origin: decision.origin ?? "",
+                country: source.cn, asName: source.asName, asNumber: Int64(source.asNumber) ?? 0))
         }
         let events = (alert.events ?? []).map { event in
             let meta = event.meta ?? []
@@ -59,12 +82,12 @@ enum AlertSignal {
             stopNs: stopNs, createdNs: now, bans: bans, events: events,
             labels: Dictionary((alert.labels ?? []).map { ($0, "") }, uniquingKeysWith: { first, _ in first })
                 .merging(AlertProvenance.labels(of: alert, sentScopes: sentScopes, bans: bans)) { _, reserved in reserved })
-        return (signal, skipped)
+        return (signal, skipped, kept)
     }
 
     /// An address or a CIDR block as Go's `net.ParseIP`/`net.ParseCIDR` read them, with LAPI's errors.
     static func target(_ value: String) throws(Refusal) -> BanTarget {
-        if value.contains("/") {
+        if value.utf8.contains(UInt8(ascii: "/")) {
             let parts = value.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let address = IPAddress(String(parts[0])), let prefix = Int(parts[1]),
                   parts[1].allSatisfy(\.isNumber), (0...address.width).contains(prefix)

@@ -7,7 +7,7 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``InputError`` with the message the CLI prints.
     public static func parseIP(_ text: String) throws(InputError) -> BanTarget {
         if let address = IPAddress(text) { return .ip(address) }
-        if text.contains("/"), (try? parseRange(text)) != nil {
+        if text.utf8.contains(UInt8(ascii: "/")), (try? parseRange(text)) != nil {
             throw InputError("'\(text)' is a CIDR block, not an address; use 'range' instead of 'ip'")
         }
         throw InputError("'\(text)' is not a valid IPv4 or IPv6 address")
@@ -102,7 +102,7 @@ public enum BanTarget: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses canonical text as stored by a backend (an address or a block).
     public init?(storedText text: String) {
-        if let target = try? (text.contains("/") ? Self.parseRange(text) : Self.parseIP(text)) {
+        if let target = try? (text.utf8.contains(UInt8(ascii: "/")) ? Self.parseRange(text) : Self.parseIP(text)) {
             self = target
         } else {
             return nil

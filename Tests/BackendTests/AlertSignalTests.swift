@@ -17,7 +17,7 @@ final class AlertSignalTests: XCTestCase {
             AlertDecision(duration: "1h", origin: "cscli-import", scenario: "r", scope: "Ip", type: "captcha", value: "203.0.113.5/30"),
             AlertDecision(duration: "1h", origin: "cscli", scenario: "u", scope: "Username", type: "ban", value: "root"),
         ]
-        let (signal, skipped) = try AlertSignal.make(alert: alert, decisions: decisions, now: now)
+        let (signal, skipped, _) = try AlertSignal.make(alert: alert, decisions: decisions, now: now)
         let stop = try XCTUnwrap(Timestamp.parse("2026-11-24T00:06:15Z"))
         XCTAssertEqual(signal.bans, [
             BanOrder(target: try BanTarget.parseIP("192.0.2.10"), untilNs: stop + 4 * 3_600_000_000_000, reason: "crowdsecurity/ssh-bf",
@@ -41,7 +41,7 @@ final class AlertSignalTests: XCTestCase {
     func testEventsKeepTheirMetaAsLAPISerializesIt() throws {
         let alert = Alert(events: [AlertEvent(meta: [MetaItem(key: "source_ip", value: "192.0.2.10"), MetaItem(key: "user", value: "a\"b")], timestamp: "bad")],
                           source: AlertSource(scope: "cscli/manual-import", value: ""))
-        let (signal, _) = try AlertSignal.make(alert: alert, decisions: [], now: now)
+        let (signal, _, _) = try AlertSignal.make(alert: alert, decisions: [], now: now)
         XCTAssertEqual(signal.events, [SignalOrder.Event(
             timeNs: now, source: "192.0.2.10", serialized: #"[{"key":"source_ip","value":"192.0.2.10"},{"key":"user","value":"a\"b"}]"#)])
         XCTAssertEqual(signal.stopNs, now)
