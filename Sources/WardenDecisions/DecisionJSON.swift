@@ -45,16 +45,20 @@ public enum DecisionJSON {
     static func tail(id: Int64, origin: String, scenario: String, scope: String, type: String, value: String)
         -> [UInt8]
     {
-        var bytes = Array(#"","id":"#.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96 + origin.utf8.count + scenario.utf8.count + value.utf8.count)
+        bytes.append(contentsOf: idKey)
         bytes.append(contentsOf: String(id).utf8)
-        for (key, text) in [("origin", origin), ("scenario", scenario), ("scope", scope), ("type", type), ("value", value)] {
-            bytes.append(contentsOf: Array(",\"\(key)\":".utf8))
+        for (key, text) in zip(tailKeys, [origin, scenario, scope, type, value]) {
+            bytes.append(contentsOf: key)
             JSONText.appendString(text, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
         return bytes
     }
 
+    private static let idKey = Array(#"","id":"#.utf8)
+    private static let tailKeys = ["origin", "scenario", "scope", "type", "value"].map { Array(",\"\($0)\":".utf8) }
     private static let durationKey = Array(#"{"duration":""#.utf8)
     private static let deletedKey = Array(#"{"deleted":"#.utf8)
     private static let newKey = Array(#","new":"#.utf8)

@@ -8,6 +8,12 @@ public enum JSONText {
     /// Appends `text` as a quoted JSON string.
     public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most texts (addresses, scenarios, origins) need no escape: copied at once.
+        if !text.utf8.contains(where: needsEscape) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         var utf8 = Array(text.utf8)[...]
         while let byte = utf8.first {
             switch byte {
@@ -33,6 +39,13 @@ public enum JSONText {
             utf8 = utf8.dropFirst()
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether `byte` may start something Go escapes: a quote, a backslash, a control
+    /// character, `<`, `>`, `&`, or the first byte of U+2028/U+2029.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
     }
 
     /// `\uXXXX` with lowercase hex digits, as Go writes it.
