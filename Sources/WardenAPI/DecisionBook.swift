@@ -73,12 +73,18 @@ public final class DecisionBook: Sendable {
     /// added and removed (a replaced one counts as removed).
     @discardableResult
     public func apply(_ changes: [BanChange], now: Int64) -> BookUpdate {
-        state.withLock { state in
+        // Rows become decisions before the lock is taken: lookups must not wait while the
+        // rows of a 100k import are converted.
+        let decisions = changes.map { change -> Decision? in
+            guard case .added(let ban) = change else { return nil }
+            return try? Decision(ban)  // as reconcile: unservable rows are skipped
+        }
+        return state.withLock { state in
             state.index.journal = []
-            for change in changes {
+            for (change, decision) in zip(changes, decisions) {
                 switch change {
-                case .added(let ban):
-                    guard let decision = try? Decision(ban) else { continue }  // as reconcile: unservable rows are skipped
+                case .added:
+                    guard let decision else { continue }
                     state.index.upsert(decision, now: now)
                 case .ended(let id, _):
                     state.index.remove(id: id, now: now)
