@@ -31,6 +31,10 @@ final class StoreSync: Service {
     private let primed = Mutex(false)
     /// The backend whose feed the book follows, and the cursor of its next read.
     private let feed = Mutex<(backend: String, cursor: Int64)?>(nil)
+    /// One refresh at a time. Two at once (the timer's and one after an alert is stored)
+    /// read the same changes from the same cursor and both apply them: an import's 100k
+    /// rows were converted twice, each run slowing the other.
+    private let gate = AsyncGate()
 
     init(
         service: BanService, book: DecisionBook, metrics: DaemonMetrics, interval: Duration,
@@ -47,6 +51,10 @@ final class StoreSync: Service {
     /// One refresh from the first backend that answers. Returns whether one answered.
     @discardableResult
     func syncOnce() async -> Bool {
+        await gate.run { await refreshFromFirstAnswering() }
+    }
+
+    private func refreshFromFirstAnswering() async -> Bool {
         for backend in service.store.backends {
             do {
                 try await refresh(from: backend)
