@@ -48,7 +48,7 @@ public struct AlertHistory: Sendable {
         let doomed = try await list(all, now: now)
         var deleted = 0
         for record in doomed {
-            deleted += try await settle(try await run { () async throws(BanStoreError) in
+            deleted += try settle(try await run { () async throws(BanStoreError) in
                 try await service.deleteSignals(matching: SignalQuery(id: record.id), now: now)
             })
         }
@@ -56,9 +56,18 @@ public struct AlertHistory: Sendable {
         return deleted
     }
 
+    /// Deletes the signal `id` (of the first backend that keeps history); whether there was one.
+    func deleteAlert(id: Int64, now: Int64) async throws(APIError) -> Bool {
+        let count = try settle(try await run { () async throws(BanStoreError) in
+            try await service.deleteSignals(matching: SignalQuery(id: id, limit: 1), now: now)
+        })
+        if count > 0 { await afterChange() }
+        return count > 0
+    }
+
     /// Ends the live bans `query` selects; how many.
     func deleteDecisions(_ query: SignalQuery, now: Int64) async throws(APIError) -> Int {
-        let deleted = try await settle(try await run { () async throws(BanStoreError) in
+        let deleted = try settle(try await run { () async throws(BanStoreError) in
             try await service.deleteBans(matching: query, now: now)
         })
         if deleted > 0 { await afterChange() }

@@ -5,7 +5,10 @@ import WardenStore
 /// `cscli`'s reads and deletes (machine token), as CrowdSec 1.4.6 answers them:
 /// - `GET /v1/alerts`: the alerts ``AlertFilter`` selects, `null` for none.
 /// - `GET /v1/alerts/:id`: one alert; 404 `object not found`.
-/// - `DELETE /v1/alerts`: `{"nbDeleted":"N"}`.
+/// - `DELETE /v1/alerts`: `{"nbDeleted":"N"}`; `DELETE /v1/alerts/:id`: `{"nbDeleted":"1"}`,
+///   LAPI's 500 `ent: alert not found` when there is none. Both only for a peer at 127.0.0.1,
+///   ::1 or in `trustedNetworks` (403 `access forbidden from this IP (…)` before anything
+///   else is read), as CrowdSec 1.4.6 has it: deleting alerts is for `cscli` on the API's host.
 /// - `DELETE /v1/decisions`: ends live decisions by `ip`/`range` (with `contains`, by default
 ///   the ranges that contain it too), `scopes`, `value`, `type`, `scenario`, `origin`;
 ///   `{"nbDeleted":"N"}`.
@@ -14,6 +17,8 @@ import WardenStore
 /// backend lacks it.
 struct AlertHistoryRoutes {
     let history: AlertHistory
+    /// Besides 127.0.0.1 and ::1: who may delete alerts (`api.server.trusted_ips`).
+    let trustedNetworks: [BanTarget]
     let clock: @Sendable () -> Int64
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -34,10 +39,22 @@ struct AlertHistoryRoutes {
             AlertJSON.append(record, now: now, to: &out)
             return .json(out)
         }
-        group.delete("alerts") { request, _ -> Response in
+        group.delete("alerts") { request, context -> Response in
+            try requireTrusted(context)
             let now = clock()
             let filter = try AlertFilter.parse(items(request), now: now)
             return deleted(try await history.deleteAlerts(filter, now: now))
+        }
+        group.delete("alerts/:alert_id") { _, context -> Response in
+            try requireTrusted(context)
+            guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
+                throw APIError(.badRequest, message: "alert_id must be valid integer")
+            }
+            // LAPI's words for an id it does not hold (its ORM's error, answered as a 500).
+            guard id > 0, try await history.deleteAlert(id: id, now: clock()) else {
+                throw APIError(.internalServerError, message: "ent: alert not found")
+            }
+            return deleted(1)
         }
         group.delete("decisions") { request, _ -> Response in
             let now = clock()
@@ -53,6 +70,15 @@ struct AlertHistoryRoutes {
             }
             return deleted(count)
         }
+    }
+
+    /// Refuses a peer that may not delete alerts, as LAPI does: only 127.0.0.1 and ::1
+    /// exactly, or an address in `trustedNetworks`.
+    private func requireTrusted(_ context: APIRequestContext) throws(APIError) {
+        let peer = context.peerAddress
+        if peer == "127.0.0.1" || peer == "::1" { return }
+        if let address = IPAddress(peer), trustedNetworks.contains(where: { $0.contains(address) }) { return }
+        throw APIError(.forbidden, message: "access forbidden from this IP (\(peer))")
     }
 
     /// `{"nbDeleted":"N"}`: LAPI writes the count as a string.

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import WardenMetrics
+import WardenModel
 
 /// The Local API's routes, as CrowdSec's bouncers call them (the README's "Local API"
 /// section gives each wire shape):
@@ -10,14 +11,15 @@ import WardenMetrics
 /// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
 /// - `GET /v1/heartbeat`, `POST /v1/alerts`: machine token (JWT).
 /// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
-///   `DELETE /v1/decisions/:id`: machine token (``AlertHistoryRoutes``).
+///   `DELETE /v1/alerts/:id`, `DELETE /v1/decisions/:id`: machine token (``AlertHistoryRoutes``);
+///   deleting alerts also needs a trusted peer (127.0.0.1, ::1, `trustedNetworks`).
 /// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
 /// Every request is counted and timed into `metrics`; each pull, per bouncer.
 public enum LocalAPI {
     /// The router of the whole API.
     public static func router(
         book: DecisionBook, bouncers: BouncerRegistry, machines: MachineRegistry, intake: AlertIntake,
-        history: AlertHistory,
+        history: AlertHistory, trustedNetworks: [BanTarget] = [],
         metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -29,7 +31,7 @@ public enum LocalAPI {
         let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
         MachineRoutes(registry: machines, clock: clock, logger: logger).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
-        AlertHistoryRoutes(history: history, clock: clock).register(on: tokenRoutes)
+        AlertHistoryRoutes(history: history, trustedNetworks: trustedNetworks, clock: clock).register(on: tokenRoutes)
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// The `api.server` section of the main config: where the daemon listens, with or
 /// without TLS, and where bouncer keys live.
 ///
@@ -11,6 +13,7 @@
 ///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
 ///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
 ///     profiles_path: /etc/warden/profiles.yaml  # default: profiles.yaml beside the main config
+///     trusted_ips: [192.0.2.10, 10.0.0.0/8]     # besides 127.0.0.1 and ::1: may delete alerts
 /// ```
 public struct APIConfig: Sendable, Equatable {
     /// The address to listen on (an IP literal or `localhost`).
@@ -26,6 +29,9 @@ public struct APIConfig: Sendable, Equatable {
     /// The profiles that turn alerts into decisions, when the config names a file
     /// (`profiles_path`); nil: `profiles.yaml` beside the main config, if there is one.
     public var profilesFile: String?
+    /// The addresses and blocks, besides 127.0.0.1 and ::1, whose machines may delete
+    /// alerts (`trusted_ips`, as CrowdSec's Local API has them).
+    public var trustedNetworks: [BanTarget] = []
 
     /// A certificate chain and its private key, both PEM files.
     public struct TLSFiles: Sendable, Equatable {
@@ -100,6 +106,9 @@ public struct APIConfig: Sendable, Equatable {
             }
             config.profilesFile = FileSystem.resolve(text, against: base)
         }
+        if let node = server["trusted_ips"] {
+            config.trustedNetworks = try parseTrustedNetworks(node, file: file)
+        }
         if let tls = server["tls"] {
             try requireMapping(tls, "api.server.tls", file: file)
             let certificate = tls["cert_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }
@@ -119,6 +128,37 @@ public struct APIConfig: Sendable, Equatable {
         }
         return config
     }
+}
+
+/// `trusted_ips`: a list of addresses (one address: its own block) and CIDR blocks; as
+/// Go's `net.ParseCIDR` reads them for CrowdSec, host bits are dropped (10.1.2.3/8 is 10.0.0.0/8).
+private func parseTrustedNetworks(_ node: YAMLNode, file: String) throws(ConfigError) -> [BanTarget] {
+    guard case .sequence(let items) = node.value else {
+        throw ConfigError(
+            file: file, line: node.line, "'api.server.trusted_ips' must be a list of addresses and CIDR blocks, found \(node.kind)")
+    }
+    var networks: [BanTarget] = []
+    for item in items {
+        let text = item.scalar ?? ""
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPAddress(String(parts[0])) else {
+            throw ConfigError(
+                file: file, line: item.line,
+                "'api.server.trusted_ips' entry '\(text)' is not an address or a CIDR block; write it like 192.0.2.10 or 10.0.0.0/8")
+        }
+        guard parts.count == 2 else {
+            networks.append(.range(network: address, prefixLength: address.width))
+            continue
+        }
+        guard let prefix = Int(parts[1]), parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), (0...address.width).contains(prefix) else {
+            throw ConfigError(
+                file: file, line: item.line,
+                "'api.server.trusted_ips' entry '\(text)': the prefix length must be 0 to \(address.width)")
+        }
+        let block = BanTarget.range(network: address, prefixLength: prefix)
+        networks.append(.range(network: block.first, prefixLength: prefix))
+    }
+    return networks
 }
 
 private func requireMapping(_ node: YAMLNode, _ key: String, file: String) throws(ConfigError) {

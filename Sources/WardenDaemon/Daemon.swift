@@ -74,8 +74,8 @@ public struct Daemon {
         let app = Application(
             router: LocalAPI.router(
                 book: book, bouncers: bouncers, machines: machines, intake: intake,
-                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }), metrics: metrics, clock: clock,
-                logger: logger),
+                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }),
+                trustedNetworks: main.api.trustedNetworks, metrics: metrics, clock: clock, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),

@@ -134,6 +134,55 @@ final class AlertHistoryAPITests: XCTestCase {
         XCTAssertEqual(try call("GET", "/v1/alerts").body, "null")
     }
 
+    func testOneAlertIsDeletedById_AsLAPIAnswers() throws {
+        try addThree()
+        XCTAssertEqual(try call("DELETE", "/v1/alerts/1").body, #"{"nbDeleted":"1"}"#)
+        XCTAssertEqual(try daemon.get("/v1/decisions?ip=198.51.100.7", headers: daemon.keyHeader).body.contains("198.51.100.7"), false)
+        for target in ["/v1/alerts/1", "/v1/alerts/0", "/v1/alerts/99"] {
+            let again = try call("DELETE", target)
+            XCTAssertEqual(again.status, 500, target)
+            XCTAssertEqual(again.body, #"{"message":"ent: alert not found"}"#, target)
+        }
+        let bad = try call("DELETE", "/v1/alerts/x")
+        XCTAssertEqual(bad.status, 400)
+        XCTAssertEqual(bad.body, #"{"message":"alert_id must be valid integer"}"#)
+        XCTAssertEqual(try call("GET", "/v1/alerts/2").status, 200)
+    }
+
+    /// CrowdSec 1.4.6: alerts are deleted from 127.0.0.1, ::1 or `trusted_ips` only, checked
+    /// before anything else; reads and decision deletes are for any machine.
+    func testDeletingAlertsNeedsATrustedPeer() throws {
+        try addThree()
+        for target in ["/v1/alerts?limit=0", "/v1/alerts/1", "/v1/alerts/x", "/v1/alerts?ip=bad"] {
+            let refused = try RawHTTP.request("DELETE", target, port: daemon.port, headers: bearer, from: "127.0.0.2")
+            XCTAssertEqual(refused.status, 403, target)
+            XCTAssertEqual(refused.body, #"{"message":"access forbidden from this IP (127.0.0.2)"}"#, target)
+        }
+        XCTAssertEqual(try RawHTTP.request("GET", "/v1/alerts/1", port: daemon.port, headers: bearer, from: "127.0.0.2").status, 200)
+        XCTAssertEqual(
+            try RawHTTP.request("DELETE", "/v1/decisions?ip=192.0.2.99", port: daemon.port, headers: bearer, from: "127.0.0.2").body,
+            #"{"nbDeleted":"0"}"#)
+        // Without a token the machine routes' 401 comes first, as LAPI's middleware does.
+        XCTAssertEqual(try RawHTTP.request("DELETE", "/v1/alerts", port: daemon.port, from: "127.0.0.2").status, 401)
+    }
+
+    func testTrustedIPsLetAnotherPeerDeleteAlerts() throws {
+        daemon = nil
+        daemon = try DaemonHarness(apiServer: "trusted_ips:\n  - 192.0.2.1\n  - 127.0.0.0/30")
+        try daemon.cli("machines", "add", "cscli-lapi", "-p", "cscliPassw0rd-abcdef")
+        try daemon.start()
+        let answer = try RawHTTP.request(
+            "POST", "/v1/watchers/login", port: daemon.port, headers: ["User-Agent": MachinesAPITests.agentUA],
+            body: #"{"machine_id":"cscli-lapi","password":"cscliPassw0rd-abcdef","scenarios":null}"#)
+        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+        bearer = ["Authorization": "Bearer \(try XCTUnwrap(object?["token"] as? String))", "Content-Type": "application/json"]
+        try addThree()
+        XCTAssertEqual(
+            try RawHTTP.request("DELETE", "/v1/alerts/1", port: daemon.port, headers: bearer, from: "127.0.0.2").body, #"{"nbDeleted":"1"}"#)
+        XCTAssertEqual(try RawHTTP.request("DELETE", "/v1/alerts/2", port: daemon.port, headers: bearer, from: "127.0.0.5").body,
+                       #"{"message":"access forbidden from this IP (127.0.0.5)"}"#)
+    }
+
     func testBadFiltersAreLAPIsErrors() throws {
         for (target, message) in [
             ("/v1/alerts?foo=1", "Filter parameter 'foo' is unknown (=1): invalid filter"),

@@ -16,7 +16,10 @@ final class DaemonHarness {
     var config: String { folder + "/config.yaml" }
     var keyHeader: [String: String] { ["X-Api-Key": key] }
 
-    init(syncedFiles extraConfig: String = "") throws {
+    /// - Parameters:
+    ///   - extraConfig: top-level YAML appended to the main config.
+    ///   - apiServer: keys added under `api.server`, one a line, unindented.
+    init(syncedFiles extraConfig: String = "", apiServer: String = "") throws {
         folder = NSTemporaryDirectory() + "warden-daemon-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder + "/backends", withIntermediateDirectories: true)
         port = try Self.freePort()
@@ -31,6 +34,7 @@ final class DaemonHarness {
               server:
                 listen_uri: 127.0.0.1:\(port)
                 bouncers_file: ./bouncers
+            \(apiServer.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
             prometheus:
               listen_addr: 127.0.0.1
               listen_port: \(metricsPort)

@@ -16,11 +16,22 @@ enum RawHTTP {
     }
 
     static func request(
-        _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = ""
+        _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = "",
+        from source: String? = nil
     ) throws -> RawResponse {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        if let source {
+            // Another loopback address (127.0.0.2...): the server sees a peer other than 127.0.0.1.
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { throw Failure(description: "bind to \(source): \(String(cString: strerror(errno)))") }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

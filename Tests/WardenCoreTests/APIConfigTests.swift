@@ -56,5 +56,18 @@ final class APIConfigTests: XCTestCase {
         XCTAssertEqual(error("api:\n  server:\n    bouncers_file: ''\n"), "config.yaml:3: 'api.server.bouncers_file' must name a file")
         XCTAssertEqual(error("api:\n  server:\n    machines_file: ''\n"), "config.yaml:3: 'api.server.machines_file' must name a file")
         XCTAssertEqual(error("api:\n  server:\n    profiles_path: ''\n"), "config.yaml:3: 'api.server.profiles_path' must name a file")
+        XCTAssertEqual(error("api:\n  server:\n    trusted_ips: 10.0.0.1\n"),
+                       "config.yaml:3: 'api.server.trusted_ips' must be a list of addresses and CIDR blocks, found a scalar")
+        XCTAssertEqual(error("api:\n  server:\n    trusted_ips:\n      - 10.0.0.1\n      - host.example\n"),
+                       "config.yaml:5: 'api.server.trusted_ips' entry 'host.example' is not an address or a CIDR block; write it like 192.0.2.10 or 10.0.0.0/8")
+        XCTAssertEqual(error("api:\n  server:\n    trusted_ips: [10.0.0.0/33]\n"),
+                       "config.yaml:3: 'api.server.trusted_ips' entry '10.0.0.0/33': the prefix length must be 0 to 32")
+    }
+
+    /// As Go's net.ParseCIDR reads CrowdSec's trusted_ips: an address is its own block, host bits go.
+    func testTrustedIPs() throws {
+        let config = try load("api:\n  server:\n    trusted_ips: [192.0.2.10, 10.1.2.3/8, \"2001:db8::/32\"]\n")
+        XCTAssertEqual(config.trustedNetworks.map(\.description), ["192.0.2.10/32", "10.0.0.0/8", "2001:db8::/32"])
+        XCTAssertEqual(try load("plugin:\n  backend: ./b\n").trustedNetworks, [])
     }
 }
