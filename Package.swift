@@ -59,7 +59,7 @@ let package = Package(
         // Value types of the domain: addresses, targets, bans, queries, error categories. No C, no logging.
         .target(name: "WardenModel", dependencies: ["WardenBasics"]),
         // CrowdSec's alert model as on the wire (agents and cscli push it): value types, LAPI's validation.
-        .target(name: "WardenAlerts"),
+        .target(name: "WardenAlerts", dependencies: ["WardenBasics"]),
         // The decisions a Local API answers bouncers from: in-memory index, change feed, LAPI JSON.
         .target(name: "WardenDecisions", dependencies: ["WardenBasics", "WardenModel"]),
         // Go's text/template with sprig's functions, for notification formats. Imports no Warden module.

@@ -1,3 +1,5 @@
+import WardenBasics
+
 /// A cursor over JSON text for ``AlertBatchReader``: reads the values it is sure to read
 /// as `JSONDecoder` does and throws ``Declined`` at anything else, including invalid JSON.
 /// The caller skips whitespace before a value; each reader skips it inside what it reads.
@@ -188,15 +190,12 @@ struct JSONBytes {
             case UInt8(ascii: "\\"):
                 guard let escaped = next else { throw Declined() }
                 at += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
-                default: throw Declined()
+                if let byte = JSONEscape.byte(for: escaped) {
+                    out.append(byte)
+                } else if escaped == UInt8(ascii: "u") {
+                    try appendUnicodeEscape(to: &out)
+                } else {
+                    throw Declined()
                 }
             case 0..<0x20:
                 throw Declined()
@@ -225,15 +224,8 @@ struct JSONBytes {
     private mutating func hex4() throws(Declined) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let c = next else { throw Declined() }
-            let digit: UInt8
-            switch c {
-            case 0x30...0x39: digit = c - 0x30
-            case 0x41...0x46: digit = c - 0x41 + 10
-            case 0x61...0x66: digit = c - 0x61 + 10
-            default: throw Declined()
-            }
-            value = value << 4 | UInt32(digit)
+            guard let c = next, let digit = JSONEscape.hexValue(c) else { throw Declined() }
+            value = value << 4 | digit
             at += 1
         }
         return value

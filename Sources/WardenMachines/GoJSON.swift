@@ -1,3 +1,5 @@
+import WardenBasics
+
 /// A small JSON reader whose syntax errors read exactly as Go's `encoding/json` writes
 /// them ("invalid character 'o' in literal null (expecting 'u')"), because LAPI puts
 /// those messages in its 401 and 400 bodies (login bodies, JWT segments) and clients
@@ -197,18 +199,13 @@ private struct Reader {
                 return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 let e = try next()
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
+                switch (JSONEscape.byte(for: e), e) {
+                case (let byte?, _): out.append(byte)
+                case (nil, UInt8(ascii: "u")):
                     var code: UInt32 = 0
                     for _ in 0..<4 {
                         let h = try next()
-                        guard let digit = Self.hexValue(h) else {
+                        guard let digit = JSONEscape.hexValue(h) else {
                             throw invalid(h, "in \\u hexadecimal character escape")
                         }
                         code = code << 4 | digit
@@ -222,15 +219,6 @@ private struct Reader {
             default:
                 out.append(c)
             }
-        }
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt32? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(c - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(c - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(c - UInt8(ascii: "A") + 10)
-        default: nil
         }
     }
 

@@ -12,11 +12,7 @@ final class AlertHistoryAPITests: XCTestCase {
         daemon = try DaemonHarness()
         try daemon.cli("machines", "add", "cscli-lapi", "-p", "cscliPassw0rd-abcdef")
         try daemon.start()
-        let answer = try RawHTTP.request(
-            "POST", "/v1/watchers/login", port: daemon.port, headers: ["User-Agent": MachinesAPITests.agentUA],
-            body: #"{"machine_id":"cscli-lapi","password":"cscliPassw0rd-abcdef","scenarios":null}"#)
-        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
-        bearer = ["Authorization": "Bearer \(try XCTUnwrap(object?["token"] as? String))", "Content-Type": "application/json"]
+        bearer = try daemon.machineHeaders("cscli-lapi", password: "cscliPassw0rd-abcdef")
     }
 
     override func tearDown() {
@@ -171,11 +167,7 @@ final class AlertHistoryAPITests: XCTestCase {
         daemon = try DaemonHarness(apiServer: "trusted_ips:\n  - 192.0.2.1\n  - 127.0.0.0/30")
         try daemon.cli("machines", "add", "cscli-lapi", "-p", "cscliPassw0rd-abcdef")
         try daemon.start()
-        let answer = try RawHTTP.request(
-            "POST", "/v1/watchers/login", port: daemon.port, headers: ["User-Agent": MachinesAPITests.agentUA],
-            body: #"{"machine_id":"cscli-lapi","password":"cscliPassw0rd-abcdef","scenarios":null}"#)
-        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
-        bearer = ["Authorization": "Bearer \(try XCTUnwrap(object?["token"] as? String))", "Content-Type": "application/json"]
+        bearer = try daemon.machineHeaders("cscli-lapi", password: "cscliPassw0rd-abcdef")
         try addThree()
         XCTAssertEqual(
             try RawHTTP.request("DELETE", "/v1/alerts/1", port: daemon.port, headers: bearer, from: "127.0.0.2").body, #"{"nbDeleted":"1"}"#)

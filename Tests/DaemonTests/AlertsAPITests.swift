@@ -12,11 +12,7 @@ final class AlertsAPITests: XCTestCase {
         daemon = try DaemonHarness()
         try daemon.cli("machines", "add", "agent-ssh", "-p", "agentPassw0rd-abcdef")
         try daemon.start()
-        let answer = try RawHTTP.request(
-            "POST", "/v1/watchers/login", port: daemon.port, headers: ["User-Agent": MachinesAPITests.agentUA],
-            body: #"{"machine_id":"agent-ssh","password":"agentPassw0rd-abcdef","scenarios":null}"#)
-        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
-        bearer = ["Authorization": "Bearer \(try XCTUnwrap(object?["token"] as? String))", "Content-Type": "application/json"]
+        bearer = try daemon.machineHeaders("agent-ssh", password: "agentPassw0rd-abcdef")
     }
 
     override func tearDown() {

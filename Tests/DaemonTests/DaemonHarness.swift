@@ -99,6 +99,17 @@ final class DaemonHarness {
         try RawHTTP.request("GET", target, port: port, headers: headers)
     }
 
+    /// Logs `machine` in as the 1.4.6 agent does; the headers of its later requests
+    /// (the token as a bearer, JSON bodies).
+    func machineHeaders(_ machine: String, password: String) throws -> [String: String] {
+        let answer = try RawHTTP.request(
+            "POST", "/v1/watchers/login", port: port, headers: ["User-Agent": MachinesAPITests.agentUA],
+            body: #"{"machine_id":"\#(machine)","password":"\#(password)","scenarios":null}"#)
+        let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+        guard let token = object?["token"] as? String else { throw RawHTTP.Failure(description: "login of \(machine) failed: \(answer.body)") }
+        return ["Authorization": "Bearer \(token)", "Content-Type": "application/json"]
+    }
+
     /// Runs the `warden` CLI of this build against the harness config.
     @discardableResult
     func cli(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {

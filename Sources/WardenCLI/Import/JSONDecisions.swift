@@ -1,3 +1,4 @@
+import WardenBasics
 import WardenModel
 
 /// Reads the JSON that `cscli decisions import` reads: an array of objects whose keys
@@ -187,14 +188,9 @@ struct JSONParser {
             case UInt8(ascii: "\\"):
                 guard let escape = peek else { throw error("a string is not closed") }
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(8)
-                case UInt8(ascii: "f"): out.append(12)
-                case UInt8(ascii: "n"): out.append(10)
-                case UInt8(ascii: "r"): out.append(13)
-                case UInt8(ascii: "t"): out.append(9)
-                case UInt8(ascii: "u"):
+                switch (JSONEscape.byte(for: escape), escape) {
+                case (let byte?, _): out.append(byte)
+                case (nil, UInt8(ascii: "u")):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar), bytes[index...].starts(with: [92, 117]) {
                         index += 2
