@@ -16,7 +16,7 @@
 #   unbatched    the same full-speed load with the notification's default pacing (no
 #                group_wait nor group_threshold: what is pending goes out once a
 #                second), then a wait until the receiver holds every alert the server
-#                stored (its decisions count them) or nothing arrived for 20 s:
+#                stored (its decisions count them) or nothing arrived for 10 s:
 #                delivered, lost (stored - delivered), requests, body MB, wall (first
 #                POST to last delivery), lag (end of posting to last delivery),
 #                delivered/s = delivered / wall
@@ -198,8 +198,9 @@ measure_delivery() {
     echo "$name: $kase: posting for ${wrk_seconds}s from $clients connections..." >&2
     post "$speed"
     stored="$(curl -sS --max-time 120 -H "X-Api-Key: $LAPI_KEY" "${LAPI_URL%/}/v1/decisions" | jq 'length')"
-    # Delivery ends when every stored alert arrived, or when nothing came for 20 s.
-    seen=-1 quiet=20 last_change=$SECONDS
+    # Delivery ends when every stored alert arrived, or when nothing came for 10 s (twice
+    # the longest group_wait).
+    seen=-1 quiet=10 last_change=$SECONDS
     while :; do
         delivered="$(stats alerts)"
         [ "$delivered" -lt "$stored" ] || break
