@@ -17,9 +17,9 @@
 #                group_wait nor group_threshold: what is pending goes out once a
 #                second), then a wait until the receiver holds every alert the server
 #                stored (its decisions count them) or nothing arrived for 10 s:
-#                delivered, lost (stored - delivered), requests, body MB, wall (first
-#                POST to last delivery), lag (end of posting to last delivery),
-#                delivered/s = delivered / wall
+#                delivered, lost (stored - delivered), requests, body MB, lag (end of
+#                posting to the last delivery; 0 when none came after it), wall (first
+#                POST to the end of posting plus lag), delivered/s = delivered / wall
 #   unbatched@R  the same with each connection pausing so that all post at most R alerts
 #                a second (paced.lua), a rate both servers sustain
 #   batched@R    the same with group_wait 5s and group_threshold 500
@@ -211,11 +211,11 @@ measure_delivery() {
     local requests bytes last
     requests="$(stats requests)" bytes="$(stats bytes)" last="$(stats last)"
     [ "$(stats bad)" = 0 ] || echo "notify.sh: $name: $(stats bad) bodies were not a JSON array" >&2
+    # The last awk prints three columns (wall, lag, delivered/s), split on purpose.
     row "$name" "$kase" "$stored" "$delivered" "$((stored - delivered))" "$requests" \
         "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" \
-        "$(awk -v a="$post_start" -v b="$last" 'BEGIN { printf "%.2f", (b > 0) ? b - a : 0 }')" \
-        "$(awk -v a="$post_end" -v b="$last" 'BEGIN { printf "%.2f", (b > 0) ? b - a : 0 }')" \
-        "$(awk -v n="$delivered" -v a="$post_start" -v b="$last" 'BEGIN { printf "%.0f", (b > a) ? n / (b - a) : 0 }')"
+        $(awk -v n="$delivered" -v a="$post_start" -v e="$post_end" -v b="$last" \
+            'BEGIN { lag = (b > e) ? b - e : 0; wall = e + lag - a; printf "%.2f %.2f %.0f", wall, lag, n / wall }')
     server_down
     receiver_down
 }
