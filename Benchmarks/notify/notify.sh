@@ -68,8 +68,10 @@ while [ $# -gt 0 ]; do
 done
 [ ${#servers[@]} -gt 0 ] || servers=(warden reference)
 [[ "$wrk_seconds" =~ ^[1-9][0-9]*$ ]] || { echo "notify.sh: --seconds must be a whole number above 0, got '$wrk_seconds'" >&2; exit 64; }
-[[ "$delay" =~ ^[0-9]+$ ]] && [ "$delay" -gt "$wrk_seconds" ] ||
-    { echo "notify.sh: --delay must be whole seconds above --seconds ($wrk_seconds), got '$delay'" >&2; exit 64; }
+if ! [[ "$delay" =~ ^[0-9]+$ ]] || [ "$delay" -le "$wrk_seconds" ]; then
+    echo "notify.sh: --delay must be whole seconds above --seconds ($wrk_seconds), got '$delay'" >&2
+    exit 64
+fi
 [[ "$rate_cap" =~ ^[1-9][0-9]*$ ]] || { echo "notify.sh: --rate must be a whole number above 0, got '$rate_cap'" >&2; exit 64; }
 [ -x /usr/lib/crowdsec/plugins/http ] ||
     { echo "notify.sh: /usr/lib/crowdsec/plugins/http is missing; install Debian's crowdsec (Tests/clients/install.sh)" >&2; exit 1; }
@@ -208,14 +210,13 @@ measure_delivery() {
         [ $((SECONDS - last_change)) -lt "$quiet" ] || break
         sleep 0.5
     done
-    local requests bytes last
+    local requests bytes last wall lag per_second
     requests="$(stats requests)" bytes="$(stats bytes)" last="$(stats last)"
     [ "$(stats bad)" = 0 ] || echo "notify.sh: $name: $(stats bad) bodies were not a JSON array" >&2
-    # The last awk prints three columns (wall, lag, delivered/s), split on purpose.
+    read -r wall lag per_second < <(awk -v n="$delivered" -v a="$post_start" -v e="$post_end" -v b="$last" \
+        'BEGIN { lag = (b > e) ? b - e : 0; wall = e + lag - a; printf "%.2f %.2f %.0f\n", wall, lag, n / wall }')
     row "$name" "$kase" "$stored" "$delivered" "$((stored - delivered))" "$requests" \
-        "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" \
-        $(awk -v n="$delivered" -v a="$post_start" -v e="$post_end" -v b="$last" \
-            'BEGIN { lag = (b > e) ? b - e : 0; wall = e + lag - a; printf "%.2f %.2f %.0f", wall, lag, n / wall }')
+        "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" "$wall" "$lag" "$per_second"
     server_down
     receiver_down
 }

@@ -139,9 +139,9 @@ add_notifications() {
         [ -f "$file" ] || { echo "reference-lapi.sh: NOTIFY_DIR=$NOTIFY_DIR holds no *.yaml notification file" >&2; exit 64; }
         cp "$file" "$dir/notifications/"
         mapfile -t -O "${#names[@]}" names < <(sed -n 's/^name: *//p' "$file")
-        for type in $(sed -n 's/^type: *//p' "$file"); do
+        while read -r type; do
             install -m 0755 -o root -g root "/usr/lib/crowdsec/plugins/$type" "$dir/plugins/notification-$type"
-        done
+        done < <(sed -n 's/^type: *//p' "$file")
     done
     { echo "notifications:"; printf ' - %s\n' "${names[@]}"; } >>"$dir/profiles.yaml"
 }
