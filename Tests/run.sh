@@ -2,9 +2,10 @@
 # Runs Warden's whole test suite: installs what is missing, builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
 # against `warden run` (Tests/support/real-clients.sh), runs the C boundary again
-# under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N so
-# it never rots, then the README's Quick start and Local API walk-through in fresh
-# test environments. Usage: bash Tests/run.sh
+# under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
+# the notification benchmark for a second per case) so they never rot, then the
+# README's Quick start and Local API walk-through in fresh test environments.
+# Usage: bash Tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
@@ -32,6 +33,8 @@ bash Tests/support/memcheck.sh
 
 echo "== benchmark smoke run (tiny N; figures not judged)"
 bash Benchmarks/run.sh --smoke
+echo "== notification benchmark smoke run (warden's debug build, 1 s per case; figures not judged)"
+WARDEN_BIN="$(swift build --show-bin-path)" bash Benchmarks/notify/notify.sh --warden --seconds 1 --delay 2 --out /dev/null
 
 # ---- test_env.sh: the README's Quick start, as written, in fresh environments ----
 # Both runs share one release build; the --mysql one starts its own MariaDB, which

@@ -6,6 +6,12 @@
 # `up` writes DIR/env (`export`ed shell assignments): LAPI_URL, LAPI_KEY, LAPI_PID,
 # BAN_IMPORT and MACHINE_ADD (this script's import and machine-add bound to DIR), which is
 # what run.sh, measure.sh and intake.sh read.
+#
+# With NOTIFY_DIR set (Benchmarks/notify/notify.sh), the daemon also notifies, as
+# Tests/clients/reference-lapi.sh sets CrowdSec up: every *.yaml of NOTIFY_DIR is copied
+# into DIR/notifications, DIR/profiles.yaml is CrowdSec's default profile naming every
+# notification they define, and the plugins (Debian's, from /usr/lib/crowdsec/plugins)
+# run as nobody/nogroup.
 set -euo pipefail
 usage() {
     cat <<'TEXT'
@@ -21,7 +27,9 @@ Usage: Benchmarks/api/warden-lapi.sh COMMAND DIR [ARGS]
                             its credentials file FILE (`warden machines add --auto -f`)
 
 Environment: WARDEN_BIN, the folder holding warden, warden-daemon, warden-bench and
-libwarden-backend-sqlite.so (default: `swift build -c release --show-bin-path`).
+libwarden-backend-sqlite.so (default: `swift build -c release --show-bin-path`);
+NOTIFY_DIR, a folder of notification files the daemon sends every alert to (read by
+`up`; see the script's header).
 TEXT
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
@@ -34,12 +42,45 @@ self="$here/$(basename "$0")"
 bin="${WARDEN_BIN:-$(cd "$here/../.." && PATH="/opt/swift/usr/bin:$PATH" swift build -c release --show-bin-path)}"
 config="$dir/config.yaml"
 pidfile="$dir/daemon.pid"
+plugins=/usr/lib/crowdsec/plugins
 
 # get PATH-AND-QUERY [curl options]: one authenticated request to the daemon.
 get() {
     local path="$1"
     shift
     curl -sS --max-time 120 -H "X-Api-Key: $(cat "$dir/bouncer.key")" "$@" "$(cat "$dir/url")$path"
+}
+
+# add_notifications: NOTIFY_DIR's notification files, a profile naming them, and the
+# config keys that find them and the plugins (see the header).
+add_notifications() {
+    local file names=()
+    mkdir -p "$dir/notifications"
+    for file in "$NOTIFY_DIR"/*.yaml; do
+        [ -f "$file" ] || { echo "warden-lapi.sh: NOTIFY_DIR=$NOTIFY_DIR holds no *.yaml notification file" >&2; exit 64; }
+        cp "$file" "$dir/notifications/"
+        mapfile -t -O "${#names[@]}" names < <(sed -n 's/^name: *//p' "$file")
+    done
+    # profiles.yaml beside the config is the daemon's default profiles_path.
+    cat >"$dir/profiles.yaml" <<'YAML'
+name: default_ip_remediation
+filters:
+ - Alert.Remediation == true && Alert.GetScope() == "Ip"
+decisions:
+ - type: ban
+   duration: 4h
+on_success: break
+notifications:
+YAML
+    printf ' - %s\n' "${names[@]}" >>"$dir/profiles.yaml"
+    cat >>"$config" <<YAML
+config_paths:
+  notification_dir: ./notifications
+  plugin_dir: $plugins
+plugin_config:
+  user: nobody
+  group: nogroup
+YAML
 }
 
 case "$action" in
@@ -55,6 +96,7 @@ api:
     listen_uri: 127.0.0.1:$port
     bouncers_file: ./bouncers
 YAML
+        [ -z "${NOTIFY_DIR:-}" ] || add_notifications
         cat >"$dir/backends/sqlite.yaml" <<YAML
 name: sqlite
 path: $bin/libwarden-backend-sqlite.so
@@ -83,8 +125,16 @@ ENV
     down)
         if [ -f "$pidfile" ]; then
             pid="$(cat "$pidfile")"
+            children="$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)"
             kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            # Pending notifications get up to 10 s of the shutdown; 30 s, then it is killed.
+            for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -KILL "$pid" 2>/dev/null || true
+            # A killed daemon leaves its plugins running: stopped by pid, each checked to
+            # still be a plugin.
+            for child in $children; do
+                [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$child/cmdline")" != "$plugins/"* ]] || kill -KILL "$child" 2>/dev/null || true
+            done
         fi
         # Only a folder that `up` made is deleted (a mistyped DIR is left alone).
         if [ -f "$dir/bouncer.key" ] && [ -f "$config" ]; then

@@ -8,6 +8,12 @@
 # read: LAPI_URL, LAPI_KEY (a bouncer key made for the tests), BAN_ADD and BAN_DEL
 # (this script's ban-add/ban-del bound to DIR), LAPI_PID (for memory figures), and for
 # the machine-side tests (agent-lib.sh) MACHINE_ADD, SERVER_RESTART and PROFILES_PATH.
+#
+# With NOTIFY_DIR set when `up` first writes the config (Benchmarks/notify/notify.sh),
+# the LAPI also notifies: every *.yaml of NOTIFY_DIR is copied into DIR/notifications,
+# the profile names every notification they define, and the Debian plugins those files'
+# types need are copied into DIR/plugins as notification-<type> (1.4.6 refuses Debian's
+# unprefixed names), run as nobody/nogroup (plugin_config is required by 1.4.6).
 set -euo pipefail
 usage() {
     cat <<'TEXT'
@@ -29,6 +35,8 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
   cscli DIR ARGS...           run any cscli command against this server
 
 DIR and the harness's paths must not contain spaces ($BAN_ADD is word-split by the tests).
+Environment: NOTIFY_DIR, a folder of notification files the LAPI sends every alert to
+(read by `up` when it first writes the config; see the script's header).
 TEXT
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
@@ -68,6 +76,7 @@ decisions:
    duration: 4h
 on_success: break
 YAML
+    [ -z "${NOTIFY_DIR:-}" ] || add_notifications
     cat >"$config" <<YAML
 common:
   daemonize: true
@@ -111,6 +120,7 @@ api:
 prometheus:
   enabled: false
 YAML
+    [ -z "${NOTIFY_DIR:-}" ] || printf 'plugin_config:\n  user: nobody\n  group: nogroup\n' >>"$config"
     : >"$dir/acquis.yaml"
     # cscli writes machines and bouncers straight into SQLite: no running server needed.
     quiet_cscli machines add harness-cscli -p "harness-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
@@ -119,6 +129,21 @@ YAML
     quiet_cscli bouncers add harness-tests -k "$key"
     echo "$key" >"$dir/bouncer.key"
     echo "$port" >"$dir/port"
+}
+
+# add_notifications: NOTIFY_DIR's notification files, the plugins they need, and the
+# profile's `notifications` list (see the header).
+add_notifications() {
+    local file type names=()
+    for file in "$NOTIFY_DIR"/*.yaml; do
+        [ -f "$file" ] || { echo "reference-lapi.sh: NOTIFY_DIR=$NOTIFY_DIR holds no *.yaml notification file" >&2; exit 64; }
+        cp "$file" "$dir/notifications/"
+        mapfile -t -O "${#names[@]}" names < <(sed -n 's/^name: *//p' "$file")
+        while read -r type; do
+            install -m 0755 -o root -g root "/usr/lib/crowdsec/plugins/$type" "$dir/plugins/notification-$type"
+        done < <(sed -n 's/^type: *//p' "$file")
+    done
+    { echo "notifications:"; printf ' - %s\n' "${names[@]}"; } >>"$dir/profiles.yaml"
 }
 
 start() {
@@ -134,17 +159,25 @@ start() {
         sleep 0.1
     done
     echo "reference-lapi: the LAPI did not answer /health within 10 s; its output:" >&2
-    tail -n 20 "$dir/lapi.out" "$dir/crowdsec_api.log" 2>/dev/null >&2 || true
+    tail -n 20 "$dir/lapi.out" "$dir/crowdsec.log" "$dir/crowdsec_api.log" 2>/dev/null >&2 || true
     return 1
 }
 
 stop() {
     running || return 0
-    local pid
+    local pid children child plugins
     pid="$(cat "$pidfile")"
+    plugins="$(cd "$dir" && pwd)/plugins/"
+    # Its notification plugins, if any: 1.4.6 leaves them running when it exits (seen
+    # with SIGTERM and daemonize: true), so they are stopped here, by pid, each checked
+    # to still be a plugin of DIR.
+    children="$(cat /proc/"$pid"/task/*/children 2>/dev/null || true)"
     kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+    for child in $children; do
+        [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$child/cmdline")" != "$plugins"* ]] || kill -KILL "$child" 2>/dev/null || true
+    done
     rm -f "$pidfile"
 }
 
