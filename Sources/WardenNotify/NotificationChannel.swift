@@ -21,6 +21,10 @@ final class NotificationChannel: Sendable {
         var stopping = false
         /// The pause in progress, which `stop()` cuts short.
         var pause: Task<Void, Never>?
+        /// Dropped alerts not logged yet, by reason: a burst against a full queue is logged
+        /// as one line a second (with every id), not one line per alert.
+        var unloggedDrops: [String: [Int64]] = [:]
+        var lastDropLog: ContinuousClock.Instant?
 
         /// Everything pending, now in flight.
         mutating func takeBatch() -> [NotifiedAlert] {
@@ -51,7 +55,8 @@ final class NotificationChannel: Sendable {
         }
     }
 
-    /// Queues `alert`; false when it was dropped (queue full, or shutting down): counted and logged.
+    /// Queues `alert`; false when it was dropped (queue full, or shutting down): counted and
+    /// logged with its id (at once, or within a second with the others of a burst).
     @discardableResult
     func enqueue(_ alert: NotifiedAlert) -> Bool {
         let refusal: String? = state.withLock { state in
@@ -68,9 +73,33 @@ final class NotificationChannel: Sendable {
         }
         if let refusal {
             observer?(config.name, .dropped, 1)
-            logger.error("alert \(alert.id) dropped: \(refusal)")
+            let stopping = state.withLock { state in
+                state.unloggedDrops[refusal, default: []].append(alert.id)
+                return state.stopping
+            }
+            // Once stopping, no loop is left to log later: at once.
+            logDrops(olderThan: stopping ? .zero : .seconds(1))
         }
         return refusal == nil
+    }
+
+    /// Logs the drops not logged yet, unless a drop was logged less than `interval` ago.
+    private func logDrops(olderThan interval: Duration) {
+        let now = ContinuousClock.now
+        let drops = state.withLock { state -> [String: [Int64]] in
+            guard !state.unloggedDrops.isEmpty else { return [:] }
+            if let last = state.lastDropLog, now - last < interval { return [:] }
+            state.lastDropLog = now
+            defer { state.unloggedDrops.removeAll() }
+            return state.unloggedDrops
+        }
+        for (reason, ids) in drops.sorted(by: { $0.key < $1.key }) {
+            if ids.count == 1 {
+                logger.error("alert \(ids[0]) dropped: \(reason)")
+            } else {
+                logger.error("\(ids.count) alerts dropped: \(reason); alert ids: \(ids.map(String.init).joined(separator: ","))")
+            }
+        }
     }
 
     /// Ends the batching loop: what is pending is then delivered at once, its retries unpaused.
@@ -89,6 +118,7 @@ final class NotificationChannel: Sendable {
         var lastFlush = ContinuousClock.now
         while !isStopping {
             await pause(tick)
+            logDrops(olderThan: .seconds(1))
             let now = ContinuousClock.now
             let batch = state.withLock { state -> [NotifiedAlert] in
                 guard !state.pending.isEmpty, isDue(count: state.pending.count, since: lastFlush, now: now) else { return [] }
@@ -98,6 +128,7 @@ final class NotificationChannel: Sendable {
             lastFlush = now
             await deliver(batch)
         }
+        defer { logDrops(olderThan: .zero) }
         while !Task.isCancelled {
             let batch = state.withLock { $0.takeBatch() }
             if batch.isEmpty { return }
@@ -128,10 +159,15 @@ final class NotificationChannel: Sendable {
         }
         let size = text.utf8.count
         if size > PluginWire.maximumText {
-            settle(batch, as: .failed)
             let why = "the rendered text is \(size) bytes, over the \(PluginWire.maximumText) a plugin accepts"
-            logger.error(
-                "cannot send \(batch.count) alerts: \(why); lower group_threshold or group_wait, or shorten 'format'; alert ids: \(ids(batch))")
+            guard batch.count > 1 else {
+                settle(batch, as: .failed)
+                logger.error("cannot send 1 alert: \(why); shorten 'format'; alert id: \(ids(batch))")
+                return
+            }
+            // A burst must not be lost for its size: the batch goes in parts that each fit
+            // (a part still too long is split again).
+            await deliverInParts(batch, why: why, parts: size / PluginWire.maximumText + 1)
             return
         }
         var lastError = ""
@@ -168,6 +204,21 @@ final class NotificationChannel: Sendable {
             "gave up on \(batch.count) alerts after \(config.attempts) attempts: \(lastError); alert ids: \(ids(batch))")
     }
 
+    /// Delivers `batch` as `parts` batches of about equal counts, one after the other.
+    private func deliverInParts(_ batch: [NotifiedAlert], why: String, parts: Int) async {
+        let partSize = (batch.count + parts - 1) / parts
+        logger.warning(
+            "\(why) for \(batch.count) alerts; sending them in batches of \(partSize) (lower group_threshold or group_wait to avoid this)")
+        for start in stride(from: 0, to: batch.count, by: partSize) {
+            let part = Array(batch[start..<min(start + partSize, batch.count)])
+            if Task.isCancelled {
+                abandon(Array(batch[start...]))
+                return
+            }
+            await deliver(part)
+        }
+    }
+
     /// Counts and logs alerts that shutdown left no time to send.
     private func abandon(_ batch: [NotifiedAlert]) {
         guard !batch.isEmpty else { return }
@@ -183,7 +234,8 @@ final class NotificationChannel: Sendable {
             case .failed: state.counts.failed += batch.count
             case .dropped: state.counts.dropped += batch.count
             }
-            state.inFlight = 0
+            // A batch sent in parts settles part by part: the rest stays pending.
+            state.inFlight = max(0, state.inFlight - batch.count)
         }
         observer?(config.name, outcome, batch.count)
     }

@@ -139,6 +139,12 @@ final class HTTPPluginTests: XCTestCase {
         XCTAssertEqual(hub.status()[0].counts.dropped, 990)
         XCTAssertTrue(capture.contains("alert 12 dropped: its queue is full (10 alerts; the plugin is not keeping up)"))
         await hub.shutdown(within: .milliseconds(300))
+        // The rest of the burst: one line with every id, not 989.
+        let rest = (13...1001).map(String.init).joined(separator: ",")
+        XCTAssertTrue(
+            capture.contains("989 alerts dropped: its queue is full (10 alerts; the plugin is not keeping up); alert ids: \(rest)"),
+            "\(capture.all.suffix(3))")
+        XCTAssertEqual(capture.all.filter { $0.contains("dropped: its queue is full") }.count, 2)
     }
 
     func testTheLongestTextThePluginTakesGoesThroughAndALongerOneFailsAtOnce() async throws {
@@ -159,8 +165,30 @@ final class HTTPPluginTests: XCTestCase {
         XCTAssertEqual(receiver.bodies.map(\.count), [PluginWire.maximumText])
         XCTAssertTrue(
             capture.contains(
-                "cannot send 1 alerts: the rendered text is 5242880 bytes, over the 4193280 a plugin accepts; "
-                    + "lower group_threshold or group_wait, or shorten 'format'; alert ids: 3"), "\(capture.all)")
+                "cannot send 1 alert: the rendered text is 5242880 bytes, over the 4193280 a plugin accepts; "
+                    + "shorten 'format'; alert id: 3"), "\(capture.all)")
+        await hub.shutdown(within: .seconds(10))
+    }
+
+    /// A burst whose text is over the plugin's limit goes in parts that fit (split again
+    /// where a part is still too long): every alert arrives, once.
+    func testABatchTooLongForOneCallIsSentInParts() async throws {
+        let megabyte = 1 << 20
+        let config = NotificationConfig(
+            name: "burst", type: "http", format: "", renderer: TestTemplates.Padded(bytesPerAlert: megabyte), groupThreshold: 10,
+            pluginYAML: "type: http\nname: burst\nurl: \(receiver.url)\n")
+        let hub = try NotificationHub(
+            configs: [config], pluginDirectory: debianPluginFolder, identity: nil, settings: quickSettings(), logger: capture.logger())
+        await hub.start()
+        for id in 1...10 { hub.enqueue(alert(Int64(id)), to: ["burst"]) }
+        await eventually("all ten are sent") { hub.status()[0].counts.sent == 10 }
+        XCTAssertEqual(hub.status()[0].counts, NotificationCounts(sent: 10))
+        // 10 MiB in 3 parts of 4 alerts (4 MiB and a little more: each split in two) and one of 2.
+        XCTAssertEqual(receiver.bodies.map { TestTemplates.Padded.ids(in: $0) }, [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]])
+        XCTAssertTrue(
+            capture.contains(
+                "the rendered text is 10485790 bytes, over the 4193280 a plugin accepts for 10 alerts; "
+                    + "sending them in batches of 4 (lower group_threshold or group_wait to avoid this)"), "\(capture.all)")
         await hub.shutdown(within: .seconds(10))
     }
 

@@ -29,6 +29,19 @@ struct TestTemplates: TemplateCompiler {
         var text: String
         func render(_ alerts: [NotifiedAlert]) throws -> String { text }
     }
+
+    /// A line per alert: its id, a colon, then `bytesPerAlert` x's.
+    struct Padded: AlertRenderer {
+        var bytesPerAlert: Int
+        func render(_ alerts: [NotifiedAlert]) throws -> String {
+            alerts.map { "\($0.id):" + String(repeating: "x", count: bytesPerAlert) }.joined(separator: "\n")
+        }
+
+        /// The alert ids of a body it rendered.
+        static func ids(in body: String) -> [Int64] {
+            body.split(separator: "\n").compactMap { line in Int64(line.prefix { $0 != ":" }) }
+        }
+    }
 }
 
 /// An alert whose JSON names its id, so a body shows which alerts it carries.
