@@ -158,7 +158,8 @@ let package = Package(
             name: "WardenDaemon",
             dependencies: [
                 "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
-                "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenAlerts", "WardenProfiles", "WardenNotify",
+                "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenMetricNames", "WardenAlerts",
+                "WardenProfiles", "WardenNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -92,7 +92,9 @@ public struct Daemon {
         ]
         if let prometheus = main.prometheus {
             let endpoint = Application(
-                router: MetricsEndpoint.router(metrics: metrics, book: book, clock: clock),
+                router: MetricsEndpoint.router(
+                    metrics: metrics, book: book, clock: clock,
+                    beforeRender: { hub.map { DaemonNotifications.recordStatus(of: $0, into: metrics) } }),
                 configuration: ApplicationConfiguration(
                     address: .hostname(prometheus.host, port: prometheus.port),
                     serverName: "warden/\(WardenVersion.number)"),

@@ -4,6 +4,7 @@ import Logging
 import WardenAlerts
 import WardenAPI
 import WardenConfig
+import WardenMetricNames
 import WardenMetrics
 import WardenNotify
 import WardenProfiles
@@ -72,6 +73,33 @@ enum DaemonNotifications {
             }
             counter.increment(by: Int64(alerts))
         }
+    }
+
+    /// Sets each notification's plugin and queue gauges from `hub`'s status; the metrics
+    /// endpoint calls it before rendering a scrape.
+    static func recordStatus(of hub: NotificationHub, into metrics: DaemonMetrics) {
+        for status in hub.status() {
+            metrics.setNotification(status.name, gauges(status))
+        }
+    }
+
+    /// `status` as the gauges write it: the state as its `state` label, the pid while
+    /// running, the failures while restarting.
+    private static func gauges(_ status: NotificationStatus) -> DaemonMetrics.NotificationGauges {
+        var gauges = DaemonMetrics.NotificationGauges(
+            state: .notStarted, restarts: status.restarts, pending: status.counts.pending)
+        switch status.state {
+        case .notStarted: gauges.state = .notStarted
+        case .starting: gauges.state = .starting
+        case .running(let pid):
+            gauges.state = .running
+            gauges.pid = Int(pid)
+        case .restarting(let failures):
+            gauges.state = .restarting
+            gauges.failures = failures
+        case .stopped: gauges.state = .stopped
+        }
+        return gauges
     }
 
     /// Notification files as CrowdSec reads them: Go templates, `${VAR}` from the environment.

@@ -37,9 +37,34 @@ public enum WardenMetricNames {
     /// Counter `{notification, result}`: notifications per notification config, `result`
     /// being `sent`, `failed` (given up after its retries) or `dropped` (queue full).
     public static let notifications = "warden_notifications_total"
+    /// Gauge `{notification}`: alerts queued for the notification, waiting for their batch.
+    public static let notificationPending = "warden_notification_pending"
+    /// Gauge `{notification, state}`: 1 for the state the notification's plugin is in, 0
+    /// for the others (`state`: a ``PluginStateValue``), so a query reads the
+    /// state without parsing a label and a change shows as two series moving.
+    public static let notificationPluginState = "warden_notification_plugin_state"
+    /// Gauge `{notification}`: how many times the notification's plugin was restarted
+    /// (after a crash, a hang or a failed start) since the daemon started.
+    public static let notificationPluginRestarts = "warden_notification_plugin_restarts"
+    /// Gauge `{notification}`: the plugin's process id while it runs, else 0.
+    public static let notificationPluginPid = "warden_notification_plugin_pid"
+    /// Gauge `{notification}`: while the plugin is `restarting`, the failures in a row that
+    /// led there (they set the backoff); else 0.
+    public static let notificationPluginFailures = "warden_notification_plugin_failures"
 
     /// The `result` values of ``notifications``.
     public static let notificationResults = ["sent", "failed", "dropped"]
+    /// The `state` values of ``notificationPluginState``.
+    public enum PluginStateValue: String, CaseIterable, Sendable {
+        /// Not started yet, or its start at boot failed (the first notification tries again).
+        case notStarted = "not_started"
+        case starting
+        case running
+        /// Waiting out the backoff after a crash, a hang or a failed start.
+        case restarting
+        /// Stopped by the daemon's shutdown.
+        case stopped
+    }
     /// The `route` of a request no route serves.
     public static let unmatchedRoute = "unmatched"
 }

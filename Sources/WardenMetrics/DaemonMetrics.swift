@@ -27,6 +27,27 @@ public final class DaemonMetrics: Sendable {
         public let dropped: CoreMetrics.Counter
     }
 
+    /// What one notification's plugin and queue look like now, for its gauges.
+    public struct NotificationGauges: Sendable, Equatable {
+        public var state: WardenMetricNames.PluginStateValue
+        /// The plugin's process id while it runs, else 0.
+        public var pid: Int
+        /// Failures in a row while restarting, else 0.
+        public var failures: Int
+        public var restarts: Int
+        public var pending: Int
+
+        public init(
+            state: WardenMetricNames.PluginStateValue, pid: Int = 0, failures: Int = 0, restarts: Int = 0, pending: Int = 0
+        ) {
+            self.state = state
+            self.pid = pid
+            self.failures = failures
+            self.restarts = restarts
+            self.pending = pending
+        }
+    }
+
     private struct Handles {
         /// Per request: one lookup for both handles, keyed without building label arrays.
         var requests: [RequestKey: (count: CoreMetrics.Counter, time: CoreMetrics.Timer)] = [:]
@@ -144,6 +165,20 @@ public final class DaemonMetrics: Sendable {
             counter(WardenMetricNames.notifications, [("notification", name), ("result", $0)])
         }
         return NotificationCounters(sent: results[0], failed: results[1], dropped: results[2])
+    }
+
+    /// Sets the plugin and queue gauges of the notification config `name`: its state
+    /// series (1 for `gauges.state`, 0 for the other states), pid, failures, restarts, pending.
+    public func setNotification(_ name: String, _ gauges: NotificationGauges) {
+        let of = [("notification", name)]
+        for state in WardenMetricNames.PluginStateValue.allCases {
+            gauge(WardenMetricNames.notificationPluginState, of + [("state", state.rawValue)])
+                .record(state == gauges.state ? 1 : 0)
+        }
+        gauge(WardenMetricNames.notificationPluginPid, of).record(gauges.pid)
+        gauge(WardenMetricNames.notificationPluginFailures, of).record(gauges.failures)
+        gauge(WardenMetricNames.notificationPluginRestarts, of).record(gauges.restarts)
+        gauge(WardenMetricNames.notificationPending, of).record(gauges.pending)
     }
 
     // MARK: Handles

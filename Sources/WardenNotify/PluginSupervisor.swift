@@ -77,6 +77,8 @@ actor PluginSupervisor {
         do {
             _ = try await task.value
         } catch {
+            // Not `starting`: nothing is, until a notification is due.
+            state.withLock { $0 = stopped ? .stopped : .notStarted }
             logger.error("\(error); trying again when a notification is due", metadata: ["plugin": "\(binary.path)"])
         }
     }

@@ -93,6 +93,9 @@ final class DaemonHarness {
         return process.terminationStatus
     }
 
+    /// The running daemon's process id.
+    var pid: Int32? { process?.processIdentifier }
+
     var daemonLog: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
     func get(_ target: String, headers: [String: String] = [:]) throws -> RawResponse {

@@ -35,6 +35,9 @@ final class MetricsEndpointTests: XCTestCase {
         XCTAssertNil(value(atStart, WardenMetricNames.bansCreated, cscliSqlite), "bans stored before the start are not created ones")
         XCTAssertEqual(value(atStart, WardenMetricNames.activeBans, [("origin", "cscli"), ("scope", "Ip")]), 1)
         XCTAssertEqual(value(atStart, WardenMetricNames.allowlistRefusals), 0)
+        XCTAssertEqual(
+            atStart.filter { $0.name.hasPrefix("warden_notification") }.map(\.name), [],
+            "no notification configured: no notification series (NotificationsDaemonTests reads them)")
 
         try daemon.cli("ban", "add", "ip", "192.0.2.7", "4h", "ssh")
         try daemon.cli("ban", "add", "range", "198.51.100.0/24", "1h", "scan")

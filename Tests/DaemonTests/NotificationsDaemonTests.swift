@@ -73,9 +73,51 @@ final class NotificationsDaemonTests: XCTestCase {
         try RawHTTP.request("POST", "/v1/alerts", port: daemon.port, headers: bearer, body: body)
     }
 
+    /// The pid of the daemon's child running `plugin`, read from /proc (not from the daemon).
+    private func pluginPid(_ plugin: String) throws -> Int32? {
+        let daemonPid = try XCTUnwrap(daemon.pid)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
+            guard let pid = Int32(entry),
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/exe")) == plugin,
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
+            else { continue }
+            // "pid (comm) state ppid ...": comm may hold spaces, so read after its ')'.
+            let fields = stat[stat.index(after: try XCTUnwrap(stat.lastIndex(of: ")")))...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == daemonPid { return pid }
+        }
+        return nil
+    }
+
     func testAnAlertReachesTheWebhookAsTheFormatRendersIt_CountedAndListed() throws {
         let webhook = try WebhookReceiver()
         try startDaemon(url: webhook.url)
+        // A notification no profile names: the daemon does not run it.
+        try "type: http\nname: http_unused\nformat: '{{.}}'\nurl: \(webhook.url)\n"
+            .write(toFile: daemon.folder + "/notifications/unused.yaml", atomically: true, encoding: .utf8)
+        let plugin = Self.pluginFolder + "/http"
+        // The daemon starts the plugin at boot, before the API answers: running before any alert.
+        let pid = try XCTUnwrap(try pluginPid(plugin), "no child of the daemon runs \(plugin): \(daemon.daemonLog)")
+        let header = "name,type,plugin,file,state,restarts,sent,failed,dropped,pending\n"
+        let used = "http_default,http,\(plugin),\(daemon.folder)/notifications/http.yaml,running (pid \(pid)),0"
+        let unused = "http_unused,http,\(plugin),\(daemon.folder)/notifications/unused.yaml,not started,0,0,0,0,0\n"
+        let before = try daemon.cli("notifications", "list", "-o", "raw")
+        XCTAssertEqual(before.out, header + used + ",0,0,0,0\n" + unused, before.err)
+        let metrics = try RawHTTP.request("GET", "/metrics", port: daemon.metricsPort).body
+        for line in [
+            #"warden_notification_plugin_state{notification="http_default",state="not_started"} 0.0"#,
+            #"warden_notification_plugin_state{notification="http_default",state="starting"} 0.0"#,
+            #"warden_notification_plugin_state{notification="http_default",state="running"} 1.0"#,
+            #"warden_notification_plugin_state{notification="http_default",state="restarting"} 0.0"#,
+            #"warden_notification_plugin_state{notification="http_default",state="stopped"} 0.0"#,
+            #"warden_notification_plugin_pid{notification="http_default"} \#(pid).0"#,
+            #"warden_notification_plugin_failures{notification="http_default"} 0.0"#,
+            #"warden_notification_plugin_restarts{notification="http_default"} 0.0"#,
+            #"warden_notification_pending{notification="http_default"} 0.0"#,
+        ] {
+            XCTAssertTrue(metrics.split(separator: "\n").contains(Substring(line)), "\(line) not in:\n\(metrics)")
+        }
+        XCTAssertFalse(metrics.contains("http_unused"), metrics)
+
         let alert = agentAlert("192.0.2.30")
         XCTAssertEqual(try post(alert).body, #"["1"]"#)
         XCTAssertTrue(daemon.eventually(within: 10) { !webhook.bodies.isEmpty }, daemon.daemonLog)
@@ -88,11 +130,7 @@ final class NotificationsDaemonTests: XCTestCase {
                 try RawHTTP.request("GET", "/metrics", port: daemon.metricsPort).body.contains(sent)
             })
         let list = try daemon.cli("notifications", "list", "-o", "raw")
-        XCTAssertEqual(
-            list.out,
-            "name,type,plugin,file,sent,failed,dropped\n"
-                + "http_default,http,\(Self.pluginFolder)/http,\(daemon.folder)/notifications/http.yaml,1,0,0\n",
-            list.err)
+        XCTAssertEqual(list.out, header + used + ",1,0,0,0\n" + unused, list.err)
         XCTAssertEqual(daemon.stop(), 0)
         XCTAssertEqual(webhook.bodies.count, 1)
     }

@@ -625,8 +625,8 @@ final class HelpTests: XCTestCase {
               -h, --help              Show help information.
 
             SUBCOMMANDS:
-              list                    List the notification configs, their plugins and what
-                                      the daemon sent.
+              list                    List the notification configs, their plugins' state
+                                      and what the daemon sent.
               test                    Send a sample alert through a notification's plugin
                                       (runs warden-daemon).
 
@@ -637,12 +637,17 @@ final class HelpTests: XCTestCase {
 
     func testNotificationsListHelp() throws {
         XCTAssertEqual(try help("notifications", "list"), """
-            OVERVIEW: List the notification configs, their plugins and what the daemon
-            sent.
+            OVERVIEW: List the notification configs, their plugins' state and what the
+            daemon sent.
 
-            Reads config_paths.notification_dir. The counts (alerts sent, failed, dropped
-            since the daemon started) come from the running daemon's metrics endpoint; '-'
-            when it does not answer.
+            Reads config_paths.notification_dir. The rest comes from the running daemon's
+            metrics endpoint, '-' when it does not answer: the plugin's state ('not
+            started' when no profile names the notification, or when its start at boot
+            failed and no alert came since; 'starting'; 'running (pid N)'; 'restarting (N
+            failures)' while it waits to start again after a crash, a hang or a failed
+            start; 'stopped' at shutdown), its restarts, and the alerts sent, failed (given
+            up after their retries), dropped (queue full) since the daemon started, and
+            pending (waiting for their batch).
 
             USAGE: warden notifications list [--config <config>] [--output <output>] [--debug]
 

@@ -130,7 +130,7 @@ final class MetricsCommandTests: XCTestCase {
     }
 
     /// A loopback port nothing listens on (bound, read back, released).
-    private static func closedPort() throws -> Int {
+    static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -36,6 +36,31 @@ final class DaemonMetricsTests: XCTestCase {
         XCTAssertEqual(value(after, WardenMetricNames.allowlistRefusals), 1)
     }
 
+    func testANotificationsPluginStateIsOneSeriesAtOneOfFive() throws {
+        let metrics = DaemonMetrics()
+        let mail = [("notification", "mail")]
+        let state = { (samples: [PrometheusSample], value: String) in
+            self.value(samples, WardenMetricNames.notificationPluginState, mail + [("state", value)])
+        }
+        metrics.setNotification("mail", .init(state: .running, pid: 4242, restarts: 2, pending: 3))
+        let running = try samples(metrics)
+        XCTAssertEqual(
+            WardenMetricNames.PluginStateValue.allCases.map { state(running, $0.rawValue) },
+            [0, 0, 1, 0, 0], "not_started, starting, running, restarting, stopped")
+        XCTAssertEqual(value(running, WardenMetricNames.notificationPluginPid, mail), 4242)
+        XCTAssertEqual(value(running, WardenMetricNames.notificationPluginFailures, mail), 0)
+        XCTAssertEqual(value(running, WardenMetricNames.notificationPluginRestarts, mail), 2)
+        XCTAssertEqual(value(running, WardenMetricNames.notificationPending, mail), 3)
+
+        metrics.setNotification("mail", .init(state: .restarting, failures: 2, restarts: 3))
+        let restarting = try samples(metrics)
+        XCTAssertEqual(WardenMetricNames.PluginStateValue.allCases.map { state(restarting, $0.rawValue) }, [0, 0, 0, 1, 0])
+        XCTAssertEqual(value(restarting, WardenMetricNames.notificationPluginPid, mail), 0)
+        XCTAssertEqual(value(restarting, WardenMetricNames.notificationPluginFailures, mail), 2)
+        XCTAssertEqual(value(restarting, WardenMetricNames.notificationPluginRestarts, mail), 3)
+        XCTAssertEqual(value(restarting, WardenMetricNames.notificationPending, mail), 0)
+    }
+
     func testRequestsAreCountedPerStatusAndTimedPerRoute() throws {
         let metrics = DaemonMetrics()
         metrics.request(route: "/v1/decisions", method: "GET", status: 200, duration: .microseconds(80))

@@ -12,6 +12,7 @@ final class SupervisionTests: XCTestCase {
         let hub = try NotificationHub(
             configs: [config], pluginDirectory: folder, identity: nil, settings: quickSettings(), logger: capture.logger())
         await hub.start()
+        XCTAssertEqual(hub.status()[0].state, .notStarted, "the start at boot failed: the first notification tries again")
         hub.enqueue(alert(8), to: ["waits"])
         await eventually("a third start is tried") { capture.all.filter { $0.contains("answered with") }.count >= 3 }
         let refusal = "plugin \(folder)/notification-fake answered with \"garbage\", not a handshake like "

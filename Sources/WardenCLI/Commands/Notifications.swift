@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import WardenConfig
-import WardenMetricNames
 
 /// `warden notifications`: the notification configs, and a test send through one.
 struct Notifications: ParsableCommand {
@@ -12,10 +11,15 @@ struct Notifications: ParsableCommand {
     /// `warden notifications list`
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the notification configs, their plugins and what the daemon sent.",
+            commandName: "list", abstract: "List the notification configs, their plugins' state and what the daemon sent.",
             discussion: """
-                Reads config_paths.notification_dir. The counts (alerts sent, failed, dropped since the daemon \
-                started) come from the running daemon's metrics endpoint; '-' when it does not answer.
+                Reads config_paths.notification_dir. The rest comes from the running daemon's metrics \
+                endpoint, '-' when it does not answer: the plugin's state ('not started' when no profile \
+                names the notification, or when its start at boot failed and no alert came since; 'starting'; \
+                'running (pid N)'; 'restarting (N failures)' while it waits to start again after a crash, a \
+                hang or a failed start; 'stopped' at shutdown), its restarts, and the alerts sent, failed \
+                (given up after their retries), dropped (queue full) since the daemon started, and pending \
+                (waiting for their batch).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -23,13 +27,18 @@ struct Notifications: ParsableCommand {
         func run() throws {
             let main = try MainConfig.load(path: global.configPath)
             let rows = try NotificationFiles.read(main.notifications)
-            let counts = NotificationFiles.counts(main.prometheus)
+            let live = NotificationLive.read(main.prometheus)
             let table = rows.map { row -> [String] in
-                let of = counts?[row.name]
-                let count = { (result: String) in of.map { String($0[result] ?? 0) } ?? "-" }
-                return [row.name, row.type, row.plugin ?? "missing", row.file, count("sent"), count("failed"), count("dropped")]
+                // The daemon answers but has no series: it does not run this notification.
+                let of = live.map { $0[row.name] ?? NotificationLive() }
+                let show = { (value: (NotificationLive) -> String) in of.map(value) ?? "-" }
+                let count = { (result: String) in show { String($0.counts[result] ?? 0) } }
+                return [
+                    row.name, row.type, row.plugin ?? "missing", row.file, show(\.stateText), show { String($0.restarts) },
+                    count("sent"), count("failed"), count("dropped"), show { String($0.pending) },
+                ]
             }
-            let headers = ["name", "type", "plugin", "file", "sent", "failed", "dropped"]
+            let headers = ["name", "type", "plugin", "file", "state", "restarts", "sent", "failed", "dropped", "pending"]
             switch global.output {
             case .json:
                 global.print(JSONText.array(of: table.map { row in
@@ -74,9 +83,8 @@ struct Notifications: ParsableCommand {
     }
 }
 
-/// What `warden notifications list` reads without loading the notification engine:
-/// each document's name and type, the plugin binary the daemon would pick, and the counts
-/// the running daemon exposes.
+/// What `warden notifications list` reads of the notification files without loading the
+/// notification engine: each document's name and type, the plugin binary the daemon would pick.
 enum NotificationFiles {
     struct Row {
         var name: String
@@ -108,21 +116,5 @@ enum NotificationFiles {
             }
         }
         return rows
-    }
-
-    /// Per notification, per result (`sent`, `failed`, `dropped`): the running daemon's
-    /// counts; nil when it serves no metrics or does not answer.
-    static func counts(_ prometheus: PrometheusConfig?) -> [String: [String: Int]]? {
-        guard let prometheus, let answer = try? PlainHTTP.get(prometheus.localURL, timeoutSeconds: 2),
-            answer.status == 200,
-            let samples = try? PrometheusText.parse(String(decoding: answer.body, as: UTF8.self))
-        else { return nil }
-        var counts: [String: [String: Int]] = [:]
-        for sample in samples where sample.name == WardenMetricNames.notifications {
-            let labels = Dictionary(sample.labels, uniquingKeysWith: { first, _ in first })
-            guard let name = labels["notification"], let result = labels["result"] else { continue }
-            counts[name, default: [:]][result] = Int(sample.value)
-        }
-        return counts
     }
 }
