@@ -244,7 +244,9 @@ static int32_t check_sizes(const warden_signal_t *raw, char *err, size_t err_len
 
 /* All or nothing: every ban is checked and room is made for all of them
  * before the first one is stored. */
-static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_t err_len) {
+/* Stores `raw`; writes its id (its first ban's, 0 without bans) into *signal_id when given. */
+static int32_t store_signal(warden_backend_t *b, const warden_signal_t *raw, int64_t *signal_id, char *err,
+                            size_t err_len) {
     store_t *s = SELF(b)->store;
     if (!s) return fail(err, err_len, WARDEN_E_INVALID, "c-example: insert before init");
     int32_t status = check_sizes(raw, err, err_len);
@@ -269,6 +271,7 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
         pthread_mutex_unlock(&stores_lock);
         return fail(err, err_len, WARDEN_E_INTERNAL, "c-example: out of memory");
     }
+    if (signal_id) *signal_id = signal.ban_count > 0 ? s->next_id : 0;
     if (signal.ban_count > 0) { /* a signal without bans has no id: it is not kept */
         signal_rec_t *sig = &s->signals[s->signal_count++];
         memset(sig, 0, sizeof *sig);
@@ -313,6 +316,10 @@ static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err
     }
     pthread_mutex_unlock(&stores_lock);
     return WARDEN_OK;
+}
+
+static int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_t err_len) {
+    return store_signal(b, raw, NULL, err, err_len);
 }
 
 static int32_t read_at(warden_backend_t *b, int64_t at_ns, warden_row_sink_fn sink, void *ctx, char *err,
@@ -649,8 +656,15 @@ static int32_t delete_ban(warden_backend_t *b, int64_t ban_id, uint64_t *deleted
     return WARDEN_OK;
 }
 
+/* warden.history/1 as of ABI 1.1 (insert_signal is the 1.1 member). */
+static int32_t insert_signal(warden_backend_t *b, const warden_signal_t *raw, int64_t *signal_id, char *err,
+                             size_t err_len) {
+    if (!signal_id) return fail(err, err_len, WARDEN_E_INVALID, "c-example: insert_signal: signal_id is NULL");
+    return store_signal(b, raw, signal_id, err, err_len);
+}
+
 static const warden_ext_history_t history_extension = {
-    sizeof(warden_ext_history_t), 0, target_history, read_signals, delete_signal, delete_ban,
+    sizeof(warden_ext_history_t), 0, target_history, read_signals, delete_signal, delete_ban, insert_signal,
 };
 
 static const void *get_extension(warden_backend_t *b, const char *extension_id) {

@@ -18,8 +18,10 @@ import WardenStore
 /// hour (the longest an agent keeps a batch is its own lifetime, but a batch is resent
 /// only while the answer is not 201).
 ///
-/// Alert ids are counted from 1 per daemon run, until the store's history gives alerts
-/// ids of their own.
+/// An alert's id is its signal's id in the first backend (what `GET /v1/alerts` lists
+/// it as), when that backend tells ids (`insert_signal`); an alert that leads to no ban
+/// is not stored and answers 0. With a first backend that does not tell ids, alerts are
+/// counted from 1 per daemon run.
 ///
 /// Once an alert is in every backend, it is handed to the notifications its profiles
 /// named, once, however often it is resent.
@@ -112,6 +114,7 @@ public final class AlertIntake: Sendable {
         }
         if !fresh.isEmpty { metrics?.alerts(machine: machine).increment(by: fresh.count) }
         let backends = service.store.backends.map(\.name)
+        let idBackend = backends.first
         // Claim every alert of the batch, or none when another request is storing one of them.
         let claimed = state.withLock { state -> [(key: [UInt8], entry: Entry)]? in
             forgetOld(&state, now: now)
@@ -147,7 +150,7 @@ public final class AlertIntake: Sendable {
         }
         let outcomes: [SignalBatchOutcome]
         do {
-            outcomes = plan.isEmpty ? [] : try await service.add(plan: plan)
+            outcomes = plan.isEmpty ? [] : try await service.add(plan: plan, idsFrom: idBackend)
         } catch {
             release(keys)
             throw APIError(.internalServerError, message: "\(error)")
@@ -157,8 +160,12 @@ public final class AlertIntake: Sendable {
         let (ids, notices) = state.withLock { state -> ([Int64], [Notice]) in
             var notices: [Notice] = []
             for outcome in outcomes {
-                for key in planned[outcome.backend, default: []].prefix(outcome.stored) {
+                let keys = planned[outcome.backend, default: []].prefix(outcome.stored)
+                for key in keys {
                     state.entries[key]?.storedIn.insert(outcome.backend)
+                }
+                for (key, id) in zip(keys, outcome.ids ?? []) {
+                    state.entries[key]?.id = id
                 }
             }
             for key in Set(keys) {

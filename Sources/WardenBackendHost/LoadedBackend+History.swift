@@ -19,6 +19,24 @@ extension LoadedBackend {
         return table
     }
 
+    /// `insert_signal` (ABI 1.1): inserts `signal` as ``insert(_:)`` does and returns the
+    /// id it got, as ``readSignals(_:now:visit:)`` lists it (0 when it has no bans); nil
+    /// when the backend does not offer it, and then nothing was inserted.
+    public func insertReturningID(_ signal: SignalOrder) throws(BackendCallError) -> Int64? {
+        guard let table = try extensionTable(
+            WARDEN_EXT_HISTORY, as: warden_ext_history_t.self, minimumSize: Int(WARDEN_EXT_HISTORY_V1_SIZE),
+            operation: "insert_signal"),
+            let function = table.insert_signal
+        else { return nil }
+        var id: Int64 = 0
+        try withUnsafeMutablePointer(to: &id) { id throws(BackendCallError) in
+            try call("insert_signal") { err, len in
+                encoder.withSignal(signal) { function(vtable, $0, id, err, len) }
+            }
+        }
+        return id
+    }
+
     /// `target_history`: the bans that contain `target`, counted since `sinceNs`
     /// (exclusive; nil: all), and the live ones at `now`.
     public func targetHistory(_ target: BanTarget, sinceNs: Int64?, now: Int64) throws(BackendCallError) -> TargetHistory {

@@ -22,7 +22,7 @@ public final class LoadedBackend: @unchecked Sendable {
     let vtable: UnsafeMutablePointer<warden_backend_t>
     private let host: UnsafeMutablePointer<warden_host_t>
     private let lock = Mutex(())
-    private var encoder = SignalEncoder()
+    var encoder = SignalEncoder()
     /// The error buffer every call lends the backend (calls are serialized). Made once
     /// `New` succeeded: a throwing init never runs `deinit`, which frees it.
     private let errorBuffer: UnsafeMutablePointer<CChar>

@@ -50,7 +50,7 @@ public func exportBackend<B: BanBackend>(
     let services = BackendHost(raw: host)
     let box = Instance(
         backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance,
-        offersChanges: B.offersChanges, offersHistory: B.offersHistory)
+        offersChanges: B.offersChanges, offersHistory: B.offersHistory, offersSignalIDs: B.offersSignalIDs)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -71,14 +71,19 @@ private final class Instance {
     let offersMaintenance: Bool
     let offersChanges: Bool
     let offersHistory: Bool
+    let offersSignalIDs: Bool
     var isShutDown = false
 
-    init(backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool, offersHistory: Bool) {
+    init(
+        backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool, offersHistory: Bool,
+        offersSignalIDs: Bool
+    ) {
         self.backend = backend
         self.host = host
         self.offersMaintenance = offersMaintenance
         self.offersChanges = offersChanges
         self.offersHistory = offersHistory
+        self.offersSignalIDs = offersSignalIDs
     }
 
     static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
@@ -204,7 +209,7 @@ private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backen
             return UnsafeRawPointer(changesExtension)
         }
         if strcmp(id, WARDEN_EXT_HISTORY) == 0, instance.offersHistory {
-            return UnsafeRawPointer(historyExtension)
+            return UnsafeRawPointer(instance.offersSignalIDs ? historyExtensionWithIDs : historyExtension)
         }
         return nil
     }
@@ -244,8 +249,29 @@ private nonisolated(unsafe) let changesExtension: UnsafeMutablePointer<warden_ex
     return table
 }()
 
-/// The one `warden.history/1` table, shared by every Swift backend of this library.
-private nonisolated(unsafe) let historyExtension: UnsafeMutablePointer<warden_ext_history_t> = {
+/// The `warden.history/1` table of the Swift backends of this library without
+/// ``BanBackend/offersSignalIDs`` (`insert_signal` NULL), and of those with it.
+private nonisolated(unsafe) let historyExtension = makeHistoryTable(insertSignal: nil)
+private nonisolated(unsafe) let historyExtensionWithIDs = makeHistoryTable(insertSignal: insertSignalSlot)
+
+private let insertSignalSlot: @convention(c) (
+    UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<warden_signal_t>?, UnsafeMutablePointer<Int64>?,
+    UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { vtable, signal, signalID, err, errLen in
+    guarded(err, errLen) {
+        guard let signalID else { throw BackendError(.invalid, "insert_signal: signal_id is NULL; the host must pass one") }
+        let signal = try RawSignal(checking: signal)
+        try signal.checkBans()
+        signalID.pointee = try Instance.from(vtable).backend.insertReturningID(raw: signal)
+    }
+}
+
+private func makeHistoryTable(
+    insertSignal: (@convention(c) (
+        UnsafeMutablePointer<warden_backend_t>?, UnsafePointer<warden_signal_t>?, UnsafeMutablePointer<Int64>?,
+        UnsafeMutablePointer<CChar>?, Int
+    ) -> Int32)?
+) -> UnsafeMutablePointer<warden_ext_history_t> {
     let table = UnsafeMutablePointer<warden_ext_history_t>.allocate(capacity: 1)
     table.initialize(to: warden_ext_history_t(
         struct_size: UInt32(MemoryLayout<warden_ext_history_t>.size), reserved: 0,
@@ -276,6 +302,7 @@ private nonisolated(unsafe) let historyExtension: UnsafeMutablePointer<warden_ex
                 let count = try Instance.from(vtable).backend.deleteBan(id: id)
                 deleted?.pointee = UInt64(count)
             }
-        }))
+        },
+        insert_signal: insertSignal))
     return table
-}()
+}

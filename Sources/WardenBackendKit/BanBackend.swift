@@ -129,6 +129,15 @@ public protocol BanBackend: AnyObject {
     /// Ends ban `id` if it is live at the host's now, as ``delete(target:)`` would;
     /// returns 1, or 0 when there is no such live ban.
     func deleteBan(id: Int64) throws -> Int
+
+    /// Whether ``insertReturningID(raw:)`` is implemented (with ``offersHistory``); the SDK
+    /// then fills `warden.history/1`'s `insert_signal` (ABI 1.1). Default: false.
+    static var offersSignalIDs: Bool { get }
+
+    /// Records `signal` as ``insert(raw:)`` does and returns the id it got: the id of its
+    /// first ban, as ``readSignals(_:into:)`` lists it; 0 when it has no bans. A backend
+    /// that learns ids only when it commits commits what is pending first.
+    func insertReturningID(raw signal: RawSignal) throws -> Int64
 }
 
 extension BanBackend {
@@ -175,6 +184,12 @@ extension BanBackend {
 
     public func deleteBan(id: Int64) throws -> Int {
         throw BackendError(.unsupported, "\(Self.name): warden.history/1 is not supported")
+    }
+
+    public static var offersSignalIDs: Bool { false }
+
+    public func insertReturningID(raw signal: RawSignal) throws -> Int64 {
+        throw BackendError(.unsupported, "\(Self.name): insert_signal is not supported")
     }
 
     public func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64 {

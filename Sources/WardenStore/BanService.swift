@@ -42,20 +42,30 @@ public final class BanService: Sendable {
     /// where it did not land). Per backend: how many of its signals were stored (always
     /// a prefix), and the error that stopped it. A failed flush counts none as stored, so
     /// a retry may store a signal twice rather than lose it.
-    public func add(plan: [String: [SignalOrder]]) async throws(BanStoreError) -> [SignalBatchOutcome] {
+    ///
+    /// The backend named `idsFrom` is asked for the id each signal gets (`insert_signal`),
+    /// when it offers that: a Local API answers a client with the ids its reads will show.
+    public func add(plan: [String: [SignalOrder]], idsFrom: String? = nil) async throws(BanStoreError) -> [SignalBatchOutcome] {
         let backends = try usableBackends().filter { plan[$0.name] != nil }
         let outcomes = await outcomes(of: backends, "insert") { backend in
             let signals = plan[backend.name]!
             var stored = 0
+            var ids: [Int64]? = backend.name == idsFrom ? [] : nil
             do throws(BackendCallError) {
                 for signal in signals {
-                    try backend.insert(signal)
+                    if ids != nil, let id = try backend.insertReturningID(signal) {
+                        ids?.append(id)
+                    } else {
+                        ids = nil  // not offered: the signal was not inserted yet
+                        try backend.insert(signal)
+                    }
                     stored += 1
                 }
                 try backend.flush()
-                return SignalBatchOutcome(backend: backend.name, stored: stored, error: nil)
+                return SignalBatchOutcome(backend: backend.name, stored: stored, ids: ids, error: nil)
             } catch {
-                return SignalBatchOutcome(backend: backend.name, stored: stored == signals.count ? 0 : stored, error: error)
+                let kept = stored == signals.count ? 0 : stored
+                return SignalBatchOutcome(backend: backend.name, stored: kept, ids: ids.map { Array($0.prefix(kept)) }, error: error)
             }
         }
         return outcomes.succeeded.map(\.value)
@@ -165,6 +175,9 @@ public struct SignalBatchOutcome: Sendable {
     public var backend: String
     /// How many of the backend's signals were stored, from the first.
     public var stored: Int
+    /// The ids the stored signals got (0 for one without bans), when the backend was asked
+    /// for them and offers `insert_signal`; nil otherwise.
+    public var ids: [Int64]?
     /// Why it stopped, when it did not store them all.
     public var error: BackendCallError?
 }

@@ -89,6 +89,27 @@ extension Checks {
         try w.expect(first.map(\.id) == [s.id], "read_signals with limit 1 gave \(first.map(\.id)); expected the newest")
     }
 
+    /// `insert_signal` (ABI 1.1, optional): the id it gives is the one read_signals lists,
+    /// among plain inserts before and after; a signal without bans gets 0.
+    static func historyInsertSignalGivesTheListedID(_ w: World) throws {
+        let b = try w.instance()
+        guard b.offersHistory else { return }
+        try b.insert(try w.signal("192.0.2.30", seconds: 3600))
+        guard let id = try b.insertReturningID(try richSignal(w)) else { return }  // not offered
+        var bare = try w.signal("192.0.2.31", seconds: 3600)
+        bare.bans = []
+        let none = try b.insertReturningID(bare)
+        try b.insert(try w.signal("192.0.2.32", seconds: 3600))
+        let last = try b.insertReturningID(try w.signal("192.0.2.33", seconds: 3600))
+        try b.flush()
+        let listed = try b.readSignals(SignalQuery(), now: w.clock.now)
+        try w.expect(listed.count == 4 && listed[0].id == last && listed[2].id == id,
+                     "insert_signal gave ids \(id) and \(last ?? 0); read_signals listed \(listed.map(\.id)) (newest first)")
+        try w.expect(listed[2].scenario == "crowdsecurity/http-probing" && listed[2].bans.count == 2,
+                     "the id insert_signal gave lists another signal: \(listed[2])")
+        try w.expect(none == 0, "insert_signal of a signal without bans gave \(none ?? -1); expected 0")
+    }
+
     static func historyFiltersSignals(_ w: World) throws {
         let b = try w.instance()
         guard b.offersHistory else { return }

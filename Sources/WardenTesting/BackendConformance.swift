@@ -50,6 +50,7 @@ public struct BackendConformance: Sendable {
         case feedForgetsOldHistory, feedPurgeAfterCursorIsStaleOrExact, feedKeepsUpWithConcurrentWriters
         case historyCountsContainingBans, historyReadsSignalsBack, historyFiltersSignals
         case historyDeleteSignalEndsItsBans, historyDeleteBanEndsOneBan, historyShowsHowBansEnded
+        case historyInsertSignalGivesTheListedID
     }
 
     /// Runs one check against fresh storage.
@@ -165,6 +166,7 @@ extension BackendConformance.Check {
         case .historyDeleteSignalEndsItsBans: return Checks.historyDeleteSignalEndsItsBans
         case .historyDeleteBanEndsOneBan: return Checks.historyDeleteBanEndsOneBan
         case .historyShowsHowBansEnded: return Checks.historyShowsHowBansEnded
+        case .historyInsertSignalGivesTheListedID: return Checks.historyInsertSignalGivesTheListedID
         }
     }
 }

@@ -18,7 +18,7 @@ final class HistoryFaultTests: XCTestCase {
 
     func testTheFixtureWithoutAFaultPassesEveryHistoryCheck() throws {
         let suite = try suite(nil)
-        XCTAssertEqual(Self.historyChecks.count, 6)
+        XCTAssertEqual(Self.historyChecks.count, 7)
         for check in Self.historyChecks {
             XCTAssertNoThrow(try suite.run(check), "\(check)")
         }
@@ -29,6 +29,7 @@ final class HistoryFaultTests: XCTestCase {
             .historyCountsContainingBans: "EXACT_COUNTS", .historyReadsSignalsBack: "NO_EVENTS",
             .historyFiltersSignals: "NO_RANGE_FILTER", .historyDeleteSignalEndsItsBans: "SILENT_DELETES",
             .historyDeleteBanEndsOneBan: "SILENT_DELETES", .historyShowsHowBansEnded: "NO_ENDS",
+            .historyInsertSignalGivesTheListedID: "NEXT_IDS",
         ]
         XCTAssertEqual(Set(faults.keys), Set(Self.historyChecks), "every history check needs a fault that breaks it")
         var suites: [String: BackendConformance] = [:]

@@ -63,6 +63,10 @@ final class AlertsAPITests: XCTestCase {
         let at = now
         let body = #"[{"capacity":0,"created_at":"\#(at)","decisions":[{"duration":"1h","origin":"cscli-import","scenario":"import test","scope":"Ip","simulated":false,"type":"ban","value":"203.0.113.1"},{"duration":"4h","origin":"cscli-import","scenario":"import test 2","scope":"Ip","simulated":false,"type":"ban","value":"203.0.113.2"},{"duration":"30m","origin":"cscli-import","scenario":"import range","scope":"Ip","simulated":false,"type":"captcha","value":"203.0.113.0/30"}],"events":[],"events_count":3,"labels":null,"leakspeed":"","message":"","scenario":"add: 3 IPs","scenario_hash":"","scenario_version":"","simulated":false,"source":{"scope":"cscli/manual-import","value":""},"start_at":"\#(at)","stop_at":"\#(at)"}]"#
         XCTAssertEqual(try post(body).body, #"["1"]"#)
+        // Ids are the store's: the import's three bans took 1 to 3, the next alert is 4, as GET lists it.
+        XCTAssertEqual(try post(Self.cscliAdd("198.51.100.9", scope: "Ip", at: at)).body, #"["4"]"#)
+        let four = try RawHTTP.request("GET", "/v1/alerts/4", port: daemon.port, headers: bearer).body
+        XCTAssertTrue(four.contains(#""id":4,"labels":null"#) && four.contains(#""value":"198.51.100.9""#), four)
         let live = try daemon.get("/v1/decisions?ip=203.0.113.2", headers: daemon.keyHeader).body
         XCTAssertTrue(live.contains(#""origin":"cscli-import","scenario":"import range","scope":"Range","type":"captcha","value":"203.0.113.0/30""#), live)
         XCTAssertTrue(live.contains(#""origin":"cscli-import","scenario":"import test 2","scope":"Ip","type":"ban","value":"203.0.113.2""#), live)
@@ -71,7 +75,8 @@ final class AlertsAPITests: XCTestCase {
     func testAnAgentAlertGetsTheDefaultProfilesBan() throws {
         let at = now
         let alert = #"[{"capacity":5,"decisions":null,"events":[{"meta":[{"key":"service","value":"ssh"},{"key":"source_ip","value":"192.0.2.20"}],"timestamp":"\#(at)"}],"events_count":6,"labels":null,"leakspeed":"10s","message":"Ip 192.0.2.20 performed 'crowdsecurity/ssh-bf' (6 events over 1s)","remediation":true,"scenario":"crowdsecurity/ssh-bf","scenario_hash":"4441","scenario_version":"0.1","simulated":false,"source":{"ip":"192.0.2.20","scope":"Ip","value":"192.0.2.20"},"start_at":"\#(at)","stop_at":"\#(at)"},{"capacity":5,"decisions":null,"events":[],"events_count":6,"labels":null,"leakspeed":"10s","message":"no remediation","remediation":false,"scenario":"crowdsecurity/ssh-bf","scenario_hash":"4441","scenario_version":"0.1","simulated":false,"source":{"ip":"192.0.2.21","scope":"Ip","value":"192.0.2.21"},"start_at":"\#(at)","stop_at":"\#(at)"}]"#
-        XCTAssertEqual(try post(alert).body, #"["1","2"]"#)
+        // The second asks for no remediation: no ban, nothing stored, no id.
+        XCTAssertEqual(try post(alert).body, #"["1","0"]"#)
         let live = try daemon.get("/v1/decisions?ip=192.0.2.20", headers: daemon.keyHeader).body
         XCTAssertNotNil(live.range(of: #"^\[\{"duration":"3h59m5[0-9][^"]*","id":1,"origin":"crowdsec","scenario":"crowdsecurity/ssh-bf","scope":"Ip","type":"ban","value":"192.0.2.20"\}\]$"#, options: .regularExpression), live)
         XCTAssertEqual(try daemon.get("/v1/decisions?ip=192.0.2.21", headers: daemon.keyHeader).body, "null")

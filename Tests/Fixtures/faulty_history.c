@@ -12,6 +12,7 @@
  *   SHORT_RECORD     records say they are 16 bytes
  *   SHORT_BANS       signals read back say their bans are 8 bytes apart
  *   SHORT_TABLE      the warden.history/1 table says it is 8 bytes
+ *   NEXT_IDS         insert_signal gives the id after the signal's
  */
 #define New example_new
 #include "../../Examples/c-backend/memory_backend.c"
@@ -97,12 +98,22 @@ static int32_t faulty_delete_ban(warden_backend_t *b, int64_t id, uint64_t *dele
     FORGETTING(delete_ban(b, id, deleted, err, err_len))
 }
 
+static int32_t faulty_insert_signal(warden_backend_t *b, const warden_signal_t *raw, int64_t *signal_id, char *err,
+                                    size_t err_len) {
+    int32_t status = insert_signal(b, raw, signal_id, err, err_len);
+#ifdef NEXT_IDS
+    if (status == WARDEN_OK && *signal_id > 0) *signal_id += 1;
+#endif
+    return status;
+}
+
 #ifdef SHORT_TABLE
 static const warden_ext_history_t faulty_history = {8, 0, faulty_target_history, faulty_read_signals,
-                                                    faulty_delete_signal, faulty_delete_ban};
+                                                    faulty_delete_signal, faulty_delete_ban, faulty_insert_signal};
 #else
 static const warden_ext_history_t faulty_history = {sizeof(warden_ext_history_t), 0, faulty_target_history,
-                                                    faulty_read_signals, faulty_delete_signal, faulty_delete_ban};
+                                                    faulty_read_signals, faulty_delete_signal, faulty_delete_ban,
+                                                    faulty_insert_signal};
 #endif
 
 static const void *faulty_get_extension(warden_backend_t *b, const char *id) {

@@ -15,6 +15,7 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     static let offersMaintenance = true
     static let offersChanges = true
     static let offersHistory = true
+    static let offersSignalIDs = true
 
     private let host: BackendHost
     private let pending = Mutex<[Signal]>([])
@@ -46,13 +47,24 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
     }
 
     func flush() throws {
+        _ = try commitPending()
+    }
+
+    /// The dummy buffers until flush, where ids are given: this flushes.
+    func insertReturningID(raw signal: RawSignal) throws -> Int64 {
+        try insert(raw: signal)
+        return try commitPending().last ?? 0
+    }
+
+    /// Stores what is pending; each pending signal's id, in order.
+    private func commitPending() throws -> [Int64] {
         let store = try openStore()
         let signals = pending.withLock { queue in
             defer { queue.removeAll() }
             return queue
         }
         host.log(.debug, "flush: \(signals.count) signal(s)")
-        store.append(signals)
+        return store.append(signals)
     }
 
     func read(at: Int64, into sink: (BanRow) -> Bool) throws {

@@ -76,11 +76,15 @@ final class MemoryStore: Sendable {
     }
 
     /// Adds every ban of `signals`; each ends the ban its target had, at its signal's creation.
-    func append(_ signals: [Signal]) {
+    /// Returns each signal's id (its first ban's; 0 without bans).
+    @discardableResult
+    func append(_ signals: [Signal]) -> [Int64] {
         state.withLock { s in
+            var ids: [Int64] = []
             for signal in signals {
                 if !signal.bans.isEmpty { s.signals[s.nextID] = signal }
                 let signalID = s.nextID
+                ids.append(signal.bans.isEmpty ? 0 : signalID)
                 for ban in signal.bans {
                     if let old = s.newest[ban.target], s.records[old].endedNs == nil {
                         s.records[old].endedNs = signal.createdNs  // the feed's added change says it
@@ -95,6 +99,7 @@ final class MemoryStore: Sendable {
                     s.totals[ban.target] = (total.bans + 1, total.events + signal.eventsCount)
                 }
             }
+            return ids
         }
     }
 

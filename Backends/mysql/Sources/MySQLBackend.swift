@@ -17,6 +17,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     static let offersMaintenance = true
     static let offersChanges = true
     static let offersHistory = true
+    static let offersSignalIDs = true
 
     private static let arrayChunk = 1000
     private static let multiRowChunk = 500
@@ -110,25 +111,46 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
 
     func insert(raw signal: RawSignal) throws {
         try lock.withLock {
-            _ = try requireSettings()
-            try SignalLimits.check(signal)
-            let uid = Int64.random(in: 1...Int64.max)
-            batch.append(signal, uid: uid)
-            for e in signal.events {
-                events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
-            }
-            let map = signal.fields.labels
-            for i in 0..<map.count {  // warden_kv_t is frozen: indexed as usual
-                labels.append((uid, Array(map.items[i].key.bytes), Array(map.items[i].value.bytes)))
-            }
-            pending += 1
+            try buffer(signal)
             if autoCommitter != nil, pending >= settings!.background.autoCommitRows { try commitBatch() }
         }
     }
 
-    /// Sends the batch in one transaction and forgets it once committed. Called under the lock.
-    func commitBatch() throws {
-        guard batch.count > 0 || !events.isEmpty else { return }
+    /// Ids come from the server as rows are inserted: the batch, this signal last, is
+    /// committed now, and the signal's first row's id read from its statement's.
+    func insertReturningID(raw signal: RawSignal) throws -> Int64 {
+        try lock.withLock {
+            try buffer(signal)
+            let first = batch.count - signal.bans.count
+            let chunks = try commitBatch()
+            guard !signal.bans.isEmpty, let chunk = chunks.last(where: { $0.start <= first }) else { return 0 }
+            return chunk.firstID + Int64(first - chunk.start)
+        }
+    }
+
+    /// Adds `signal` to the batch. Called under the lock.
+    private func buffer(_ signal: RawSignal) throws {
+        _ = try requireSettings()
+        try SignalLimits.check(signal)
+        let uid = Int64.random(in: 1...Int64.max)
+        batch.append(signal, uid: uid)
+        for e in signal.events {
+            events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
+        }
+        let map = signal.fields.labels
+        for i in 0..<map.count {  // warden_kv_t is frozen: indexed as usual
+            labels.append((uid, Array(map.items[i].key.bytes), Array(map.items[i].value.bytes)))
+        }
+        pending += 1
+    }
+
+    /// Sends the batch in one transaction and forgets it once committed. Called under the
+    /// lock. Returns where each INSERT's rows start in the batch and the id of its first
+    /// row (an INSERT's rows get consecutive ids).
+    @discardableResult
+    func commitBatch() throws -> [(start: Int, firstID: Int64)] {
+        guard batch.count > 0 || !events.isEmpty else { return [] }
+        var chunks: [(start: Int, firstID: Int64)] = []
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
                 // Always a transaction, even for one statement: the bans and the change feed's
@@ -136,8 +158,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
                     var start = 0, firstID: Int64?
+                    chunks.removeAll()  // a retried transaction starts over
                     while start < batch.count {
                         let (count, id) = try insertChunk(db, from: start)
+                        chunks.append((start, id))
                         start += count
                         firstID = firstID ?? id  // ids only grow: the first chunk's first is the least
                     }
@@ -164,6 +188,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         events.removeAll()
         labels.removeAll()
         pending = 0
+        return chunks
     }
 
     /// Runs `body` in a transaction and commits it. When the server refuses a statement,

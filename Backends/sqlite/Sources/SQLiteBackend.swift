@@ -18,6 +18,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let offersMaintenance = true
     static let offersChanges = true
     static let offersHistory = true
+    static let offersSignalIDs = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
     let host: BackendHost
@@ -128,12 +129,23 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     }
 
     func insert(raw signal: RawSignal) throws {
-        try withDatabase("insert") { db in
+        _ = try store(signal, operation: "insert")
+    }
+
+    /// The id is known as soon as the rows are written: the insert stays buffered.
+    func insertReturningID(raw signal: RawSignal) throws -> Int64 {
+        try store(signal, operation: "insert_signal") ?? 0
+    }
+
+    /// Writes `signal` in the open transaction; the id of its first ban (nil without bans).
+    private func store(_ signal: RawSignal, operation: String) throws -> Int64? {
+        try withDatabase(operation) { db in
             try beginIfNeeded(db)
             let firstID = try insertAllOrNothing(signal, db)
             if unloggedFrom == nil { unloggedFrom = firstID }
             pending += 1
             if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
+            return firstID
         }
     }
 

@@ -113,7 +113,7 @@ extern "C" {
  * `warden_host_t` and `warden_backend_t`. */
 #define WARDEN_ABI_MAGIC 0x4E524457u
 #define WARDEN_ABI_VERSION_MAJOR 1u
-#define WARDEN_ABI_VERSION_MINOR 0u
+#define WARDEN_ABI_VERSION_MINOR 1u
 
 /* ---------------------------------------------------------- status codes */
 
@@ -729,10 +729,26 @@ typedef struct warden_ext_history {
      * that id or it is not live (0 is not an error). A ban_id <= 0 is
      * WARDEN_E_INVALID. */
     int32_t (*delete_ban)(warden_backend_t *self, int64_t ban_id, uint64_t *deleted, char *err, size_t err_len);
+
+    /* ---- ABI 1.1: read only when struct_size >= WARDEN_EXT_HISTORY_V1_1_SIZE; may be NULL ---- */
+
+    /* Does what `insert` does, with the same checks and errors, and writes into
+     * *signal_id the id the signal got (see IDS): what read_signals lists it as.
+     * A signal without bans gets no id: *signal_id is 0. A backend that learns
+     * ids only when it commits (one that buffers inserts) commits what is pending
+     * first, as flush does; one that knows them at once may keep buffering (the
+     * host flushes before it tells anyone the id). On an error *signal_id is
+     * unspecified. A host uses it to answer a client with the id later reads will
+     * show (a Local API's POST /v1/alerts); NULL: the host calls insert. */
+    int32_t (*insert_signal)(warden_backend_t *self, const warden_signal_t *signal, int64_t *signal_id, char *err,
+                             size_t err_len);
     /* ---- appended below this line only ---- */
 } warden_ext_history_t;
 
-enum { WARDEN_EXT_HISTORY_V1_SIZE = WARDEN_END_OF(warden_ext_history_t, delete_ban) };
+enum {
+    WARDEN_EXT_HISTORY_V1_SIZE = WARDEN_END_OF(warden_ext_history_t, delete_ban),
+    WARDEN_EXT_HISTORY_V1_1_SIZE = WARDEN_END_OF(warden_ext_history_t, insert_signal)
+};
 
 /* ------------------------------------------------------------ entry point */
 
@@ -782,7 +798,8 @@ typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **o
 WARDEN_STATIC_ASSERT(sizeof(warden_str_t) == 16, "warden_str_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_kv_t) == 32, "warden_kv_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_map_t) == 16, "warden_map_t layout");
-/* In this header (v1.0) every versioned struct is exactly its minimum size. */
+/* In this header (v1.1) every versioned struct is exactly its minimum size, but for
+ * warden_ext_history_t, which gained insert_signal in 1.1. */
 WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168 && WARDEN_BAN_V1_0_SIZE == 168, "warden_ban_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 48 && WARDEN_EVENT_V1_0_SIZE == 48, "warden_event_t v1.0 layout");
 WARDEN_STATIC_ASSERT(offsetof(warden_event_t, time_ns) == 8, "warden_event_t v1.0 layout");
@@ -806,8 +823,9 @@ WARDEN_STATIC_ASSERT(sizeof(warden_signal_query_t) == 160 && WARDEN_SIGNAL_QUERY
                      "warden_signal_query_t v1 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_signal_record_t) == 40 && WARDEN_SIGNAL_RECORD_V1_SIZE == 40,
                      "warden_signal_record_t v1 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_ext_history_t) == 40 && WARDEN_EXT_HISTORY_V1_SIZE == 40,
-                     "warden_ext_history_t v1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ext_history_t) == 48 && WARDEN_EXT_HISTORY_V1_SIZE == 40 &&
+                         WARDEN_EXT_HISTORY_V1_1_SIZE == 48,
+                     "warden_ext_history_t v1.1 layout");
 #endif
 
 #endif /* WARDEN_BACKEND_H */
