@@ -93,7 +93,7 @@ final class BanCommandTests: XCTestCase {
         let cli = try CLIHarness(backends: [("memory", dummy, ["store": "list"])])
         XCTAssertEqual(cli.run("backends", "list").out, """
             NAME    PATH\(String(repeating: " ", count: dummy.count - 4))  ABI  VERSION        STATE
-            memory  \(dummy)  1.0  1.0.0 (swift)  loaded
+            memory  \(dummy)  1.1  1.0.0 (swift)  loaded
 
             """)
     }
