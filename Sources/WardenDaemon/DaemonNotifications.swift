@@ -43,14 +43,17 @@ enum DaemonNotifications {
         for config in configs where !used.contains(where: { $0.name == config.name }) {
             logger.info("notification '\(config.name)' (\(config.file)) is named by no profile: not started")
         }
-        let hub = try makeHub(used, paths: paths, metrics: metrics, logger: logger)
+        // Beside the machines file, with the daemon's other state.
+        let spool = NotificationSpool(path: FileSystem.join(FileSystem.folder(of: main.api.machinesFile), "notifications.spool"))
+        let hub = try makeHub(used, paths: paths, metrics: metrics, spool: spool, logger: logger)
         for config in used { _ = metrics.notifications(config.name) }
         return hub
     }
 
     /// A hub for `configs`, counting outcomes into `metrics` when given.
     static func makeHub(
-        _ configs: [NotificationConfig], paths: NotificationPaths, metrics: DaemonMetrics?, logger: Logger
+        _ configs: [NotificationConfig], paths: NotificationPaths, metrics: DaemonMetrics?, spool: NotificationSpool? = nil,
+        logger: Logger
     ) throws -> NotificationHub {
         var identity: PluginIdentity?
         if let user = paths.pluginUser, let group = paths.pluginGroup {
@@ -59,7 +62,7 @@ enum DaemonNotifications {
         return try NotificationHub(
             configs: configs, pluginDirectory: paths.pluginFolder, identity: identity,
             allowUnsafeFiles: getenv(PluginError.allowUnsafeVariable).map { String(cString: $0) } == "1",
-            observer: metrics.map(counting), logger: logger)
+            observer: metrics.map(counting), spool: spool, logger: logger)
     }
 
     /// Counts each outcome into the notification's `warden_notifications_total` series.

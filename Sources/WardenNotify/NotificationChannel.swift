@@ -10,6 +10,8 @@ final class NotificationChannel: Sendable {
     private let supervisor: PluginSupervisor
     private let settings: NotificationSettings
     private let observer: NotificationObserver?
+    /// Where shutdown keeps what it has no time to send, when the daemon has one.
+    private let spool: NotificationSpool?
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -36,10 +38,11 @@ final class NotificationChannel: Sendable {
 
     init(
         config: NotificationConfig, supervisor: PluginSupervisor, settings: NotificationSettings,
-        observer: NotificationObserver?, logger: Logger
+        observer: NotificationObserver?, spool: NotificationSpool? = nil, logger: Logger
     ) {
         self.config = config
         self.observer = observer
+        self.spool = spool
         self.supervisor = supervisor
         self.settings = settings
         var logger = logger
@@ -57,8 +60,13 @@ final class NotificationChannel: Sendable {
 
     /// Queues `alert`; false when it was dropped (queue full, or shutting down): counted and
     /// logged with its id (at once, or within a second with the others of a burst).
+    /// With a spool, an alert that comes once shutdown began is kept there for the next start.
     @discardableResult
     func enqueue(_ alert: NotifiedAlert) -> Bool {
+        if spool != nil, isStopping {
+            abandon([alert], why: "came while Warden was shutting down")
+            return false
+        }
         let refusal: String? = state.withLock { state in
             if state.stopping {
                 state.counts.dropped += 1
@@ -134,7 +142,7 @@ final class NotificationChannel: Sendable {
             if batch.isEmpty { return }
             await deliver(batch)
         }
-        abandon(state.withLock { $0.takeBatch() })
+        abandon(state.withLock { $0.takeBatch() }, why: "not sent before the shutdown deadline")
     }
 
     /// CrowdSec's flush rule: with neither setting, every tick; with `group_wait` alone, every
@@ -181,7 +189,7 @@ final class NotificationChannel: Sendable {
                 return
             } catch {
                 if Task.isCancelled {
-                    abandon(batch)
+                    abandon(batch, why: "not sent before the shutdown deadline")
                     return
                 }
                 lastError = callErrorText(error)
@@ -212,18 +220,30 @@ final class NotificationChannel: Sendable {
         for start in stride(from: 0, to: batch.count, by: partSize) {
             let part = Array(batch[start..<min(start + partSize, batch.count)])
             if Task.isCancelled {
-                abandon(Array(batch[start...]))
+                abandon(Array(batch[start...]), why: "not sent before the shutdown deadline")
                 return
             }
             await deliver(part)
         }
     }
 
-    /// Counts and logs alerts that shutdown left no time to send.
-    private func abandon(_ batch: [NotifiedAlert]) {
+    /// Alerts that shutdown left no time to send: kept in the spool for the next start
+    /// (neither sent nor dropped), or, without one or when it cannot be written, counted
+    /// as dropped; logged either way with their ids.
+    private func abandon(_ batch: [NotifiedAlert], why: String) {
         guard !batch.isEmpty else { return }
+        if let spool {
+            if let failure = spool.keep(batch, for: config.name) {
+                settle(batch, as: .dropped)
+                logger.error("\(batch.count) alerts \(why), and not kept: \(failure); alert ids: \(ids(batch))")
+            } else {
+                state.withLock { $0.inFlight = max(0, $0.inFlight - batch.count) }
+                logger.warning("\(batch.count) alerts \(why); kept in \(spool.path), sent at the next start; alert ids: \(ids(batch))")
+            }
+            return
+        }
         settle(batch, as: .dropped)
-        logger.error("\(batch.count) alerts not sent before the shutdown deadline; alert ids: \(ids(batch))")
+        logger.error("\(batch.count) alerts \(why); alert ids: \(ids(batch))")
     }
 
     /// Counts a batch's outcome and stops counting it as pending, in one step for readers.

@@ -11,6 +11,7 @@ public final class NotificationHub: Sendable {
     private let supervisors: [PluginSupervisor]
     private let socketDirectory: String
     private let identity: PluginIdentity?
+    private let spool: NotificationSpool?
     private let logger: Logger
     private let loops = Mutex<[Task<Void, Never>]>([])
 
@@ -20,11 +21,12 @@ public final class NotificationHub: Sendable {
     ///   - identity: `plugin_config.user`/`group`, or nil to run plugins as Warden's user.
     ///   - allowUnsafeFiles: skip the plugin binaries' owner and mode checks (development only).
     ///   - observer: told each outcome as it happens (the daemon counts them in its metrics).
+    ///   - spool: where shutdown keeps what it has no time to send; ``start()`` sends it.
     /// - Throws: ``PluginError`` for a missing or unsafe binary, or a socket folder it cannot make.
     public init(
         configs: [NotificationConfig], pluginDirectory: String, identity: PluginIdentity?,
         settings: NotificationSettings = NotificationSettings(), allowUnsafeFiles: Bool = false,
-        observer: NotificationObserver? = nil, logger: Logger
+        observer: NotificationObserver? = nil, spool: NotificationSpool? = nil, logger: Logger
     ) throws(PluginError) {
         var template = Array("/tmp/warden-plugins.XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else {
@@ -54,23 +56,45 @@ public final class NotificationHub: Sendable {
             supervisors.append(supervisor)
             for config in ofType {
                 channels[config.name] = NotificationChannel(
-                    config: config, supervisor: supervisor, settings: settings, observer: observer, logger: logger)
+                    config: config, supervisor: supervisor, settings: settings, observer: observer, spool: spool,
+                    logger: logger)
             }
         }
         self.channels = channels
         self.supervisors = supervisors
         self.socketDirectory = socketDirectory
         self.identity = identity
+        self.spool = spool
         self.logger = logger
     }
 
     /// Starts the plugins and the delivery loops; returns once every plugin has started or failed its first start.
     public func start() async {
+        queueKeptAlerts()
         loops.withLock { loops in
             loops = channels.values.map { channel in Task { await channel.run() } }
         }
         await withDiscardingTaskGroup { group in
             for supervisor in supervisors { group.addTask { await supervisor.warmUp() } }
+        }
+    }
+
+    /// Queues again what the last shutdown kept in the spool (and empties it).
+    private func queueKeptAlerts() {
+        guard let spool else { return }
+        let (kept, unreadable, error) = spool.takeAll()
+        if let error { logger.error("notifications kept at the last shutdown: \(error)") }
+        if unreadable > 0 { logger.error("\(unreadable) line(s) of \(spool.path) do not parse: those alerts are not resent") }
+        guard !kept.isEmpty else { return }
+        var orphans: [String: [Int64]] = [:]
+        for (name, alert) in kept {
+            if let channel = channels[name] { channel.enqueue(alert) } else { orphans[name, default: []].append(alert.id) }
+        }
+        logger.info("\(kept.count - orphans.values.map(\.count).reduce(0, +)) alert(s) kept at the last shutdown queued again")
+        for (name, ids) in orphans.sorted(by: { $0.key < $1.key }) {
+            let list = ids.map(String.init).joined(separator: ",")
+            logger.error(
+                "\(ids.count) alert(s) kept for notification '\(name)', which no profile names any more, are dropped; alert ids: \(list)")
         }
     }
 

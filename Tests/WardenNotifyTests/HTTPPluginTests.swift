@@ -110,6 +110,41 @@ final class HTTPPluginTests: XCTestCase {
         XCTAssertTrue(capture.contains("alert 4 dropped: Warden is shutting down"), "\(capture.all)")
     }
 
+    /// With a spool, what shutdown cannot send (out of time, or come once it began) is
+    /// kept on disk, and the next start sends it and empties the spool.
+    func testWhatShutdownCannotSendIsKeptAndSentAtTheNextStart() async throws {
+        let spool = NotificationSpool(path: "/tmp/warden-spool-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { unlink(spool.path) }
+        receiver.hang(true)
+        let config = try notification("type: http\nname: hook\nformat: '{{.|toJson}}'\nurl: \(receiver.url)\ntimeout: 1h\n")
+        let first = try NotificationHub(
+            configs: [config], pluginDirectory: debianPluginFolder, identity: nil, settings: quickSettings(), spool: spool,
+            logger: capture.logger())
+        await first.start()
+        first.enqueue(alert(5), to: ["hook"])
+        await eventually("the post reaches the receiver") { receiver.requests == 1 }
+        first.enqueue(alert(6), to: ["hook"])
+        await first.shutdown(within: .milliseconds(500))
+        first.enqueue(alert(7), to: ["hook"])
+        XCTAssertEqual(first.status()[0].counts, NotificationCounts(), "kept alerts are neither sent nor dropped")
+        XCTAssertTrue(capture.contains(
+            "1 alerts not sent before the shutdown deadline; kept in \(spool.path), sent at the next start; alert ids: 5"), "\(capture.all)")
+        XCTAssertTrue(capture.contains(
+            "1 alerts came while Warden was shutting down; kept in \(spool.path), sent at the next start; alert ids: 7"), "\(capture.all)")
+        XCTAssertEqual(readText(spool.path)?.split(separator: "\n").count, 3)
+
+        receiver.hang(false)
+        let second = try NotificationHub(
+            configs: [config], pluginDirectory: debianPluginFolder, identity: nil, settings: quickSettings(), spool: spool,
+            logger: capture.logger())
+        await second.start()
+        XCTAssertNil(readText(spool.path), "the spool is emptied once read")
+        await eventually("the kept alerts are sent") { second.status()[0].counts.sent == 3 }
+        XCTAssertTrue(receiver.bodies.contains("[\(alert(5).json),\(alert(6).json),\(alert(7).json)]"), "\(receiver.bodies)")
+        XCTAssertTrue(capture.contains("3 alert(s) kept at the last shutdown queued again"), "\(capture.all)")
+        await second.shutdown(within: .seconds(10))
+    }
+
     func testShutdownOutOfTimeLogsWhatItCouldNotSend() async throws {
         receiver.hang(true)
         let hub = try hub("timeout: 1h\n")
