@@ -25,6 +25,11 @@ struct JSONBytes {
     let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next byte to read.
     private(set) var at = 0
+    /// Objects and arrays open around the value being read. Alerts nest five deep; deeper
+    /// than ``maxDepth`` is declined, which also bounds this recursive reader's stack
+    /// (and stays below JSONDecoder's own limit of 512).
+    private var depth = 0
+    static let maxDepth = 64
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -68,6 +73,8 @@ struct JSONBytes {
     mutating func object(keys: Keys, _ member: (inout JSONBytes, Int) throws(Declined) -> Void) throws(Declined) {
         skipSpace()
         try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         if take(UInt8(ascii: "}")) { return }
         var seen: UInt64 = 0
@@ -94,6 +101,8 @@ struct JSONBytes {
     mutating func array<T>(_ element: (inout JSONBytes) throws(Declined) -> T) throws(Declined) -> [T] {
         skipSpace()
         try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         var values: [T] = []
         if take(UInt8(ascii: "]")) { return values }
@@ -140,13 +149,18 @@ struct JSONBytes {
         return value
     }
 
-    /// A number as `Float` parses its text, when the text is a JSON number.
+    /// A number written without exponent, as `Float` parses its text. JSONDecoder reads
+    /// exponents its own way (it refuses `0e5` but takes `-0E5` and `0E+5`): declined.
     mutating func float() throws(Declined) -> Float {
         skipSpace()
         let start = at
         try skipNumber()
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
-        guard let value = Float(text), value.isFinite else { throw Declined() }
+        let digits = UnsafeBufferPointer(rebasing: bytes[start..<at])
+        guard !digits.contains(UInt8(ascii: "e")), !digits.contains(UInt8(ascii: "E")),
+            let value = Float(String(decoding: digits, as: UTF8.self)), value.isFinite
+        else { throw Declined() }
+        // JSONDecoder refuses a number that rounds to zero from nonzero digits (0.000…016).
+        if value == 0, digits.contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) { throw Declined() }
         return value
     }
 
@@ -246,12 +260,20 @@ struct JSONBytes {
         throw Declined()
     }
 
+    /// One more level of nesting, declined beyond ``maxDepth``.
+    private mutating func enter() throws(Declined) {
+        depth += 1
+        guard depth <= Self.maxDepth else { throw Declined() }
+    }
+
     /// Checks and passes any one JSON value.
     private mutating func skipValue() throws(Declined) {
         skipSpace()
         switch next {
         case UInt8(ascii: "{"):
             at += 1
+            try enter()
+            defer { depth -= 1 }
             skipSpace()
             if take(UInt8(ascii: "}")) { return }
             repeat {
@@ -265,6 +287,8 @@ struct JSONBytes {
             try expect(UInt8(ascii: "}"))
         case UInt8(ascii: "["):
             at += 1
+            try enter()
+            defer { depth -= 1 }
             skipSpace()
             if take(UInt8(ascii: "]")) { return }
             repeat {

@@ -47,6 +47,12 @@ public indirect enum GoJSON: Sendable, Equatable {
         }
     }
 
+    /// The deepest nesting read. Go allows 10 000 levels and words a deeper one "invalid
+    /// character '[' exceeded max depth"; this reader recurses, and 10 000 levels overflow
+    /// a task's stack, so it stops at 1 000 with Go's words (no client nests a login
+    /// body or an alert that deep; a body of a million `[` once took the process down).
+    public static let maxDepth = 1_000
+
     /// Parses `bytes` as one JSON document.
     /// - Throws: ``GoJSONError`` with Go's message for the first syntax error.
     public static func parse(_ bytes: [UInt8]) throws(GoJSONError) -> GoJSON {
@@ -87,6 +93,9 @@ public struct GoJSONError: Error, Sendable, Equatable, CustomStringConvertible {
 private struct Reader {
     let bytes: [UInt8]
     var at = 0
+    /// Objects and arrays open around the value being read.
+    var depth = 0
+    static var maxDepth: Int { GoJSON.maxDepth }
 
     var peek: UInt8? { at < bytes.count ? bytes[at] : nil }
 
@@ -151,8 +160,16 @@ private struct Reader {
         }
     }
 
-    mutating func object() throws(GoJSONError) -> GoJSON {
+    /// Enters an object or array at `at`; Go's error beyond ``maxDepth``.
+    mutating func enter() throws(GoJSONError) {
+        depth += 1
+        if depth > Self.maxDepth { throw invalid(bytes[at], "exceeded max depth") }
         at += 1
+    }
+
+    mutating func object() throws(GoJSONError) -> GoJSON {
+        try enter()
+        defer { depth -= 1 }
         var members: [(String, GoJSON)] = []
         skipSpace()
         if peek == UInt8(ascii: "}") { at += 1; return .object(members) }
@@ -175,7 +192,8 @@ private struct Reader {
     }
 
     mutating func array() throws(GoJSONError) -> GoJSON {
-        at += 1
+        try enter()
+        defer { depth -= 1 }
         var items: [GoJSON] = []
         skipSpace()
         if peek == UInt8(ascii: "]") { at += 1; return .array(items) }

@@ -95,6 +95,10 @@ final class AlertsAPITests: XCTestCase {
         XCTAssertEqual(
             try post(Self.cscliAdd("192.0.2.1", scope: "Ip", duration: "4x", at: now)).body,
             #"{"message":"decision duration '4x' : time: invalid duration \"4x\": unable to parse duration"}"#)
+        // A million levels of nesting: refused in Go's words, the daemon still up.
+        let deep = try post(#"[{"x":"# + String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000) + "}]")
+        XCTAssertEqual(deep.status, 400)
+        XCTAssertEqual(deep.body, #"{"message":"invalid character '[' exceeded max depth"}"#)
         XCTAssertEqual(try post("not json").status, 400)
         XCTAssertEqual(try post("not json").body, #"{"message":"invalid character 'o' in literal null (expecting 'u')"}"#)
         XCTAssertEqual(try post("[]").body, "[]")

@@ -66,8 +66,13 @@ final class AlertBatchReaderTests: XCTestCase {
         for number in ["0", "-0", "7", "-2147483648", "2147483647", "12"] {
             XCTAssertTrue(assertAgrees(#"[{"capacity":"# + number + #","events_count":"# + number + "}]"), number)
         }
-        for number in ["48.8582", "-122.4194", "0.1", "1e-3", "2.5E2", "-0.0", "3.4028235e38", "1.17549435e-38", "45", "0"] {
+        for number in ["48.8582", "-122.4194", "0.1", "0.001", "-0.0", "340282350000000000000000000000000000000", "45", "0"] {
             XCTAssertTrue(assertAgrees(#"[{"source":{"latitude":"# + number + #","longitude":"# + number + "}}]"), number)
+        }
+        // Exponents are JSONDecoder's to read (it refuses 0e5, takes 0E+5): declined, or agreed.
+        for number in ["1e-3", "2.5E2", "3.4028235e38", "1.17549435e-38", "0e5", "0E5", "-0E5", "0E+5"] {
+            XCTAssertNil(AlertBatchReader.read(Array(#"[{"source":{"latitude":\#(number)}}]"#.utf8)), number)
+            assertAgrees(#"[{"source":{"latitude":\#(number)}}]"#)
         }
         XCTAssertTrue(assertAgrees(#"[{"id":9223372036854775807}]"#))
     }
@@ -88,6 +93,29 @@ final class AlertBatchReaderTests: XCTestCase {
             assertAgrees(text)
         }
         XCTAssertNil(AlertBatchReader.read([0x5B, 0x7B, 0x22, 0x6D, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D, 0x5D]), "invalid UTF-8")
+    }
+
+    /// Deep nesting is declined (JSONDecoder refuses beyond 512 levels) without exhausting
+    /// the stack: a million `[` once crashed the reader. Run on a task, as requests are.
+    func testDeepNestingIsDeclined() async {
+        let depth = 1_000_000
+        let body = #"[{"x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}]"
+        let read = await Task.detached { AlertBatchReader.read(Array(body.utf8)) }.value
+        XCTAssertNil(read)
+        let shallow = #"[{"x":"# + String(repeating: "[", count: 60) + String(repeating: "]", count: 60) + "}]"
+        XCTAssertTrue(assertAgrees(shallow))
+        XCTAssertNil(AlertBatchReader.read(Array((#"[{"x":"# + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + "}]").utf8)))
+    }
+
+    /// A latitude that rounds to zero from nonzero digits is JSONDecoder's error: declined.
+    func testAFloatThatUnderflowsIsDeclined() {
+        for number in ["1e-50", "7e-46", "-1e-50", "0.00000000000000000000000000000000000000000000000016"] {
+            XCTAssertNil(AlertBatchReader.read(Array(#"[{"source":{"latitude":\#(number)}}]"#.utf8)), number)
+            assertAgrees(#"[{"source":{"latitude":\#(number)}}]"#)
+        }
+        for number in ["0.000", "-0.0", "0"] {
+            XCTAssertTrue(assertAgrees(#"[{"source":{"longitude":\#(number)}}]"#), number)
+        }
     }
 
     func testUnknownMembersAreCheckedAndSkipped() {
@@ -121,7 +149,7 @@ private struct BodyGenerator {
     private mutating func int(_ bound: Int) -> String { String(below(bound) - (chance(20) ? bound / 2 : 0)) }
 
     private mutating func float() -> String {
-        ["48.8582", "-122.4194", "0", "1e-3", "51.5", "-33.8688", "151.2093", "0.000001", "90", "-180"][below(10)]
+        ["48.8582", "-122.4194", "0", "0.001", "51.5", "-33.8688", "151.2093", "0.000001", "90", "-180"][below(10)]
     }
 
     /// `"name":value` members in a random order, some left out, some null when allowed.

@@ -45,6 +45,29 @@ final class GoJSONTests: XCTestCase {
         }
     }
 
+    /// Nesting beyond ``GoJSON/maxDepth`` (Go's own limit is 10 000; the words are Go 1.19's)
+    /// is refused without exhausting the stack, on a task as requests are, a million `[` too.
+    func testNestingDeeperThanGoAllowsIsRefused() async {
+        let (ok, over, huge, object) = await Task.detached { () -> (String?, String?, String?, String?) in
+            func message(_ text: String, first: Bool = false) -> String? {
+                do {
+                    _ = first ? try GoJSON.decodeFirst(Array(text.utf8)) : try GoJSON.parse(Array(text.utf8))
+                    return nil
+                } catch {
+                    return error.description
+                }
+            }
+            func deep(_ n: Int) -> String { String(repeating: "[", count: n) + String(repeating: "]", count: n) }
+            let limit = GoJSON.maxDepth
+            return (message(deep(limit)), message(deep(limit + 1)), message(deep(1_000_000), first: true),
+                    message(#"{"a":"# + String(repeating: #"{"b":"#, count: limit) + "1" + String(repeating: "}", count: limit + 1)))
+        }.value
+        XCTAssertNil(ok)
+        XCTAssertEqual(over, "invalid character '[' exceeded max depth")
+        XCTAssertEqual(huge, "invalid character '[' exceeded max depth")
+        XCTAssertEqual(object, "invalid character '{' exceeded max depth")
+    }
+
     func testDecoderMessages() {
         XCTAssertEqual(decodeError(""), "EOF")
         XCTAssertEqual(decodeError("  \n"), "EOF")
