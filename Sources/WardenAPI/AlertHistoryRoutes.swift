@@ -76,10 +76,16 @@ struct AlertHistoryRoutes {
     /// exactly, or an address in `trustedNetworks`.
     private func requireTrusted(_ context: APIRequestContext) throws(APIError) {
         let peer = context.peerAddress
-        if peer == "127.0.0.1" || peer == "::1" { return }
-        if let address = IPAddress(peer), trustedNetworks.contains(where: { $0.contains(address) }) { return }
-        throw APIError(.forbidden, message: "access forbidden from this IP (\(peer))")
+        // Parsed, so a dual-stack listener's ::ffff:127.0.0.1 is 127.0.0.1, as Go prints it.
+        if let address = IPAddress(peer) {
+            if address == Self.loopbackV4 || address == Self.loopbackV6 { return }
+            if trustedNetworks.contains(where: { $0.contains(address) }) { return }
+        }
+        throw APIError(.forbidden, message: "access forbidden from this IP (\(IPAddress(peer)?.description ?? peer))")
     }
+
+    private static let loopbackV4 = IPAddress("127.0.0.1")!
+    private static let loopbackV6 = IPAddress("::1")!
 
     /// `{"nbDeleted":"N"}`: LAPI writes the count as a string.
     private func deleted(_ count: Int) -> Response {

@@ -18,9 +18,9 @@ import WardenStore
 /// hour (the longest an agent keeps a batch is its own lifetime, but a batch is resent
 /// only while the answer is not 201).
 ///
-/// An alert's id is its signal's id in the first backend (what `GET /v1/alerts` lists
-/// it as), when that backend tells ids (`insert_signal`); an alert that leads to no ban
-/// is not stored and answers 0. With a first backend that does not tell ids, alerts are
+/// An alert's id is its signal's id in the first backend that keeps history (where
+/// `GET /v1/alerts/:id` reads), when that backend tells ids (`insert_signal`); an alert
+/// that leads to no ban is not stored and answers 0. Without such a backend, alerts are
 /// counted from 1 per daemon run.
 ///
 /// Once an alert is in every backend, it is handed to the notifications its profiles
@@ -114,7 +114,8 @@ public final class AlertIntake: Sendable {
         }
         if !fresh.isEmpty { metrics?.alerts(machine: machine).increment(by: fresh.count) }
         let backends = service.store.backends.map(\.name)
-        let idBackend = backends.first
+        // Where GET /v1/alerts/:id reads: the first backend that keeps history.
+        let idBackend = service.store.backends.first(where: \.offersHistory)?.name
         // Claim every alert of the batch, or none when another request is storing one of them.
         let claimed = state.withLock { state -> [(key: [UInt8], entry: Entry)]? in
             forgetOld(&state, now: now)

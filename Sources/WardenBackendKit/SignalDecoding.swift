@@ -3,7 +3,7 @@ import CWardenBackend
 
 extension Signal {
     /// Copies a host signal, already read into this SDK's layout, into Swift values.
-    init(_ raw: RawSignal) {
+    public init(_ raw: RawSignal) {
         let s = raw.fields
         var labels: [String: String] = [:]
         for i in 0..<s.labels.count {  // warden_kv_t is frozen: indexed as usual

@@ -133,6 +133,8 @@ public struct APIConfig: Sendable, Equatable {
 /// `trusted_ips`: a list of addresses (one address: its own block) and CIDR blocks; as
 /// Go's `net.ParseCIDR` reads them for CrowdSec, host bits are dropped (10.1.2.3/8 is 10.0.0.0/8).
 private func parseTrustedNetworks(_ node: YAMLNode, file: String) throws(ConfigError) -> [BanTarget] {
+    // `trusted_ips:` with nothing after it is an empty list, as CrowdSec reads it.
+    if let text = node.scalar, ["", "~", "null", "Null", "NULL"].contains(text) { return [] }
     guard case .sequence(let items) = node.value else {
         throw ConfigError(
             file: file, line: node.line, "'api.server.trusted_ips' must be a list of addresses and CIDR blocks, found \(node.kind)")

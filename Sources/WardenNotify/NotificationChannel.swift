@@ -27,6 +27,8 @@ final class NotificationChannel: Sendable {
         /// as one line a second (with every id), not one line per alert.
         var unloggedDrops: [String: [Int64]] = [:]
         var lastDropLog: ContinuousClock.Instant?
+        /// Whether a task will log the drops held back (the loop may be stuck in a delivery).
+        var dropLogScheduled = false
 
         /// Everything pending, now in flight.
         mutating func takeBatch() -> [NotifiedAlert] {
@@ -63,12 +65,9 @@ final class NotificationChannel: Sendable {
     /// With a spool, an alert that comes once shutdown began is kept there for the next start.
     @discardableResult
     func enqueue(_ alert: NotifiedAlert) -> Bool {
-        if spool != nil, isStopping {
-            abandon([alert], why: "came while Warden was shutting down")
-            return false
-        }
         let refusal: String? = state.withLock { state in
             if state.stopping {
+                if spool != nil { return "" }  // kept below, outside the lock
                 state.counts.dropped += 1
                 return "Warden is shutting down"
             }
@@ -78,6 +77,10 @@ final class NotificationChannel: Sendable {
             }
             state.pending.append(alert)
             return nil
+        }
+        if refusal == "" {
+            abandon([alert], why: "came while Warden was shutting down", inFlight: false)
+            return false
         }
         if let refusal {
             observer?(config.name, .dropped, 1)
@@ -91,15 +94,30 @@ final class NotificationChannel: Sendable {
         return refusal == nil
     }
 
-    /// Logs the drops not logged yet, unless a drop was logged less than `interval` ago.
+    /// Logs the drops not logged yet, unless a drop was logged less than `interval` ago;
+    /// then a task logs them once the interval has passed.
     private func logDrops(olderThan interval: Duration) {
         let now = ContinuousClock.now
+        var wait: Duration?
         let drops = state.withLock { state -> [String: [Int64]] in
             guard !state.unloggedDrops.isEmpty else { return [:] }
-            if let last = state.lastDropLog, now - last < interval { return [:] }
+            if let last = state.lastDropLog, now - last < interval {
+                if !state.dropLogScheduled {
+                    state.dropLogScheduled = true
+                    wait = interval - (now - last)
+                }
+                return [:]
+            }
             state.lastDropLog = now
             defer { state.unloggedDrops.removeAll() }
             return state.unloggedDrops
+        }
+        if let wait {
+            Task {
+                try? await Task.sleep(for: wait)
+                self.state.withLock { $0.dropLogScheduled = false }
+                self.logDrops(olderThan: .zero)
+            }
         }
         for (reason, ids) in drops.sorted(by: { $0.key < $1.key }) {
             if ids.count == 1 {
@@ -230,14 +248,18 @@ final class NotificationChannel: Sendable {
     /// Alerts that shutdown left no time to send: kept in the spool for the next start
     /// (neither sent nor dropped), or, without one or when it cannot be written, counted
     /// as dropped; logged either way with their ids.
-    private func abandon(_ batch: [NotifiedAlert], why: String) {
+    private func abandon(_ batch: [NotifiedAlert], why: String, inFlight: Bool = true) {
         guard !batch.isEmpty else { return }
         if let spool {
             if let failure = spool.keep(batch, for: config.name) {
-                settle(batch, as: .dropped)
+                state.withLock { state in
+                    state.counts.dropped += batch.count
+                    if inFlight { state.inFlight = max(0, state.inFlight - batch.count) }
+                }
+                observer?(config.name, .dropped, batch.count)
                 logger.error("\(batch.count) alerts \(why), and not kept: \(failure); alert ids: \(ids(batch))")
             } else {
-                state.withLock { $0.inFlight = max(0, $0.inFlight - batch.count) }
+                if inFlight { state.withLock { $0.inFlight = max(0, $0.inFlight - batch.count) } }
                 logger.warning("\(batch.count) alerts \(why); kept in \(spool.path), sent at the next start; alert ids: \(ids(batch))")
             }
             return

@@ -23,15 +23,22 @@ public final class NotificationSpool: Sendable {
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
             guard fd >= 0 else { return "cannot open \(path): \(String(cString: strerror(errno)))" }
             defer { close(fd) }
+            let before = lseek(fd, 0, SEEK_END)
+            // A failed write leaves no part of these lines behind: they are reported not kept.
+            func undo(_ what: String) -> String {
+                let reason = String(cString: strerror(errno))
+                if before >= 0 { _ = ftruncate(fd, before) }
+                return "cannot \(what) \(path): \(reason)"
+            }
             let bytes = Array(text.utf8)
             var written = 0
             while written < bytes.count {
                 let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return "cannot write \(path): \(String(cString: strerror(errno)))" }
+                guard n > 0 else { return undo("write") }
                 written += n
             }
-            guard fsync(fd) == 0 else { return "cannot sync \(path): \(String(cString: strerror(errno)))" }
+            guard fsync(fd) == 0 else { return undo("sync") }
             return nil
         }
     }
@@ -54,7 +61,10 @@ public final class NotificationSpool: Sendable {
         var unreadable = 0
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, let id = Int64(String(decoding: fields[1], as: UTF8.self)), !fields[2].isEmpty else {
+            // An alert's JSON is one object: a line cut short would spoil its whole batch's text.
+            guard fields.count == 3, let id = Int64(String(decoding: fields[1], as: UTF8.self)),
+                fields[2].first == UInt8(ascii: "{"), fields[2].last == UInt8(ascii: "}")
+            else {
                 unreadable += 1
                 continue
             }

@@ -69,5 +69,6 @@ final class APIConfigTests: XCTestCase {
         let config = try load("api:\n  server:\n    trusted_ips: [192.0.2.10, 10.1.2.3/8, \"2001:db8::/32\"]\n")
         XCTAssertEqual(config.trustedNetworks.map(\.description), ["192.0.2.10/32", "10.0.0.0/8", "2001:db8::/32"])
         XCTAssertEqual(try load("plugin:\n  backend: ./b\n").trustedNetworks, [])
+        XCTAssertEqual(try load("api:\n  server:\n    trusted_ips:\n").trustedNetworks, [])
     }
 }

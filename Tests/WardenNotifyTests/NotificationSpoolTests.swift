@@ -34,11 +34,11 @@ final class NotificationSpoolTests: XCTestCase {
         let spool = NotificationSpool(path: path)
         XCTAssertNil(spool.keep([alert(4)], for: "hook"))
         let file = fopen(path, "a")!
-        fputs("hook\tnot-a-number\t{}\nno tabs at all\n", file)
+        fputs("hook\tnot-a-number\t{}\nno tabs at all\nhook\t9\t{\"id\":9,\"scen\n", file)
         fclose(file)
         let read = spool.takeAll()
         XCTAssertEqual(read.alerts.map(\.alert), [alert(4)])
-        XCTAssertEqual(read.unreadable, 2)
+        XCTAssertEqual(read.unreadable, 3, "a bad id, no fields, a line cut short")
     }
 
     func testAFolderThatCannotBeWrittenIsSaid() {

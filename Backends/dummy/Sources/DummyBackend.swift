@@ -50,18 +50,18 @@ final class DummyBackend: BanBackend, @unchecked Sendable {
         _ = try commitPending()
     }
 
-    /// The dummy buffers until flush, where ids are given: this flushes.
+    /// The dummy buffers until flush, where ids are given: this flushes, `signal` last
+    /// (taken with what is pending in one step: the auto-commit thread flushes too).
     func insertReturningID(raw signal: RawSignal) throws -> Int64 {
-        try insert(raw: signal)
-        return try commitPending().last ?? 0
+        try commitPending(adding: Signal(signal)).last ?? 0
     }
 
-    /// Stores what is pending; each pending signal's id, in order.
-    private func commitPending() throws -> [Int64] {
+    /// Stores what is pending, then `last`; each stored signal's id, in order.
+    private func commitPending(adding last: Signal? = nil) throws -> [Int64] {
         let store = try openStore()
         let signals = pending.withLock { queue in
             defer { queue.removeAll() }
-            return queue
+            return queue + (last.map { [$0] } ?? [])
         }
         host.log(.debug, "flush: \(signals.count) signal(s)")
         return store.append(signals)

@@ -117,19 +117,30 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     }
 
     /// Ids come from the server as rows are inserted: the batch, this signal last, is
-    /// committed now, and the signal's first row's id read from its statement's.
+    /// committed now, then the signal's id read as read_signals reads it (the least id of
+    /// its rows: ids may step by more than one, as under Galera's auto-increment control).
     func insertReturningID(raw signal: RawSignal) throws -> Int64 {
         try lock.withLock {
-            try buffer(signal)
-            let first = batch.count - signal.bans.count
-            let chunks = try commitBatch()
-            guard !signal.bans.isEmpty, let chunk = chunks.last(where: { $0.start <= first }) else { return 0 }
-            return chunk.firstID + Int64(first - chunk.start)
+            let uid = try buffer(signal)
+            try commitBatch()
+            guard !signal.bans.isEmpty else { return 0 }
+            return try withConnection("insert_signal") { db in
+                var id: Int64 = 0
+                try db.query("SELECT MIN(id) FROM bans WHERE signal_uid = \(uid)") { fields, _ in
+                    id = fields[0].map { strtoll($0, nil, 10) } ?? 0
+                    return true
+                }
+                guard id > 0 else {
+                    throw BackendError(.internal, "mysql: insert_signal: the committed signal's rows are not found (uid \(uid))")
+                }
+                return id
+            }
         }
     }
 
-    /// Adds `signal` to the batch. Called under the lock.
-    private func buffer(_ signal: RawSignal) throws {
+    /// Adds `signal` to the batch; its uid. Called under the lock.
+    @discardableResult
+    private func buffer(_ signal: RawSignal) throws -> Int64 {
         _ = try requireSettings()
         try SignalLimits.check(signal)
         let uid = Int64.random(in: 1...Int64.max)
@@ -142,15 +153,12 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             labels.append((uid, Array(map.items[i].key.bytes), Array(map.items[i].value.bytes)))
         }
         pending += 1
+        return uid
     }
 
-    /// Sends the batch in one transaction and forgets it once committed. Called under the
-    /// lock. Returns where each INSERT's rows start in the batch and the id of its first
-    /// row (an INSERT's rows get consecutive ids).
-    @discardableResult
-    func commitBatch() throws -> [(start: Int, firstID: Int64)] {
-        guard batch.count > 0 || !events.isEmpty else { return [] }
-        var chunks: [(start: Int, firstID: Int64)] = []
+    /// Sends the batch in one transaction and forgets it once committed. Called under the lock.
+    func commitBatch() throws {
+        guard batch.count > 0 || !events.isEmpty else { return }
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
                 // Always a transaction, even for one statement: the bans and the change feed's
@@ -158,10 +166,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
                     var start = 0, firstID: Int64?
-                    chunks.removeAll()  // a retried transaction starts over
                     while start < batch.count {
                         let (count, id) = try insertChunk(db, from: start)
-                        chunks.append((start, id))
                         start += count
                         firstID = firstID ?? id  // ids only grow: the first chunk's first is the least
                     }
@@ -188,7 +194,6 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         events.removeAll()
         labels.removeAll()
         pending = 0
-        return chunks
     }
 
     /// Runs `body` in a transaction and commits it. When the server refuses a statement,

@@ -738,8 +738,10 @@ typedef struct warden_ext_history {
      * ids only when it commits (one that buffers inserts) commits what is pending
      * first, as flush does; one that knows them at once may keep buffering (the
      * host flushes before it tells anyone the id). On an error *signal_id is
-     * unspecified. A host uses it to answer a client with the id later reads will
-     * show (a Local API's POST /v1/alerts); NULL: the host calls insert. */
+     * unspecified, and (as when insert succeeds and flush fails) the signal may
+     * still be buffered and stored by a later commit. A host uses it to answer
+     * a client with the id later reads will show (a Local API's POST /v1/alerts);
+     * NULL: the host calls insert. */
     int32_t (*insert_signal)(warden_backend_t *self, const warden_signal_t *signal, int64_t *signal_id, char *err,
                              size_t err_len);
     /* ---- appended below this line only ---- */
