@@ -184,34 +184,29 @@ public final class DaemonMetrics: Sendable {
     // MARK: Handles
 
     private func counter(_ name: String, _ labels: [(String, String)]) -> CoreMetrics.Counter {
-        let series = Series(name: name, labels: labels.map(\.1))
-        if let held = handles.withLock({ $0.counters[series] }) { return held }
-        let made = CoreMetrics.Counter(label: name, dimensions: labels, factory: factory)
-        return handles.withLock { handles in
-            if let held = handles.counters[series] { return held }
-            handles.counters[series] = made
-            return made
-        }
+        handle(\.counters, name, labels) { CoreMetrics.Counter(label: name, dimensions: labels, factory: factory) }
     }
 
     private func timer(_ name: String, _ labels: [(String, String)]) -> CoreMetrics.Timer {
-        let series = Series(name: name, labels: labels.map(\.1))
-        if let held = handles.withLock({ $0.timers[series] }) { return held }
-        let made = CoreMetrics.Timer(label: name, dimensions: labels, factory: factory)
-        return handles.withLock { handles in
-            if let held = handles.timers[series] { return held }
-            handles.timers[series] = made
-            return made
-        }
+        handle(\.timers, name, labels) { CoreMetrics.Timer(label: name, dimensions: labels, factory: factory) }
     }
 
     private func gauge(_ name: String, _ labels: [(String, String)]) -> CoreMetrics.Gauge {
+        handle(\.gauges, name, labels) { CoreMetrics.Gauge(label: name, dimensions: labels, factory: factory) }
+    }
+
+    /// The handle of the series `name` with `labels` in `table`, made by `make` the first
+    /// time (outside the lock; when two callers race, the first one kept wins).
+    private func handle<Handle: Sendable>(
+        _ table: WritableKeyPath<Handles, [Series: Handle]>, _ name: String, _ labels: [(String, String)],
+        make: () -> Handle
+    ) -> Handle {
         let series = Series(name: name, labels: labels.map(\.1))
-        if let held = handles.withLock({ $0.gauges[series] }) { return held }
-        let made = CoreMetrics.Gauge(label: name, dimensions: labels, factory: factory)
+        if let held = handles.withLock({ $0[keyPath: table][series] }) { return held }
+        let made = make()
         return handles.withLock { handles in
-            if let held = handles.gauges[series] { return held }
-            handles.gauges[series] = made
+            if let held = handles[keyPath: table][series] { return held }
+            handles[keyPath: table][series] = made
             return made
         }
     }
