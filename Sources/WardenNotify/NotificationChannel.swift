@@ -65,33 +65,41 @@ final class NotificationChannel: Sendable {
     /// With a spool, an alert that comes once shutdown began is kept there for the next start.
     @discardableResult
     func enqueue(_ alert: NotifiedAlert) -> Bool {
-        let refusal: String? = state.withLock { state in
+        let admission = state.withLock { state -> Admission in
+            let refusal: String
             if state.stopping {
-                if spool != nil { return "" }  // kept below, outside the lock
-                state.counts.dropped += 1
-                return "Warden is shutting down"
+                if spool != nil { return .toSpool }  // written below, outside the lock
+                refusal = "Warden is shutting down"
+            } else if state.pending.count >= settings.queueCapacity {
+                refusal = "its queue is full (\(settings.queueCapacity) alerts; the plugin is not keeping up)"
+            } else {
+                state.pending.append(alert)
+                return .queued
             }
-            if state.pending.count >= settings.queueCapacity {
-                state.counts.dropped += 1
-                return "its queue is full (\(settings.queueCapacity) alerts; the plugin is not keeping up)"
-            }
-            state.pending.append(alert)
-            return nil
+            state.counts.dropped += 1
+            state.unloggedDrops[refusal, default: []].append(alert.id)
+            return .dropped(stopping: state.stopping)
         }
-        if refusal == "" {
+        switch admission {
+        case .queued:
+            return true
+        case .toSpool:
             abandon([alert], why: "came while Warden was shutting down", inFlight: false)
-            return false
-        }
-        if let refusal {
+        case .dropped(let stopping):
             observer?(config.name, .dropped, 1)
-            let stopping = state.withLock { state in
-                state.unloggedDrops[refusal, default: []].append(alert.id)
-                return state.stopping
-            }
             // Once stopping, no loop is left to log later: at once.
             logDrops(olderThan: stopping ? .zero : .seconds(1))
         }
-        return refusal == nil
+        return false
+    }
+
+    /// What ``enqueue(_:)`` did with an alert.
+    private enum Admission {
+        case queued
+        /// Shutdown began and there is a spool: kept there for the next start.
+        case toSpool
+        /// Counted as dropped, its id waiting to be logged.
+        case dropped(stopping: Bool)
     }
 
     /// Logs the drops not logged yet, unless a drop was logged less than `interval` ago;
