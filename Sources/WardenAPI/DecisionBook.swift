@@ -67,8 +67,8 @@ public final class DecisionBook: Sendable {
     }
 
     /// Applies a backend's changes since the last read (`warden.changes/1`), in order: an
-    /// added ban becomes a decision (replacing the one of its value, as the index
-    /// does), an ended one is removed, and `endedThrough` removes every decision up to
+    /// added ban becomes a decision (beside the others of its value, as the index
+    /// keeps them), an ended one is removed, and `endedThrough` removes every decision up to
     /// that id. Applying a change twice changes nothing more. Returns the decisions
     /// added and removed (a replaced one counts as removed).
     @discardableResult
@@ -105,12 +105,13 @@ public final class DecisionBook: Sendable {
         }
     }
 
-    /// The body of `GET /v1/decisions`: the active decisions `filter` selects, `null` when none.
-    public func liveBody(filter: DecisionFilter, now: Int64) -> [UInt8] {
+    /// The body of `GET /v1/decisions`: the active decisions `filter` selects (with
+    /// `dedup`, the longest of each value and type), `null` when none.
+    public func liveBody(filter: DecisionFilter, dedup: Bool = false, now: Int64) -> [UInt8] {
         var body: [UInt8] = []
         let decisions = state.withLock { state -> [Decision] in
             _ = state.index.expire(now: now)
-            return state.index.decisions(matching: filter, now: now)
+            return state.index.decisions(matching: filter, now: now, dedup: dedup)
         }
         DecisionJSON.appendList(decisions, nowNs: now, to: &body)
         return body
@@ -119,10 +120,12 @@ public final class DecisionBook: Sendable {
     /// The body of `GET /v1/decisions/stream` for `bouncer`: everything at startup (or
     /// when its position is lost), else what changed since its last answer. Moves its
     /// position to now.
-    public func streamBody(bouncer: String, startup: Bool, filter: DecisionFilter, now: Int64) -> [UInt8] {
+    public func streamBody(
+        bouncer: String, startup: Bool, filter: DecisionFilter, dedup: Bool = true, now: Int64
+    ) -> [UInt8] {
         let changes = state.withLock { state -> DecisionChanges in
             let cursor = startup ? nil : state.cursors[bouncer]
-            let changes = state.index.changes(since: cursor, now: now, filter: filter)
+            let changes = state.index.changes(since: cursor, now: now, filter: filter, dedup: dedup)
             state.cursors[bouncer] = changes.cursor
             return changes
         }

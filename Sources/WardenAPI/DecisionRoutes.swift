@@ -26,8 +26,10 @@ struct DecisionRoutes {
     }
 
     private func live(_ request: Request, _ context: APIRequestContext, head: Bool) throws -> Response {
-        let filter = try parse { () throws(InputError) in try DecisionFilter(liveQuery: queryItems(request)) }
-        let body = book.liveBody(filter: filter, now: clock())
+        let items = queryItems(request)
+        let filter = try parse { () throws(InputError) in try DecisionFilter(liveQuery: items) }
+        let body = book.liveBody(
+            filter: filter, dedup: DecisionFilter.isDeduplicated(items, byDefault: false), now: clock())
         metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions")
         if head { return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"]) }
         return .json(body)
@@ -37,7 +39,8 @@ struct DecisionRoutes {
         let items = queryItems(request)
         let filter = try parse { () throws(InputError) in try DecisionFilter(streamQuery: items) }
         let body = book.streamBody(
-            bouncer: context.bouncer ?? "", startup: DecisionFilter.isStartup(items), filter: filter, now: clock())
+            bouncer: context.bouncer ?? "", startup: DecisionFilter.isStartup(items), filter: filter,
+            dedup: DecisionFilter.isDeduplicated(items, byDefault: true), now: clock())
         metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions/stream")
         return .json(body)
     }

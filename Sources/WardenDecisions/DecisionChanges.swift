@@ -1,9 +1,10 @@
 /// What a bouncer must apply to catch up: the body of one
 /// `GET /v1/decisions/stream` answer, and the cursor to keep for the next one.
 ///
-/// Bouncers apply `deleted` first, then `new`, so a value both removed and
-/// re-added ends up banned, and both lists are idempotent to them (CrowdSec
-/// itself repeats entries across polls).
+/// Bouncers apply the two lists in either order (see the stream rules in
+/// `DecisionIndex+Changes.swift`): a value that has an active decision is never in
+/// `deleted`. Both lists are idempotent to them (CrowdSec itself repeats entries
+/// across polls).
 public struct DecisionChanges: Sendable {
     public enum Kind: Sendable, Equatable {
         /// The changes since the cursor.

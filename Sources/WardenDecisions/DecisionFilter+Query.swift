@@ -43,6 +43,17 @@ extension DecisionFilter {
         if scopes == nil { scopes = ["Ip", "Range"] }
     }
 
+    /// Whether a query asks for one decision per value and type (the longest):
+    /// `dedup=false` turns it off, `dedup=true` on, anything else leaves `byDefault`
+    /// (on for the stream, off for `GET /v1/decisions`, as CrowdSec 1.4.6 answers).
+    public static func isDeduplicated(_ items: [(String, String)], byDefault: Bool) -> Bool {
+        switch items.first(where: { $0.0 == "dedup" })?.1 {
+        case "false": false
+        case "true": true
+        default: byDefault
+        }
+    }
+
     /// Whether a stream query asks for a startup answer: `startup` is exactly `true`.
     public static func isStartup(_ items: [(String, String)]) -> Bool {
         items.first { $0.0 == "startup" }?.1 == "true"

@@ -8,7 +8,9 @@ extension DecisionIndex {
     public func matching(ip: IPAddress, now nowNs: Int64) -> [Decision] {
         var found: [Decision] = []
         let block = Block(.ip(ip))
-        func collect(_ slot: Int32) { appendActive(slot, nowNs: nowNs, to: &found) }
+        func collect(_ first: Int32) {
+            forEachOfTarget(from: first) { slot in appendActive(slot, nowNs: nowNs, to: &found) }
+        }
         if block.isIPv4 { v4.forEachCovering(block, collect) } else { v6.forEachCovering(block, collect) }
         if found.count > 1 { found.sort { $0.id < $1.id } }
         return found
@@ -29,8 +31,9 @@ extension DecisionIndex {
 
     /// The answer to a `GET /v1/decisions` query: every decision active at `nowNs`
     /// that passes `filter`, found through the address, else the value, else by
-    /// going through every decision.
-    public func decisions(matching filter: DecisionFilter, now nowNs: Int64) -> [Decision] {
+    /// going through every decision; with `dedup`, only the longest of each value and
+    /// type (see the stream rules).
+    public func decisions(matching filter: DecisionFilter, now nowNs: Int64, dedup: Bool = false) -> [Decision] {
         var found: [Decision] = []
         func consider(_ decision: Decision) {
             if decision.untilNs > nowNs && filter.matches(decision) { found.append(decision) }
@@ -38,24 +41,40 @@ extension DecisionIndex {
         if let address = filter.address {
             forEachSelected(by: address) { slot in slots[Int(slot)].map { consider($0.decision) } }
         } else if let value = filter.value {
-            if let target = BanTarget(storedText: value) {
-                if let slot = slot(holding: Block(target)) { slots[Int(slot)].map { consider($0.decision) } }
-            }
+            if let target = BanTarget(storedText: value) { decisions(on: target).forEach(consider) }
         } else {
             for stored in slots { stored.map { consider($0.decision) } }
         }
+        if dedup { found = Self.longestPerValueAndType(found) }
         found.sort { $0.id < $1.id }
         return found
+    }
+
+    /// Of `decisions`, the one that outlasts the others of its value and type.
+    static func longestPerValueAndType(_ decisions: [Decision]) -> [Decision] {
+        var longest: [String: Decision] = [:]
+        var order: [String] = []
+        for decision in decisions {
+            let key = decision.type + "\u{0}" + decision.value
+            if let kept = longest[key] {
+                if outlasts(kept, decision) { continue }
+            } else {
+                order.append(key)
+            }
+            longest[key] = decision
+        }
+        return order.map { longest[$0]! }
     }
 
     /// Calls `body` with the slot of every decision `query` selects, active or not.
     private func forEachSelected(by query: AddressQuery, _ body: (Int32) -> Void) {
         let block = Block(query.block)
+        func each(_ first: Int32) { forEachOfTarget(from: first, body) }
         switch (block.isIPv4, query.contains) {
-        case (true, true): v4.forEachCovering(block, body)
-        case (true, false): v4.forEachInside(block, body)
-        case (false, true): v6.forEachCovering(block, body)
-        case (false, false): v6.forEachInside(block, body)
+        case (true, true): v4.forEachCovering(block, each)
+        case (true, false): v4.forEachInside(block, each)
+        case (false, true): v6.forEachCovering(block, each)
+        case (false, false): v6.forEachInside(block, each)
         }
     }
 

@@ -1,10 +1,13 @@
+import WardenModel
+
 /// The decisions a Local API answers from, in memory, indexed for LAPI's
 /// lookups and recording every change for the stream endpoint.
 ///
 /// Rules:
-/// - One decision per value: a decision for a value that already has one
-///   replaces it (the newest upsert wins, whatever the ids), as Warden keeps one
-///   live ban per target.
+/// - Several decisions per value, as CrowdSec keeps them: a decision for a value
+///   that already has some is held beside them (ABI 1.2, STACKED BANS). Which of
+///   them a bouncer is sent is the change feed's business
+///   (``changes(since:now:filter:dedup:)``).
 /// - Ids are unique within an index (the backend's row ids).
 /// - A decision is active while `untilNs > now`; lookups take `now` and never
 ///   return an ended decision, even before ``expire(now:)`` removed it.
@@ -13,11 +16,14 @@
 ///
 /// A value type, not thread-safe: the server keeps it behind a lock or in an actor.
 public struct DecisionIndex: Sendable {
-    /// A decision held, with its target as bits and the change that added it.
+    /// A decision held, with its target as bits, the change that added it, and the
+    /// next slot holding a decision on the same target (-1 at the end). The lookup
+    /// tables point at the first slot of each target; the others follow from it.
     struct Stored {
         let decision: Decision
         let block: Block
         let addedSeq: UInt64
+        var nextOfTarget: Int32 = -1
     }
 
     public let limits: ChangeLogLimits
@@ -51,12 +57,31 @@ public struct DecisionIndex: Sendable {
 
     func stored(id: Int64) -> Stored? { slotOfId[id].flatMap { slots[Int($0)] } }
 
-    /// The slot of the decision holding exactly `block`.
-    func slot(holding block: Block) -> Int32? { block.isIPv4 ? v4.slot(of: block) : v6.slot(of: block) }
+    /// The first slot of the decisions holding exactly `block`.
+    func firstSlot(holding block: Block) -> Int32? { block.isIPv4 ? v4.slot(of: block) : v6.slot(of: block) }
 
-    /// Adds `decision`, replacing the decision with the same id and the one with
-    /// the same value (each recorded as removed at `nowNs`). A decision already
-    /// ended at `nowNs` is not added (what it replaces is still removed).
+    /// Calls `body` with every slot holding a decision on the same target as the
+    /// first slot `first`, that one included.
+    func forEachOfTarget(from first: Int32, _ body: (Int32) -> Void) {
+        var slot = first
+        while slot >= 0, let stored = slots[Int(slot)] {
+            body(slot)
+            slot = stored.nextOfTarget
+        }
+    }
+
+    /// Every decision held on exactly `target` (active or not until ``expire(now:)``).
+    public func decisions(on target: BanTarget) -> [Decision] {
+        var found: [Decision] = []
+        if let first = firstSlot(holding: Block(target)) {
+            forEachOfTarget(from: first) { slot in slots[Int(slot)].map { found.append($0.decision) } }
+        }
+        return found
+    }
+
+    /// Adds `decision` beside the other decisions of its value, replacing the
+    /// decision with the same id (recorded as removed at `nowNs`). A decision
+    /// already ended at `nowNs` is not added (what it replaces is still removed).
     /// Upserting a decision equal to the one held changes nothing.
     /// - Returns: whether anything changed.
     @discardableResult
@@ -64,17 +89,21 @@ public struct DecisionIndex: Sendable {
         if let held = stored(id: decision.id), held.decision == decision { return false }
         let block = Block(decision.target)
         var changed = removeStored(id: decision.id, endNs: nowNs, atNs: nowNs) != nil
-        if let holder = slot(holding: block), let held = slots[Int(holder)] {
-            removeStored(id: held.decision.id, endNs: nowNs, atNs: nowNs)
-            changed = true
-        }
         if decision.untilNs > nowNs {
             let seq = log.append(.added, decision, atNs: nowNs)
             let slot = freeSlots.popLast() ?? Int32(slots.count)
             if Int(slot) == slots.count { slots.append(nil) }
-            slots[Int(slot)] = Stored(decision: decision, block: block, addedSeq: seq)
+            var stored = Stored(decision: decision, block: block, addedSeq: seq)
+            if let first = firstSlot(holding: block) {
+                // Second or later decision of its target: linked after the first.
+                stored.nextOfTarget = slots[Int(first)]!.nextOfTarget
+                slots[Int(first)]!.nextOfTarget = slot
+                slots[Int(slot)] = stored
+            } else {
+                slots[Int(slot)] = stored
+                if block.isIPv4 { v4.insert(block, slot: slot) } else { v6.insert(block, slot: slot) }
+            }
             slotOfId[decision.id] = slot
-            if block.isIPv4 { v4.insert(block, slot: slot) } else { v6.insert(block, slot: slot) }
             expiry.push(ExpiryHeap.Entry(untilNs: decision.untilNs, slot: slot, addedSeq: seq))
             tally.add(decision)
             journal?.append(.added(decision))
@@ -128,9 +157,9 @@ public struct DecisionIndex: Sendable {
     @discardableResult
     private mutating func removeStored(id: Int64, endNs: Int64, atNs: Int64, expiring: Bool = false) -> Decision? {
         guard let slot = slotOfId.removeValue(forKey: id), let stored = slots[Int(slot)] else { return nil }
+        unlink(slot, stored)
         slots[Int(slot)] = nil
         freeSlots.append(slot)
-        if stored.block.isIPv4 { v4.remove(stored.block, slot: slot) } else { v6.remove(stored.block, slot: slot) }
         let ended = stored.decision.untilNs <= endNs ? stored.decision : stored.decision.ending(at: endNs)
         log.append(.removed, ended, addedSeq: stored.addedSeq, atNs: atNs)
         tally.remove(stored.decision)
@@ -140,5 +169,27 @@ public struct DecisionIndex: Sendable {
             expiry.retain { held[Int($0.slot)]?.addedSeq == $0.addedSeq }
         }
         return ended
+    }
+
+    /// Takes `slot` out of its target's chain: the lookup tables then point at the
+    /// next decision of the target, or forget the target with its last decision.
+    private mutating func unlink(_ slot: Int32, _ stored: Stored) {
+        guard let first = firstSlot(holding: stored.block) else { return }
+        if first == slot {
+            if stored.block.isIPv4 { v4.remove(stored.block, slot: slot) } else { v6.remove(stored.block, slot: slot) }
+            let next = stored.nextOfTarget
+            if next >= 0 {
+                if stored.block.isIPv4 { v4.insert(stored.block, slot: next) } else { v6.insert(stored.block, slot: next) }
+            }
+            return
+        }
+        var previous = first
+        while let held = slots[Int(previous)], held.nextOfTarget >= 0 {
+            if held.nextOfTarget == slot {
+                slots[Int(previous)]!.nextOfTarget = stored.nextOfTarget
+                return
+            }
+            previous = held.nextOfTarget
+        }
     }
 }

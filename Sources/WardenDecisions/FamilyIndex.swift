@@ -1,5 +1,6 @@
-/// The targets of one address family (IPv4 or IPv6), each with the slot of the
-/// one decision that holds it, arranged for the two LAPI lookups:
+/// The targets of one address family (IPv4 or IPv6), each with the first slot of
+/// the decisions that hold it (the index chains the others), arranged for the two
+/// LAPI lookups:
 /// - containing a block: one hash table per prefix length keyed by the masked
 ///   network, so a lookup costs one probe per prefix length present (plus one
 ///   for the exact address), whatever the number of decisions;
@@ -39,12 +40,12 @@ struct FamilyIndex<Key: NetworkKey>: Sendable {
         masks = (0...width).map { Block.networkMask(width: width, prefixLength: $0) }
     }
 
-    /// The slot of the decision holding exactly this target.
+    /// The first slot of the decisions holding exactly this target.
     func slot(of block: Block) -> Int32? {
         block.isRange ? ranges[block.prefixLength][Key(bits: block.first)] : addresses[Key(bits: block.first)]
     }
 
-    /// Records that the decision in `slot` holds `block`, which no other decision holds.
+    /// Records that `slot` is the first of the decisions holding `block` (replacing the one recorded).
     mutating func insert(_ block: Block, slot: Int32) {
         if block.isRange {
             if ranges[block.prefixLength].isEmpty {
@@ -58,7 +59,7 @@ struct FamilyIndex<Key: NetworkKey>: Sendable {
         byStart.insert(StartKey(first: block.first, slot: slot, prefixLength: Int32(block.prefixLength)))
     }
 
-    /// Forgets that the decision in `slot` holds `block`.
+    /// Forgets `block`, whose first slot was `slot`.
     mutating func remove(_ block: Block, slot: Int32) {
         if block.isRange {
             ranges[block.prefixLength].remove(Key(bits: block.first))

@@ -2,18 +2,18 @@ import WardenDecisions
 import WardenModel
 import XCTest
 
-/// Random sequences of upserts, removals, delete_alls and time passing, against a
-/// naive model: after every poll, a bouncer that applied each answer (deleted,
-/// then new) holds exactly the active decisions its filter selects, whether it
-/// keeps them by id or by value, and lookups agree with a scan of the model.
+/// Random sequences of upserts (several decisions per value), removals, delete_alls
+/// and time passing, against a naive model: after every poll, a bouncer that applied
+/// each answer, `deleted` then `new` or `new` then `deleted`, keyed by value or by
+/// value and type, holds exactly the active values its filter selects, and with dedup
+/// per value and type the longest decision; lookups agree with a scan of the model.
 final class ChangeFeedPropertyTests: XCTestCase {
     /// The rules of the index, written the slow and obvious way.
     struct Model {
         var held: [Int64: Decision] = [:]
 
         mutating func upsert(_ d: Decision, now: Int64) {
-            held = held.filter { $0.key != d.id && $0.value.value != d.value }
-            if d.untilNs > now { held[d.id] = d }
+            held[d.id] = d.untilNs > now ? d : nil
         }
 
         func active(now: Int64, filter: DecisionFilter) -> [Int64: Decision] {
@@ -21,22 +21,34 @@ final class ChangeFeedPropertyTests: XCTestCase {
         }
     }
 
-    /// A bouncer: its filter, its cursor, and what it holds.
+    /// A bouncer: its filter, its cursor, the order it applies an answer in, and what it holds.
     struct Bouncer {
         let filter: DecisionFilter
+        let newFirst: Bool
+        let dedup: Bool
         var cursor: ChangeCursor?
-        var byId: [Int64: Decision] = [:]
         var byValue: [String: Decision] = [:]
+        var byValueAndType: [String: Decision] = [:]
+
+        init(filter: DecisionFilter, newFirst: Bool, dedup: Bool) {
+            self.filter = filter
+            self.newFirst = newFirst
+            self.dedup = dedup
+        }
 
         mutating func apply(_ answer: DecisionChanges) {
-            for d in answer.deleted {
-                byId[d.id] = nil
-                byValue[d.value] = nil
+            func lift() {
+                for d in answer.deleted {
+                    byValue[d.value] = nil
+                    byValueAndType = byValueAndType.filter { $0.value.value != d.value }
+                }
             }
+            if !newFirst { lift() }
             for d in answer.new {
-                byId[d.id] = d
                 byValue[d.value] = d
+                byValueAndType[d.type + " " + d.value] = d
             }
+            if newFirst { lift() }
             cursor = answer.cursor
         }
     }
@@ -63,7 +75,9 @@ final class ChangeFeedPropertyTests: XCTestCase {
         ]
         var index = DecisionIndex(limits: limits)
         var model = Model()
-        var bouncers = filters.flatMap { [Bouncer(filter: $0), Bouncer(filter: $0)] }
+        var bouncers = filters.flatMap { filter in
+            [(false, true), (true, true), (true, false)].map { Bouncer(filter: filter, newFirst: $0.0, dedup: $0.1) }
+        }
         var now: Int64 = 1_000 * second
         var nextId: Int64 = 1
         var resyncs = 0
@@ -96,19 +110,34 @@ final class ChangeFeedPropertyTests: XCTestCase {
                 index.expire(now: now)
             default:
                 let b = Int.random(in: 0..<bouncers.count, using: &generator)
-                let answer = index.changes(since: bouncers[b].cursor, now: now, filter: bouncers[b].filter)
-                let expected = model.active(now: now, filter: bouncers[b].filter)
+                let bouncer = bouncers[b]
+                let answer = index.changes(since: bouncer.cursor, now: now, filter: bouncer.filter, dedup: bouncer.dedup)
+                let expected = model.active(now: now, filter: bouncer.filter)
+                var longest: [String: Decision] = [:]
+                for d in expected.values {
+                    let key = d.type + " " + d.value
+                    if let kept = longest[key], kept.untilNs > d.untilNs || (kept.untilNs == d.untilNs && kept.id > d.id) { continue }
+                    longest[key] = d
+                }
                 if answer.kind == .resync {
                     // Removals older than the log cannot be reported: the answer is the whole active set.
                     resyncs += 1
-                    XCTAssertEqual(Set(ids(answer.new)), Set(expected.keys), "step \(step)")
-                    bouncers[b] = Bouncer(filter: bouncers[b].filter)
+                    let sent = bouncer.dedup ? Set(longest.values.map(\.id)) : Set(expected.keys)
+                    XCTAssertEqual(Set(ids(answer.new)), sent, "step \(step)")
+                    bouncers[b] = Bouncer(filter: bouncer.filter, newFirst: bouncer.newFirst, dedup: bouncer.dedup)
                 }
+                let sentValues = answer.new.map(\.value)
+                XCTAssertTrue(answer.deleted.allSatisfy { !sentValues.contains($0.value) }, "step \(step): a value both new and deleted")
                 bouncers[b].apply(answer)
-                XCTAssertEqual(bouncers[b].byId, expected, "step \(step): by id")
                 XCTAssertEqual(
-                    bouncers[b].byValue, Dictionary(uniqueKeysWithValues: expected.values.map { ($0.value, $0) }),
-                    "step \(step): by value")
+                    Set(bouncers[b].byValue.keys), Set(expected.values.map(\.value)), "step \(step): values held")
+                if bouncer.dedup {
+                    // A type that ended while its value stays live under another type is not lifted
+                    // (the value is never in `deleted` then): held, never wrongly shortened.
+                    for (key, d) in longest {
+                        XCTAssertEqual(bouncers[b].byValueAndType[key], d, "step \(step): longest of \(key)")
+                    }
+                }
                 XCTAssertTrue(answer.new.allSatisfy { $0.untilNs > now }, "step \(step)")
                 XCTAssertTrue(answer.deleted.allSatisfy { $0.untilNs <= now }, "step \(step)")
             }

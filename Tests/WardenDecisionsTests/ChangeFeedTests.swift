@@ -112,4 +112,47 @@ final class ChangeFeedTests: XCTestCase {
         XCTAssertEqual(ids(delta.deleted), [1])
         XCTAssertEqual(index.count, 0)
     }
+
+    /// The defect that opened ABI 1.2's work: ban, unban, re-ban, and a bouncer that
+    /// starts now and applies `new` then `deleted` (the Traefik plugin) let the address through.
+    func testAReBannedValueIsNeverInDeletedBesideItsLiveDecision() {
+        var index = DecisionIndex()
+        index.upsert(decision(1, "192.0.2.1", until: now + 600 * second), now: now)
+        let running = index.changes(since: nil, now: now, filter: all)
+        index.remove(id: 1, now: now + second)
+        index.upsert(decision(2, "192.0.2.1", until: now + 600 * second), now: now + 2 * second)
+        let startup = index.changes(since: nil, now: now + 3 * second, filter: all)
+        XCTAssertEqual(ids(startup.new), [2])
+        XCTAssertEqual(startup.deleted, [])
+        let delta = index.changes(since: running.cursor, now: now + 3 * second, filter: all)
+        XCTAssertEqual(ids(delta.new), [2])
+        XCTAssertEqual(delta.deleted, [])
+    }
+
+    func testWhenTheLongestDecisionEndsTheNextLongestIsSent() {
+        var index = DecisionIndex()
+        index.upsert(decision(1, "192.0.2.1", until: now + 60 * second), now: now)
+        index.upsert(decision(2, "192.0.2.1", until: now + 600 * second), now: now)
+        let startup = index.changes(since: nil, now: now, filter: all)
+        XCTAssertEqual(ids(startup.new), [2])
+        index.remove(id: 2, now: now + second)
+        let delta = index.changes(since: startup.cursor, now: now + second, filter: all)
+        XCTAssertEqual(ids(delta.new), [1])
+        XCTAssertEqual(delta.deleted, [])
+        // The last one ending lifts the value.
+        let end = index.changes(since: delta.cursor, now: now + 60 * second, filter: all)
+        XCTAssertEqual(end.new, [])
+        XCTAssertEqual(ids(end.deleted), [1])
+    }
+
+    func testAValueLiveOutsideTheFilterIsStillLiftedForThatBouncer() throws {
+        var index = DecisionIndex()
+        let filter = try DecisionFilter(streamQuery: [("origins", "crowdsec")])
+        index.upsert(decision(1, "192.0.2.1", until: now + 60 * second, origin: "crowdsec"), now: now)
+        index.upsert(decision(2, "192.0.2.1", until: now + 600 * second, origin: "cscli"), now: now)
+        let startup = index.changes(since: nil, now: now, filter: filter)
+        XCTAssertEqual(ids(startup.new), [1])
+        index.remove(id: 1, now: now + second)
+        XCTAssertEqual(ids(index.changes(since: startup.cursor, now: now + second, filter: filter).deleted), [1])
+    }
 }

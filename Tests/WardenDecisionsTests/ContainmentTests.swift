@@ -91,8 +91,9 @@ final class ContainmentTests: XCTestCase {
         XCTAssertEqual(index.count, 2)
     }
 
-    /// Thousands of upserts and removals of crowded values (the hash tables grow, and close
-    /// the holes removals leave), then every value looked up.
+    /// Thousands of upserts and removals of crowded values, several decisions per value
+    /// (the hash tables grow, and close the holes removals leave; a target's chain loses
+    /// its first, middle and last decisions), then every value looked up.
     func testLookupsAfterManyRemovals() {
         var generator = SeededGenerator(seed: 5)
         let pool: [BanTarget] = (0..<3_000).map { n in
@@ -104,20 +105,21 @@ final class ContainmentTests: XCTestCase {
             }
         }
         var index = DecisionIndex()
-        var held: [BanTarget: Int64] = [:]
+        var held: [BanTarget: [Int64]] = [:]
         for id in Int64(1)...30_000 {
             let target = pool.randomElement(using: &generator)!
-            if Bool.random(using: &generator), let holder = held[target] {
+            if Bool.random(using: &generator), let holders = held[target], let holder = holders.randomElement(using: &generator) {
                 index.remove(id: holder, now: now)
-                held[target] = nil
+                held[target] = holders.count > 1 ? holders.filter { $0 != holder } : nil
             } else {
                 index.upsert(Decision(id: id, origin: "o", type: "ban", target: target, scenario: "s", untilNs: now + second, createdNs: 0), now: now)
-                held[target] = id
+                held[target, default: []].append(id)
             }
         }
-        XCTAssertEqual(index.count, held.count)
+        XCTAssertEqual(index.count, held.values.map(\.count).reduce(0, +))
+        XCTAssertGreaterThan(held.values.map(\.count).max() ?? 0, 2, "no target held three decisions at once")
         for target in pool {
-            let expected = held[target].map { [$0] } ?? []
+            let expected = held[target] ?? []
             XCTAssertEqual(ids(index.matching(range: target, contains: false, now: now)), expected, "\(target)")
             if case .ip(let a) = target {
                 XCTAssertEqual(ids(index.matching(ip: a, now: now)), expected, "\(target)")
