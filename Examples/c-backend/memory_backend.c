@@ -30,7 +30,9 @@
 #define NOT_ENDED INT64_MAX
 
 /* One ban, never overwritten: it keeps when it was created and when it ended
- * (deleted or replaced), so read_at at a past time sees the bans as they were. */
+ * (deleted), so read_at at a past time sees the bans as they were. A target may
+ * have several live bans (ABI 1.2, STACKED BANS); a simulated signal's are never
+ * live (SIMULATED SIGNALS). */
 typedef struct record {
     int64_t id;
     size_t signal;  /* index of its signal in store_t.signals */
@@ -38,17 +40,18 @@ typedef struct record {
     uint8_t range_start[16], range_end[16];
     char *target, *origin, *action, *reason, *scenario, *country, *as_name;
     int64_t as_number, until_ns, created_ns, events_count;
-    int64_t ended_ns; /* NOT_ENDED, or when it was deleted or replaced */
+    int64_t ended_ns; /* NOT_ENDED, or when it was deleted */
+    uint32_t simulated; /* of a simulated signal: never active nor live */
 } record_t;
 
-/* Active at t: created, not yet past its until, not ended at or before t. */
+/* Active at t: not simulated, created, not yet past its until, not ended at or before t. */
 static int is_active(const record_t *r, int64_t t) {
-    return r->created_ns <= t && t < r->until_ns && t < r->ended_ns;
+    return !r->simulated && r->created_ns <= t && t < r->until_ns && t < r->ended_ns;
 }
 
-/* Live at the host's now: not ended, not past its until. */
+/* Live at the host's now: not simulated, not ended, not past its until. */
 static int is_live(const record_t *r, int64_t now) {
-    return r->ended_ns == NOT_ENDED && now < r->until_ns;
+    return !r->simulated && r->ended_ns == NOT_ENDED && now < r->until_ns;
 }
 
 /* One signal as inserted. Its bans are the records with ids first_id .. first_id + ban_count - 1. */
@@ -301,18 +304,17 @@ static int32_t store_signal(warden_backend_t *b, const warden_signal_t *raw, int
     for (size_t i = 0; i < signal.ban_count; i++) {
         warden_ban_t ban;
         warden_copy_versioned(&ban, sizeof ban, signal.bans, signal.ban_stride, i);
-        for (size_t j = 0; j < s->count; j++) /* one live ban per target: the new one ends the older */
-            if (s->records[j].ended_ns == NOT_ENDED && str_eq(ban.target, s->records[j].target))
-                s->records[j].ended_ns = signal.created_ns; /* the feed's ADDED says it */
+        /* Beside the target's other bans: a new ban ends none (STACKED BANS). */
         record_t r = {
             s->next_id++, s->signal_count - 1, ban.scope, {0}, {0}, copy_str(ban.target), copy_str(ban.origin),
             copy_str(ban.action), copy_str(ban.reason), copy_str(ban.scenario), copy_str(ban.country),
             copy_str(ban.as_name), ban.as_number, ban.until_ns, signal.created_ns, signal.events_count, NOT_ENDED,
+            signal.simulated != 0,
         };
         memcpy(r.range_start, ban.range_start, 16);
         memcpy(r.range_end, ban.range_end, 16);
         s->records[s->count++] = r;
-        log_change(s, WARDEN_CHANGE_ADDED, r.id, 0);
+        if (!r.simulated) log_change(s, WARDEN_CHANGE_ADDED, r.id, 0); /* never live: no change */
     }
     pthread_mutex_unlock(&stores_lock);
     return WARDEN_OK;

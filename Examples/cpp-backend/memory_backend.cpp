@@ -31,24 +31,29 @@ namespace {
 /* ------------------------------------------------------------- storage */
 
 /* One ban, never overwritten: it keeps when it was created and when it ended
- * (deleted or replaced), so read_at at a past time sees the bans as they were. */
+ * (deleted), so read_at at a past time sees the bans as they were. A target may
+ * have several live bans (ABI 1.2, STACKED BANS); a simulated signal's are never
+ * live (SIMULATED SIGNALS). */
 struct Record {
     int64_t id = 0;
     uint32_t scope = 0;
     std::string target, origin, action, reason, scenario, country, as_name;
     int64_t as_number = 0, until_ns = 0, created_ns = 0, events_count = 0;
     std::optional<int64_t> ended_ns;
+    bool simulated = false;
 
-    /* Active at t: created, not yet past its until, not ended at or before t. */
-    bool active_at(int64_t t) const { return created_ns <= t && t < until_ns && (!ended_ns || t < *ended_ns); }
+    /* Active at t: not simulated, created, not yet past its until, not ended at or before t. */
+    bool active_at(int64_t t) const {
+        return !simulated && created_ns <= t && t < until_ns && (!ended_ns || t < *ended_ns);
+    }
 
-    /* Live at the host's now: not ended, not past its until. */
-    bool live_at(int64_t now) const { return !ended_ns && now < until_ns; }
+    /* Live at the host's now: not simulated, not ended, not past its until. */
+    bool live_at(int64_t now) const { return !simulated && !ended_ns && now < until_ns; }
 };
 
 /* What a store knows of one target. */
 struct Target {
-    std::optional<size_t> newest; /* index of its newest record, the only one that may be unended */
+    std::vector<size_t> records;  /* indices of its records, oldest first */
     int64_t bans = 0, events = 0;  /* its whole history, for ban_count and events_count */
 };
 
@@ -187,6 +192,7 @@ int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_
             r.until_ns = ban.until_ns;
             r.created_ns = signal->created_ns;
             r.events_count = signal->events_count;
+            r.simulated = signal->simulated != 0;
             fresh.push_back(std::move(r));
         }
         std::lock_guard<std::mutex> lock(stores_lock);
@@ -195,12 +201,15 @@ int32_t insert(warden_backend_t *b, const warden_signal_t *raw, char *err, size_
         for (const Record &r : fresh)
             if (!store.targets.count(r.target)) unseen.try_emplace(r.target);
         store.targets.merge(unseen); /* moves the nodes: allocates nothing */
+        for (const Record &r : fresh) { /* room first (a target left empty by a throw here is harmless) */
+            Target &t = store.targets.find(r.target)->second;
+            t.records.reserve(t.records.size() + fresh.size());
+        }
         for (Record &r : fresh) {
             Target &t = store.targets.find(r.target)->second;
-            if (t.newest && !store.records[*t.newest].ended_ns) /* one live ban per target */
-                store.records[*t.newest].ended_ns = r.created_ns;
+            /* Beside the target's other bans: a new ban ends none (STACKED BANS). */
             r.id = store.next_id++;
-            t.newest = store.records.size();
+            t.records.push_back(store.records.size());
             t.bans += 1;
             t.events += r.events_count;
             store.records.push_back(std::move(r));
@@ -237,11 +246,15 @@ int32_t read_at(warden_backend_t *b, int64_t at_ns, warden_row_sink_fn sink, voi
     });
 }
 
-/* Ends, at the host's now, the newest ban of `t` if it is live; returns 1 or 0. */
+/* Ends, at the host's now, every live ban of `t`; returns how many. */
 uint64_t end_if_live(Store &store, const Target &t, int64_t now) {
-    if (!t.newest || !store.records[*t.newest].live_at(now)) return 0;
-    store.records[*t.newest].ended_ns = now;
-    return 1;
+    uint64_t n = 0;
+    for (size_t i : t.records)
+        if (store.records[i].live_at(now)) {
+            store.records[i].ended_ns = now;
+            n++;
+        }
+    return n;
 }
 
 int32_t delete_target(warden_backend_t *b, warden_str_t target, uint64_t *deleted, char *err, size_t err_len) {

@@ -79,10 +79,18 @@ enum AlertSignal {
             scenario: alert.scenario ?? "", message: alert.message ?? "",
             source: scope == "Ip" || scope == "Range" || value.isEmpty ? value : "\(scope) \(value)",
             eventsCount: Int64(alert.eventsCount ?? 0), startNs: alert.startAt.flatMap(Timestamp.parse) ?? now,
-            stopNs: stopNs, createdNs: now, bans: bans, events: events,
+            stopNs: stopNs, createdNs: now, simulated: isSimulated(alert, kept), bans: bans, events: events,
             labels: Dictionary((alert.labels ?? []).map { ($0, "") }, uniquingKeysWith: { first, _ in first })
                 .merging(AlertProvenance.labels(of: alert, sentScopes: sentScopes, bans: bans)) { _, reserved in reserved })
         return (signal, skipped, kept)
+    }
+
+    /// Whether the alert's signal is a simulation, never enforced: the alert says so, or
+    /// every decision it applies does. An alert that mixes simulated and real decisions
+    /// enforces them all (stricter than CrowdSec, which enforces only the real ones:
+    /// a signal is simulated or not as a whole).
+    static func isSimulated(_ alert: Alert, _ decisions: [AlertDecision]) -> Bool {
+        alert.simulated == true || (!decisions.isEmpty && decisions.allSatisfy { $0.simulated == true })
     }
 
     /// An address or a CIDR block as Go's `net.ParseIP`/`net.ParseCIDR` read them, with LAPI's errors.

@@ -107,6 +107,9 @@ public final class BackendLibrary: Sendable {
         guard major == WARDEN_ABI_VERSION_MAJOR else {
             throw BackendLoadError(path: path, reason: .majorMismatch(major: major, minor: minor))
         }
+        guard minor >= ABIVersion.minimumMinor else {
+            throw BackendLoadError(path: path, reason: .replacesBans(minor: minor))
+        }
         guard Int(size) >= ABIVersion.minimumBackendSize else {
             throw BackendLoadError(path: path, reason: .structTooSmall(size: size))
         }

@@ -14,6 +14,8 @@ public struct BackendLoadError: Error, CustomStringConvertible, Equatable, Senda
         case newReturnedNothing
         case badMagic(found: UInt32)
         case majorMismatch(major: UInt32, minor: UInt32)
+        /// A 1.0 or 1.1 backend: its insert ends a target's live ban (see THE ONE EXCEPTION in the header).
+        case replacesBans(minor: UInt32)
         case structTooSmall(size: UInt32)
         case missingSlot(String)
         case initFailed(name: String, status: Int32, message: String)
@@ -56,6 +58,11 @@ public struct BackendLoadError: Error, CustomStringConvertible, Equatable, Senda
         case .majorMismatch(let major, let minor):
             return "\(subject): it implements ABI \(major).\(minor) but this warden supports \(ABIVersion.major).x; "
                 + "rebuild it against warden_backend.h \(ABIVersion.major).x"
+        case .replacesBans(let minor):
+            return "\(subject): it implements ABI \(ABIVersion.major).\(minor), whose insert ends the live ban a "
+                + "target already has, so a shorter or weaker ban would lift a longer one; this warden needs "
+                + "\(ABIVersion.major).\(ABIVersion.minimumMinor) or later, which keeps every ban (STACKED BANS in "
+                + "warden_backend.h): rebuild it against that header"
         case .structTooSmall(let size):
             return "\(subject): its warden_backend_t is \(size) bytes, ABI \(ABIVersion.major).0 needs at least "
                 + "\(ABIVersion.minimumBackendSize); rebuild it against warden_backend.h \(ABIVersion.major).x"

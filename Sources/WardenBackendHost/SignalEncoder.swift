@@ -98,6 +98,7 @@ struct SignalEncoder {
                         pairs.withUnsafeBufferPointer { pairBuffer in
                             var signal = warden_signal_t()
                             signal.struct_size = UInt32(MemoryLayout<warden_signal_t>.stride)
+                            signal.simulated = order.simulated ? 1 : 0
                             signal.scenario = str(scenario)
                             signal.message = str(message)
                             signal.source = str(source)

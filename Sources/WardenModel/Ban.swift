@@ -107,6 +107,8 @@ public struct SignalOrder: Sendable, Equatable {
     public var startNs: Int64
     public var stopNs: Int64
     public var createdNs: Int64
+    /// Whether the decision is only simulated: its bans are stored as history and never enforced.
+    public var simulated: Bool
     public var bans: [BanOrder]
     public var events: [Event]
     /// Free labels of the scenario.
@@ -114,7 +116,8 @@ public struct SignalOrder: Sendable, Equatable {
 
     public init(
         scenario: String, message: String, source: String, eventsCount: Int64, startNs: Int64, stopNs: Int64,
-        createdNs: Int64, bans: [BanOrder], events: [Event] = [], labels: [String: String] = [:]
+        createdNs: Int64, simulated: Bool = false, bans: [BanOrder], events: [Event] = [],
+        labels: [String: String] = [:]
     ) {
         self.scenario = scenario
         self.message = message
@@ -123,6 +126,7 @@ public struct SignalOrder: Sendable, Equatable {
         self.startNs = startNs
         self.stopNs = stopNs
         self.createdNs = createdNs
+        self.simulated = simulated
         self.bans = bans
         self.events = events
         self.labels = labels

@@ -56,26 +56,51 @@ enum Checks {
         try w.expect(try w.targets(b).isEmpty, "a ban stored already expired must not be returned")
     }
 
-    static func newBanReplacesLiveOne(_ w: World) throws {
+    static func newBanStacksOnLiveOne(_ w: World) throws {
         let b = try w.instance()
         try b.insert(try w.signal("192.0.2.5", seconds: 60, reason: "first", events: 3))
         w.clock.advance(seconds: 1)
         try b.insert(try w.signal("192.0.2.5", seconds: 120, reason: "second", events: 2, action: "captcha"))
         try b.flush()
         let rows = try b.read(at: w.clock.now)
-        try w.expect(rows.count == 1, "one live ban per target: got \(rows.count) rows")
-        try w.expect(rows[0].reason == "second" && rows[0].action == "captcha", "the newer ban must win, got '\(rows[0].reason)'")
-        try w.expect(rows[0].banCount == 2 && rows[0].eventsCount == 5, "history must count: bancount \(rows[0].banCount) events \(rows[0].eventsCount), expected 2 5")
+        try w.expect(rows.map(\.reason) == ["second", "first"],
+                     "a target keeps every live ban (STACKED BANS), newest first: got reasons \(rows.map(\.reason))")
+        try w.expect(rows.allSatisfy { $0.banCount == 2 && $0.eventsCount == 5 },
+                     "history must count: bancount \(rows.map(\.banCount)) events \(rows.map(\.eventsCount)), expected 2 5 on each row")
     }
 
-    static func shorterReplacementDoesNotResurrect(_ w: World) throws {
+    static func shorterBanDoesNotEndLongerOne(_ w: World) throws {
         let b = try w.instance()
         try b.insert(try w.signal("192.0.2.6", seconds: 3600, reason: "long"))
         w.clock.advance(seconds: 1)
         try b.insert(try w.signal("192.0.2.6", seconds: 10, reason: "short"))
         try b.flush()
-        try w.expect(try w.targets(b, at: w.clock.now + 20_000_000_000).isEmpty,
-                     "a replaced ban must stay replaced after its replacement expires")
+        let later = try b.read(at: w.clock.now + 20_000_000_000)
+        try w.expect(later.map(\.reason) == ["long"],
+                     "a shorter ban must not end a longer one: 20 s later read_at lists \(later.map(\.reason)), expected ['long']")
+    }
+
+    static func deleteEndsEveryBanOfTarget(_ w: World) throws {
+        let b = try w.instance()
+        for seconds in [60, 3600, 30] { try b.insert(try w.signal("192.0.2.16", seconds: Int64(seconds))) }
+        try b.insert(try w.signal("192.0.2.17", seconds: 60))
+        try b.flush()
+        let deleted = try b.delete(target: "192.0.2.16")
+        try w.expect(deleted == 3, "delete_target of a target with 3 live bans must return 3, got \(deleted)")
+        try w.expect(try w.targets(b) == ["192.0.2.17"], "delete_target must end every live ban of its target")
+        try w.expect(try b.delete(target: "192.0.2.16") == 0, "a second delete_target must return 0")
+    }
+
+    static func simulatedBansAreNeverLive(_ w: World) throws {
+        let b = try w.instance()
+        var simulated = try w.signal("192.0.2.18", seconds: 3600, reason: "simulated")
+        simulated.simulated = true
+        try b.insert(simulated)
+        try b.insert(try w.signal("192.0.2.19", seconds: 3600))
+        try b.flush()
+        try w.expect(try w.targets(b) == ["192.0.2.19"], "a simulated signal's ban must never be listed by read_at")
+        try w.expect(try b.delete(target: "192.0.2.18") == 0, "delete_target must not count a simulated ban")
+        try w.expect(try b.deleteAll() == 1, "delete_all must count the one live ban, not the simulated one")
     }
 
     static func deleteReturnsCount(_ w: World) throws {
@@ -160,8 +185,9 @@ enum Checks {
     static func maintenanceExpiresAndPurges(_ w: World) throws {
         let b = try w.instance(extra: ["max_records": "3"], flush: true)
         try b.insert(try w.signal("192.0.2.20", seconds: 10))
-        for i in 0..<4 {  // four bans on one target: three become history
+        for i in 0..<4 {  // four bans on one target: three deleted, so history
             try b.insert(try w.signal("192.0.2.21", seconds: 3600, reason: "r\(i)"))
+            if i < 3 { _ = try b.delete(target: "192.0.2.21") }
             w.clock.advance(seconds: 1)
         }
         try b.insert(try w.signal("192.0.2.22", seconds: 3600))
@@ -170,7 +196,7 @@ enum Checks {
         try w.expect(report.expired == 1, "maintenance must expire the one ended ban, expired \(report.expired)")
         try w.expect(try w.targets(b) == ["192.0.2.21", "192.0.2.22"], "live bans must never be purged")
         let rows = try b.read(at: w.clock.now)
-        try w.expect(rows.first { $0.target == "192.0.2.21" }?.reason == "r3", "the newest ban must stay live")
+        try w.expect(rows.first { $0.target == "192.0.2.21" }?.reason == "r3", "the undeleted ban must stay live")
         try w.expect(report.purged >= 3, "max_records 3 with 6 records must purge history, purged \(report.purged)")
     }
 

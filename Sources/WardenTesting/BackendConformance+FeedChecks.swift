@@ -65,7 +65,7 @@ extension Checks {
         try w.expectAgrees(mirror, b, after: "a delete_target")
     }
 
-    static func feedReportsReplacement(_ w: World) throws {
+    static func feedReportsStackedBan(_ w: World) throws {
         let b = try w.instance()
         guard b.offersChanges else { return }
         var mirror = FeedMirror()
@@ -81,11 +81,11 @@ extension Checks {
             if case .added(let ban) = change { return ban }
             return nil
         }
-        try w.expect(added.map(\.reason) == ["second"] && added[0].id > old.id,
-                     "a replacement must come as the added change of the newer ban, got \(read.changes)")
-        try w.expectAgrees(mirror, b, after: "a replacement")
+        try w.expect(read.changes.count == 1 && added.map(\.reason) == ["second"] && added[0].id > old.id,
+                     "a second ban of a target must come as its added change alone, got \(read.changes)")
+        try w.expectAgrees(mirror, b, after: "a second ban of a target")
         w.clock.advance(seconds: 120)
-        try w.expectAgrees(mirror, b, after: "the shorter replacement expired")
+        try w.expectAgrees(mirror, b, after: "the shorter second ban expired")
     }
 
     static func feedIgnoresExpirySweep(_ w: World) throws {
@@ -141,8 +141,8 @@ extension Checks {
         try a.flush()
         let ends = try mirror.sync(b)
         try w.expect(ends.changes.count >= 2,
-                     "a delete and a replacement by another instance must reach a second one, got \(ends.changes)")
-        try w.expectAgrees(mirror, a, after: "another instance's delete and replacement")
+                     "a delete and a second ban of a target by another instance must reach a second one, got \(ends.changes)")
+        try w.expectAgrees(mirror, a, after: "another instance's delete and second ban of a target")
         var fresh = FeedMirror()
         try fresh.sync(try w.instance())
         try w.expect(fresh.live(now: w.clock.now) == mirror.live(now: w.clock.now),
@@ -212,9 +212,9 @@ extension Checks {
 }
 
 extension Checks {
-    /// Retention purges a ban added after the cursor, and the ban it replaced: the feed
-    /// can no longer say that replacement ended the older ban, so the cursor must be
-    /// stale, unless the backend still reports enough to agree with `read_at`.
+    /// Retention purges bans the reader held and bans added after its cursor: the cursor
+    /// must be stale, unless the backend still reports every end (purging a ban never
+    /// loses its end) and agrees with `read_at`.
     static func feedPurgeAfterCursorIsStaleOrExact(_ w: World) throws {
         let b = try w.instance(extra: ["max_records": "2"])
         guard b.offersChanges else { return }
@@ -223,7 +223,7 @@ extension Checks {
         var mirror = FeedMirror()
         try mirror.sync(b)
         w.clock.advance(seconds: 1)
-        try b.insert(try w.signal("192.0.2.180", seconds: 3600, reason: "replacement"))
+        try b.insert(try w.signal("192.0.2.180", seconds: 3600, reason: "second"))
         try b.flush()
         w.clock.advance(seconds: 1)
         _ = try b.delete(target: "192.0.2.180")
@@ -242,7 +242,7 @@ extension Checks {
         }
     }
 
-    /// Two instances write at once (inserts, replacements, deletes, each flushed) while a
+    /// Two instances write at once (inserts, second bans of a target, deletes, each flushed) while a
     /// third follows the feed: a reader must never miss a change another writer commits
     /// later with an earlier id or position (`warden_backend.h`, SEVERAL WRITERS).
     static func feedKeepsUpWithConcurrentWriters(_ w: World) throws {

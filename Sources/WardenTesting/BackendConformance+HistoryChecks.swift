@@ -45,7 +45,7 @@ extension Checks {
         try w.expect(try w.targets(b, at: t2).isEmpty, "a ban ends at the host's now of delete_all")
     }
 
-    static func pastReadShowsReplacedBan(_ w: World) throws {
+    static func pastReadShowsStackedBans(_ w: World) throws {
         let b = try w.instance()
         let t0 = w.clock.now
         try b.insert(try w.signal("192.0.2.45", seconds: 3600, reason: "first", events: 3))
@@ -55,15 +55,18 @@ extension Checks {
         try b.flush()
         let then = try b.read(at: t0 + 30 * second)
         try w.expect(then.map(\.reason) == ["first"],
-                     "read_at before the replacement returned reasons \(then.map(\.reason)), expected the replaced ban ['first']")
+                     "read_at before the second ban returned reasons \(then.map(\.reason)), expected ['first']")
         let old = then[0]
         try w.expect(old.untilNs == t0 + 3600 * second && old.createdNs == t0,
-                     "the replaced ban must come back as it was: until \(old.untilNs) created \(old.createdNs)")
+                     "the first ban must come back as it was: until \(old.untilNs) created \(old.createdNs)")
         try w.expect(old.banCount == 2 && old.eventsCount == 5,
                      "bancount/events count the whole history whatever the time read: \(old.banCount) \(old.eventsCount), expected 2 5")
-        let replaced = try b.read(at: t1)
-        try w.expect(replaced.map(\.reason) == ["second"],
-                     "read_at at the replacement's created_ns returned \(replaced.map(\.reason)); one row per target, the newer ban")
+        let both = try b.read(at: t1)
+        try w.expect(both.map(\.reason) == ["second", "first"],
+                     "read_at at the second ban's created_ns returned \(both.map(\.reason)); both live, newest first")
+        let after = try b.read(at: t1 + 900 * second)
+        try w.expect(after.map(\.reason) == ["first"],
+                     "read_at after the second ban's until returned \(after.map(\.reason)); the first outlives it")
     }
 
     static func sweptBanStaysInThePast(_ w: World) throws {
@@ -114,11 +117,13 @@ extension Checks {
         try b.insert(try w.signal("192.0.2.80", seconds: 36_000, reason: "a1"))
         try b.insert(try w.signal("192.0.2.81", seconds: 36_000, reason: "live and old"))
         w.clock.advance(seconds: 70 * 60)
+        _ = try b.delete(target: "192.0.2.80")
         try b.insert(try w.signal("192.0.2.80", seconds: 36_000, reason: "a2"))
         w.clock.advance(seconds: 20 * 60)
+        _ = try b.delete(target: "192.0.2.80")
         try b.insert(try w.signal("192.0.2.80", seconds: 36_000, reason: "a3"))
         w.clock.advance(seconds: 30 * 60)
-        // Now: a1 is history created 2h ago (its until is 8h ahead), a2 history created 50 min ago.
+        // Now: a1 is history (deleted) created 2h ago (its until is 8h ahead), a2 history created 50 min ago.
         guard let report = try b.runMaintenance(now: w.clock.now) else { return }  // extension not offered
         try w.expect(report.purged == 1,
                      "max_records_age 1h purged \(report.purged) records; expected 1: the history created 2h ago, "

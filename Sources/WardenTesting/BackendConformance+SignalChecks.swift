@@ -22,9 +22,9 @@ extension Checks {
         let now = w.clock.now
         let address = try BanTarget.parseIP("192.0.2.10")
         let all = try b.targetHistory(address, sinceNs: nil, now: now)
-        try w.expect(all == TargetHistory(banCount: 3, activeCount: 2, activeUntilNs: t0 + 7200 * second),
+        try w.expect(all == TargetHistory(banCount: 3, activeCount: 3, activeUntilNs: t0 + 7200 * second),
                      "target_history of 192.0.2.10 gave \(all); expected its two bans and the /24 that contains it "
-                     + "(3), the /24 and the unflushed replacement live (2), the /24's until as the latest")
+                     + "(3), all three live (STACKED BANS; the second unflushed), the /24's until as the latest")
         let recent = try b.targetHistory(address, sinceNs: t0, now: now)
         try w.expect(recent.banCount == 1,
                      "target_history since the first inserts counted \(recent.banCount); only the ban created after them counts")
@@ -212,17 +212,17 @@ extension Checks {
         try b.insert(try w.signal("192.0.2.51", seconds: 3600))
         try b.insert(try w.signal("192.0.2.52", seconds: 10))
         w.clock.advance(seconds: 20)
-        let replacedAt = w.clock.now
         try b.insert(try w.signal("192.0.2.50", seconds: 3600, reason: "again"))
         w.clock.advance(seconds: 20)
         let deletedAt = w.clock.now
         try w.expect(try b.delete(target: "192.0.2.51") == 1, "delete of a live ban must return 1")
         try b.flush()
         let ends = try b.readSignals(SignalQuery(), now: w.clock.now).map { "\($0.source) \($0.bans[0].endedNs ?? 0)" }
-        try w.expect(ends == ["192.0.2.50 0", "192.0.2.52 0", "192.0.2.51 \(deletedAt)", "192.0.2.50 \(replacedAt)"],
-                     "read_signals gave ends \(ends); a replaced ban ends at its replacement's creation, a deleted "
-                     + "one at the delete, one merely past its until has not ended")
+        try w.expect(ends == ["192.0.2.50 0", "192.0.2.52 0", "192.0.2.51 \(deletedAt)", "192.0.2.50 0"],
+                     "read_signals gave ends \(ends); a second ban of a target ends none (STACKED BANS), a deleted "
+                     + "one ends at the delete, one merely past its until has not ended")
         let active = try b.readSignals(SignalQuery(activeOnly: true), now: w.clock.now).map(\.source)
-        try w.expect(active == ["192.0.2.50"], "only the replacement is live, read_signals active_only gave \(active)")
+        try w.expect(active == ["192.0.2.50", "192.0.2.50"],
+                     "both bans of 192.0.2.50 are live, read_signals active_only gave \(active)")
     }
 }

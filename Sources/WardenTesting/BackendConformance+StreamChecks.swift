@@ -12,10 +12,10 @@ extension Checks {
             try b.insert(try w.signal(t, seconds: 3600))
             w.clock.advance(seconds: 1)
         }
-        try b.insert(try w.signal("192.0.2.51", seconds: 3600, reason: "again"))  // the newest ban now
+        try b.insert(try w.signal("192.0.2.51", seconds: 3600, reason: "again"))  // the newest ban now, beside the first
         try b.flush()
         let rows = try b.read(at: w.clock.now)
-        let expected = ["192.0.2.51", "192.0.2.52", "198.51.100.0/24", "2001:db8::50", "192.0.2.50"]
+        let expected = ["192.0.2.51", "192.0.2.52", "198.51.100.0/24", "192.0.2.51", "2001:db8::50", "192.0.2.50"]
         try w.expect(rows.map(\.target) == expected,
                      "read_at must stream newest first (descending id): got \(rows.map(\.target)), expected \(expected)")
         try w.expect(zip(rows, rows.dropFirst()).allSatisfy { $0.id > $1.id }, "ids must descend: \(rows.map(\.id))")

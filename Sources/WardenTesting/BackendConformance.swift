@@ -38,14 +38,15 @@ public struct BackendConformance: Sendable {
     /// The promises, one per case.
     public enum Check: String, CaseIterable, Sendable {
         case insertThenRead, readYourWrites, ipv6AndRanges, expiryUsesGivenTime, alreadyExpiredIsHidden
-        case newBanReplacesLiveOne, shorterReplacementDoesNotResurrect, deleteReturnsCount, deleteKeepsHistory
+        case newBanStacksOnLiveOne, shorterBanDoesNotEndLongerOne, deleteEndsEveryBanOfTarget, simulatedBansAreNeverLive
+        case deleteReturnsCount, deleteKeepsHistory
         case deleteAllReturnsCount, flushMakesVisibleToSecondInstance, storesAreIsolated, shutdownIsIdempotent
         case autoCommitThenShutdownKeepsData, invalidConfigIsAnError, maintenanceExpiresAndPurges
         case manyBansRoundTrip, textIsKeptExactly, severalBansInOneSignal
-        case pastReadSkipsLaterBans, pastReadShowsLaterDeletes, pastReadShowsReplacedBan, sweptBanStaysInThePast
+        case pastReadSkipsLaterBans, pastReadShowsLaterDeletes, pastReadShowsStackedBans, sweptBanStaysInThePast
         case rowsComeNewestFirst, sinkStopEndsTheRead, deleteSkipsExpiredBan, deleteTwiceBeforeFlush
         case multiBanInsertIsAllOrNothing, retentionAgeCountsFromCreation
-        case feedSnapshotListsLiveBans, feedReportsAddsAndDeletes, feedReportsReplacement, feedIgnoresExpirySweep
+        case feedSnapshotListsLiveBans, feedReportsAddsAndDeletes, feedReportsStackedBan, feedIgnoresExpirySweep
         case feedReportsDeleteAll, feedReachesSecondInstance, feedCursorGrows, feedRefusesStaleCursor
         case feedForgetsOldHistory, feedPurgeAfterCursorIsStaleOrExact, feedKeepsUpWithConcurrentWriters
         case historyCountsContainingBans, historyReadsSignalsBack, historyFiltersSignals
@@ -125,8 +126,10 @@ extension BackendConformance.Check {
         case .ipv6AndRanges: return Checks.ipv6AndRanges
         case .expiryUsesGivenTime: return Checks.expiryUsesGivenTime
         case .alreadyExpiredIsHidden: return Checks.alreadyExpiredIsHidden
-        case .newBanReplacesLiveOne: return Checks.newBanReplacesLiveOne
-        case .shorterReplacementDoesNotResurrect: return Checks.shorterReplacementDoesNotResurrect
+        case .newBanStacksOnLiveOne: return Checks.newBanStacksOnLiveOne
+        case .shorterBanDoesNotEndLongerOne: return Checks.shorterBanDoesNotEndLongerOne
+        case .deleteEndsEveryBanOfTarget: return Checks.deleteEndsEveryBanOfTarget
+        case .simulatedBansAreNeverLive: return Checks.simulatedBansAreNeverLive
         case .deleteReturnsCount: return Checks.deleteReturnsCount
         case .deleteKeepsHistory: return Checks.deleteKeepsHistory
         case .deleteAllReturnsCount: return Checks.deleteAllReturnsCount
@@ -141,7 +144,7 @@ extension BackendConformance.Check {
         case .severalBansInOneSignal: return Checks.severalBansInOneSignal
         case .pastReadSkipsLaterBans: return Checks.pastReadSkipsLaterBans
         case .pastReadShowsLaterDeletes: return Checks.pastReadShowsLaterDeletes
-        case .pastReadShowsReplacedBan: return Checks.pastReadShowsReplacedBan
+        case .pastReadShowsStackedBans: return Checks.pastReadShowsStackedBans
         case .sweptBanStaysInThePast: return Checks.sweptBanStaysInThePast
         case .rowsComeNewestFirst: return Checks.rowsComeNewestFirst
         case .sinkStopEndsTheRead: return Checks.sinkStopEndsTheRead
@@ -151,7 +154,7 @@ extension BackendConformance.Check {
         case .retentionAgeCountsFromCreation: return Checks.retentionAgeCountsFromCreation
         case .feedSnapshotListsLiveBans: return Checks.feedSnapshotListsLiveBans
         case .feedReportsAddsAndDeletes: return Checks.feedReportsAddsAndDeletes
-        case .feedReportsReplacement: return Checks.feedReportsReplacement
+        case .feedReportsStackedBan: return Checks.feedReportsStackedBan
         case .feedIgnoresExpirySweep: return Checks.feedIgnoresExpirySweep
         case .feedReportsDeleteAll: return Checks.feedReportsDeleteAll
         case .feedReachesSecondInstance: return Checks.feedReachesSecondInstance

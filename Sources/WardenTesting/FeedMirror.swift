@@ -19,10 +19,7 @@ struct FeedMirror {
         for change in read.changes {
             switch change {
             case .added(let ban):
-                // An added ban replaces its target's earlier one (and loses to a later one).
-                let sameTarget = bans.values.filter { $0.target == ban.target }
-                guard !sameTarget.contains(where: { $0.id > ban.id }) else { continue }
-                for older in sameTarget { bans[older.id] = nil }
+                // Beside the target's other bans (STACKED BANS): an added ban ends none.
                 bans[ban.id] = ban
             case .ended(let id, _): bans[id] = nil
             case .endedThrough(let id, _): bans = bans.filter { $0.key > id }

@@ -80,6 +80,16 @@ final class BackendLoaderTests: XCTestCase {
                 + "rebuild it against warden_backend.h 1.x")
     }
 
+    /// ABI 1.2 made bans stack; a 1.0 or 1.1 backend would let a shorter ban lift a longer one.
+    func testABackendBeforeStackedBansIsRefused() throws {
+        let path = try broken("MINOR_1")
+        XCTAssertEqual(
+            loadError(path),
+            "cannot load backend \"\(path)\": it implements ABI 1.1, whose insert ends the live ban a target already "
+                + "has, so a shorter or weaker ban would lift a longer one; this warden needs 1.2 or later, which keeps "
+                + "every ban (STACKED BANS in warden_backend.h): rebuild it against that header")
+    }
+
     func testStructTooShort() throws {
         let path = try broken("SHORT_STRUCT")
         XCTAssertEqual(

@@ -43,24 +43,25 @@ final class DecisionBookFeedTests: XCTestCase {
         XCTAssertEqual(values(book), ["192.0.2.2"])
     }
 
-    func testANewerBanReplacesTheDecisionOfItsValueEvenAlreadyExpired() {
+    func testANewerBanOfAValueIsServedBesideTheOlder() {
         let book = DecisionBook()
         book.apply([.added(ban(1, "192.0.2.1"))], now: now)
-        let replaced = book.apply([.added(ban(2, "192.0.2.1", seconds: 60))], now: now)
-        XCTAssertEqual(replaced.added, 1)
-        XCTAssertEqual(replaced.removed, 1)
+        let second = book.apply([.added(ban(2, "192.0.2.1", seconds: 60))], now: now)
+        XCTAssertEqual(second.added, 1)
+        XCTAssertEqual(second.removed, 0, "a shorter ban never ends a longer one (STACKED BANS)")
         let expired = book.apply([.added(ban(3, "192.0.2.1", seconds: -1))], now: now)
         XCTAssertEqual(expired.added, 0, "a ban already past its until is not served")
-        XCTAssertEqual(expired.removed, 1, "but it still replaces the decision of its value")
-        XCTAssertEqual(book.count, 0)
+        XCTAssertEqual(expired.removed, 0)
+        XCTAssertEqual(book.count, 2)
+        XCTAssertEqual(values(book), ["192.0.2.1", "192.0.2.1"])
     }
 
     func testTheUpdateNamesEachDecisionAndTheTallyFollows() {
         let book = DecisionBook()
         book.apply([.added(ban(1, "192.0.2.1")), .added(ban(2, "2001:db8::/32"))], now: now)
         let update = book.apply([.added(ban(3, "192.0.2.1")), .ended(id: 2, atNs: now)], now: now)
-        XCTAssertEqual(update.events.map(\.summary), ["removed 1", "added 3", "removed 2"])
-        XCTAssertEqual(book.activeTally(now: now).counts, [DecisionTally.Key(origin: "cscli", scope: "Ip"): 1])
+        XCTAssertEqual(update.events.map(\.summary), ["added 3", "removed 2"])
+        XCTAssertEqual(book.activeTally(now: now).counts, [DecisionTally.Key(origin: "cscli", scope: "Ip"): 2])
         XCTAssertEqual(book.activeTally(now: now + 7200 * 1_000_000_000).counts, [:], "an ended decision is no longer active")
     }
 }

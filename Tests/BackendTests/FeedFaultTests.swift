@@ -27,10 +27,10 @@ final class FeedFaultTests: XCTestCase {
     func testEachFeedCheckFailsOnItsFault() throws {
         let faults: [BackendConformance.Check: String] = [
             .feedSnapshotListsLiveBans: "SNAPSHOT_ALL", .feedReportsAddsAndDeletes: "DROP_ENDS",
-            .feedReportsReplacement: "DROP_READDS", .feedIgnoresExpirySweep: "SWEEP_REPORTED",
+            .feedReportsStackedBan: "DROP_READDS", .feedIgnoresExpirySweep: "SWEEP_REPORTED",
             .feedReportsDeleteAll: "DROP_ENDS", .feedReachesSecondInstance: "DROP_ENDS",
             .feedCursorGrows: "CURSOR_STUCK", .feedRefusesStaleCursor: "NEVER_STALE",
-            .feedForgetsOldHistory: "NEVER_FORGETS", .feedPurgeAfterCursorIsStaleOrExact: "SKIPS_HISTORY_ADDS",
+            .feedForgetsOldHistory: "NEVER_FORGETS", .feedPurgeAfterCursorIsStaleOrExact: "PURGE_LOSES_ENDS",
             .feedKeepsUpWithConcurrentWriters: "DROP_ENDS",
         ]
         XCTAssertEqual(Set(faults.keys), Set(Self.feedChecks), "every feed check needs a fault that breaks it")

@@ -135,7 +135,7 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError(config),
             "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: mysql: database '\(config["db_name"]!)' has "
-                + "schema version 99, newer than this backend's 4; upgrade warden on this host")
+                + "schema version 99, newer than this backend's 5; upgrade warden on this host")
     }
 
     func testVersion1DatabaseKeepsItsBansAndAnswersPastReads() throws {
@@ -155,7 +155,7 @@ final class MySQLBackendTests: XCTestCase {
               until_ns, created_ns, signal_message, events_count, simulated, ended_ns) VALUES
               \(ban(1, "192.0.2.1", createdNs: t0)), \(ban(2, "192.0.2.2", createdNs: t0 + 60 * s)),
               \(ban(3, "192.0.2.3", createdNs: t0 + 120 * s, endedNs: t0 + 180 * s)),
-              \(ban(4, "192.0.2.4", createdNs: t0 + 240 * s));
+              \(ban(4, "192.0.2.4", createdNs: t0 + 240 * s)), \(ban(5, "192.0.2.4", createdNs: t0 + 270 * s));
             """)
         clock.advance(seconds: 300)
         let backend = try open(config, manualClock: true)
@@ -164,16 +164,18 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(try targets(at: t0 + 90 * s), [],
                        "the old watermark ended its bans when the last of them was created (60 s)")
         XCTAssertEqual(try targets(at: t0 + 150 * s), ["192.0.2.3"], "a ban deleted later was live then")
-        XCTAssertEqual(try targets(at: clock.now), ["192.0.2.4"])
+        // Before ABI 1.2, ban 5 replaced ban 4 with nothing written: version 5 writes that end.
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.reason), ["r5"], "a replaced ban stays ended after version 5")
+        XCTAssertEqual(try backend.read(at: t0 + 250 * s).map(\.reason), ["r4"], "and was live before its replacement")
         XCTAssertEqual(try backend.deleteAll(), 1, "only the live ban is counted")
         XCTAssertEqual(try targets(at: clock.now), [])
         XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
         // Version 4 gave the old IP bans their address bytes: warden.history/1 finds them by containment.
         XCTAssertEqual(try backend.targetHistory(try .parseIP("192.0.2.3"), sinceNs: nil, now: clock.now),
                        TargetHistory(banCount: 1, activeCount: 0, activeUntilNs: nil))
-        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["4"])
+        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["5"])
         XCTAssertEqual(try server.query(database: name, "SELECT through_id, at_ns FROM warden_ended_through ORDER BY 1"),
-                       ["2\t\(t0 + 60 * s)", "4\t\(clock.now)"], "one timed watermark per delete_all")
+                       ["2\t\(t0 + 60 * s)", "5\t\(clock.now)"], "one timed watermark per delete_all")
     }
 
     func testPastReadsAfterDeleteAllAndAReplacedBanInItsPlace() throws {

@@ -135,7 +135,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError { try open(path) },
             "backend \"sqlite\" (\(library)): init failed with WARDEN_E_INVALID: sqlite: '\(path)' has schema version 99, "
-                + "newer than this backend's 5; upgrade warden, or point db_path at another file")
+                + "newer than this backend's 6; upgrade warden, or point db_path at another file")
     }
 
     func testOlderSchemaIsMigratedAndKeepsItsBans() throws {
@@ -152,7 +152,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(try backend.readSignals(SignalQuery(containing: try .parseIP("192.0.2.1")), now: clock.now).map(\.id), [1])
         try backend.insert(try signal("192.0.2.2"))
         try backend.shutdown()
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["5"], "user_version after migration")
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["6"], "user_version after migration")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name IN ('events', 'bans_range') ORDER BY name"),
                        ["bans_range", "events"], "the events table and the range index must exist")
     }
@@ -167,6 +167,8 @@ final class SQLiteBackendTests: XCTestCase {
             + Self.banRow(id: 2, "192.0.2.2", reason: "two", createdNs: t0 + 60 * s, untilNs: later)
             + Self.banRow(id: 3, "192.0.2.3", reason: "three", createdNs: t0 + 120 * s, untilNs: later, endedNs: t0 + 180 * s)
             + Self.banRow(id: 4, "192.0.2.4", reason: "four", createdNs: t0 + 240 * s, untilNs: later)
+            // Before ABI 1.2, ban 5 replaced ban 4 with nothing written: version 6 writes that end.
+            + Self.banRow(id: 5, "192.0.2.4", reason: "five", createdNs: t0 + 270 * s, untilNs: later)
             + "UPDATE state SET value = 2 WHERE key = 'ended_through'; PRAGMA user_version = 2;")
         clock.advance(seconds: 300)
         let backend = try open(path)
@@ -175,15 +177,17 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(try targets(at: t0 + 90 * s), [],
                        "the old watermark ended its bans when the last of them was created (60 s)")
         XCTAssertEqual(try targets(at: t0 + 150 * s), ["192.0.2.3"], "a ban deleted later was live then")
-        XCTAssertEqual(try targets(at: clock.now), ["192.0.2.4"])
-        XCTAssertEqual(try backend.read(at: clock.now).map(\.banCount), [1], "history counts are kept")
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.reason), ["five"], "a replaced ban stays ended after version 6")
+        XCTAssertEqual(try backend.read(at: t0 + 250 * s).map(\.reason), ["four"], "and was live before its replacement")
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.banCount), [2], "history counts are kept")
         XCTAssertEqual(try backend.deleteAll(), 1, "only the live ban is counted")
         XCTAssertEqual(try targets(at: clock.now), [])
         XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
         try backend.shutdown()
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["5"])
+        XCTAssertEqual(try rows(path, "SELECT ended_ns FROM bans WHERE id = 4"), ["\(t0 + 270 * s)"])
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["6"])
         XCTAssertEqual(try rows(path, "SELECT through_id, at_ns FROM ended_through ORDER BY through_id"),
-                       ["2|\(t0 + 60 * s)", "4|\(clock.now)"], "one timed watermark per delete_all")
+                       ["2|\(t0 + 60 * s)", "5|\(clock.now)"], "one timed watermark per delete_all")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name = 'state'"), [], "the untimed watermark is gone")
     }
 
@@ -210,7 +214,7 @@ final class SQLiteBackendTests: XCTestCase {
                        ["2|\(t0 + 60 * s)", "3|\(t0 + 180 * s)"], "a delete_all with no new ban adds no watermark")
     }
 
-    func testAPastReadPlacesAReplacedBanByItsOwnID() throws {
+    func testAPastReadPlacesEachBanByItsOwnID() throws {
         let backend = try open(folder + "/order.db")
         let t0 = clock.now
         for target in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
@@ -222,7 +226,9 @@ final class SQLiteBackendTests: XCTestCase {
         let then = try backend.read(at: t0 + 100_000_000_000)
         XCTAssertEqual(then.map { "\($0.target) \($0.reason)" }, ["192.0.2.3 first", "192.0.2.2 first", "192.0.2.1 first"],
                        "at 100 s, 192.0.2.1's ban is its first one, the oldest id, so it comes last")
-        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.1", "192.0.2.3", "192.0.2.2"])
+        XCTAssertEqual(try backend.read(at: clock.now).map { "\($0.target) \($0.reason)" },
+                       ["192.0.2.1 second", "192.0.2.3 first", "192.0.2.2 first", "192.0.2.1 first"],
+                       "now both bans of 192.0.2.1 are live (STACKED BANS), each in its own id's place")
     }
 
     func testRetentionNeverFreesAnIDAWatermarkCovers() throws {
@@ -317,13 +323,14 @@ final class SQLiteBackendTests: XCTestCase {
     func testRetentionByCountKeepsLiveBansAndRecountsHistory() throws {
         let backend = try open(folder + "/count.db", ["max_records": "2"])
         for reason in ["a", "b", "c"] {
+            if reason != "a" { _ = try backend.delete(target: "192.0.2.9") }
             try backend.insert(try signal("192.0.2.9", reason: reason))
             clock.advance(seconds: 1)
         }
         try backend.insert(try signal("192.0.2.10"))
         XCTAssertEqual(try backend.read(at: clock.now).first { $0.target == "192.0.2.9" }?.banCount, 3)
         let report = try XCTUnwrap(try backend.runMaintenance(now: clock.now))
-        XCTAssertEqual(report.purged, 2, "four records, limit two: the two replaced ones go")
+        XCTAssertEqual(report.purged, 2, "four records, limit two: the two deleted ones go")
         let rows = try backend.read(at: clock.now).sorted { $0.target < $1.target }
         XCTAssertEqual(rows.map { "\($0.target) \($0.reason) \($0.banCount)" }, ["192.0.2.10 test 1", "192.0.2.9 c 1"])
     }

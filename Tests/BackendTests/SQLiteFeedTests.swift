@@ -93,7 +93,7 @@ final class SQLiteFeedTests: XCTestCase {
         sqlite3_open(path, &db)
         sqlite3_exec(
             db, "DROP TABLE changes; DROP TABLE changes_horizon; DROP TABLE labels; DROP TABLE deleted_signals; "
-                + "DROP INDEX bans_signal; DROP INDEX bans_address; PRAGMA user_version = 3;", nil, nil, nil)
+                + "DROP INDEX bans_signal; DROP INDEX bans_address; DROP INDEX bans_unended; PRAGMA user_version = 3;", nil, nil, nil)
         sqlite3_close(db)
         let reopened = try open(path)
         let snapshot = try XCTUnwrap(try reopened.changes(since: 0))

@@ -215,6 +215,9 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
     b->abi_major = 2;
     b->abi_minor = 1;
 #endif
+#ifdef MINOR_1
+    b->abi_minor = 1; /* a 1.1 backend, whose insert ends a target's live ban */
+#endif
 #ifdef SHORT_STRUCT
     b->struct_size = 64;
 #endif

@@ -5,8 +5,9 @@
  * changes. With no define it is the C example unchanged.
  *   DROP_ENDS       ended and ended-through changes are never delivered
  *   DROP_READDS     the added change of a ban whose target had one before is dropped
- *   SKIPS_HISTORY_ADDS  added changes of ended bans are dropped, as if purged, yet
- *                   cursors stay valid; offers maintenance that reports them purged
+ *   PURGE_LOSES_ENDS  offers maintenance that reports every ended ban purged; from
+ *                   then on the ended changes of those bans are dropped, as if purging
+ *                   a ban lost its end, yet cursors stay valid
  *   CURSOR_STUCK    a snapshot returns cursor 1 and a delta the cursor it was given
  *   NEVER_STALE     a cursor beyond the history reads as the newest position
  *   SNAPSHOT_ALL    a snapshot lists every ban ever stored, ended ones too
@@ -28,6 +29,10 @@ typedef struct relay {
     const store_t *store; /* read under stores_lock, which changes_since holds while it calls the sink */
 } relay_t;
 
+#ifdef PURGE_LOSES_ENDS
+static int64_t purged_through; /* the highest id maintenance reported purged; under stores_lock */
+#endif
+
 static int32_t relay(void *ctx, const warden_change_t *original) {
     relay_t *r = ctx;
     warden_change_t c = *original;
@@ -39,8 +44,8 @@ static int32_t relay(void *ctx, const warden_change_t *original) {
         for (int64_t id = 1; id < c.ban_id; id++)
             if (strcmp(r->store->records[id - 1].target, r->store->records[c.ban_id - 1].target) == 0) return 0;
 #endif
-#ifdef SKIPS_HISTORY_ADDS
-    if (c.kind == WARDEN_CHANGE_ADDED && r->store->records[c.ban_id - 1].ended_ns != NOT_ENDED) return 0;
+#ifdef PURGE_LOSES_ENDS
+    if (c.kind == WARDEN_CHANGE_ENDED && c.ban_id <= purged_through) return 0;
 #endif
 #ifdef SHORT_CHANGE
     c.struct_size = 24;
@@ -93,7 +98,7 @@ static const warden_ext_changes_t faulty_changes = {8, 0, faulty_changes_since};
 static const warden_ext_changes_t faulty_changes = {sizeof(warden_ext_changes_t), 0, faulty_changes_since};
 #endif
 
-#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(SKIPS_HISTORY_ADDS)
+#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(PURGE_LOSES_ENDS)
 static int32_t run(warden_backend_t *b, int64_t now, uint64_t *expired, uint64_t *purged, char *err, size_t err_len) {
     (void)err, (void)err_len;
     *expired = 0;
@@ -112,11 +117,15 @@ static int32_t run(warden_backend_t *b, int64_t now, uint64_t *expired, uint64_t
             ++*expired;
         }
     pthread_mutex_unlock(&stores_lock);
-#elif defined(SKIPS_HISTORY_ADDS)
+#elif defined(PURGE_LOSES_ENDS)
     store_t *s = SELF(b)->store;
     (void)now;
     pthread_mutex_lock(&stores_lock);
-    for (size_t i = 0; i < s->count; i++) *purged += s->records[i].ended_ns != NOT_ENDED;
+    for (size_t i = 0; i < s->count; i++)
+        if (s->records[i].ended_ns != NOT_ENDED) {
+            ++*purged;
+            if (s->records[i].id > purged_through) purged_through = s->records[i].id;
+        }
     pthread_mutex_unlock(&stores_lock);
 #else
     (void)b, (void)now;
@@ -128,7 +137,7 @@ static const warden_ext_maintenance_t maintenance = {sizeof(warden_ext_maintenan
 
 static const void *faulty_get_extension(warden_backend_t *b, const char *id) {
     (void)b;
-#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(SKIPS_HISTORY_ADDS)
+#if defined(SWEEP_REPORTED) || defined(NEVER_FORGETS) || defined(PURGE_LOSES_ENDS)
     if (strcmp(id, WARDEN_EXT_MAINTENANCE) == 0) return &maintenance;
 #endif
     return strcmp(id, WARDEN_EXT_CHANGES) == 0 ? &faulty_changes : NULL;

@@ -5,7 +5,9 @@ import WardenBackendKit
 /// that names it in `store:`. Instances publish into it on flush.
 ///
 /// Nothing is overwritten: each ban keeps when it was created and when it ended
-/// (deleted, replaced or swept), so a read at a past time sees the bans as they were.
+/// (deleted or swept), so a read at a past time sees the bans as they were. A
+/// target may have several live bans (ABI 1.2, STACKED BANS); the bans of a
+/// simulated signal are kept as history and are never live.
 final class MemoryStore: Sendable {
     fileprivate struct Record {
         var id: Int64
@@ -14,24 +16,26 @@ final class MemoryStore: Sendable {
         var ban: BanRecord
         var createdNs: Int64
         var eventsCount: Int64
-        /// When the ban was deleted, replaced or swept; nil while it has not been.
+        /// Of a simulated signal: never active nor live.
+        var simulated: Bool
+        /// When the ban was deleted or swept; nil while it has not been.
         var endedNs: Int64?
 
         func isActive(at t: Int64) -> Bool {
-            createdNs <= t && t < ban.untilNs && endedNs.map { t < $0 } ?? true
+            !simulated && createdNs <= t && t < ban.untilNs && endedNs.map { t < $0 } ?? true
         }
 
-        /// Live at the host's now: not ended and not past its until.
+        /// Live at the host's now: not simulated, not ended and not past its until.
         func isLive(now: Int64) -> Bool {
-            endedNs == nil && now < ban.untilNs
+            !simulated && endedNs == nil && now < ban.untilNs
         }
     }
 
     fileprivate struct State {
         /// Every record kept, by ascending id (insertion order).
         var records: [Record] = []
-        /// The index in `records` of each target's newest record, the only one that may be unended.
-        var newest: [String: Int] = [:]
+        /// The indices in `records` of each target's unended bans (simulated ones never).
+        var unended: [String: [Int]] = [:]
         var totals: [String: (bans: Int64, events: Int64)] = [:]
         var nextID: Int64 = 1
         var feed = FeedLog()
@@ -75,7 +79,7 @@ final class MemoryStore: Sendable {
         }
     }
 
-    /// Adds every ban of `signals`; each ends the ban its target had, at its signal's creation.
+    /// Adds every ban of `signals`, beside the bans their targets have.
     /// Returns each signal's id (its first ban's; 0 without bans).
     @discardableResult
     func append(_ signals: [Signal]) -> [Int64] {
@@ -86,14 +90,13 @@ final class MemoryStore: Sendable {
                 let signalID = s.nextID
                 ids.append(signal.bans.isEmpty ? 0 : signalID)
                 for ban in signal.bans {
-                    if let old = s.newest[ban.target], s.records[old].endedNs == nil {
-                        s.records[old].endedNs = signal.createdNs  // the feed's added change says it
+                    if !signal.simulated {
+                        s.unended[ban.target, default: []].append(s.records.count)
+                        s.feed.record(.added(id: s.nextID), madeNs: signal.createdNs)
                     }
-                    s.newest[ban.target] = s.records.count
                     s.records.append(Record(
                         id: s.nextID, signalID: signalID, ban: ban, createdNs: signal.createdNs,
-                        eventsCount: signal.eventsCount))
-                    s.feed.record(.added(id: s.nextID), madeNs: signal.createdNs)
+                        eventsCount: signal.eventsCount, simulated: signal.simulated))
                     s.nextID += 1
                     let total = s.totals[ban.target] ?? (0, 0)
                     s.totals[ban.target] = (total.bans + 1, total.events + signal.eventsCount)
@@ -110,16 +113,17 @@ final class MemoryStore: Sendable {
         }
     }
 
-    /// Ends, at `now`, the ban of `target` (every target when nil) live at `now`; returns how many.
+    /// Ends, at `now`, every ban of `target` (of every target when nil) live at `now`; returns how many.
     func end(now: Int64, target: String?) -> Int {
         state.withLock { s in
-            let candidates = target.map { s.newest[$0].map { [$0] } ?? [] } ?? Array(s.newest.values)
+            let candidates = target.map { s.unended[$0] ?? [] } ?? s.unended.values.flatMap { $0 }
             var count = 0
-            for i in candidates where s.records[i].isLive(now: now) {
+            for i in candidates.sorted() where s.records[i].isLive(now: now) {
                 s.records[i].endedNs = now
                 count += 1
                 if target != nil { s.feed.record(.ended(id: s.records[i].id, atNs: now), madeNs: now) }
             }
+            s.dropEnded(target.map { [$0] } ?? Array(s.unended.keys))
             // delete_all is one change, whatever it ended.
             if target == nil && count > 0 { s.feed.record(.endedThrough(id: s.nextID - 1, atNs: now), madeNs: now) }
             return count
@@ -130,10 +134,11 @@ final class MemoryStore: Sendable {
     func expire(now: Int64) -> Int {
         state.withLock { s in
             var count = 0
-            for i in s.newest.values where s.records[i].endedNs == nil && s.records[i].ban.untilNs <= now {
+            for i in s.unended.values.joined() where s.records[i].ban.untilNs <= now {
                 s.records[i].endedNs = now
                 count += 1
             }
+            if count > 0 { s.dropEnded(Array(s.unended.keys)) }
             return count
         }
     }
@@ -155,11 +160,13 @@ final class MemoryStore: Sendable {
                 s.totals[r.ban.target] = total.bans > 1 ? (total.bans - 1, total.events - r.eventsCount) : nil
             }
             guard !doomed.isEmpty else { return 0 }
-            // Their added changes are lost, and with them which bans they replaced.
+            // Their added changes are lost.
             s.feed.forget(addedOf: doomed)
             s.records.removeAll { doomed.contains($0.id) }
-            s.newest = [:]
-            for (i, r) in s.records.enumerated() { s.newest[r.ban.target] = i }
+            s.unended = [:]
+            for (i, r) in s.records.enumerated() where r.endedNs == nil && !r.simulated {
+                s.unended[r.ban.target, default: []].append(i)
+            }
             let kept = Set(s.records.map(\.signalID))
             s.signals = s.signals.filter { kept.contains($0.key) }
             s.deleted.formIntersection(kept)
@@ -262,9 +269,20 @@ extension MemoryStore.State {
 
     /// Ends record `id` at `now` if it is live, as a feed `ended` change; 1 or 0.
     mutating func end(_ id: Int64, now: Int64) -> Int {
-        guard let r = record(id: id), r.isLive(now: now), let i = newest[r.ban.target], records[i].id == id else { return 0 }
+        guard let r = record(id: id), r.isLive(now: now),
+              let i = unended[r.ban.target]?.first(where: { records[$0].id == id })
+        else { return 0 }
         records[i].endedNs = now
         feed.record(.ended(id: id, atNs: now), madeNs: now)
+        dropEnded([r.ban.target])
         return 1
+    }
+
+    /// Forgets, for each of `targets`, the bans that have ended.
+    mutating func dropEnded(_ targets: [String]) {
+        for target in targets {
+            let left = unended[target]?.filter { records[$0].endedNs == nil } ?? []
+            unended[target] = left.isEmpty ? nil : left
+        }
     }
 }

@@ -117,7 +117,7 @@ extension MySQLBackend {
     }
 
     /// Ends bans `ids` at `now`, one feed change each, in the caller's transaction.
-    private func end(_ ids: [Int64], now: Int64, _ db: MySQLConnection) throws {
+    func end(_ ids: [Int64], now: Int64, _ db: MySQLConnection) throws {
         guard !ids.isEmpty else { return }
         try db.execute("UPDATE bans SET ended_ns = \(now) WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
         try db.execute(MySQLHistory.logEnded(ids, now: now))

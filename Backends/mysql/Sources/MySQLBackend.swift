@@ -250,14 +250,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             return try withConnection("delete") { db in
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
-                    return try BindArena.with { arena in
-                        let deleted = Int(try db.statement(MySQLQueries.endTarget).execute(
-                            arena.binds(values: [Array(target.utf8), now, now])))
-                        if deleted > 0 {
-                            try db.statement(MySQLFeed.logEnded(now: now)).execute(arena.binds(values: [Array(target.utf8)]))
-                        }
-                        return deleted
+                    _ = try BindArena.with { arena in
+                        try db.statement(MySQLQueries.setTarget).execute(arena.binds(values: [Array(target.utf8)]))
                     }
+                    // Every live ban of the target: it may have several (ABI 1.2).
+                    let ids = try db.integers(MySQLQueries.liveOfTarget(now: now))
+                    try end(ids, now: now, db)
+                    return ids.count
                 }
             }
         }

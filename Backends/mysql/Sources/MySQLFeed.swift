@@ -14,7 +14,7 @@ import WardenBackendKit
 /// writing at once one is refused at commit (a deadlock error) rather than reordered.
 ///
 /// Kind 1 (added) covers the bans from `ban_id` up to the next added row's `ban_id`:
-/// one row per flush, the bans it replaced left for readers to infer. Kind 2 (ended)
+/// one row per flush. Kind 2 (ended)
 /// and 3 (ended through) hold what they ended and when, so purging a ban never loses
 /// its end. Retention forgets the rows made before `max_records_age` and moves
 /// `changes_horizon` of `warden_state` past them and past the added range of the
@@ -26,15 +26,9 @@ enum MySQLFeed {
     /// a cycle: a lock read inside this statement (MAX(id)) deadlocked two flushes.
     static let lock = "UPDATE warden_state SET value = value + 1 WHERE name = 'change_lock'"
 
-    /// Logs the bans from id `from` on as added at `now` (one row per flush). Each also
-    /// replaced its target's earlier ban: the header lets readers infer that end.
+    /// Logs the bans from id `from` on as added at `now` (one row per flush).
     static func logAdded(from: Int64, now: Int64) -> String {
         "INSERT INTO warden_changes(kind, ban_id, made_ns) VALUES (1, \(from), \(now))"
-    }
-
-    /// Logs the end of target ?'s newest ban, which `endTarget` just ended at `now`.
-    static func logEnded(now: Int64) -> String {
-        "INSERT INTO warden_changes(kind, ban_id, ended_ns, made_ns) SELECT 2, MAX(id), \(now), \(now) FROM bans WHERE target = ?"
     }
 
     /// Logs `delete_all` at `now`: every ban so far.
@@ -48,7 +42,7 @@ enum MySQLFeed {
     }
 
     /// Moves the horizon past the added range that holds ban `id`, just purged: cursors
-    /// before it could no longer learn that ban, nor which ban it replaced.
+    /// before it could no longer learn that ban.
     static func purgedAdded(_ id: Int64) -> String {
         """
         UPDATE warden_state SET value = GREATEST(value,
@@ -83,7 +77,7 @@ enum MySQLFeed {
             b.until_ns, b.created_ns,
             (SELECT COUNT(*) FROM bans AS h WHERE h.target = b.target),
             (SELECT COALESCE(SUM(h.events_count), 0) FROM bans AS h WHERE h.target = b.target)
-        FROM bans AS b WHERE b.id >= \(from) ORDER BY b.id
+        FROM bans AS b WHERE b.id >= \(from) AND b.simulated = 0 ORDER BY b.id
         """
     }
 

@@ -26,13 +26,9 @@ enum MySQLHistory {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether ban `x` is live at `now`: not ended, not past its until, not under a
-    /// `delete_all` watermark, its target's newest row.
+    /// Whether ban `x` is live at `now`: stored live (see ``MySQLQueries/unended(_:)``) and not past its until.
     static func live(_ x: String, now: Int64) -> String {
-        """
-        (\(x).ended_ns IS NULL AND \(x).until_ns > \(now) AND \(x).id > \(MySQLQueries.endedThrough)
-         AND \(x).id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = \(x).target))
-        """
+        "(\(x).until_ns > \(now) AND \(MySQLQueries.unended(x)))"
     }
 
     static func notDeleted(_ x: String) -> String {
@@ -93,7 +89,7 @@ enum MySQLHistory {
     }
 
     /// The bans of signal `uid` in id order, with the signal's fields and when each ended
-    /// (deleted or swept, replaced by its target's next ban, or under a watermark).
+    /// (deleted, swept or replaced before ABI 1.2, or under a watermark).
     static func signalBans(uid: Int64) -> String {
         """
         SELECT b.id, b.scope, b.target, b.range_start, b.range_end, b.origin, b.action, b.reason, b.scenario,
@@ -101,7 +97,6 @@ enum MySQLHistory {
             b.signal_message, COALESCE(b.signal_source, b.target), b.events_count, COALESCE(b.start_ns, b.created_ns),
             COALESCE(b.stop_ns, b.created_ns), b.simulated,
             LEAST(COALESCE(b.ended_ns, \(never)),
-                COALESCE((SELECT MIN(l.created_ns) FROM bans AS l WHERE l.target = b.target AND l.id > b.id), \(never)),
                 COALESCE((SELECT MIN(e.at_ns) FROM warden_ended_through AS e WHERE e.through_id >= b.id), \(never)))
         FROM bans AS b WHERE b.signal_uid = \(uid) ORDER BY b.id
         """

@@ -19,46 +19,38 @@ enum MySQLQueries {
 
     static let insertEvent = "INSERT INTO events(signal_uid, time_ns, source, serialized) VALUES (?, ?, ?, ?)"
 
-    /// The ban of each target active at `at`, newest first, with the target's whole history
-    /// counts (a JOIN on the per-target MAX(id), never MySQL's loose GROUP BY).
-    ///
-    /// A target's ban at `at` is its newest row created at or before `at`. That is its
-    /// newest row, found by an index-only scan of `bans_target`, except when a read of the
-    /// past finds that row created after `at`: then a lookup in the target's rows finds
-    /// the one before. The LIMIT keeps `h` a materialized table, which the server sorts
-    /// alone before reading `p` in id order.
+    /// Whether ban `x` is stored live: not ended, not simulated, not under a `delete_all`
+    /// watermark (`until_ns` is for each query to compare).
+    static func unended(_ x: String) -> String {
+        "\(x).ended_ns IS NULL AND \(x).simulated = 0 AND \(x).id > \(endedThrough)"
+    }
+
+    /// Every ban active at `at`, newest first, each with its target's whole history counts
+    /// (read from `bans_target`). Several bans of a target may be active (ABI 1.2).
     static func activeAt(_ at: Int64) -> String {
         """
         SELECT p.id, p.scope, p.target, p.origin, p.action, p.reason, p.scenario, p.country, p.as_name, p.as_number,
-            p.until_ns, p.created_ns, h.n, h.ev
-        FROM (SELECT CASE WHEN b.created_ns <= \(at) THEN b.id
-                    ELSE (SELECT MAX(l.id) FROM bans AS l WHERE l.target = b.target AND l.created_ns <= \(at)) END AS id,
-                g.n, g.ev
-            FROM (SELECT MAX(id) AS id, COUNT(*) AS n, SUM(events_count) AS ev FROM bans GROUP BY target) AS g
-            JOIN bans AS b ON b.id = g.id
-            LIMIT 18446744073709551615) AS h
-        JOIN bans AS p ON p.id = h.id
-        WHERE p.until_ns > \(at) AND (p.ended_ns IS NULL OR p.ended_ns > \(at)) AND p.id > \(endedThrough(at: at))
-        ORDER BY h.id DESC
+            p.until_ns, p.created_ns,
+            (SELECT COUNT(*) FROM bans AS h WHERE h.target = p.target),
+            (SELECT COALESCE(SUM(h.events_count), 0) FROM bans AS h WHERE h.target = p.target)
+        FROM bans AS p
+        WHERE p.created_ns <= \(at) AND p.until_ns > \(at) AND (p.ended_ns IS NULL OR p.ended_ns > \(at))
+            AND p.simulated = 0 AND p.id > \(endedThrough(at: at))
+        ORDER BY p.id DESC
         """
     }
 
-    /// Ends the live ban of a target (`?` = target, now, now): its newest row, if not
-    /// ended nor past its until. The derived table is materialized, which MySQL 8
-    /// requires to read the table it updates.
-    static let endTarget = """
-        UPDATE bans AS b JOIN (SELECT MAX(id) AS id FROM bans WHERE target = ?) AS m ON b.id = m.id
-        SET b.ended_ns = ? WHERE b.ended_ns IS NULL AND b.until_ns > ? AND b.id > \(endedThrough)
-        """
+    /// Names the target the next ``liveOfTarget(now:)`` reads (`?` = target), bound, never spliced.
+    static let setTarget = "SET @w_target = ?"
 
-    /// How many targets have a live ban: targets with a row above the watermark (read in
-    /// `bans_target` order, no temporary table), minus those whose newest row is ended.
-    /// A ban past its until that no sweep ended yet is counted, as `warden_backend.h` allows.
-    static let countLive = """
-        SELECT (SELECT COUNT(DISTINCT target) FROM bans FORCE INDEX (bans_target) WHERE id > \(endedThrough))
-             - (SELECT COUNT(*) FROM bans AS b WHERE b.ended_ns IS NOT NULL AND b.id > \(endedThrough)
-                AND b.id = (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target))
-        """
+    /// Ids of the live bans of target `@w_target` at `now`, locked until COMMIT.
+    static func liveOfTarget(now: Int64) -> String {
+        "SELECT id FROM bans AS b WHERE b.target = @w_target AND b.until_ns > \(now) AND \(unended("b")) FOR UPDATE"
+    }
+
+    /// How many bans are stored live (see ``unended(_:)``). A ban past its until that no
+    /// sweep ended yet is counted, as `warden_backend.h` allows.
+    static let countLive = "SELECT COUNT(*) FROM bans AS b WHERE \(unended("b"))"
 
     /// Ends every ban so far at `now`: one watermark row, none when no ban came since the
     /// last. IGNORE: two hosts ending the same bans at once write the same row.
@@ -69,19 +61,13 @@ enum MySQLQueries {
         """
     }
 
-    /// Ids of live newest rows whose until passed by `now`, looking at untils after `since`.
+    /// Ids of live rows whose until passed by `now`, looking at untils after `since`.
     static func expired(now: Int64, since: Int64) -> String {
-        """
-        SELECT b.id FROM bans AS b WHERE b.until_ns <= \(now) AND b.until_ns > \(since) AND b.ended_ns IS NULL
-            AND b.id > \(endedThrough) AND b.id = (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target)
-        """
+        "SELECT b.id FROM bans AS b WHERE b.until_ns <= \(now) AND b.until_ns > \(since) AND \(unended("b"))"
     }
 
     private static func isHistory(now: Int64) -> String {
-        """
-        (b.ended_ns IS NOT NULL OR b.until_ns <= \(now) OR b.id <= \(endedThrough)
-         OR b.id < (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target))
-        """
+        "(b.ended_ns IS NOT NULL OR b.until_ns <= \(now) OR b.simulated = 1 OR b.id <= \(endedThrough))"
     }
 
     /// Ids of the `limit` oldest history rows.

@@ -2,14 +2,17 @@
 ///
 /// The model is the SQLite backend's: one `bans` row per ban application with its
 /// signal's fields (bans of one signal share `signal_uid`; signal fields that repeat
-/// the ban's are NULL); a target's ban at time t is its newest row created at or
-/// before t, unless that row ended by t: deleted or swept (`ended_ns`), or covered by
-/// a `delete_all`, which adds one `warden_ended_through` row ("every ban with an id up
-/// to `through_id` ended at `at_ns`"). `warden_state` held version 1's untimed
+/// the ban's are NULL); a row is active at time t when it was created at or before t,
+/// its until is after t, it is not simulated, and it had not ended by t: deleted or
+/// swept (`ended_ns`), or covered by a `delete_all`, which adds one
+/// `warden_ended_through` row ("every ban with an id up to `through_id` ended at
+/// `at_ns`"). A target may have several active rows (ABI 1.2). `warden_state` held version 1's untimed
 /// watermark; version 2 copies it and no longer reads it. Version 3 adds the
 /// `warden.changes/1` feed, `warden_changes` (see ``MySQLFeed``), with two rows of
 /// `warden_state`: `change_lock`, which every writer locks first, and `changes_horizon`.
-/// Version 4 adds `warden.history/1` (see ``MySQLHistory``). Every statement is
+/// Version 4 adds `warden.history/1` (see ``MySQLHistory``). Version 5 (ABI 1.2) writes
+/// the end of every ban that versions 1-4 left for readers to infer as replaced (the
+/// creation of its target's next ban): bans no longer replace each other. Every statement is
 /// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`, a duplicate index tolerated), so two
 /// hosts migrating one database at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
 enum MySQLSchema {
@@ -114,6 +117,17 @@ enum MySQLSchema {
             UPDATE bans SET range_start = IF(IS_IPV4(target), CONCAT(X'00000000000000000000FFFF', INET6_ATON(target)),
                 INET6_ATON(target)), range_end = range_start
             WHERE scope = 1 AND range_start IS NULL
+            """,
+        ],
+        // 5: ABI 1.2, stacked bans. Running it twice changes nothing: the second run finds
+        // every replaced ban ended already. The LIMIT makes the server materialize the
+        // derived table, as it must to read the table it updates.
+        [
+            """
+            UPDATE bans AS b JOIN (
+                SELECT o.id, (SELECT MIN(l.created_ns) FROM bans AS l WHERE l.target = o.target AND l.id > o.id) AS next_ns
+                FROM bans AS o WHERE o.ended_ns IS NULL LIMIT 18446744073709551615) AS r ON b.id = r.id
+            SET b.ended_ns = r.next_ns WHERE r.next_ns IS NOT NULL
             """,
         ],
     ]

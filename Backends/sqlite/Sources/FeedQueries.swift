@@ -1,13 +1,7 @@
 /// The SQL of the `warden.changes/1` feed, over the `changes` table (see ``Schema``).
 enum FeedQueries {
-    /// Logs the bans from id ?1 on as added (one row per flush), made at ?2. Each also
-    /// replaced its target's earlier ban: the header lets readers infer that end.
+    /// Logs the bans from id ?1 on as added (one row per flush), made at ?2.
     static let logAdded = "INSERT INTO changes(kind, ban_id, made_ns) VALUES (1, ?1, ?2)"
-
-    /// The newest ban of target ?2, which `endTarget` just ended at ?1.
-    static let logEnded = """
-        INSERT INTO changes(kind, ban_id, ended_ns, made_ns) SELECT 2, MAX(id), ?1, ?1 FROM bans WHERE target = ?2
-        """
 
     /// Every ban so far, which `endAll` just ended at ?1.
     static let logEndedThrough = """
@@ -23,7 +17,7 @@ enum FeedQueries {
         """
 
     /// Moves the horizon past the added range that holds ban ?1, just purged: cursors
-    /// before it could no longer learn that ban, nor which ban it replaced.
+    /// before it could no longer learn that ban.
     static let purgedAdded = """
         UPDATE changes_horizon SET position = MAX(position,
             (SELECT IFNULL(MAX(position), 0) + 1 FROM changes WHERE kind = 1 AND ban_id <= ?1))
@@ -46,12 +40,13 @@ enum FeedQueries {
     /// The changes from position ?1 on.
     static let changes = "SELECT position, kind, ban_id, ended_ns FROM changes WHERE position >= ?1 ORDER BY position"
 
-    /// The bans from id ?1 on, in id order, with their target's history counts, laid out as `activeAt`.
+    /// The bans from id ?1 on, in id order, with their target's history counts, laid out as
+    /// `activeAt`; simulated ones are never live, so never reported.
     static let rows = """
         SELECT b.id, b.scope, b.target, b.origin, b.action, b.reason, b.scenario, b.country, b.as_name, b.as_number,
             b.until_ns, b.created_ns,
             (SELECT COUNT(*) FROM bans AS h WHERE h.target = b.target),
             (SELECT SUM(h.events_count) FROM bans AS h WHERE h.target = b.target)
-        FROM bans AS b WHERE b.id >= ?1 ORDER BY b.id
+        FROM bans AS b WHERE b.id >= ?1 AND b.simulated = 0 ORDER BY b.id
         """
 }

@@ -1,13 +1,9 @@
 /// The SQL of `warden.history/1` (see ``Schema``, version 5). A signal is named by its
 /// first ban, `IFNULL(signal_id, id)`; a deleted one has a `deleted_signals` row.
 enum HistoryQueries {
-    /// Whether ban `x` is live at ?1: not ended, not past its until, not under a
-    /// `delete_all` watermark, and its target's newest row (not replaced).
+    /// Whether ban `x` is live at ?1: stored live (see ``Queries/unended(_:)``) and not past its until.
     static func live(_ x: String) -> String {
-        """
-        (\(x).ended_ns IS NULL AND \(x).until_ns > ?1 AND \(x).id > \(Queries.endedThrough)
-         AND \(x).id = (SELECT MAX(l.id) FROM bans AS l WHERE l.target = \(x).target))
-        """
+        "(\(x).until_ns > ?1 AND \(Queries.unended(x)))"
     }
 
     /// Whether the signal of ban `x` was not deleted.
@@ -50,15 +46,14 @@ enum HistoryQueries {
     static let never = "9223372036854775807"
 
     /// The bans of signal ?1 in id order, with the signal's own fields and when each
-    /// ended: deleted or swept (`ended_ns`), replaced (the next ban of its target), or
-    /// under a `delete_all` watermark; the earliest of those.
+    /// ended: deleted, swept or replaced before ABI 1.2 (`ended_ns`), or under a
+    /// `delete_all` watermark; the earlier of those.
     static let signalBans = """
         SELECT b.id, b.scope, b.target, b.range_start, b.range_end, b.origin, b.action, b.reason, b.scenario,
             b.country, b.as_name, b.as_number, b.until_ns, b.created_ns, IFNULL(b.signal_scenario, b.scenario),
             b.signal_message, IFNULL(b.signal_source, b.target), b.events_count, IFNULL(b.start_ns, b.created_ns),
             IFNULL(b.stop_ns, b.created_ns), b.simulated,
             MIN(IFNULL(b.ended_ns, \(never)),
-                IFNULL((SELECT MIN(l.created_ns) FROM bans AS l WHERE l.target = b.target AND l.id > b.id), \(never)),
                 IFNULL((SELECT MIN(e.at_ns) FROM ended_through AS e WHERE e.through_id >= b.id), \(never)))
         FROM bans AS b WHERE b.id = ?1 OR b.signal_id = ?1 ORDER BY b.id
         """

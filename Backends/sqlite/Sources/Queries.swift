@@ -4,7 +4,7 @@ enum Query: Int, CaseIterable {
     case begin, commit, userVersion, savepoint, releaseSavepoint, rollbackToSavepoint
     case insertBan, insertEvent, activeAt, endTarget, countLive, endAll, expire
     case countRows, purgeOldest, purgeOlderThan, purgeOrphanEvents, purgeOldMarks
-    case beginRead, logAdded, logEnded, logEndedThrough, moveHorizon, purgedAdded, forgetChanges
+    case beginRead, logAdded, logEndedThrough, moveHorizon, purgedAdded, forgetChanges
     case feedBounds, feedChanges, feedRows
     case insertLabel, targetHistory, endBan, logEndedBan, signalExists, signalBanIDs, hideSignal
     case signalBans, signalEvents, signalLabels, purgeOrphanLabels, purgeOrphanDeletions
@@ -31,7 +31,6 @@ enum Query: Int, CaseIterable {
         case .purgeOldMarks: Queries.purgeOldMarks
         case .beginRead: "BEGIN"
         case .logAdded: FeedQueries.logAdded
-        case .logEnded: FeedQueries.logEnded
         case .logEndedThrough: FeedQueries.logEndedThrough
         case .moveHorizon: FeedQueries.moveHorizon
         case .purgedAdded: FeedQueries.purgedAdded
@@ -72,46 +71,35 @@ enum Queries {
     /// The highest id `delete_all` ever ended: rows at or below it are history.
     static let endedThrough = "(SELECT IFNULL(MAX(through_id), 0) FROM ended_through)"
 
-    /// The ban of each target active at ?1, newest first, with the target's whole history counts.
-    ///
-    /// A target's ban at ?1 is its newest row created at or before ?1. That is its newest
-    /// row, found by an index-only scan of `bans_target`, except when a read of the past
-    /// finds that row created after ?1: then a lookup in the target's rows finds the one
-    /// before. Walking `g` by descending id (kept because of the LIMIT) is only for speed:
-    /// the lookups of `b` and `p` then read the table in order, which pays for the sort;
-    /// the outer ORDER BY is what promises the order.
+    /// Whether ban `x` is stored live: not ended, not simulated, not under a `delete_all`
+    /// watermark. The terms of the partial index `bans_unended`, which lookups of live
+    /// bans read; `until_ns` is for each query to compare.
+    static func unended(_ x: String) -> String {
+        "\(x).ended_ns IS NULL AND \(x).simulated = 0 AND \(x).id > \(endedThrough)"
+    }
+
+    /// Every ban active at ?1, newest first, each with its target's whole history counts
+    /// (read from `bans_target` alone). Several bans of a target may be active (ABI 1.2).
     static let activeAt = """
         SELECT p.id, p.scope, p.target, p.origin, p.action, p.reason, p.scenario, p.country, p.as_name, p.as_number,
-            p.until_ns, p.created_ns, h.n, h.ev
-        FROM (SELECT CASE WHEN b.created_ns <= ?1 THEN b.id
-                    ELSE (SELECT MAX(l.id) FROM bans AS l WHERE l.target = b.target AND l.created_ns <= ?1) END AS id,
-                g.n, g.ev
-            FROM (SELECT MAX(id) AS id, COUNT(*) AS n, SUM(events_count) AS ev FROM bans GROUP BY target
-                ORDER BY 1 DESC LIMIT -1) AS g
-            JOIN bans AS b ON b.id = g.id) AS h
-        JOIN bans AS p ON p.id = h.id
-        WHERE p.until_ns > ?1 AND (p.ended_ns IS NULL OR p.ended_ns > ?1) AND p.id > \(endedThroughAt)
+            p.until_ns, p.created_ns,
+            (SELECT COUNT(*) FROM bans AS h WHERE h.target = p.target),
+            (SELECT SUM(h.events_count) FROM bans AS h WHERE h.target = p.target)
+        FROM bans AS p
+        WHERE p.created_ns <= ?1 AND p.until_ns > ?1 AND (p.ended_ns IS NULL OR p.ended_ns > ?1) AND p.simulated = 0
+          AND p.id > \(endedThroughAt)
         ORDER BY p.id DESC
         """
 
-    /// Ends, at ?1, the live ban of target ?2: its newest row, if not ended nor past its until.
+    /// Ends, at ?1, every live ban of target ?2; returns their ids.
     static let endTarget = """
-        UPDATE bans SET ended_ns = ?1
-        WHERE id = (SELECT MAX(id) FROM bans WHERE target = ?2) AND ended_ns IS NULL AND until_ns > ?1
-          AND id > \(endedThrough)
+        UPDATE bans SET ended_ns = ?1 WHERE target = ?2 AND until_ns > ?1 AND \(unended("bans"))
+        RETURNING id
         """
 
-    /// How many targets have a live (newest, not ended) ban: targets with a row above the
-    /// watermark (an index-only scan), minus those whose newest row is ended (found
-    /// through the partial index of ended rows, which inserts never touch). A ban past its
-    /// until that no sweep ended yet is counted, as `warden_backend.h` allows.
-    static let countLive = """
-        SELECT (SELECT COUNT(*) FROM (SELECT target FROM bans INDEXED BY bans_target WHERE id > \(endedThrough)
-                GROUP BY target))
-             - (SELECT COUNT(*) FROM bans AS b INDEXED BY bans_ended
-                WHERE b.ended_ns IS NOT NULL AND b.id > \(endedThrough)
-                  AND b.id = (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target))
-        """
+    /// How many bans are stored live (see ``unended(_:)``), through the partial index. A
+    /// ban past its until that no sweep ended yet is counted, as `warden_backend.h` allows.
+    static let countLive = "SELECT COUNT(*) FROM bans INDEXED BY bans_unended WHERE \(unended("bans"))"
 
     /// Ends every ban so far at ?1: one watermark row, none when no ban came since the last.
     static let endAll = """
@@ -121,24 +109,20 @@ enum Queries {
 
     /// Ends live bans whose until passed (at ?1), looking only at untils after ?2.
     static let expire = """
-        UPDATE bans SET ended_ns = ?1
-        WHERE until_ns <= ?1 AND until_ns > ?2 AND ended_ns IS NULL AND id > \(endedThrough)
-          AND id = (SELECT MAX(id) FROM bans AS l WHERE l.target = bans.target)
+        UPDATE bans SET ended_ns = ?1 WHERE until_ns <= ?1 AND until_ns > ?2 AND \(unended("bans"))
         """
 
-    /// A row that retention may purge at ?1: history (ended, replaced, expired or below the
-    /// watermark), and not the newest row of the table, whose id SQLite would hand out
+    /// A row that retention may purge at ?1: history (ended, expired, simulated or below
+    /// the watermark), and not the newest row of the table, whose id SQLite would hand out
     /// again (ids are MAX(id) + 1): a new ban must never get an id a watermark covers.
     private static let isPurgeable = """
-        (b.ended_ns IS NOT NULL OR b.until_ns <= ?1 OR b.id <= \(endedThrough)
-         OR b.id < (SELECT MAX(id) FROM bans AS l WHERE l.target = b.target))
+        (b.ended_ns IS NOT NULL OR b.until_ns <= ?1 OR b.simulated = 1 OR b.id <= \(endedThrough))
         AND b.id < (SELECT MAX(id) FROM bans)
         """
 
     static let countRows = "SELECT COUNT(*) FROM bans"
 
-    /// Purges the ?2 oldest history rows (oldest first keeps replacement order safe);
-    /// returns their ids (the change feed needs the newest).
+    /// Purges the ?2 oldest history rows; returns their ids (the change feed needs the newest).
     static let purgeOldest = """
         DELETE FROM bans WHERE id IN (SELECT b.id FROM bans AS b WHERE \(isPurgeable) ORDER BY b.id LIMIT ?2)
         RETURNING id

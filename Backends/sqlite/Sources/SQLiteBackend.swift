@@ -200,17 +200,19 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             try logAdded(db)
             let now = host.now()
             let statement = try db.statement(.endTarget)
+            defer { statement.reset() }
             statement.bind(now, at: 1)
             statement.bind(target, at: 2)
-            try statement.run()
-            let deleted = db.changes
-            if deleted > 0 {
-                let ended = try db.statement(.logEnded)
-                ended.bind(now, at: 1)
-                ended.bind(target, at: 2)
-                try ended.run()
+            var ended: [Int64] = []
+            while try statement.step() { ended.append(statement.int64(0)) }
+            // One ended change per ban: a target may have had several live (ABI 1.2).
+            let log = try db.statement(.logEndedBan)
+            for id in ended.sorted() {
+                log.bind(now, at: 1)
+                log.bind(id, at: 2)
+                try log.run()
             }
-            return deleted
+            return ended.count
         }
     }
 

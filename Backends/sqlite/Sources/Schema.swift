@@ -5,13 +5,13 @@
 /// at it, so `IFNULL(signal_id, id)` names the signal. The signal's `signal_scenario`,
 /// `signal_source`, `start_ns` and `stop_ns` are NULL when they equal the ban's
 /// `scenario`, `target` and `created_ns` (the common case), to keep rows narrow; `events` holds signal
-/// events. Nothing is rewritten when a ban is replaced: a target's ban at time t is
-/// its newest row created at or before t, and a row says when it ended
-/// (`ended_ns`: deleted or swept), unless `delete_all` ended it: each `delete_all`
-/// adds one `ended_through` row, "every ban with an id up to `through_id` ended at
-/// `at_ns`", so it costs one row whatever the number of bans, and a read of a past
-/// time still knows what was live then. Older rows are history and count in
-/// `bancount`/`events_count` until retention purges them.
+/// events. A target may have several live bans (ABI 1.2); a row is active at time t
+/// when it was created at or before t, its until is after t, it is not simulated, and
+/// it had not ended by t: `ended_ns` (deleted or swept), unless `delete_all` ended it:
+/// each `delete_all` adds one `ended_through` row, "every ban with an id up to
+/// `through_id` ended at `at_ns`", so it costs one row whatever the number of bans, and
+/// a read of a past time still knows what was live then. Older rows are history and
+/// count in `bancount`/`events_count` until retention purges them.
 ///
 /// `changes` is the `warden.changes/1` feed: one row per change to the live bans, its
 /// `position` given under SQLite's single write lock, so positions commit in order, and
@@ -20,7 +20,7 @@
 /// `changes_horizon`, the oldest position still reported, past what it forgets. Kind 1 (added) covers the bans from
 /// `ban_id` up to the next added row's `ban_id` (ids also grow in commit order, and
 /// the newest row is never purged, so they are never reused): one row per flush,
-/// not per ban, and the bans it replaced are left for readers to infer. Kind 2 (ended)
+/// not per ban. Kind 2 (ended)
 /// and 3 (ended through) hold what they ended and when, so purging a ban never loses
 /// its end. Retention forgets the rows made before `max_records_age`, and moves the
 /// horizon past the added range of the newest ban it purges.
@@ -102,6 +102,15 @@ enum Schema {
         CREATE TABLE deleted_signals (signal_id INTEGER PRIMARY KEY, at_ns INTEGER NOT NULL);
         CREATE INDEX bans_signal ON bans(signal_id) WHERE signal_id IS NOT NULL;
         CREATE INDEX bans_address ON bans(range_start) WHERE scope = 1;
+        """,
+        // 6: ABI 1.2, stacked bans: a ban no longer ends when a later ban of its target is
+        // stored. The bans that versions 1-5 left for readers to infer as replaced get
+        // that end written (the creation of the next ban of their target), so every end
+        // is explicit; the bans stored live are indexed by target, for deletes and counts.
+        """
+        UPDATE bans SET ended_ns = (SELECT MIN(l.created_ns) FROM bans AS l WHERE l.target = bans.target AND l.id > bans.id)
+        WHERE ended_ns IS NULL AND id < (SELECT MAX(l.id) FROM bans AS l WHERE l.target = bans.target);
+        CREATE INDEX bans_unended ON bans(target) WHERE ended_ns IS NULL AND simulated = 0;
         """,
     ]
 

@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 
 const WARDEN_ABI_MAGIC: u32 = 0x4E52_4457;
 const WARDEN_ABI_VERSION_MAJOR: u32 = 1;
-const WARDEN_ABI_VERSION_MINOR: u32 = 0;
+const WARDEN_ABI_VERSION_MINOR: u32 = 2;
 const WARDEN_OK: i32 = 0;
 const WARDEN_E_INVALID: i32 = 1;
 const WARDEN_E_ABI: i32 = 5;
@@ -247,20 +247,23 @@ struct Record {
     until_ns: i64,
     created_ns: i64,
     events_count: i64,
-    /// When it was deleted or replaced; None while it has not been. Records are never
-    /// overwritten, so `read_at` at a past time sees the bans as they were.
+    /// When it was deleted; None while it has not been. Records are never overwritten,
+    /// so `read_at` at a past time sees the bans as they were. A target may have several
+    /// live bans (ABI 1.2, STACKED BANS).
     ended_ns: Option<i64>,
+    /// Of a simulated signal: never active nor live (ABI 1.2, SIMULATED SIGNALS).
+    simulated: bool,
 }
 
 impl Record {
-    /// Active at `t`: created, not yet past its until, not ended at or before `t`.
+    /// Active at `t`: not simulated, created, not yet past its until, not ended at or before `t`.
     fn is_active(&self, t: i64) -> bool {
-        self.created_ns <= t && t < self.until_ns && self.ended_ns.map_or(true, |ended| t < ended)
+        !self.simulated && self.created_ns <= t && t < self.until_ns && self.ended_ns.map_or(true, |ended| t < ended)
     }
 
-    /// Live at the host's now: not ended, not past its until.
+    /// Live at the host's now: not simulated, not ended, not past its until.
     fn is_live(&self, now: i64) -> bool {
-        self.ended_ns.is_none() && now < self.until_ns
+        !self.simulated && self.ended_ns.is_none() && now < self.until_ns
     }
 }
 
@@ -354,9 +357,7 @@ extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, e
         for i in 0..s.ban_count {
             let ban: warden_ban_t = copy_versioned(s.bans, s.ban_stride, i);
             let target = text(ban.target);
-            for r in store.records.iter_mut().filter(|r| r.ended_ns.is_none() && r.target == target) {
-                r.ended_ns = Some(s.created_ns); // one live ban per target: the new one ends the older
-            }
+            // Beside the target's other bans: a new ban ends none (STACKED BANS).
             store.next_id += 1;
             store.records.push(Record {
                 id: store.next_id,
@@ -373,6 +374,7 @@ extern "C" fn insert(b: *mut warden_backend_t, signal: *const warden_signal_t, e
                 created_ns: s.created_ns,
                 events_count: s.events_count,
                 ended_ns: None,
+                simulated: s.simulated != 0,
             });
         }
     });

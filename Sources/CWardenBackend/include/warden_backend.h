@@ -1,5 +1,5 @@
 /*
- * warden_backend.h - the Warden backend plugin ABI, version 1.0.
+ * warden_backend.h - the Warden backend plugin ABI, version 1.2.
  *
  * This is the only file a backend author needs. A backend is a shared library
  * (.so) that exports exactly one symbol, `New`, with C linkage. The host
@@ -51,6 +51,27 @@
  *     (`warden_map_t.items`) are indexed with sizeof as usual.
  *   - Capabilities that are not worth a minor bump arrive as extensions,
  *     fetched by a versioned string id through `get_extension` ("warden.x/1").
+ *   - THE ONE EXCEPTION, minor 2: ABI 1.2 changed what `insert` does with the
+ *     live ban a target already has (see STACKED BANS), because the 1.0/1.1 rule
+ *     let a shorter or weaker ban end a longer one, silently weakening what
+ *     bouncers enforce. A host of 1.2 or later refuses a backend that declares
+ *     minor 0 or 1, naming this rule: rebuild it against this header and make
+ *     it keep every ban. A 1.2 backend loaded by a 1.0/1.1 host works, but that
+ *     host serves one ban per target (its own rule).
+ *
+ * STACKED BANS (1.2). A target may have several live bans at once, as
+ * CrowdSec's Local API keeps several decisions per value: `insert` never ends
+ * an earlier ban. A ban ends only when `delete_target` or `delete_all` removes
+ * it, when warden.history/1 deletes it or its signal, or when its until_ns
+ * passes (and the expiry sweep marks it). Which of a target's bans a bouncer is
+ * served is the host's business (the longest per type).
+ *
+ * SIMULATED SIGNALS (1.2). A signal whose `simulated` is 1 is stored like any
+ * other (history: read_signals lists it with its bans) but its bans are NEVER
+ * live: read_at does not list them, warden.changes/1 does not report them,
+ * delete_target, delete_all and the expiry sweep neither count nor end them,
+ * and target_history does not count them as active. They are history from the
+ * start (retention may purge them like any ended ban).
  *
  * OWNERSHIP (the same rule everywhere)
  *   - Every pointer the host passes into a call is BORROWED for the duration
@@ -113,7 +134,10 @@ extern "C" {
  * `warden_host_t` and `warden_backend_t`. */
 #define WARDEN_ABI_MAGIC 0x4E524457u
 #define WARDEN_ABI_VERSION_MAJOR 1u
-#define WARDEN_ABI_VERSION_MINOR 1u
+#define WARDEN_ABI_VERSION_MINOR 2u
+
+/* The lowest minor a host of this header loads (see THE ONE EXCEPTION). */
+#define WARDEN_ABI_MINIMUM_MINOR 2u
 
 /* ---------------------------------------------------------- status codes */
 
@@ -193,7 +217,7 @@ static inline void warden_copy_versioned(void *dst, size_t dst_size, const void 
 typedef struct warden_ban {
     uint32_t struct_size;       /* sizeof(warden_ban_t) of the writer, equal to the signal's `ban_stride` */
     uint32_t scope;             /* WARDEN_SCOPE_IP or WARDEN_SCOPE_RANGE */
-    warden_str_t target;        /* canonical text: "192.0.2.7", "2001:db8::/32"; the key of "one live ban per target" */
+    warden_str_t target;        /* canonical text: "192.0.2.7", "2001:db8::/32"; what delete_target names */
     uint8_t range_start[16];    /* first address covered, IPv6 network byte order; IPv4 as ::ffff:a.b.c.d */
     uint8_t range_end[16];      /* last address covered, same encoding (== range_start for WARDEN_SCOPE_IP) */
     warden_str_t origin;        /* who decided: "cli", "local", "api" (legacy MeasureSource) */
@@ -229,7 +253,7 @@ enum { WARDEN_EVENT_V1_0_SIZE = WARDEN_END_OF(warden_event_t, serialized) };
  * reads only members below `struct_size`. */
 typedef struct warden_signal {
     uint32_t struct_size;       /* sizeof(warden_signal_t) of the writer */
-    uint32_t simulated;         /* 1 when the decision is a simulation, else 0 */
+    uint32_t simulated;         /* 1 when the decision is a simulation, else 0 (see SIMULATED SIGNALS) */
     warden_str_t scenario;      /* scenario that fired, or the reason of a manual ban */
     warden_str_t message;       /* human summary ("ban 192.0.2.7 for 4h (ssh)") */
     warden_str_t source;        /* the attacking address or range as text */
@@ -253,7 +277,8 @@ typedef struct warden_signal {
 
 enum { WARDEN_SIGNAL_V1_0_SIZE = WARDEN_END_OF(warden_signal_t, labels) };
 
-/* One active ban as read back by `read_at`: one row per banned target.
+/* One active ban as read back by `read_at`: one row per live ban (a target
+ * may have several, see STACKED BANS).
  * Written by the backend; the host reads only members below `struct_size`
  * and treats the rest as zero/empty. The host maps it to the legacy keys
  * source, iptext, reason, scenario, bancount, action, cn, as, events_count,
@@ -340,28 +365,29 @@ typedef struct warden_backend {
      * is neither WARDEN_SCOPE_IP nor WARDEN_SCOPE_RANGE, or whose target is
      * empty, is refused with WARDEN_E_INVALID; check every ban before storing
      * any. Each stored ban gets the next id: ids grow with insertion order.
-     * One live ban per target: a ban for a target that already has a live ban
-     * replaces it. The older one ends at the new signal's created_ns and
-     * becomes history (it still counts in ban_count/events_count). A ban whose
-     * until_ns is already past is stored but is never live.
+     * A ban for a target that already has live bans is stored beside them and
+     * ends none of them (STACKED BANS). A ban whose until_ns is already past is
+     * stored but is never live; neither is a ban of a simulated signal
+     * (SIMULATED SIGNALS).
      * May buffer until `flush`, but reads and deletes through the same
      * instance must see it (read-your-writes). A signal whose `struct_size`,
      * `ban_stride` or (with events) `event_stride` is below its *_V1_0_SIZE
      * is refused with WARDEN_E_ABI, before any of it is stored. */
     int32_t (*insert)(struct warden_backend *self, const warden_signal_t *signal, char *err, size_t err_len);
 
-    /* Streams to `sink` every ban active at `at_ns`, at most one row per
-     * target, NEWEST FIRST (descending id), so a host that needs only the N
-     * newest rows stops after N.
-     * A ban is active at t when its signal's created_ns <= t < until_ns and it
-     * has not ended at or before t. A ban ends when `delete_target` or
-     * `delete_all` removes it (at the host's now_ns during that call), when a
-     * newer ban for its target replaces it (at the newer signal's created_ns),
-     * or when the expiry sweep marks it. So a past at_ns shows the bans as
-     * they were then: not a ban created since, but a ban deleted or replaced
-     * since (as it was, with its own reason and until_ns).
+    /* Streams to `sink` every ban active at `at_ns`, one row per ban (several
+     * for a target that has several), NEWEST FIRST (descending id), so a host
+     * that needs only the N newest rows stops after N.
+     * A ban is active at t when it is not simulated, its signal's
+     * created_ns <= t < until_ns and it has not ended at or before t. A ban
+     * ends when `delete_target` or `delete_all` removes it (at the host's now_ns
+     * during that call), when warden.history/1 deletes it, or when the expiry
+     * sweep marks it. So a past at_ns shows the bans as they were then: not a
+     * ban created since, but a ban deleted since (as it was, with its own
+     * reason and until_ns).
      * ban_count and events_count count the target's whole stored history,
-     * whatever at_ns is: deleted and replaced bans included, purged ones not.
+     * whatever at_ns is: deleted, expired and simulated bans included, purged
+     * ones not.
      * When `sink` returns non-zero, make no further sink call and return
      * WARDEN_OK promptly. Each row's `struct_size` is sizeof(warden_ban_row_t)
      * of the backend; the host stops the stream at a row below
@@ -370,10 +396,11 @@ typedef struct warden_backend {
     int32_t (*read_at)(struct warden_backend *self, int64_t at_ns, warden_row_sink_fn sink, void *sink_ctx,
                        char *err, size_t err_len);
 
-    /* Removes the ban of `target` that is live at the host's now_ns (exact
-     * text comparison of canonical forms): it ends now and stays in history.
-     * Writes how many were removed into *deleted: 1, or 0 when the target has
-     * no live ban (0 is not an error), so deleting twice gives 1, then 0.
+    /* Removes every ban of `target` that is live at the host's now_ns (exact
+     * text comparison of canonical forms): each ends now and stays in history.
+     * Writes how many were removed into *deleted: the number of live bans the
+     * target had, 0 when none (0 is not an error), so deleting twice gives n,
+     * then 0.
      * LIVE means not ended and now_ns < until_ns: a ban past its until_ns that
      * no expiry sweep has marked yet is not live, is not counted and stays
      * history as it is. An empty target is WARDEN_E_INVALID. */
@@ -428,7 +455,7 @@ typedef struct warden_ext_maintenance {
     uint32_t struct_size;       /* sizeof(warden_ext_maintenance_t) of the backend */
     uint32_t reserved;          /* 0 */
 
-    /* Commits pending inserts; when config "flush" is true, ends the bans
+    /* Commits pending inserts; when config "flush" is true, ends the live bans
      * with until_ns <= now_ns (expiry sweep: they become history, and a
      * read_at before their until_ns still lists them); purges history (ended
      * bans, oldest id first) beyond max_records, and the history whose
@@ -461,14 +488,13 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  *       lists it (ban_count and events_count as they are at this call), and
  *       `ban_id` == row->id. Every stored ban is reported, even one already past
  *       its until_ns or ended since (its ENDED follows), EXCEPT one that history
- *       retention purged since: that one is not live and is skipped. An ADDED
- *       also REPLACES: the earlier ban of row->target, if one was live, ended
- *       at row->created_ns, and no ENDED is reported for it (finding it would
- *       cost every insert a lookup).
+ *       retention purged since, and one of a simulated signal: those are not
+ *       live and are skipped. An ADDED ends no other ban (STACKED BANS; before
+ *       1.2 it replaced the target's earlier ban).
  *   WARDEN_CHANGE_ENDED          the ban `ban_id` ended at `ended_ns`: removed
  *       by delete_target (ended_ns = the host's now of that call). `row` is
  *       NULL: the backend may no longer have the ban. May also be reported for
- *       a ban already replaced or past its until_ns, which changes nothing.
+ *       a ban already past its until_ns, which changes nothing.
  *   WARDEN_CHANGE_ENDED_THROUGH  delete_all, as ONE change whatever the number
  *       of bans: every ban whose id is <= `ban_id` has ended (at `ended_ns` if it
  *       was live then). No ADDED of an id <= `ban_id` is reported after it.
@@ -478,9 +504,8 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  *   reported: a ban past its until_ns is not live whether swept or not, and
  *   only ended bans are purged.
  * So a reader that holds the bans of a snapshot and applies every change after
- * it, in order (ADDED: drop the bans held for row->target with a smaller id,
- * and hold the row unless one with a larger id is held for that target;
- * ENDED: drop `ban_id`; ENDED_THROUGH: drop every id <= `ban_id`), holds
+ * it, in order (ADDED: hold the row; ENDED: drop `ban_id`; ENDED_THROUGH: drop
+ * every id <= `ban_id`), holds
  * exactly the storage's unended bans as of the last cursor returned; dropping
  * those whose until_ns has passed leaves what read_at(now) returns.
  *
@@ -504,10 +529,9 @@ enum { WARDEN_EXT_MAINTENANCE_V1_SIZE = WARDEN_END_OF(warden_ext_maintenance_t, 
  *
  * STALE CURSORS. A backend forgets old history: changes made before
  * now - max_records_age when retention runs (none when it is 0). Retention
- * that purges a ban added after a cursor makes that cursor stale too: that
- * ADDED can no longer be reported, and with it the end of the ban it
- * replaced. (A reader that looks every second rarely meets this: the ban had
- * to be added, ended and purged between two looks.) A cursor before the
+ * that purges a ban added after a cursor may make that cursor stale too (the
+ * Warden backends do so; since 1.2 skipping that ADDED would be enough). A
+ * cursor before the
  * oldest change kept, or beyond the newest position issued (another
  * storage, or one restored from a backup), is STALE: changes_since returns
  * WARDEN_E_STALE_CURSOR with a message, delivers nothing, and the host starts
@@ -627,7 +651,7 @@ typedef struct warden_target_history {
     uint32_t struct_size;       /* set by the host */
     uint32_t reserved;          /* 0 */
     int64_t ban_count;          /* bans stored that contain the query (see CONTAINMENT) and were created after
-                                   since_ns: history included (ended, replaced, swept, past their until); purged
+                                   since_ns: history included (ended, swept, past their until, simulated); purged
                                    ones and those of deleted signals not. CrowdSec's GetDecisionsCount and
                                    GetDecisionsSinceCount */
     int64_t active_count;       /* of the bans that contain the query, whatever since_ns, how many are live at
@@ -681,7 +705,7 @@ typedef struct warden_signal_record {
      * insert receives (see VERSIONING). */
     const warden_signal_t *signal;
     const int64_t *ban_ids;     /* signal->ban_count ids: ban_ids[i] is the id of ban i */
-    const int64_t *ban_ended_ns; /* signal->ban_count times: when ban i ended (deleted, replaced, swept, ended by
+    const int64_t *ban_ended_ns; /* signal->ban_count times: when ban i ended (deleted, swept, replaced before 1.2, ended by
                                     delete_all or delete_signal), or 0 while it has not (it may still be past its
                                     until_ns) */
     /* ---- appended below this line only ---- */
@@ -800,7 +824,7 @@ typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **o
 WARDEN_STATIC_ASSERT(sizeof(warden_str_t) == 16, "warden_str_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_kv_t) == 32, "warden_kv_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_map_t) == 16, "warden_map_t layout");
-/* In this header (v1.1) every versioned struct is exactly its minimum size, but for
+/* In this header (v1.2) every versioned struct is exactly its minimum size, but for
  * warden_ext_history_t, which gained insert_signal in 1.1. */
 WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168 && WARDEN_BAN_V1_0_SIZE == 168, "warden_ban_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 48 && WARDEN_EVENT_V1_0_SIZE == 48, "warden_event_t v1.0 layout");
