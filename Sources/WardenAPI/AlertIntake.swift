@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import WardenAlerts
 import WardenAllowlist
+import WardenConfig
 import WardenMetrics
 import WardenModel
 import WardenStore
@@ -63,6 +64,7 @@ public final class AlertIntake: Sendable {
 
     private let service: BanService
     private let profiles: any AlertProfiles
+    private let simulation: SimulationConfig
     private let allowlist: LiveAllowlist
     private let metrics: DaemonMetrics?
     private let afterStore: @Sendable () async -> Void
@@ -73,6 +75,7 @@ public final class AlertIntake: Sendable {
 
     /// - Parameters:
     ///   - profiles: what decides the bans of alerts that carry none.
+    ///   - simulation: which scenarios are only simulated: their alerts are stored, never enforced.
     ///   - allowlist: what no decision may ban: such a decision is dropped (logged once,
     ///     counted), the rest of its alert applies.
     ///   - metrics: counts alerts per machine and allowlist refusals, when given.
@@ -80,12 +83,14 @@ public final class AlertIntake: Sendable {
     ///     in the decision index when the client hears back.
     ///   - notify: given each new alert its profiles name notifications for, once stored.
     public init(
-        service: BanService, profiles: any AlertProfiles, allowlist: LiveAllowlist, metrics: DaemonMetrics? = nil,
+        service: BanService, profiles: any AlertProfiles, simulation: SimulationConfig = SimulationConfig(),
+        allowlist: LiveAllowlist, metrics: DaemonMetrics? = nil,
         afterStore: @escaping @Sendable () async -> Void, notify: Notifier? = nil,
         clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.service = service
         self.profiles = profiles
+        self.simulation = simulation
         self.allowlist = allowlist
         self.metrics = metrics
         self.afterStore = afterStore
@@ -209,6 +214,8 @@ public final class AlertIntake: Sendable {
     ) throws(APIError) -> (signal: SignalOrder, notice: Notice?) {
         var alert = alert
         alert.machineID = machine
+        // Before the profiles, which see `Alert.Simulated` as they would behind CrowdSec's agent.
+        if simulation.isSimulated(scenario: alert.scenario ?? "") { alert.simulated = true }
         let verdict: ProfileVerdict
         do {
             verdict = try profiles.verdict(for: alert, machine: machine)

@@ -15,15 +15,47 @@ public final class BouncerRegistry: Sendable {
         /// in, so it holds at most one entry per registered key; a reload empties it.
         var byKey: [String: String] = [:]
         var file = FollowedFile()
+        /// What was seen of each bouncer instance, by instance name.
         var sightings: [String: BouncerSighting] = [:]
+        /// The instance name of each key's name and client address seen.
+        var instances: [InstanceKey: String] = [:]
         var sightingsDirty = false
 
-        /// Notes that bouncer `name` was just seen; returns its name.
+        /// Notes that bouncer `name` was just seen from `address`; returns the name of that
+        /// instance: `name` for the first address the key came from, `name@address` for each
+        /// other one (as CrowdSec 1.6.5 names them), so replicas sharing a key each keep
+        /// their own stream position.
         mutating func sighted(name: String, _ address: String, _ userAgent: String, _ now: Int64) -> String {
-            sightings[name] = BouncerSighting(name: name, address: address, userAgent: userAgent, lastPullNs: now)
+            let key = InstanceKey(name: name, address: address)
+            let instance: String
+            if let known = instances[key] {
+                instance = known
+            } else {
+                instance = instances.values.contains(name) ? "\(name)@\(address)" : name
+                instances[key] = instance
+            }
+            sightings[instance] = BouncerSighting(
+                name: instance, address: address, userAgent: userAgent, lastPullNs: now)
             sightingsDirty = true
-            return name
+            return instance
         }
+
+        /// Forgets the instances of the bouncers no longer registered.
+        mutating func forgetInstances(keeping names: Set<String>) {
+            let gone = instances.filter { !names.contains($0.key.name) }
+            guard !gone.isEmpty else { return }
+            for (key, instance) in gone {
+                instances[key] = nil
+                sightings[instance] = nil
+            }
+            sightingsDirty = true
+        }
+    }
+
+    /// A registered bouncer's name and a client address it came from.
+    struct InstanceKey: Hashable {
+        var name: String
+        var address: String
     }
 
     private let keys: BouncerKeyFile
@@ -43,7 +75,9 @@ public final class BouncerRegistry: Sendable {
         try reload(force: true)
     }
 
-    /// The bouncer whose key is `key`, or nil. Notes the address and user agent it came with.
+    /// The bouncer instance whose key is `key`, or nil: the bouncer's name, or
+    /// `name@address` when the key already came from another address. Notes the address
+    /// and user agent it came with.
     public func authenticate(key: String, address: String, userAgent: String, now: Int64) -> String? {
         reloadIfChanged(now: now)
         let known = state.withLock { state -> String? in
@@ -74,6 +108,7 @@ public final class BouncerRegistry: Sendable {
             state.byDigest = fresh
             state.byKey = [:]
             state.file.version = version
+            state.forgetInstances(keeping: Set(fresh.values))
             return NameChanges(before: before, after: Set(fresh.values))
         }
         if !force && !changes.isEmpty {

@@ -28,6 +28,9 @@ public struct MainConfig: Sendable {
     public var prometheus: PrometheusConfig?
     /// Notification configs and plugins (`config_paths`, `plugin_config`).
     public var notifications: NotificationPaths
+    /// CrowdSec's simulation file (`config_paths.simulation_path`); nil: `simulation.yaml`
+    /// beside this file when there is one.
+    public var simulationFile: String?
 
     /// Reads and checks the file.
     /// - Throws: ``ConfigError`` with the file and line of the problem.
@@ -77,9 +80,16 @@ public struct MainConfig: Sendable {
         let allowlist = try allowlistFile(root, base: base, file: path)
         let prometheus = try PrometheusConfig.parse(root, file: path)
         let notifications = try NotificationPaths.parse(root, base: base, file: path)
-        return MainConfig(
+        var config = MainConfig(
             path: path, backendFolder: folder, injected: injected, api: api, allowlistFile: allowlist,
             prometheus: prometheus, notifications: notifications)
+        if let node = root["config_paths"]?["simulation_path"] {
+            guard let value = node.scalar, !value.isEmpty else {
+                throw ConfigError(file: path, line: node.line, "'config_paths.simulation_path' must name a file")
+            }
+            config.simulationFile = FileSystem.resolve(value, against: base)
+        }
+        return config
     }
 
     public init(

@@ -67,7 +67,7 @@ public struct Daemon {
         await hub?.start()
         let intake = AlertIntake(
             service: service, profiles: profiles.map { ProfileDecider(profiles: $0, logger: logger) } ?? DefaultProfile(),
-            allowlist: allowlist, metrics: metrics, afterStore: { _ = await sync.syncOnce() },
+            simulation: try simulation(main), allowlist: allowlist, metrics: metrics, afterStore: { _ = await sync.syncOnce() },
             notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, clock: clock, logger: logger)
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
@@ -127,6 +127,20 @@ public struct Daemon {
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
         if let failure { throw failure }
+    }
+
+    /// Which scenarios are only simulated: `config_paths.simulation_path`, else
+    /// `simulation.yaml` beside the main config; with neither, none.
+    /// - Throws: ``ConfigError`` naming the file, line and key.
+    private func simulation(_ main: MainConfig) throws -> SimulationConfig {
+        let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "simulation.yaml")
+        guard let path = main.simulationFile ?? (FileSystem.exists(besideConfig) ? besideConfig : nil) else {
+            return SimulationConfig()
+        }
+        let config = try SimulationConfig.load(path: path)
+        let mode = config.global ? "every scenario but" : "no scenario but"
+        logger.info("simulation: \(mode) \(config.exclusions.sorted()) (\(path))")
+        return config
     }
 
     /// The profiles alerts go through: `api.server.profiles_path`, else `profiles.yaml`

@@ -104,7 +104,7 @@ final class StoreSync: Service {
         let listing = try await service.list(BanQuery(backend: backend.name), now: now)
         if let failure = listing.failed.first { throw failure }
         feed.withLock { $0 = nil }
-        let update = book.reconcile(with: listing.bans, now: now)
+        let update = book.reconcile(with: listing.everyBan, now: now)
         count(update, in: backend)
         if !update.events.isEmpty {
             logger.debug("decisions refreshed from \(backend.name): \(update.added) new, \(update.removed) gone, \(book.count) active")

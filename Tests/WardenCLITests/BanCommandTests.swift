@@ -41,7 +41,8 @@ final class BanCommandTests: XCTestCase {
                 "as": "",
                 "events_count": "1",
                 "until": "3h58m55s",
-                "expires_at": "2026-11-23T16:00:00Z"
+                "expires_at": "2026-11-23T16:00:00Z",
+                "decisions": "1"
               }
             ]
 
@@ -93,7 +94,7 @@ final class BanCommandTests: XCTestCase {
         let cli = try CLIHarness(backends: [("memory", dummy, ["store": "list"])])
         XCTAssertEqual(cli.run("backends", "list").out, """
             NAME    PATH\(String(repeating: " ", count: dummy.count - 4))  ABI  VERSION        STATE
-            memory  \(dummy)  1.1  1.0.0 (swift)  loaded
+            memory  \(dummy)  1.2  1.0.0 (swift)  loaded
 
             """)
     }

@@ -44,12 +44,13 @@ extension Ban {
             for failure in listing.failed {
                 global.context.writeError("warning: \(failure); its bans are missing from this list\n")
             }
-            let report = BanListReport(bans: listing.bans, at: query.at ?? now)
+            let report = BanListReport(bans: listing.bans, liveCounts: listing.liveCounts, at: query.at ?? now)
             switch global.output {
             case .raw: global.context.write(report.csv())
             case .json: global.print(report.json())
             case .human:
                 global.context.write(report.table())
+                global.context.write(report.stackedNotes())
                 if listing.truncated {
                     global.print("(\(listing.bans.count) newest bans shown, more match; use --limit 0 or --all to see every one)")
                 }
@@ -63,8 +64,21 @@ extension Ban {
 
 /// A list of bans in the three output formats, with the legacy columns and keys.
 struct BanListReport {
+    /// One per target: the ban that ends last, which is what bouncers enforce longest.
     var bans: [WardenModel.Ban]
+    /// How many live bans each target has (one when absent).
+    var liveCounts: [String: Int] = [:]
     var at: Int64
+
+    /// How many live bans `ban`'s target has.
+    func decisions(_ ban: WardenModel.Ban) -> Int { max(liveCounts[ban.target] ?? 1, 1) }
+
+    /// One line per target that has several live bans, after the table.
+    func stackedNotes() -> String {
+        bans.filter { decisions($0) > 1 }.map {
+            "\($0.target) has \(decisions($0)) live bans; the one that ends last is shown ('ban del' ends them all)\n"
+        }.joined()
+    }
 
     /// Time left, as Go prints a duration rounded to the second.
     func expiration(_ ban: WardenModel.Ban) -> String {
@@ -89,7 +103,7 @@ struct BanListReport {
                 ("source", ban.origin), ("iptext", ban.target), ("reason", ban.reason), ("scenario", ban.scenario),
                 ("bancount", String(ban.banCount)), ("action", ban.action), ("cn", ban.country), ("as", ban.asText),
                 ("events_count", String(ban.eventsCount)), ("until", expiration(ban)),
-                ("expires_at", Timestamp.rfc3339(ban.untilNs)),
+                ("expires_at", Timestamp.rfc3339(ban.untilNs)), ("decisions", String(decisions(ban))),
             ].map { ($0.0, JSONText.string($0.1)) }
         })
     }

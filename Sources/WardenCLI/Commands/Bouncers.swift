@@ -42,13 +42,21 @@ struct Bouncers: ParsableCommand {
             let file = try global.bouncerKeys()
             let records = try file.load()
             let seen = BouncerSighting.load(from: BouncerSighting.path(besideKeys: file.path))
-            let rows = records.map { record -> [String] in
-                let sighting = seen.first { $0.name == record.name }
-                let (type, version) = sighting?.typeAndVersion ?? ("", "")
-                return [
-                    record.name, sighting?.address ?? "", sighting.map { Timestamp.rfc3339($0.lastPullNs) } ?? "never",
-                    type, version, Timestamp.rfc3339(record.createdNs),
-                ]
+            // One row per instance: the bouncer as first seen, then `NAME@ADDRESS` for each
+            // other address its key came from (replicas sharing a key).
+            let rows = records.flatMap { record -> [[String]] in
+                let instances = seen.filter { $0.name == record.name || $0.name == "\(record.name)@\($0.address)" }
+                    .sorted { ($0.name == record.name ? 0 : 1, $0.name) < ($1.name == record.name ? 0 : 1, $1.name) }
+                guard !instances.isEmpty else {
+                    return [[record.name, "", "never", "", "", Timestamp.rfc3339(record.createdNs)]]
+                }
+                return instances.map { sighting in
+                    let (type, version) = sighting.typeAndVersion
+                    return [
+                        sighting.name, sighting.address, Timestamp.rfc3339(sighting.lastPullNs), type, version,
+                        Timestamp.rfc3339(record.createdNs),
+                    ]
+                }
             }
             let keys = ["name", "ip_address", "last_pull", "type", "version", "created_at"]
             switch global.output {
