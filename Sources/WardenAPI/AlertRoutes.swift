@@ -12,7 +12,7 @@ struct AlertRoutes {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("alerts") { request, context -> Response in
-            let buffer = try await request.body.collect(upTo: Self.maxBody)
+            let buffer = try await request.decodedBody(upTo: Self.maxBody)
             let body = try AlertBody.parse(Array(buffer: buffer))
             let ids = try await intake.receive(body.alerts, bodies: body.elements, machine: context.machine ?? "")
             var out: [UInt8] = [UInt8(ascii: "[")]

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import WardenMetricNames
 import WardenMetrics
 import WardenModel
 
@@ -7,7 +8,8 @@ import WardenModel
 /// section gives each wire shape):
 /// - `GET /health`: `{"status":"up"}`, no key.
 /// - `GET`/`HEAD /v1/decisions`, `GET`/`HEAD /v1/decisions/stream`: bouncer key.
-/// - `POST /v1/usage-metrics`: bouncer key; accepted and logged.
+/// - `POST /v1/usage-metrics`: bouncer key; what the bouncer reports it did is summed per
+///   bouncer instance into ``WardenMetricNames/bouncerUsage``; 201, no body.
 /// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
 /// - `GET /v1/heartbeat`, `POST /v1/alerts`: machine token (JWT).
 /// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
@@ -35,8 +37,19 @@ public enum LocalAPI {
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            logger.debug("usage metrics from bouncer \(context.bouncer ?? "?"): \(body.readableBytes) bytes")
+            let report = try UsageReport.parse(Array(buffer: try await request.decodedBody(upTo: 1 << 20)))
+            let bouncer = context.bouncer ?? ""
+            var dropped = 0
+            for count in report.counts {
+                let kept = metrics.bouncerUsage(
+                    bouncer: bouncer, name: count.name, unit: count.unit, origin: count.origin,
+                    remediation: count.remediation, value: count.value)
+                if !kept { dropped += 1 }
+            }
+            if dropped > 0 {
+                logger.warning(
+                    "usage metrics of bouncer '\(bouncer)': \(dropped) item(s) not counted, past \(WardenMetricNames.usageSeriesPerBouncer) series of one bouncer")
+            }
             return Response(status: .created)
         }
         return router

@@ -101,6 +101,17 @@ public final class MachineRegistry: Sendable {
         logger.info("machine '\(name)' registered through the API; it can log in once 'warden machines validate \(name)' is run")
     }
 
+    /// Removes `name` (`DELETE /v1/watchers/self`: an agent with `unregister_on_exit`
+    /// leaving); its token stops working at once.
+    func unregister(name: String) throws(MachineError) {
+        try file.delete(name: name)
+        try reload()
+        state.withLock { state in
+            if state.sightings.removeValue(forKey: name) != nil { state.sightingsDirty = true }
+        }
+        logger.info("machine '\(name)' unregistered itself through the API")
+    }
+
     /// Rereads the machines file if it changed since last read (or always with `force`),
     /// and logs who was added and removed. A broken file keeps the previous machines.
     public func reload(force: Bool = false) throws(MachineError) {

@@ -8,6 +8,7 @@ import WardenModel
 /// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body.
 /// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401.
 /// - `GET /v1/heartbeat`: token; 200, no body.
+/// - `DELETE /v1/watchers/self` (LAPI 1.6.9): token; removes the machine; 204, no body.
 struct MachineRoutes {
     let registry: MachineRegistry
     let clock: @Sendable () -> Int64
@@ -20,6 +21,14 @@ struct MachineRoutes {
             registry.heartbeat(name: context.machine ?? "", now: clock())
             return Response(status: .ok)
         }
+        authenticated.delete("watchers/self") { _, context -> Response in
+            do throws(MachineError) {
+                try registry.unregister(name: context.machine ?? "")
+            } catch {
+                throw APIError(.internalServerError, message: "\(error)")
+            }
+            return Response(status: .noContent)
+        }
     }
 
     /// The body as gin's `ShouldBindJSON` reads it into `models.WatcherAuthRequest`
@@ -27,7 +36,7 @@ struct MachineRoutes {
     private func credentials(
         _ request: Request, type: String
     ) async throws -> Result<(name: String?, password: String?, scenarios: [String]), GoJSONError> {
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.decodedBody(upTo: 1 << 20)
         let value: GoJSON
         do {
             value = try GoJSON.decodeFirst(Array(buffer: body))

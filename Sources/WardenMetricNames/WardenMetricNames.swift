@@ -23,6 +23,13 @@ public enum WardenMetricNames {
     public static let apiRequestDuration = "warden_api_request_duration_seconds"
     /// Counter `{bouncer, route}`: decision pulls (`/v1/decisions` and its stream) answered to each bouncer.
     public static let bouncerPulls = "warden_bouncer_pulls_total"
+    /// Counter `{bouncer, name, unit, origin, remediation}`: what bouncers report they did
+    /// (`POST /v1/usage-metrics`: `dropped` requests, bytes, packets...), summed over
+    /// their reports while the daemon ran. At most ``usageSeriesPerBouncer`` series per bouncer.
+    public static let bouncerUsage = "warden_bouncer_usage_total"
+    /// The most label sets ``bouncerUsage`` keeps per bouncer: a bouncer's labels come from
+    /// its reports, and a buggy or hostile one must not grow the registry without end.
+    public static let usageSeriesPerBouncer = 64
 
     /// Histogram `{backend, operation}`, seconds: calls the daemon made into a backend
     /// (`insert`, `read`, `changes`, `delete`, `delete_all`, `shutdown`).

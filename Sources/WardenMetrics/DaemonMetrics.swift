@@ -142,6 +142,26 @@ public final class DaemonMetrics: Sendable {
         counter(WardenMetricNames.bouncerPulls, [("bouncer", bouncer), ("route", route)]).increment()
     }
 
+    /// Adds `value` to what `bouncer` reports of `name` (in `unit`) for `origin` and
+    /// `remediation`. Returns false, counting nothing, when the bouncer already has
+    /// ``WardenMetricNames/usageSeriesPerBouncer`` other series.
+    @discardableResult
+    public func bouncerUsage(
+        bouncer: String, name: String, unit: String, origin: String, remediation: String, value: Int
+    ) -> Bool {
+        let labels = [("bouncer", bouncer), ("name", name), ("unit", unit), ("origin", origin), ("remediation", remediation)]
+        let series = Series(name: WardenMetricNames.bouncerUsage, labels: labels.map(\.1))
+        let known = handles.withLock { handles in
+            handles.counters[series] != nil
+                || handles.counters.keys.filter {
+                    $0.name == WardenMetricNames.bouncerUsage && $0.labels.first == bouncer
+                }.count < WardenMetricNames.usageSeriesPerBouncer
+        }
+        guard known else { return false }
+        counter(WardenMetricNames.bouncerUsage, labels).increment(by: value)
+        return true
+    }
+
     // MARK: Backends
 
     /// Records one call into `backend`, how long it took and whether it failed.

@@ -17,8 +17,9 @@ enum RawHTTP {
 
     static func request(
         _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = "",
-        from source: String? = nil
+        bytes bodyBytes: [UInt8]? = nil, from source: String? = nil
     ) throws -> RawResponse {
+        let payload = bodyBytes ?? Array(body.utf8)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -42,9 +43,9 @@ enum RawHTTP {
         guard connected == 0 else { throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))") }
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
-        text += "\r\n" + body
-        let bytes = Array(text.utf8)
+        if !payload.isEmpty || method == "POST" { text += "Content-Length: \(payload.count)\r\n" }
+        text += "\r\n"
+        let bytes = Array(text.utf8) + payload
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }

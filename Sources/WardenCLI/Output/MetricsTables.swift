@@ -6,7 +6,7 @@ import WardenMetricNames
 enum MetricsTables {
     static func render(_ samples: [PrometheusSample]) -> String {
         let tables = [
-            bans(samples), activeBans(samples), requests(samples), pulls(samples), backendCalls(samples),
+            bans(samples), activeBans(samples), requests(samples), pulls(samples), usage(samples), backendCalls(samples),
             alerts(samples), notifications(samples),
         ].compactMap { $0 }
         var text = tables.joined(separator: "\n")
@@ -43,6 +43,14 @@ enum MetricsTables {
         table(
             "Bouncer pulls", ["BOUNCER", "ROUTE", "PULLS"],
             sortedRows(sums(samples, WardenMetricNames.bouncerPulls, by: ["bouncer", "route"])) { [count($0)] })
+    }
+
+    private static func usage(_ samples: [PrometheusSample]) -> String? {
+        table(
+            "Bouncer usage (as bouncers report it)", ["BOUNCER", "NAME", "UNIT", "ORIGIN", "REMEDIATION", "TOTAL"],
+            sortedRows(sums(samples, WardenMetricNames.bouncerUsage, by: ["bouncer", "name", "unit", "origin", "remediation"])) {
+                [count($0)]
+            })
     }
 
     private static func backendCalls(_ samples: [PrometheusSample]) -> String? {
