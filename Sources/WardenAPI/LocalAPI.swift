@@ -1,4 +1,5 @@
 import Hummingbird
+import WardenAllowlist
 import Logging
 import WardenMetricNames
 import WardenMetrics
@@ -11,7 +12,8 @@ import WardenModel
 /// - `POST /v1/usage-metrics`: bouncer key; what the bouncer reports it did is summed per
 ///   bouncer instance into ``WardenMetricNames/bouncerUsage``; 201, no body.
 /// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
-/// - `GET /v1/heartbeat`, `POST /v1/alerts`: machine token (JWT).
+/// - `GET /v1/heartbeat`, `POST /v1/alerts`, `DELETE /v1/watchers/self`: machine token (JWT).
+/// - `GET /v1/allowlists…`, `POST /v1/allowlists/check`: machine token (``AllowlistRoutes``).
 /// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
 ///   `DELETE /v1/alerts/:id`, `DELETE /v1/decisions/:id`: machine token (``AlertHistoryRoutes``);
 ///   deleting alerts also needs a trusted peer (127.0.0.1, ::1, `trustedNetworks`).
@@ -21,7 +23,7 @@ public enum LocalAPI {
     /// The router of the whole API.
     public static func router(
         book: DecisionBook, bouncers: BouncerRegistry, machines: MachineRegistry, intake: AlertIntake,
-        history: AlertHistory, trustedNetworks: [BanTarget] = [],
+        history: AlertHistory, allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [],
         metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -34,6 +36,7 @@ public enum LocalAPI {
         MachineRoutes(registry: machines, clock: clock, logger: logger).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
         AlertHistoryRoutes(history: history, trustedNetworks: trustedNetworks, clock: clock).register(on: tokenRoutes)
+        AllowlistRoutes(allowlist: allowlist).register(on: tokenRoutes)
         let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in

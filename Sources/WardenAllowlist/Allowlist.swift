@@ -8,8 +8,24 @@ import WardenModel
 /// (so `0.0.0.0/0` and `::/0` are refused while loopback is allowlisted). CIDR
 /// blocks are either nested or disjoint, so "shares an address" is all there is.
 public struct Allowlist: Sendable, Equatable {
-    /// The entries in file order.
+    /// A named list (`[name] description` in the file): CrowdSec 1.6.9's allowlists.
+    public struct List: Sendable, Equatable {
+        public var name: String
+        public var description: String
+
+        public init(name: String, description: String = "") {
+            self.name = name
+            self.description = description
+        }
+    }
+
+    /// The list of the entries before any `[name]` line.
+    public static let defaultListName = "default"
+
+    /// The entries in file order, expired ones included (see ``active(at:)``).
     public let entries: [AllowlistEntry]
+    /// The named lists in file order, the default one first.
+    public let lists: [List]
     private let ipv4: IntervalTable
     private let ipv6: IntervalTable
 
@@ -19,8 +35,12 @@ public struct Allowlist: Sendable, Equatable {
         AllowlistEntry(target: .ip(IPAddress(v6: 1)), comment: "loopback (IPv6)"),
     ]
 
-    public init(_ entries: [AllowlistEntry]) {
+    public init(_ entries: [AllowlistEntry], lists: [List] = []) {
         self.entries = entries
+        var named = [List(name: Self.defaultListName)]
+        for list in lists where !named.contains(where: { $0.name == list.name }) { named.append(list) }
+        for entry in entries where !named.contains(where: { $0.name == entry.list }) { named.append(List(name: entry.list)) }
+        self.lists = named
         let indexed = entries.indices.map { (index: $0, target: entries[$0].target) }
         ipv4 = IntervalTable(indexed.filter { $0.target.first.isIPv4 })
         ipv6 = IntervalTable(indexed.filter { !$0.target.first.isIPv4 })
@@ -38,7 +58,24 @@ public struct Allowlist: Sendable, Equatable {
         return entries[index]
     }
 
-    public static func == (a: Allowlist, b: Allowlist) -> Bool { a.entries == b.entries }
+    /// Every entry that shares an address with `target`, in file order (a bulk check
+    /// names every list that allowlists a value, as CrowdSec does).
+    public func matches(_ target: BanTarget) -> [AllowlistEntry] {
+        guard match(target) != nil else { return [] }
+        let low = target.first.bits, high = target.last.bits
+        return entries.filter { $0.target.first.bits <= high && low <= $0.target.last.bits }
+    }
+
+    /// The allowlist in force at `now`: without the entries expired by then.
+    public func active(at now: Int64) -> Allowlist {
+        guard entries.contains(where: { !$0.isActive(at: now) }) else { return self }
+        return Allowlist(entries.filter { $0.isActive(at: now) }, lists: lists)
+    }
+
+    /// When the first of its entries that expire does, or nil when none does.
+    public var nextExpiryNs: Int64? { entries.compactMap(\.expiresNs).min() }
+
+    public static func == (a: Allowlist, b: Allowlist) -> Bool { a.entries == b.entries && a.lists == b.lists }
 }
 
 /// Intervals sorted by their first address, with the running maximum of their last

@@ -1,16 +1,33 @@
 import WardenModel
 
 /// One line of the allowlist: an address or a CIDR block that Warden never bans,
-/// with the operator's comment saying why.
+/// with the operator's comment saying why, the named list it belongs to, and when it
+/// expires, if it does.
 public struct AllowlistEntry: Sendable, Equatable, CustomStringConvertible {
     /// The address or block allowlisted.
     public var target: BanTarget
     /// Why it must stay reachable ("loopback", "office VPN"); may be empty in a hand-written file.
     public var comment: String
+    /// The named list it belongs to (``Allowlist/defaultListName`` before any `[name]` line).
+    public var list: String
+    /// When it stops applying, ns since the epoch; nil: never.
+    public var expiresNs: Int64?
 
-    public init(target: BanTarget, comment: String) {
+    public init(target: BanTarget, comment: String, list: String = Allowlist.defaultListName, expiresNs: Int64? = nil) {
         self.target = target
         self.comment = comment
+        self.list = list
+        self.expiresNs = expiresNs
+    }
+
+    /// Whether it applies at `now`: it does not expire, or not yet.
+    public func isActive(at now: Int64) -> Bool {
+        expiresNs.map { now < $0 } ?? true
+    }
+
+    /// CrowdSec's reason for an allowlisted value: `192.0.2.0/24 from office (VPN)`.
+    public var reason: String {
+        "\(target) from \(list)" + (comment.isEmpty ? "" : " (\(comment))")
     }
 
     /// `127.0.0.0/8 (loopback)`, or the bare target without a comment.

@@ -52,7 +52,7 @@ public struct Daemon {
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
         let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
         // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
-        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger)
+        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
         let sync = StoreSync(
             service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
         await sync.syncOnce()
@@ -74,7 +74,7 @@ public struct Daemon {
         let app = Application(
             router: LocalAPI.router(
                 book: book, bouncers: bouncers, machines: machines, intake: intake,
-                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }),
+                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }), allowlist: allowlist,
                 trustedNetworks: main.api.trustedNetworks, metrics: metrics, clock: clock, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(

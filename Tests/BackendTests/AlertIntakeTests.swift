@@ -43,7 +43,7 @@ final class AlertIntakeTests: XCTestCase {
 
     /// The shipped default (loopback): the allowlist file is absent.
     private func defaultAllowlist() throws -> LiveAllowlist {
-        try LiveAllowlist(path: CCompiler.temporaryFolder("allowlist") + "/allowlist", logger: logger)
+        try LiveAllowlist(path: CCompiler.temporaryFolder("allowlist") + "/allowlist", logger: logger, clock: { 0 })
     }
 
     private func banIDs(_ service: BanService) async throws -> [Int64] {

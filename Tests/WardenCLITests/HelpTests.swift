@@ -486,10 +486,13 @@ final class HelpTests: XCTestCase {
 
             SUBCOMMANDS:
               add                     Allowlist an address or a CIDR block.
-              list                    List the allowlist entries, in file order.
+              list                    List the allowlist entries in force, in file order.
               del, delete             Remove an entry from the allowlist.
               check                   Say which allowlist entry, if any, keeps an address
                                       or a block from a ban.
+              create                  Start a named allowlist (shown to CrowdSec clients by
+                                      that name).
+              drop                    Remove a named allowlist and every entry in it.
 
               See 'warden help allowlist <subcommand>' for detailed help.
 
@@ -500,7 +503,7 @@ final class HelpTests: XCTestCase {
         XCTAssertEqual(try help("allowlist", "add"), """
             OVERVIEW: Allowlist an address or a CIDR block.
 
-            USAGE: warden allowlist add [--config <config>] [--output <output>] [--debug] <target> [<comment> ...]
+            USAGE: warden allowlist add [--config <config>] [--output <output>] [--debug] [--list <list>] [--expires <expires>] <target> [<comment> ...]
 
             ARGUMENTS:
               <target>                The address or block, e.g. 192.0.2.7 or 2001:db8::/32.
@@ -513,6 +516,10 @@ final class HelpTests: XCTestCase {
                                       json, raw; default: human)
               --debug                 Log debug messages, including each call the backends
                                       log.
+              --list <list>           The named list to add it to (see 'warden allowlist
+                                      create'). (default: default)
+              --expires <expires>     When it stops applying: a duration from now (4h,
+                                      1h30m; 2160h is 90 days) or a time (RFC 3339).
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -522,9 +529,9 @@ final class HelpTests: XCTestCase {
 
     func testAllowlistListHelp() throws {
         XCTAssertEqual(try help("allowlist", "list"), """
-            OVERVIEW: List the allowlist entries, in file order.
+            OVERVIEW: List the allowlist entries in force, in file order.
 
-            USAGE: warden allowlist list [--config <config>] [--output <output>] [--debug]
+            USAGE: warden allowlist list [--config <config>] [--output <output>] [--debug] [--list <list>] [--all]
 
             OPTIONS:
               -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
@@ -533,6 +540,8 @@ final class HelpTests: XCTestCase {
                                       json, raw; default: human)
               --debug                 Log debug messages, including each call the backends
                                       log.
+              --list <list>           Only the entries of this named list.
+              -a, --all               Also list the entries that have expired.
               --version               Show the version.
               -h, --help              Show help information.
 
@@ -544,7 +553,7 @@ final class HelpTests: XCTestCase {
         XCTAssertEqual(try help("allowlist", "del"), """
             OVERVIEW: Remove an entry from the allowlist.
 
-            USAGE: warden allowlist del [--config <config>] [--output <output>] [--debug] <target>
+            USAGE: warden allowlist del [--config <config>] [--output <output>] [--debug] [--list <list>] <target>
 
             ARGUMENTS:
               <target>                The entry, as 'warden allowlist list' shows it.
@@ -556,6 +565,8 @@ final class HelpTests: XCTestCase {
                                       json, raw; default: human)
               --debug                 Log debug messages, including each call the backends
                                       log.
+              --list <list>           Only from this named list (else from every list that
+                                      has it).
               --version               Show the version.
               -h, --help              Show help information.
 

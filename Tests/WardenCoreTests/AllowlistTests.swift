@@ -120,7 +120,7 @@ final class AllowlistTests: XCTestCase {
     func testTheLiveCopyFollowsTheFileAndKeepsTheLastGoodOne() throws {
         let path = try temporaryFile("10.0.0.0/8 lab\n")
         let log = LogRecorder()
-        let live = try LiveAllowlist(path: path, logger: log.logger())
+        let live = try LiveAllowlist(path: path, logger: log.logger(), clock: { 0 })
         XCTAssertNotNil(live.match(try target("10.1.1.1")))
         try "192.0.2.0/24 office\n# the lab is gone\n".write(toFile: path, atomically: true, encoding: .utf8)
         live.reloadIfChanged()

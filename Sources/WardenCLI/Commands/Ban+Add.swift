@@ -80,11 +80,11 @@ struct BanOrderArguments: ParsableArguments {
     /// (exit 64, nothing loaded or written) a target that meets an allowlist entry.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
         let main = try MainConfig.load(path: global.configPath)
-        if let entry = try AllowlistFile(path: main.allowlistFile).load().match(target) {
+        let now = global.context.clock()
+        if let entry = try AllowlistFile(path: main.allowlistFile).load().active(at: now).match(target) {
             throw AllowlistRefusal(target: target, entry: entry, file: main.allowlistFile)
         }
         let store = try global.openStore(main)
-        let now = global.context.clock()
         let ban = ManualBan(
             target: target, durationNs: GoDuration.parse(duration)!, reason: reasonText, action: remediation.rawValue)
         let outcomes = try store.add(ban.signal(at: now))

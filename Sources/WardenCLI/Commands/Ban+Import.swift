@@ -51,7 +51,7 @@ extension Ban {
                 throw InputError("\(file): no decision to import; the file holds no row")
             }
             let main = try MainConfig.load(path: global.configPath)
-            let allowlist = try AllowlistFile(path: main.allowlistFile).load()
+            let allowlist = try AllowlistFile(path: main.allowlistFile).load().active(at: global.context.clock())
             var bar = ProgressBar(
                 label: "checking", total: decisions.rows.count, enabled: global.context.errorIsTerminal,
                 write: global.context.writeError)
