@@ -50,8 +50,8 @@ WINDOW = 1.5
 SHORT = ["2s", "3s", "4s", "5s", "6s"]
 MEDIUM = ["20s", "1m"]
 LONG = ["1h", "4h", "24h"]
-OPS = ["add", "add_multi", "simulated", "agent", "del_value", "del_id", "readd", "wait"]
-OP_WEIGHTS = [30, 12, 6, 4, 12, 8, 10, 18]
+OPS = ["add", "add_multi", "simulated", "agent", "del_value", "del_id", "readd", "flap", "wait"]
+OP_WEIGHTS = [30, 12, 6, 4, 12, 8, 10, 4, 18]
 
 GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 GO_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
@@ -258,6 +258,9 @@ class Sequence:
         self.last_deleted = None
         self.failures = []
         self.comparisons = 0
+        # like cscli's "manual 'ban' from 'MACHINE'": the same for all of a sequence's
+        # alerts, so that two adds in one second can send the very same body
+        self.scenario = "manual from 'differential-s%d'" % idx
         self.t0 = None
 
     def log(self, step, text):
@@ -300,6 +303,8 @@ class Sequence:
             return ("agent", r.choice([v for v in self.values if v.scope == "Ip"]))
         if op == "del_value":
             return ("del_value", r.choice(self.values))
+        if op == "flap":
+            return ("flap", r.choice(self.values), self.pick_type(), self.pick_duration())
         return ("wait",)
 
     # -- the model's view of what a CrowdSec delete removes
@@ -400,6 +405,7 @@ class Run:
         self.deviation_examples = {}
         self.either = 0
         self.late = 0
+        self.polled = set()
         self.global_failures = []
         self.comparisons = 0
         self.step_times = []
@@ -413,7 +419,7 @@ class Run:
         if kind == "add":
             _, v, groups = op
             for group in groups:
-                scen = "differential s%d step%d" % (seq.idx, step)
+                scen = seq.scenario
                 body = [alert_body(group, scen, v.value, v.scope)]
                 t = time.time()
                 answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
@@ -425,7 +431,7 @@ class Run:
             return
         if kind == "simulated":
             _, v, group = op
-            scen = "differential s%d step%d simulated" % (seq.idx, step)
+            scen = seq.scenario + " simulated"
             body = [alert_body(group, scen, v.value, v.scope, simulated=True)]
             t = time.time()
             answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
@@ -444,19 +450,33 @@ class Run:
             seq.log(step, "POST /v1/alerts agent alert on %s, no decisions (profile: ban 4h) -> %s" % (v.value, self.answers(answers)))
             self.check_statuses(seq, step, "POST /v1/alerts (agent)", answers)
             return
+        if kind == "flap":
+            # ban, delete, ban again at once: the same alert body twice (cscli decisions
+            # add, delete, add within one second sends exactly that)
+            _, v, ty, dur = op
+            body = [alert_body([(ty, dur)], seq.scenario, v.value, v.scope)]
+            param = "ip" if v.scope == "Ip" else "range"
+            path = "/v1/decisions?%s=%s" % (param, urllib.parse.quote(v.value, safe=""))
+            texts = []
+            for what, method, p2, b2 in (("add", "POST", "/v1/alerts", body), ("delete", "DELETE", path, None),
+                                         ("add again", "POST", "/v1/alerts", body)):
+                t = time.time()
+                answers = [srv.machine(method, p2, b2) for srv in self.servers]
+                if what == "delete":
+                    self.model_delete(seq, v, t)
+                else:
+                    seq.decisions.append(Decision(v.value, ty, dur, t, False, "alert"))
+                texts.append("%s %s -> %s" % (method, p2, self.answers(answers)))
+                self.check_statuses(seq, step, "%s %s" % (method, p2), answers)
+            seq.log(step, "flap [%s %s %s] same body twice: %s" % (ty, v.value, dur, "; ".join(texts)))
+            return
         if kind == "del_value":
             _, v = op
             param = "ip" if v.scope == "Ip" else "range"
             path = "/v1/decisions?%s=%s" % (param, urllib.parse.quote(v.value, safe=""))
             t = time.time()
             answers = [srv.machine("DELETE", path) for srv in self.servers]
-            if v.scope == "Ip":
-                # CrowdSec 1.4.6: an address also deletes the ranges that contain it
-                seq.remove(lambda d: d.value == v.value or (seq.by_value[d.value].scope == "Range" and seq.by_value[d.value].covers(v.value)),
-                           t, "DELETE ?ip=%s" % v.value)
-            else:
-                seq.remove(lambda d: d.value == v.value, t, "DELETE ?range=%s" % v.value)
-            seq.last_deleted = v.value
+            self.model_delete(seq, v, t)
             seq.log(step, "DELETE %s -> %s" % (path, self.answers(answers)))
             self.check_statuses(seq, step, "DELETE " + path, answers)
             return
@@ -492,6 +512,15 @@ class Run:
             return
         raise AssertionError(op)
 
+    def model_delete(self, seq, v, t):
+        if v.scope == "Ip":
+            # CrowdSec 1.4.6: an address also deletes the ranges that contain it
+            seq.remove(lambda d: d.value == v.value or (seq.by_value[d.value].scope == "Range" and seq.by_value[d.value].covers(v.value)),
+                       t, "DELETE ?ip=%s" % v.value)
+        else:
+            seq.remove(lambda d: d.value == v.value, t, "DELETE ?range=%s" % v.value)
+        seq.last_deleted = v.value
+
     def answers(self, answers):
         return ", ".join("%s %s %s" % (srv.name, st, raw.strip()[:100]) for srv, (st, raw) in zip(self.servers, answers))
 
@@ -514,8 +543,8 @@ class Run:
         """A non-simulated decision of these values ends within [lo - W, hi + W]."""
         for d in seq.decisions:
             if d.value in values and not d.simulated:
-                end = d.expiry if d.removed_at is None else min(d.expiry, d.removed_at)
-                if lo - WINDOW <= end <= hi + WINDOW:
+                # a delete happens before the pulls: only an expiry is a timing tie
+                if (d.removed_at is None or d.removed_at > d.expiry) and lo - WINDOW <= d.expiry <= hi + WINDOW:
                     return True
         return False
 
@@ -611,8 +640,10 @@ class Run:
                     self.fail(s, step, "live", "GET /v1/decisions?ip=%s: %s serves a decision of a SIMULATED alert: %s" % (
                         a, srv.name, json.dumps(d)), {"live": (a, ro, rw)}, "%s: SIMULATED decision enforced" % srv.name)
             missing = o - w
-            if missing and not self.boundary(s, covering, to, tw):
-                # Warden serves its own changes at once; still, poll up to WINDOW s
+            if missing and (s.idx, a) not in self.polled and not self.boundary(s, covering, to, tw):
+                # Warden serves its own changes at once; still, poll up to WINDOW s (once
+                # per address: a lasting difference is not polled for at every step)
+                self.polled.add((s.idx, a))
                 deadline = time.time() + WINDOW
                 while missing and time.time() < deadline:
                     time.sleep(0.3)
@@ -745,6 +776,12 @@ class Run:
         for s in failing:
             for k in {"[%s] %s" % (f[1], f[4]) for f in s.failures}:
                 kinds[k] += 1
+        if a.trace:
+            for s in self.seqs:
+                if not s.failures:
+                    s.failures.append((0, "trace", "(trace only)", {"stream": (self.main[0], {v.value for v in s.values})}, None))
+                    self.repro(s)
+                    s.failures.pop()
         for s in failing[: a.max_repros]:
             self.repro(s)
         for s in failing[a.max_repros:]:
@@ -782,6 +819,8 @@ def main():
     p.add_argument("--step-seconds", type=float, default=1.0, help="minimum duration of a step")
     p.add_argument("--max-repros", type=int, default=8, help="failing sequences shown in full")
     p.add_argument("--max-failures-shown", type=int, default=4)
+    p.add_argument("--trace", action="store_true",
+                   help="print every sequence's operations and its values' traefik pulls, failing or not")
     args = p.parse_args()
     with open(args.servers) as f:
         cfg = json.load(f)

@@ -4,9 +4,11 @@
 # Tests/clients/reference-lapi.sh), and what bouncers of each end up enforcing is
 # compared (Tests/differential/differential.py; see README.md beside this file).
 #
-# Usage: bash Tests/differential/run.sh [--oracle-vs-oracle] [differential.py options]
+# Usage: bash Tests/differential/run.sh [--oracle-vs-oracle [--inject BUG]] [differential.py options]
 #   --oracle-vs-oracle  the subject is a second CrowdSec LAPI (checks the harness:
 #                       zero failures expected)
+#   --inject BUG        ... seen through inject.py, which alters its answers like a
+#                       known bug (startup-deleted, newest-only, simulated): must fail
 #   other options go to differential.py: --seed N --sequences N --steps N ...
 # Environment: WARDEN_BIN_DIR, the folder of warden, warden-daemon and
 # libwarden-backend-sqlite.so (default: `swift build --show-bin-path`); they are copied
@@ -17,12 +19,16 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
 mode=warden
+inject=""
 if [ "${1:-}" = "--oracle-vs-oracle" ]; then mode=oracle; shift; fi
-case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+if [ "$mode" = oracle ] && [ "${1:-}" = "--inject" ]; then inject="${2:?--inject needs a bug name}"; shift 2; fi
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 work="$(mktemp -d /tmp/warden-differential.XXXXXX)"
 lapi="$root/Tests/clients/reference-lapi.sh"
+proxy=""
 cleanup() {
+    [ -z "$proxy" ] || { kill -TERM "$proxy" 2>/dev/null; wait "$proxy" 2>/dev/null; }
     bash "$lapi" down "$work/oracle" >/dev/null 2>&1
     [ "$mode" = oracle ] && bash "$lapi" down "$work/subject" >/dev/null 2>&1
     if [ -f "$work/warden/config.pid" ]; then
@@ -93,6 +99,14 @@ oracle_url="$url" oracle_credentials="$credentials" oracle_restart="$restart"
 if [ "$mode" = oracle ]; then
     oracle_up subject || fail_setup "the second CrowdSec LAPI did not start"
     subject_name="crowdsec-2"
+    if [ -n "$inject" ]; then
+        port="$(free_port)"
+        python3 "$root/Tests/differential/inject.py" "$port" "$url" "$inject" &
+        proxy=$!
+        url="http://127.0.0.1:$port"
+        for _ in $(seq 50); do curl -fsS "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
+        subject_name="crowdsec-2+$inject"
+    fi
 else
     warden_up || fail_setup "warden-daemon did not start"
     subject_name="warden"
