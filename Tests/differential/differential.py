@@ -406,6 +406,7 @@ class Run:
         self.either = 0
         self.late = 0
         self.polled = set()
+        self.alerts = 0
         self.global_failures = []
         self.comparisons = 0
         self.step_times = []
@@ -419,7 +420,7 @@ class Run:
         if kind == "add":
             _, v, groups = op
             for group in groups:
-                scen = seq.scenario
+                scen = self.scenario(seq)
                 body = [alert_body(group, scen, v.value, v.scope)]
                 t = time.time()
                 answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
@@ -431,7 +432,7 @@ class Run:
             return
         if kind == "simulated":
             _, v, group = op
-            scen = seq.scenario + " simulated"
+            scen = self.scenario(seq) + " simulated"
             body = [alert_body(group, scen, v.value, v.scope, simulated=True)]
             t = time.time()
             answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
@@ -454,12 +455,13 @@ class Run:
             # ban, delete, ban again at once: the same alert body twice (cscli decisions
             # add, delete, add within one second sends exactly that)
             _, v, ty, dur = op
-            body = [alert_body([(ty, dur)], seq.scenario, v.value, v.scope)]
+            body = [alert_body([(ty, dur)], self.scenario(seq), v.value, v.scope)]
+            again = [alert_body([(ty, dur)], self.scenario(seq), v.value, v.scope)] if self.args.distinct_alerts else body
             param = "ip" if v.scope == "Ip" else "range"
             path = "/v1/decisions?%s=%s" % (param, urllib.parse.quote(v.value, safe=""))
             texts = []
             for what, method, p2, b2 in (("add", "POST", "/v1/alerts", body), ("delete", "DELETE", path, None),
-                                         ("add again", "POST", "/v1/alerts", body)):
+                                         ("add again", "POST", "/v1/alerts", again)):
                 t = time.time()
                 answers = [srv.machine(method, p2, b2) for srv in self.servers]
                 if what == "delete":
@@ -511,6 +513,10 @@ class Run:
             seq.log(step, "delete by id the decision [%r] (found via GET %s): %s" % (d, path, "; ".join(results)))
             return
         raise AssertionError(op)
+
+    def scenario(self, seq):
+        self.alerts += 1
+        return seq.scenario + (" #%d" % self.alerts if self.args.distinct_alerts else "")
 
     def model_delete(self, seq, v, t):
         if v.scope == "Ip":
@@ -629,43 +635,57 @@ class Run:
         return (time.time(), raw, {d["type"] for d in lst if "simulated" not in d.get("scenario", "")},
                 [d for d in lst if "simulated" in d.get("scenario", "")])
 
-    def compare_live(self, step, s):
-        for a in s.addresses:
-            covering = {v.value for v in s.values if v.covers(a)}
-            (to, ro, o, _), (tw, rw, w, _) = answers = [self.lookup(srv, a) for srv in self.servers]
-            s.comparisons += 1
-            self.comparisons += 1
-            for srv, ans in zip(self.servers, answers):
-                for d in ans[3]:
-                    self.fail(s, step, "live", "GET /v1/decisions?ip=%s: %s serves a decision of a SIMULATED alert: %s" % (
-                        a, srv.name, json.dumps(d)), {"live": (a, ro, rw)}, "%s: SIMULATED decision enforced" % srv.name)
-            missing = o - w
-            if missing and (s.idx, a) not in self.polled and not self.boundary(s, covering, to, tw):
-                # Warden serves its own changes at once; still, poll up to WINDOW s (once
-                # per address: a lasting difference is not polled for at every step)
-                self.polled.add((s.idx, a))
-                deadline = time.time() + WINDOW
-                while missing and time.time() < deadline:
-                    time.sleep(0.3)
-                    (to, ro, o, _), (tw, rw, w, _) = [self.lookup(srv, a) for srv in self.servers]
-                    missing = o - w
-                if not missing:
+    def compare_live(self, step):
+        """Every address of every sequence looked up on both servers; the addresses
+        where the oracle serves a type the subject does not are looked up again once,
+        WINDOW s later (all together), before they count (Warden serves its own changes
+        at once; this only absorbs a lag)."""
+        answers = {}
+        pending = []
+        for s in self.seqs:
+            for a in s.addresses:
+                covering = {v.value for v in s.values if v.covers(a)}
+                ans = [self.lookup(srv, a) for srv in self.servers]
+                answers[(s.idx, a)] = ans
+                if (ans[0][2] - ans[1][2]) and (s.idx, a) not in self.polled and \
+                        not self.boundary(s, covering, ans[0][0], ans[1][0]):
+                    self.polled.add((s.idx, a))
+                    pending.append((s.idx, a))
+        if pending:
+            time.sleep(WINDOW)
+            for key in pending:
+                ans = [self.lookup(srv, key[1]) for srv in self.servers]
+                if not (ans[0][2] - ans[1][2]):
                     self.late += 1
-            for ty in sorted(missing):
-                self.missing(s, step, "live", covering, ty, to, tw,
-                             "GET /v1/decisions?ip=%s: %s serves %s, %s does not" % (a, self.oracle.name, ty, self.subject.name),
-                             {"live": (a, ro, rw)})
-            now = time.time()
-            for ty in sorted(w - o):
-                if self.boundary(s, covering, to, tw):
-                    self.either += 1
-                    continue
-                kind, bad = self.classify(s, covering, ty, now)
-                text = "GET /v1/decisions?ip=%s: %s serves %s, %s does not" % (a, self.subject.name, ty, self.oracle.name)
-                if bad:
-                    self.fail(s, step, "live", text + ": " + kind, {"live": (a, ro, rw)}, "%s: %s" % (self.subject.name, kind))
-                else:
-                    self.deviation(s, step, "%s (live lookup)" % kind, text)
+                answers[key] = ans
+        for s in self.seqs:
+            for a in s.addresses:
+                self.compare_address(step, s, a, answers[(s.idx, a)])
+
+    def compare_address(self, step, s, a, answers):
+        covering = {v.value for v in s.values if v.covers(a)}
+        (to, ro, o, _), (tw, rw, w, _) = answers
+        s.comparisons += 1
+        self.comparisons += 1
+        for srv, ans in zip(self.servers, answers):
+            for d in ans[3]:
+                self.fail(s, step, "live", "GET /v1/decisions?ip=%s: %s serves a decision of a SIMULATED alert: %s" % (
+                    a, srv.name, json.dumps(d)), {"live": (a, ro, rw)}, "%s: SIMULATED decision enforced" % srv.name)
+        for ty in sorted(o - w):
+            self.missing(s, step, "live", covering, ty, to, tw,
+                         "GET /v1/decisions?ip=%s: %s serves %s, %s does not" % (a, self.oracle.name, ty, self.subject.name),
+                         {"live": (a, ro, rw)})
+        now = time.time()
+        for ty in sorted(w - o):
+            if self.boundary(s, covering, to, tw):
+                self.either += 1
+                continue
+            kind, bad = self.classify(s, covering, ty, now)
+            text = "GET /v1/decisions?ip=%s: %s serves %s, %s does not" % (a, self.subject.name, ty, self.oracle.name)
+            if bad:
+                self.fail(s, step, "live", text + ": " + kind, {"live": (a, ro, rw)}, "%s: %s" % (self.subject.name, kind))
+            else:
+                self.deviation(s, step, "%s (live lookup)" % kind, text)
 
     def restart_both(self):
         errors = []
@@ -723,8 +743,7 @@ class Run:
             for b in bouncers:
                 self.compare_stream(step, b, now)
             t_pulls = time.time()
-            for s in self.seqs:
-                self.compare_live(step, s)
+            self.compare_live(step)
             t_end = time.time()
             failing = sum(1 for s in self.seqs if s.failures)
             print("# step %d: ops %.1f s, pulls %.1f s, lookups %.1f s%s; %d sequences failing so far" % (
@@ -774,7 +793,7 @@ class Run:
         failing = [s for s in self.seqs if s.failures]
         kinds = collections.Counter()
         for s in failing:
-            for k in {"[%s] %s" % (f[1], f[4]) for f in s.failures}:
+            for k in {"[%s] %s" % (re.sub(r"fresh-\d+", "fresh", f[1]), f[4]) for f in s.failures}:
                 kinds[k] += 1
         if a.trace:
             for s in self.seqs:
@@ -819,6 +838,8 @@ def main():
     p.add_argument("--step-seconds", type=float, default=1.0, help="minimum duration of a step")
     p.add_argument("--max-repros", type=int, default=8, help="failing sequences shown in full")
     p.add_argument("--max-failures-shown", type=int, default=4)
+    p.add_argument("--distinct-alerts", action="store_true",
+                   help="make every alert body distinct (its scenario numbered): no two identical alerts")
     p.add_argument("--trace", action="store_true",
                    help="print every sequence's operations and its values' traefik pulls, failing or not")
     args = p.parse_args()

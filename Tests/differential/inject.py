@@ -42,6 +42,8 @@ def newest(lst):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16               # headers and body in one write (no Nagle/delayed-ACK stall)
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
