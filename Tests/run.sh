@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Warden's whole test suite: installs what is missing, builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
-# against `warden run` (Tests/support/real-clients.sh), runs the C boundary again
+# against `warden run` (Tests/support/real-clients.sh), the differential test against
+# CrowdSec's LAPI (Tests/differential/run.sh), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
 # README's Quick start and Local API walk-through in fresh test environments.
@@ -18,8 +19,8 @@ swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read t
 
 echo "== private MariaDB server for the MySQL backend's tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
-log="$(mktemp)" clients_log="$(mktemp)"
-trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log"' EXIT
+log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)"
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log" "$differential_log"' EXIT
 bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 
 echo "== tests"
@@ -27,6 +28,9 @@ swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
 
 echo "== real clients: crowdsec-firewall-bouncer, crowdsec-custom-bouncer, pycrowdsec against warden run"
 bash Tests/support/real-clients.sh 2>&1 | tee "$clients_log"
+
+echo "== differential: seeded random operations into warden run and CrowdSec 1.4.6's LAPI, bouncers compared"
+bash Tests/differential/run.sh 2>&1 | tee "$differential_log" || true  # counted in the summary (sequences)
 
 # The loader tests, every backend's conformance suite and the CLI again, under valgrind.
 bash Tests/support/memcheck.sh
@@ -86,4 +90,10 @@ skipped="$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')"
 clients="$(tail -1 "$clients_log")"
 clients_passed="$(echo "$clients" | sed -E 's/^([0-9]+) passed.*/\1/')"
 clients_failed="$(echo "$clients" | sed -E 's/.* ([0-9]+) failed$/\1/')"
-echo "$((executed - failed - ${skipped:-0} + clients_passed)) passed, $((failed + clients_failed)) failed, ${skipped:-0} skipped"
+differential="$(tail -1 "$differential_log")"
+if [[ "$differential" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    differential_passed="${BASH_REMATCH[1]}" differential_failed="${BASH_REMATCH[2]}"
+else
+    differential_passed=0 differential_failed=1
+fi
+echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed)) passed, $((failed + clients_failed + differential_failed)) failed, ${skipped:-0} skipped"
