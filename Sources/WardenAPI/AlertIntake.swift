@@ -8,16 +8,19 @@ import WardenMetrics
 import WardenModel
 import WardenStore
 
-/// Stores pushed alerts exactly once, however often they are sent.
+/// Stores pushed alerts exactly once, however often a failed batch is sent again.
 ///
 /// The agent resends its whole batch every second after any answer but a 2xx, and
 /// adds newly overflowed alerts to it. So each alert is known by a content key (SHA-256
-/// of the machine and the alert's bytes as sent), and for each key this remembers its id,
-/// its signal, and the backends that already hold it. A retry stores an alert only in
-/// the backends that missed it, and answers with the same ids; a batch is answered 201
-/// only once every alert of it is in every backend. Keys of stored alerts are kept an
-/// hour (the longest an agent keeps a batch is its own lifetime, but a batch is resent
-/// only while the answer is not 201).
+/// of the machine and the alert's bytes as sent, and which of the identical alerts of
+/// its batch it is), and for each key this remembers its id, its signal, and the
+/// backends that already hold it. A retry stores an alert only in the backends that
+/// missed it, and answers with the same ids; a batch is answered 201 only once every
+/// alert of it is in every backend. A batch answered 201 is forgotten: the same bytes
+/// sent again afterwards are new alerts, as CrowdSec stores them (`cscli decisions add`,
+/// `delete`, `add` of one address within a second sends one body twice, and the second
+/// ban must not be lost). Keys of a batch that failed are kept an hour (the longest an
+/// agent keeps a batch is its own lifetime, but it resends only while the answer is not 201).
 ///
 /// An alert's id is its signal's id in the first backend that keeps history (where
 /// `GET /v1/alerts/:id` reads), when that backend tells ids (`insert_signal`); an alert
@@ -106,11 +109,17 @@ public final class AlertIntake: Sendable {
     func receive(_ alerts: [Alert], bodies: [ArraySlice<UInt8>], machine: String) async throws(APIError) -> [Int64] {
         if let failure = AlertValidation.failure(of: alerts) { throw refuse(failure, machine: machine) }
         let now = clock()
+        // The n-th of identical alerts in one batch is an alert of its own: n is in its key.
+        var occurrences: [[UInt8]: UInt32] = [:]
         let keys = bodies.map { body -> [UInt8] in
             var hasher = SHA256()
             hasher.update(data: Array(machine.utf8) + [0])
             hasher.update(data: Array(body))
-            return Array(hasher.finalize())
+            var key = Array(hasher.finalize())
+            let occurrence = occurrences[key, default: 0]
+            occurrences[key] = occurrence + 1
+            withUnsafeBytes(of: occurrence.littleEndian) { key += $0 }
+            return key
         }
         let known = state.withLock { state in keys.map { state.entries[$0] != nil } }
         var fresh: [Int: (signal: SignalOrder, notice: Notice?)] = [:]
@@ -187,11 +196,16 @@ public final class AlertIntake: Sendable {
                     }
                 }
                 state.entries[key] = entry
-                if wasStored, plannedKeys.contains(key) {
+                if wasStored, plannedKeys.contains(key), !failures.isEmpty {
                     state.stored.append((key, now))
                 }
             }
-            return (keys.map { state.entries[$0]?.id ?? 0 }, notices)
+            let ids = keys.map { state.entries[$0]?.id ?? 0 }
+            // Answered 201: the batch will not come again, and the same bytes later are new alerts.
+            if failures.isEmpty {
+                for key in keys { state.entries[key] = nil }
+            }
+            return (ids, notices)
         }
         if let notify {
             for notice in notices { notify(notice.alert, notice.notifications) }

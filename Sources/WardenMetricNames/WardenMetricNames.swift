@@ -8,10 +8,10 @@ public enum WardenMetricNames {
     /// Counter `{origin, backend}`: bans that appeared in the store while the daemon ran, as
     /// it learns them from the backend it follows (change feed or full read). `origin` is
     /// the LAPI origin (`cscli`, `crowdsec`, `CAPI`...). The bans already stored at start
-    /// are not counted; a ban replacing another of the same target counts as created.
+    /// are not counted.
     public static let bansCreated = "warden_bans_created_total"
-    /// Counter `{origin, backend}`: bans deleted (or replaced by a newer ban of their
-    /// target) while the daemon ran. Bans reaching their end are not deleted ones.
+    /// Counter `{origin, backend}`: bans deleted while the daemon ran. Bans reaching their
+    /// end are not deleted ones.
     public static let bansDeleted = "warden_bans_deleted_total"
     /// Gauge `{origin, scope}`: decisions active now (`scope`: `Ip` or `Range`), as bouncers see them.
     public static let activeBans = "warden_active_bans"
