@@ -69,8 +69,9 @@ mkdir -p "$dir/config/plugins/backend"
 localize "$here/config/config.yaml" "$dir/dev.yaml" -e "s|^  backend: ./plugins/backend|  backend: ./config/plugins/backend|" \
     -e "s|^  file: ./allowlist|  file: ./config/allowlist|"
 cp "$here/config/allowlist" "$dir/config/allowlist"
-# Beside dev.yaml, where the daemon looks for its profiles.
+# Beside dev.yaml, where the daemon looks for its profiles and simulation file.
 cp "$here/config/profiles.yaml" "$dir/profiles.yaml"
+cp "$here/config/simulation.yaml" "$dir/simulation.yaml"
 for shipped in "$here"/config/plugins/backend/*; do
     localize "$shipped" "$dir/config/plugins/backend/$(basename "$shipped")"
 done

@@ -34,6 +34,20 @@ final class ShippedConfigTests: XCTestCase {
             NotificationPaths(notificationFolder: root + "/notifications", pluginFolder: "/usr/lib/crowdsec/plugins"))
     }
 
+    /// The shipped simulation file simulates nothing; its commented exclusion loads.
+    func testTheShippedSimulationFileSimulatesNothing() throws {
+        let text = try String(contentsOfFile: root + "/simulation.yaml", encoding: .utf8)
+        XCTAssertEqual(try SimulationConfig.parse(text, file: "simulation.yaml"), SimulationConfig())
+        let uncommented = text.replacingOccurrences(of: "# exclusions:", with: "exclusions:")
+            .replacingOccurrences(of: "#   - ", with: "  - ")
+        let config = try SimulationConfig.parse(uncommented, file: "simulation.yaml")
+        XCTAssertEqual(config, SimulationConfig(global: false, exclusions: ["crowdsecurity/http-probing"]))
+        XCTAssertTrue(config.isSimulated(scenario: "crowdsecurity/http-probing"))
+        XCTAssertFalse(config.isSimulated(scenario: "crowdsecurity/ssh-bf"))
+        let main = try MainConfig.load(path: root + "/config.yaml")
+        XCTAssertNil(main.simulationFile, "the shipped config leaves simulation_path commented: simulation.yaml beside it")
+    }
+
     /// The shipped allowlist is the one that applies without a file: loopback.
     func testTheShippedAllowlistIsLoopback() throws {
         XCTAssertEqual(try AllowlistFile(path: root + "/allowlist").load().entries, Allowlist.defaultEntries)
