@@ -19,6 +19,8 @@ public final class BouncerRegistry: Sendable {
         var sightings: [String: BouncerSighting] = [:]
         /// The instance name of each key's name and client address seen.
         var instances: [InstanceKey: String] = [:]
+        /// How many instances each bouncer has.
+        var instanceCounts: [String: Int] = [:]
         var sightingsDirty = false
 
         /// Notes that bouncer `name` was just seen from `address`; returns the name of that
@@ -31,8 +33,16 @@ public final class BouncerRegistry: Sendable {
             if let known = instances[key] {
                 instance = known
             } else {
-                instance = instances.values.contains(name) ? "\(name)@\(address)" : name
-                instances[key] = instance
+                let count = instanceCounts[name, default: 0]
+                if count < BouncerRegistry.instancesPerKey {
+                    instance = count == 0 ? name : "\(name)@\(address)"
+                    instances[key] = instance
+                    instanceCounts[name] = count + 1
+                } else {
+                    // A key used from more addresses than any deployment has (a stolen key, a
+                    // scan) must not grow the daemon: the addresses past the bound share one.
+                    instance = "\(name)@others"
+                }
             }
             sightings[instance] = BouncerSighting(
                 name: instance, address: address, userAgent: userAgent, lastPullNs: now)
@@ -46,11 +56,15 @@ public final class BouncerRegistry: Sendable {
             guard !gone.isEmpty else { return }
             for (key, instance) in gone {
                 instances[key] = nil
+                instanceCounts[key.name] = nil
                 sightings[instance] = nil
             }
             sightingsDirty = true
         }
     }
+
+    /// The most addresses one key keeps apart (`NAME@ADDRESS`); the others share `NAME@others`.
+    static let instancesPerKey = 1024
 
     /// A registered bouncer's name and a client address it came from.
     struct InstanceKey: Hashable {
