@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Real-client test: the Traefik bouncer plugin (maxlerebourg/crowdsec-bouncer-traefik-plugin)
 # v1.5.1 and v1.7.1, each in its three LAPI modes, against the server described by
-# LAPI_URL/LAPI_KEY/BAN_ADD/BAN_DEL (see lib.sh). The plugin's unchanged source is built
-# into traefik/harness.go, which stands in for Traefik: it creates the plugin's handler and
-# replays requests from given client addresses (403 = blocked).
+# LAPI_URL/LAPI_KEY/BAN_ADD/BAN_DEL (see lib.sh). The plugin's unchanged source is built,
+# with traefik/harness.go as one more command, into a stand-in for Traefik: the harness
+# creates the plugin's handler and replays requests from given client addresses (403 =
+# blocked).
 #   live   asks `GET /v1/decisions?ip=` per address (cached 1 s): a Range ban blocks every
 #          address inside it, IPv4 and IPv6, and a deletion unblocks after the cache
 #   none   asks per request, no cache
