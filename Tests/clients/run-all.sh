@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the real-client tests (firewall bouncer, custom bouncer, pycrowdsec, the
-# Traefik plugin when TRAEFIK_PLUGIN_SRC names its source, and when MACHINE_ADD is set
+# Traefik plugin v1.5.1 and v1.7.1 from shared/clients, and when MACHINE_ADD is set
 # the machine side: cscli, the crowdsec agent, the repeat-offender profile) one after the other
 # against the server described by the environment (LAPI_URL, LAPI_KEY, BAN_ADD,
 # BAN_DEL; see lib.sh), passes their report lines through, and

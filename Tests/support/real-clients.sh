@@ -8,10 +8,12 @@
 #      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
 # Usage: bash Tests/support/real-clients.sh   (after `swift build`; needs root and
 # Tests/clients/install.sh). Prints the clients' report lines, then `N passed, N failed`.
+# WARDEN_BIN_DIR: a folder with warden, warden-daemon and the backends' lib*.so to use
+# instead of `swift build --show-bin-path` (e.g. a copy, safe from a rebuild).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 root="$PWD"
-bin="$(swift build --show-bin-path)"
+bin="${WARDEN_BIN_DIR:-$(swift build --show-bin-path)}"
 work="$(mktemp -d /tmp/warden-clients.XXXXXX)"
 pids=()
 cleanup() {
@@ -73,8 +75,11 @@ failed=0
 # default URL), its bans checked at URL.
 run() {
     echo "## $1"
-    local output
-    output="$(LAPI_URL="$2" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
+    local output restart=()
+    # One daemon: the bouncer tests may restart it too (traefik-plugin.sh's restart checks).
+    [ -n "${4:-}" ] || restart=(SERVER_RESTART="$root/Tests/clients/warden-adapter.sh restart"
+        WARDEN_PIDFILE="${3%.yaml}.pid" WARDEN_DAEMON="$bin/warden-daemon" WARDEN_LOG="${3%.yaml}.log")
+    output="$(env "${restart[@]}" LAPI_URL="$2" LAPI_KEY="$key" WARDEN_CONFIG="$3" WARDEN_BIN="$bin/warden" \
         BAN_ADD="$root/Tests/clients/warden-adapter.sh add" BAN_DEL="$root/Tests/clients/warden-adapter.sh del" \
         bash "$root/Tests/clients/run-all.sh" 2>&1)"
     printf '%s\n' "$output" | sed '$d'

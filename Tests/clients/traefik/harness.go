@@ -3,10 +3,15 @@
 // plugin is an http.Handler factory, so this program creates one in the mode given as
 // its argument, in front of a handler that answers 200, and replays requests from the
 // addresses it reads on stdin. The plugin's code is unchanged; only its host differs.
+// The same file builds with v1.5.1 (Go 1.19) and v1.7.1 (Go >= 1.22): it only sets
+// configuration fields both versions have. v1.7.1's streamStartupBlock (default true)
+// makes New do the first stream pull before it returns; v1.5.1 pulls in the background.
 //
 // Usage: harness MODE LAPI_URL LAPI_KEY   (MODE: live, none or stream)
 // Reads lines `check ADDRESS` and prints `ADDRESS STATUS` for each; `wait SECONDS`
-// sleeps; EOF ends the program.
+// sleeps; EOF ends the program. The plugin logs to os.Stdout (both versions, any level),
+// so the answers keep the process's real stdout and os.Stdout is pointed at stderr
+// before the plugin is created: its log lines never mix with the answers.
 package main
 
 import (
@@ -30,6 +35,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: harness MODE LAPI_URL LAPI_KEY")
 		os.Exit(64)
 	}
+	answers := os.Stdout
+	os.Stdout = os.Stderr
 	lapi, err := url.Parse(os.Args[2])
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "harness: LAPI_URL %q: %v\n", os.Args[2], err)
@@ -60,7 +67,7 @@ func main() {
 			request.RemoteAddr = net.JoinHostPort(fields[1], "40000")
 			recorder := httptest.NewRecorder()
 			handler.ServeHTTP(recorder, request)
-			fmt.Printf("%s %d\n", fields[1], recorder.Code)
+			fmt.Fprintf(answers, "%s %d\n", fields[1], recorder.Code)
 		case len(fields) == 2 && fields[0] == "wait":
 			seconds, _ := strconv.ParseFloat(fields[1], 64)
 			time.Sleep(time.Duration(seconds * float64(time.Second)))
