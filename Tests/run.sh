@@ -96,4 +96,6 @@ if [[ "$differential" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 else
     differential_passed=0 differential_failed=1
 fi
-echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed)) passed, $((failed + clients_failed + differential_failed)) failed, ${skipped:-0} skipped"
+total_failed=$((failed + clients_failed + differential_failed))
+echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
+[ "$total_failed" -eq 0 ]
