@@ -85,6 +85,8 @@ final class ModernWireTests: XCTestCase {
         XCTAssertTrue(table.contains("Bouncer usage (as bouncers report it):"), table)
         XCTAssertTrue(table.range(of: #"test +dropped +request +crowdsec +ban +24\n"#, options: .regularExpression) != nil, table)
         XCTAssertTrue(table.range(of: #"test +dropped +request +cscli +captcha +6\n"#, options: .regularExpression) != nil, table)
+        let bouncers = try daemon.cli("bouncers", "list", "-o", "raw").out
+        XCTAssertTrue(bouncers.hasSuffix(",dropped 30 request\n"), bouncers)
     }
 
     /// The allowlist routes cscli 1.6.9+ calls before it sends decisions, from the file's named lists.

@@ -39,26 +39,31 @@ struct Bouncers: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let file = try global.bouncerKeys()
+            let main = try MainConfig.load(path: global.configPath)
+            let file = BouncerKeyFile(path: main.api.bouncersFile)
             let records = try file.load()
             let seen = BouncerSighting.load(from: BouncerSighting.path(besideKeys: file.path))
+            // What each instance reported it blocked, from the running daemon ('-': it does not answer).
+            let usage = BouncerUsage.read(main.prometheus)
+            func usageCell(_ instance: String) -> String { usage.map { $0[instance] ?? "" } ?? "-" }
             // One row per instance: the bouncer as first seen, then `NAME@ADDRESS` for each
             // other address its key came from (replicas sharing a key).
             let rows = records.flatMap { record -> [[String]] in
-                let instances = seen.filter { $0.name == record.name || $0.name == "\(record.name)@\($0.address)" }
-                    .sorted { ($0.name == record.name ? 0 : 1, $0.name) < ($1.name == record.name ? 0 : 1, $1.name) }
+                let instances = seen.filter {
+                    $0.name == record.name || $0.name == "\(record.name)@\($0.address)" || $0.name == "\(record.name)@others"
+                }.sorted { ($0.name == record.name ? 0 : 1, $0.name) < ($1.name == record.name ? 0 : 1, $1.name) }
                 guard !instances.isEmpty else {
-                    return [[record.name, "", "never", "", "", Timestamp.rfc3339(record.createdNs)]]
+                    return [[record.name, "", "never", "", "", Timestamp.rfc3339(record.createdNs), usageCell(record.name)]]
                 }
                 return instances.map { sighting in
                     let (type, version) = sighting.typeAndVersion
                     return [
                         sighting.name, sighting.address, Timestamp.rfc3339(sighting.lastPullNs), type, version,
-                        Timestamp.rfc3339(record.createdNs),
+                        Timestamp.rfc3339(record.createdNs), usageCell(sighting.name),
                     ]
                 }
             }
-            let keys = ["name", "ip_address", "last_pull", "type", "version", "created_at"]
+            let keys = ["name", "ip_address", "last_pull", "type", "version", "created_at", "usage"]
             switch global.output {
             case .json:
                 global.print(JSONText.array(of: rows.map { row in zip(keys, row).map { ($0, JSONText.string($1)) } }))
@@ -70,7 +75,8 @@ struct Bouncers: ParsableCommand {
                     return
                 }
                 global.context.write(TextTable(
-                    headers: ["NAME", "IP ADDRESS", "LAST API PULL", "TYPE", "VERSION", "CREATED"], rows: rows
+                    headers: ["NAME", "IP ADDRESS", "LAST API PULL", "TYPE", "VERSION", "CREATED", "REPORTED USAGE"],
+                    rows: rows
                 ).render())
             }
         }
