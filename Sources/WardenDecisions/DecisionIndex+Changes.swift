@@ -65,12 +65,25 @@ extension DecisionIndex {
     private func served(on block: Block, filter: DecisionFilter, dedup: Bool) -> [Decision] {
         guard let first = firstSlot(holding: block) else { return [] }
         var held: [Decision] = []
+        appendServed(from: first, filter: filter, dedup: dedup, to: &held)
+        return held
+    }
+
+    /// Appends the decisions to hold for the target whose chain starts at `first`, by id.
+    private func appendServed(from first: Int32, filter: DecisionFilter, dedup: Bool, to out: inout [Decision]) {
+        guard let head = slots[Int(first)] else { return }
+        if head.nextOfTarget < 0 {
+            // The common case, one decision for its value: no array of its own.
+            if filter.matches(head.decision) { out.append(head.decision) }
+            return
+        }
+        var held: [Decision] = []
         forEachOfTarget(from: first) { slot in
             if let decision = slots[Int(slot)]?.decision, filter.matches(decision) { held.append(decision) }
         }
         if dedup && held.count > 1 { held = Self.longestPerValueAndType(held) }
         if held.count > 1 { held.sort { $0.id < $1.id } }
-        return held
+        out += held
     }
 
     /// Whether `a` protects at least as long as `b`: it ends later, or at the same time with a larger id.
@@ -98,15 +111,14 @@ extension DecisionIndex {
     /// with none, filtered.
     private func fullAnswer(_ kind: DecisionChanges.Kind, filter: DecisionFilter, dedup: Bool) -> DecisionChanges {
         var new: [Decision] = []
-        var live = Set<Block>()
-        for case let stored? in slots where filter.matches(stored.decision) {
-            guard live.insert(stored.block).inserted else { continue }
-            new += served(on: stored.block, filter: filter, dedup: dedup)
+        new.reserveCapacity(slotOfId.count)
+        for (slot, stored) in slots.enumerated() where stored?.isFirstOfTarget == true {
+            appendServed(from: Int32(slot), filter: filter, dedup: dedup, to: &new)
         }
         new.sort { $0.id < $1.id }
         var deleted: [Decision] = []
         for entry in log.kept where entry.kind == .removed && filter.matches(entry.decision) {
-            if !live.contains(Block(entry.decision.target)) { deleted.append(entry.decision) }
+            if served(on: Block(entry.decision.target), filter: filter, dedup: false).isEmpty { deleted.append(entry.decision) }
         }
         return DecisionChanges(kind: kind, new: new, deleted: Self.latestPerId(deleted), cursor: cursor)
     }

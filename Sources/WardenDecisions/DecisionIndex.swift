@@ -24,6 +24,8 @@ public struct DecisionIndex: Sendable {
         let block: Block
         let addedSeq: UInt64
         var nextOfTarget: Int32 = -1
+        /// Whether the lookup tables point at this slot for its target (the chain's first).
+        var isFirstOfTarget = true
     }
 
     public let limits: ChangeLogLimits
@@ -96,6 +98,7 @@ public struct DecisionIndex: Sendable {
             var stored = Stored(decision: decision, block: block, addedSeq: seq)
             if let first = firstSlot(holding: block) {
                 // Second or later decision of its target: linked after the first.
+                stored.isFirstOfTarget = false
                 stored.nextOfTarget = slots[Int(first)]!.nextOfTarget
                 slots[Int(first)]!.nextOfTarget = slot
                 slots[Int(slot)] = stored
@@ -179,6 +182,7 @@ public struct DecisionIndex: Sendable {
             if stored.block.isIPv4 { v4.remove(stored.block, slot: slot) } else { v6.remove(stored.block, slot: slot) }
             let next = stored.nextOfTarget
             if next >= 0 {
+                slots[Int(next)]!.isFirstOfTarget = true
                 if stored.block.isIPv4 { v4.insert(stored.block, slot: next) } else { v6.insert(stored.block, slot: next) }
             }
             return
