@@ -107,6 +107,47 @@ final class AllowlistTests: XCTestCase {
         }
     }
 
+    /// Named lists and expiring entries: what the file says, and each way it can be wrong.
+    func testNamedListsExpiryAndTheirErrors() throws {
+        let path = try temporaryFile("10.0.0.0/8 lab\n[office] the office\n192.0.2.0/24 expires=2026-01-01T00:00:00Z LAN\n")
+        let file = AllowlistFile(path: path)
+        let loaded = try file.load()
+        XCTAssertEqual(loaded.lists, [Allowlist.List(name: "default"), Allowlist.List(name: "office", description: "the office")])
+        let lan = AllowlistEntry(target: try target("192.0.2.0/24"), comment: "LAN", list: "office", expiresNs: 1_767_225_600_000_000_000)
+        XCTAssertEqual(loaded.entries.last, lan)
+        XCTAssertEqual(lan.reason, "192.0.2.0/24 from office (LAN)")
+        XCTAssertNotNil(loaded.active(at: 1_767_225_599_000_000_000).match(try target("192.0.2.7")))
+        XCTAssertNil(loaded.active(at: 1_767_225_600_000_000_000).match(try target("192.0.2.7")), "expired at its time")
+        XCTAssertEqual(loaded.matches(try target("0.0.0.0/0")).map(\.list), ["default", "office"])
+        XCTAssertThrowsError(try file.deleteList("default")) {
+            XCTAssertEqual("\($0)", "the default allowlist cannot be deleted; remove its entries with 'warden allowlist del'")
+        }
+        XCTAssertThrowsError(try file.deleteList("lab")) {
+            XCTAssertEqual(
+                "\($0)",
+                "there is no allowlist 'lab'; create it with 'warden allowlist create lab DESCRIPTION', or use one of: default, office")
+        }
+        XCTAssertThrowsError(try file.createList("a b", description: "")) {
+            XCTAssertEqual("\($0)", "'a b' cannot name an allowlist; use letters, digits, '.', '_' and '-'")
+        }
+        XCTAssertThrowsError(try file.delete(try target("10.0.0.0/8"), list: "office")) {
+            XCTAssertEqual(
+                "\($0)",
+                "10.0.0.0/8 is not an entry of the allowlist 'office'; it is covered by 10.0.0.0/8 (lab), which 'warden allowlist del 10.0.0.0/8' removes")
+        }
+        for (text, message) in [
+            ("[office\n", "1: '[office' opens a list name with '[' but never closes it"),
+            ("[a]\n[a]\n", "2: the allowlist 'a' is named twice"),
+            ("[default]\n", "1: the allowlist 'default' is named twice"),
+            ("192.0.2.1 expires=tomorrow x\n", "1: 'expires=tomorrow' is not a time; write it like expires=2026-12-31T00:00:00Z"),
+        ] {
+            let broken = try temporaryFile(text)
+            XCTAssertThrowsError(try AllowlistFile(path: broken).load(), text) {
+                XCTAssertEqual("\($0)", "\(broken):\(message)")
+            }
+        }
+    }
+
     func testAMalformedLineIsNamedWithItsFileAndLine() throws {
         let path = try temporaryFile("127.0.0.1 ok\n10.0.0.1/8 host bits\n")
         XCTAssertThrowsError(try AllowlistFile(path: path).load()) {
