@@ -8,11 +8,7 @@ enum BouncerUsage {
     /// (summed over origins and remediations); nil when the daemon serves no metrics or
     /// does not answer.
     static func read(_ prometheus: PrometheusConfig?) -> [String: String]? {
-        guard let prometheus, let answer = try? PlainHTTP.get(prometheus.localURL, timeoutSeconds: 2),
-            answer.status == 200,
-            let samples = try? PrometheusText.parse(String(decoding: answer.body, as: UTF8.self))
-        else { return nil }
-        return cells(samples)
+        DaemonSamples.read(prometheus).map(cells)
     }
 
     /// Per bouncer instance, what `samples` say it reported.

@@ -30,11 +30,7 @@ struct NotificationLive: Equatable {
     /// Per notification name, what the daemon's metrics say; nil when the daemon serves
     /// no metrics or does not answer.
     static func read(_ prometheus: PrometheusConfig?) -> [String: NotificationLive]? {
-        guard let prometheus, let answer = try? PlainHTTP.get(prometheus.localURL, timeoutSeconds: 2),
-            answer.status == 200,
-            let samples = try? PrometheusText.parse(String(decoding: answer.body, as: UTF8.self))
-        else { return nil }
-        return read(samples)
+        DaemonSamples.read(prometheus).map(read)
     }
 
     /// Per notification name, what `samples` say of it.
