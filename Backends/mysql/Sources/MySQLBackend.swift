@@ -251,7 +251,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
                     _ = try BindArena.with { arena in
-                        try db.statement(MySQLQueries.setTarget).execute(arena.binds(values: [Array(target.utf8)]))
+                        try db.statement(MySQLHistory.setStrings).execute(
+                            arena.binds(values: [Array(target.utf8), [UInt8](), [UInt8](), [UInt8]()]))
                     }
                     // Every live ban of the target: it may have several (ABI 1.2).
                     let ids = try db.integers(MySQLQueries.liveOfTarget(now: now))

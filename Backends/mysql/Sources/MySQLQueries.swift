@@ -40,10 +40,8 @@ enum MySQLQueries {
         """
     }
 
-    /// Names the target the next ``liveOfTarget(now:)`` reads (`?` = target), bound, never spliced.
-    static let setTarget = "SET @w_target = ?"
-
-    /// Ids of the live bans of target `@w_target` at `now`, locked until COMMIT.
+    /// Ids of the live bans of target `@w_target` (set, bound, by ``MySQLHistory/setStrings``)
+    /// at `now`, locked until COMMIT.
     static func liveOfTarget(now: Int64) -> String {
         "SELECT id FROM bans AS b WHERE b.target = @w_target AND b.until_ns > \(now) AND \(unended("b")) FOR UPDATE"
     }
