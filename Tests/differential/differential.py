@@ -412,6 +412,19 @@ class Run:
         self.step_times = []
 
     # -- operations
+    def post_group(self, seq, step, v, group, simulated):
+        """One alert carrying `group`'s decisions on `v`, to every server, recorded in `seq`."""
+        scen = self.scenario(seq) + (" simulated" if simulated else "")
+        body = [alert_body(group, scen, v.value, v.scope, simulated=simulated)]
+        t = time.time()
+        answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
+        for ty, dur in group:
+            seq.decisions.append(Decision(v.value, ty, dur, t, simulated, "simulated alert" if simulated else "alert"))
+        label = "POST /v1/alerts" + (" SIMULATED" if simulated else "")
+        seq.log(step, "%s [%s] -> %s" % (label, ", ".join("%s %s %s" % (ty, v.value, d) for ty, d in group),
+                                         self.answers(answers)))
+        self.check_statuses(seq, step, "POST /v1/alerts" + (" (simulated)" if simulated else ""), answers)
+
     def do_op(self, seq, step, op):
         kind = op[0]
         if kind == "wait":
@@ -420,27 +433,11 @@ class Run:
         if kind == "add":
             _, v, groups = op
             for group in groups:
-                scen = self.scenario(seq)
-                body = [alert_body(group, scen, v.value, v.scope)]
-                t = time.time()
-                answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
-                for ty, dur in group:
-                    seq.decisions.append(Decision(v.value, ty, dur, t, False, "alert"))
-                seq.log(step, "POST /v1/alerts [%s] -> %s" % (", ".join("%s %s %s" % (ty, v.value, d) for ty, d in group),
-                                                            self.answers(answers)))
-                self.check_statuses(seq, step, "POST /v1/alerts", answers)
+                self.post_group(seq, step, v, group, simulated=False)
             return
         if kind == "simulated":
             _, v, group = op
-            scen = self.scenario(seq) + " simulated"
-            body = [alert_body(group, scen, v.value, v.scope, simulated=True)]
-            t = time.time()
-            answers = [srv.machine("POST", "/v1/alerts", body) for srv in self.servers]
-            for ty, dur in group:
-                seq.decisions.append(Decision(v.value, ty, dur, t, True, "simulated alert"))
-            seq.log(step, "POST /v1/alerts SIMULATED [%s] -> %s" % (", ".join("%s %s %s" % (ty, v.value, d) for ty, d in group),
-                                                                  self.answers(answers)))
-            self.check_statuses(seq, step, "POST /v1/alerts (simulated)", answers)
+            self.post_group(seq, step, v, group, simulated=True)
             return
         if kind == "agent":
             _, v = op
