@@ -32,6 +32,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -90,7 +91,7 @@ let package = Package(
         .target(
             name: "WardenStore",
             dependencies: [
-                "WardenModel", "WardenConfig", "WardenBackendHost", .product(name: "Logging", package: "swift-log"),
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Bouncer API keys: the keys file the CLI edits and the daemon reads (SHA-512 digests only).
@@ -113,11 +114,23 @@ let package = Package(
             name: "WardenAllowlist",
             dependencies: ["WardenModel", "WardenConfig", .product(name: "Logging", package: "swift-log")]
         ),
+        // The application core: every rule of a ban (ban, import, alerts, deletes, simulation, the
+        // allowlist on the write path, signals, which backend answers reads and ids, the decision
+        // book and its freshness, history). No NIO, no Hummingbird, no Foundation: the CLI links it.
+        .target(
+            name: "WardenEngine",
+            dependencies: [
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenAllowlist", "WardenAlerts",
+                "WardenDecisions", "WardenProfiles", "WardenBouncers", "WardenMachines",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line, as a library so tests can run commands in-process.
         .target(
             name: "WardenCLI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenBouncers",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenEngine", "WardenBouncers",
                 "WardenMachines", "WardenAllowlist", "WardenMetricNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,16 +146,18 @@ let package = Package(
                 "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The Local API: Hummingbird routes over the store and the decision index. Never the loader.
+        // The Local API: routes, auth, wire shapes, and the engine's errors as HTTP. Nothing else.
         .target(
             name: "WardenAPI",
             dependencies: [
-                "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenBouncers", "WardenDecisions",
-                "WardenMetrics", "WardenMetricNames", "WardenAlerts", "WardenMachines",
+                "WardenBasics", "WardenModel", "WardenEngine", "WardenStore", "WardenDecisions",
+                "WardenMetrics", "WardenMetricNames", "WardenAlerts", "WardenMachines", "WardenAllowlist",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Notifications: CrowdSec's plugins driven over go-plugin's gRPC, batched, retried, supervised.
@@ -159,7 +174,7 @@ let package = Package(
         .target(
             name: "WardenDaemon",
             dependencies: [
-                "WardenAPI", "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                "WardenAPI", "WardenEngine", "WardenBasics", "WardenModel", "WardenConfig", "WardenStore",
                 "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenMetricNames", "WardenAlerts",
                 "WardenProfiles", "WardenNotify",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -167,6 +182,8 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -183,7 +200,7 @@ let package = Package(
         .executableTarget(
             name: "WardenBench",
             dependencies: [
-                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenEngine",
                 "WardenTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,34 +208,94 @@ let package = Package(
         ),
 
         // The conformance suite every backend passes.
-        .target(name: "WardenTesting", dependencies: ["WardenModel", "WardenBackendHost", "WardenStore"]),
+        .target(
+            name: "WardenTesting",
+            dependencies: [
+                "CWardenBackend", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // Backends shipped with Warden.
         .target(
             name: "DummyBackend",
-            dependencies: ["WardenBackendKit"],
+            dependencies: ["WardenBackendKit", "CWardenBackend"],
             path: "Backends/dummy/Sources",
             linkerSettings: backendLinkerSettings
         ),
 
         .target(
             name: "SQLiteBackend",
-            dependencies: ["WardenBackendKit", "CSQLite"],
+            dependencies: ["WardenBackendKit", "CWardenBackend", "CSQLite"],
             path: "Backends/sqlite/Sources",
             linkerSettings: backendLinkerSettings
         ),
 
         .target(
             name: "MySQLBackend",
-            dependencies: ["WardenBackendKit", "CMariaDB"],
+            dependencies: ["WardenBackendKit", "CWardenBackend", "CMariaDB"],
             path: "Backends/mysql/Sources",
             linkerSettings: backendLinkerSettings
         ),
 
+        // Helpers the test targets share: C fixtures built with cc, a private MariaDB server.
+        .target(name: "WardenTestSupport", dependencies: ["WardenConfig"], path: "Tests/TestSupport"),
+
+        // One test target per module, named after it.
+        .testTarget(name: "WardenModelTests", dependencies: ["WardenModel", "WardenBasics", "WardenStore"]),
         .testTarget(
-            name: "WardenCoreTests", dependencies: ["WardenModel", "WardenConfig", "WardenAllowlist", "WardenTesting"]),
+            name: "WardenConfigTests",
+            dependencies: [
+                "WardenConfig", "WardenAllowlist", "WardenBackendHost", "WardenStore", "WardenTesting", "WardenTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "WardenAllowlistTests", dependencies: ["WardenAllowlist", "WardenModel", "WardenTesting"]),
+        // The loader and the C header: dlopen, the ABI's checks and arrays, the examples in C, C++ and Rust.
+        .testTarget(
+            name: "WardenBackendHostTests",
+            dependencies: [
+                "CWardenBackend", "CSQLite", "WardenBackendHost", "WardenConfig", "WardenModel", "WardenStore",
+                "WardenTesting", "WardenTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The backends in Backends/ (SQLite, MySQL, dummy) through the ABI: conformance, crashes, faults.
+        .testTarget(
+            name: "BackendsTests",
+            dependencies: [
+                "CWardenBackend", "CSQLite", "WardenBackendHost", "WardenConfig", "WardenModel", "WardenStore", "WardenEngine",
+                "WardenTesting", "WardenTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WardenStoreTests",
+            dependencies: [
+                "WardenStore", "WardenBackendHost", "WardenConfig", "WardenModel", "WardenTesting", "WardenTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WardenEngineTests",
+            dependencies: [
+                "WardenEngine", "WardenStore", "WardenBackendHost", "WardenAlerts", "WardenAllowlist", "WardenConfig", "WardenDecisions",
+                "WardenModel", "WardenProfiles", "WardenTesting", "WardenTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Local API's routes in-process (HummingbirdTesting), over a real engine and SQLite.
+        .testTarget(
+            name: "WardenAPITests",
+            dependencies: [
+                "WardenAPI", "WardenEngine", "WardenStore", "WardenAllowlist", "WardenBouncers", "WardenConfig",
+                "WardenMachines", "WardenMetrics", "WardenModel", "WardenTesting", "WardenTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Black-box tests of the warden-daemon process over real sockets.
-        .testTarget(name: "DaemonTests", dependencies: ["WardenTesting", "WardenMetricNames"]),
+        .testTarget(name: "WardenDaemonTests", dependencies: ["WardenTesting", "WardenMetricNames"]),
         .testTarget(name: "WardenMetricsTests", dependencies: ["WardenMetrics", "WardenMetricNames"]),
         .testTarget(name: "WardenAlertsTests", dependencies: ["WardenAlerts"]),
         .testTarget(name: "WardenMachinesTests", dependencies: ["WardenMachines"]),
@@ -233,17 +310,18 @@ let package = Package(
             ]
         ),
         // The notification engine against Debian's real plugins (package crowdsec).
-        .testTarget(name: "WardenNotifyTests", dependencies: ["WardenNotify", "WardenConfig"]),
+        .testTarget(
+            name: "WardenNotifyTests",
+            dependencies: ["WardenNotify", "WardenConfig", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames"]),
         // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
         .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
-        .testTarget(name: "WardenBenchTests", dependencies: ["WardenBench", "WardenStore", "WardenTesting"]),
         .testTarget(
-            name: "BackendTests",
+            name: "WardenBenchTests",
             dependencies: [
-                "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenTesting", "CSQLite",
-                "WardenDecisions", "WardenAPI", "WardenDaemon", "WardenAllowlist", "WardenMetrics", "WardenMetricNames",
-                "WardenAlerts",
+                "WardenBench", "WardenConfig", "WardenModel", "WardenStore", "WardenTesting",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Warden's whole test suite: installs what is missing, builds every product
+# Runs Warden's whole test suite: installs what is missing, checks the modules' one-way
+# dependencies (Tests/support/check-dependencies.py), builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
 # against `warden run` (Tests/support/real-clients.sh), the differential test against
 # CrowdSec's LAPI (Tests/differential/run.sh), runs the C boundary again
@@ -13,6 +14,10 @@ export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds
 
 bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
+
+echo "== dependency check: what Package.swift declares and the sources import (README, Layout)"
+python3 Tests/support/check-dependencies.py --self-test
+python3 Tests/support/check-dependencies.py
 
 echo "== build (debug, with tests)"
 swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read the DWARF 5 clang writes by default

@@ -1,5 +1,6 @@
 import Hummingbird
 import WardenDecisions
+import WardenEngine
 
 /// An error answer as the Local API writes it: a status and `{"message":"..."}`
 /// (or no body at all, as LAPI answers unknown paths and wrong methods).
@@ -33,5 +34,21 @@ extension Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The one place the engine's errors become HTTP: a route lets them through and they
+/// answer as LAPI does, 500 with `{"message":...}` for both kinds (CrowdSec's LAPI answers
+/// its own refusals of filters and alerts 500, and its clients expect that);
+/// ``EngineError/Kind`` only tells the CLI and logs whether resending may help.
+extension EngineError: HTTPResponseError {
+    public var status: HTTPResponse.Status {
+        switch kind {
+        case .refused, .failed: .internalServerError
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try APIError(status, message: message).response(from: request, context: context)
     }
 }

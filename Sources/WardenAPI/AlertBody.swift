@@ -1,5 +1,6 @@
 import FoundationEssentials
 import WardenAlerts
+import WardenEngine
 import WardenMachines
 
 /// A `POST /v1/alerts` body: the alerts, and each one's bytes as sent (its identity for

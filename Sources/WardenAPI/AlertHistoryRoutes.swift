@@ -1,6 +1,6 @@
 import Hummingbird
 import WardenModel
-import WardenStore
+import WardenEngine
 
 /// `cscli`'s reads and deletes (machine token), as CrowdSec 1.4.6 answers them:
 /// - `GET /v1/alerts`: the alerts ``AlertFilter`` selects, `null` for none.

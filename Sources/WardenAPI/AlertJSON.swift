@@ -1,7 +1,7 @@
 import WardenBasics
 import WardenDecisions
 import WardenModel
-import WardenStore
+import WardenEngine
 
 /// A stored signal written as CrowdSec 1.4.6's LAPI writes an alert (`FormatOneAlert`):
 /// keys in Go's order, `created_at` in RFC 3339, `start_at`/`stop_at`/event times as Go's
@@ -118,7 +118,7 @@ enum AlertJSON {
     /// `source`: its optional members only when set, as Go's `omitempty` writes them.
     private static func appendSource(_ record: SignalRecord, to out: inout [UInt8]) {
         let labels = record.labels
-        let (scope, value) = sourceScopeAndValue(of: record)
+        let (scope, value) = AlertProvenance.sourceScopeAndValue(of: record)
         var members: [(String, String)] = []
         for (name, label) in [("as_name", "source_as_name"), ("as_number", "source_as_number"), ("cn", "source_cn"), ("ip", "source_ip")] {
             let text = AlertProvenance.value(label, in: labels)
@@ -134,20 +134,6 @@ enum AlertJSON {
             JSONText.appendString(text, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    /// The alert's source scope and value as sent; for a signal stored without them, from
-    /// the signal's source (`Ip`/`Range` by its form, `Scope value` for the others).
-    static func sourceScopeAndValue(of record: SignalRecord) -> (scope: String, value: String) {
-        let labels = record.labels
-        if labels[AlertProvenance.prefix + "source_scope"] != nil || labels[AlertProvenance.prefix + "source_value"] != nil {
-            return (AlertProvenance.value("source_scope", in: labels), AlertProvenance.value("source_value", in: labels))
-        }
-        let source = record.source
-        if let space = source.firstIndex(of: " ") {
-            return (String(source[..<space]), String(source[source.index(after: space)...]))
-        }
-        return (source.contains("/") ? "Range" : "Ip", source)
     }
 
     /// Go's `time.Time.String()` of a UTC time: `2026-11-24 00:06:14 +0000 UTC`, with the

@@ -1,5 +1,6 @@
 import Hummingbird
 import WardenDecisions
+import WardenEngine
 
 /// `POST /v1/alerts` (machine token): stores the alerts and answers 201 with their ids
 /// as strings, in order (`["12","13"]`), as LAPI 1.4.6 does; ids as numbers would make

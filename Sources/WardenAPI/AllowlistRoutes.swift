@@ -2,6 +2,7 @@ import FoundationEssentials
 import Hummingbird
 import WardenAllowlist
 import WardenDecisions
+import WardenEngine
 import WardenModel
 
 /// The allowlist routes of LAPI 1.6.9+ (machine token), backed by Warden's allowlist

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WardenEngine
 
 /// Lets a request through only with the `X-Api-Key` of a registered bouncer, as
 /// LAPI's bouncer routes do: 403 `{"message":"access forbidden"}` otherwise.

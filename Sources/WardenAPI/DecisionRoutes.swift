@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import WardenDecisions
+import WardenEngine
 import WardenMetrics
 import WardenModel
 

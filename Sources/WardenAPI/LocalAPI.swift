@@ -1,6 +1,7 @@
 import Hummingbird
-import WardenAllowlist
 import Logging
+import WardenAllowlist
+import WardenEngine
 import WardenMetricNames
 import WardenMetrics
 import WardenModel
@@ -20,12 +21,15 @@ import WardenModel
 /// Unknown paths: 404 with no body; a known path with another method: 405 with no body.
 /// Every request is counted and timed into `metrics`; each pull, per bouncer.
 public enum LocalAPI {
-    /// The router of the whole API.
+    /// The router of the whole API, over `engine` (which must keep a decision book:
+    /// `followsStore`), with alerts received by `intake`.
     public static func router(
-        book: DecisionBook, bouncers: BouncerRegistry, machines: MachineRegistry, intake: AlertIntake,
-        history: AlertHistory, allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [],
-        metrics: DaemonMetrics, clock: @escaping @Sendable () -> Int64, logger: Logger
+        engine: Engine, intake: AlertIntake, bouncers: BouncerRegistry, machines: MachineRegistry,
+        allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [], metrics: DaemonMetrics, logger: Logger
     ) -> Router<APIRequestContext> {
+        guard let book = engine.book else { preconditionFailure("the Local API needs an engine that keeps a decision book") }
+        let clock = engine.clock
+        let history = AlertHistory(engine: engine)
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: RequestLogMiddleware(logger: logger, clock: clock))

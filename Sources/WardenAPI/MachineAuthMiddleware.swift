@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WardenEngine
 import WardenMachines
 
 /// Lets a request through only with a valid machine token, looked up where LAPI looks:

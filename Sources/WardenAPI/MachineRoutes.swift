@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import WardenDecisions
+import WardenEngine
 import WardenMachines
 import WardenModel
 

@@ -62,8 +62,12 @@ public final class LiveAllowlist: Sendable {
 
     /// The entry in force now that forbids banning `target`, or nil.
     public func match(_ target: BanTarget) -> AllowlistEntry? {
-        let now = clock()
-        return state.withLock { $0.active(at: now).match(target) }
+        match(target, at: clock())
+    }
+
+    /// The entry in force at `now` that forbids banning `target`, or nil.
+    public func match(_ target: BanTarget, at now: Int64) -> AllowlistEntry? {
+        state.withLock { $0.active(at: now).match(target) }
     }
 
     /// Rereads the file if it changed since it was last read (or always with `force`),

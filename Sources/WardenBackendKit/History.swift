@@ -98,7 +98,7 @@ public struct SignalSelection: Sendable, Equatable {
     }
 
     /// Whether `ban` meets every ban filter, for a backend that filters in memory.
-    public func banMatches(_ ban: BanRecord) -> Bool {
+    public func banMatches(_ ban: SignalBan) -> Bool {
         if let scope, ban.scope != scope { return false }
         if let target, ban.target != target { return false }
         if let origin, ban.origin != origin { return false }

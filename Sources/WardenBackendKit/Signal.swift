@@ -10,7 +10,7 @@ public enum BanScope: UInt32, Sendable {
 }
 
 /// One ban carried by a signal, as the host passes it to ``BanBackend/insert(_:)``.
-public struct BanRecord: Sendable, Equatable {
+public struct SignalBan: Sendable, Equatable {
     public var scope: BanScope
     /// Canonical text of the target, the key of "one live ban per target".
     public var target: String
@@ -74,13 +74,13 @@ public struct Signal: Sendable, Equatable {
     /// When the host recorded it (host clock).
     public var createdNs: Int64
     public var simulated: Bool
-    public var bans: [BanRecord]
+    public var bans: [SignalBan]
     public var events: [SignalEvent]
     public var labels: [String: String]
 
     public init(
         scenario: String, message: String, source: String, eventsCount: Int64, startNs: Int64,
-        stopNs: Int64, createdNs: Int64, simulated: Bool = false, bans: [BanRecord],
+        stopNs: Int64, createdNs: Int64, simulated: Bool = false, bans: [SignalBan],
         events: [SignalEvent] = [], labels: [String: String] = [:]
     ) {
         self.scenario = scenario

@@ -14,7 +14,7 @@ extension Signal {
             scenario: String(s.scenario), message: String(s.message), source: String(s.source),
             eventsCount: s.events_count, startNs: s.start_ns, stopNs: s.stop_ns, createdNs: s.created_ns,
             simulated: s.simulated != 0,
-            bans: raw.bans.map(BanRecord.init),
+            bans: raw.bans.map(SignalBan.init),
             events: raw.events.map {
                 SignalEvent(timeNs: $0.time_ns, source: String($0.source), serialized: String($0.serialized))
             },
@@ -22,7 +22,7 @@ extension Signal {
     }
 }
 
-extension BanRecord {
+extension SignalBan {
     init(_ b: warden_ban_t) {
         self.init(
             scope: BanScope(rawValue: b.scope) ?? .ip, target: String(b.target),

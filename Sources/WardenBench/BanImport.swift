@@ -1,5 +1,6 @@
 import WardenBackendHost
 import WardenBasics
+import WardenEngine
 import WardenModel
 
 /// The bulk loader behind `warden-bench import`: the targets of a benchmark file
@@ -46,7 +47,7 @@ struct BanImport {
     func load(into backend: LoadedBackend, now: Int64, batch: Int) throws(BackendCallError) {
         for (index, target) in targets.enumerated() {
             let ban = ManualBan(target: target, durationNs: durationNs, reason: reason, origin: origin)
-            try backend.insert(ban.signal(at: now))
+            try backend.insert(Signals.manual(ban, at: now))
             if (index + 1) % batch == 0 { try backend.flush() }
         }
         try backend.flush()

@@ -1,3 +1,4 @@
+import WardenEngine
 import WardenModel
 
 /// The data shape shared with the raw C programs (`Benchmarks/raw/*.c`): N rows over
@@ -24,7 +25,8 @@ struct BenchData {
 
     /// A ban of `target` recorded at `createdNs` that ends at `untilNs` (which may be past).
     func signal(target: IPAddress, untilNs: Int64, createdNs: Int64) -> SignalOrder {
-        ManualBan(target: .ip(target), durationNs: untilNs - createdNs, reason: "ssh bruteforce", origin: "local")
-            .signal(at: createdNs)
+        Signals.manual(
+            ManualBan(target: .ip(target), durationNs: untilNs - createdNs, reason: "ssh bruteforce", origin: "local"),
+            at: createdNs)
     }
 }

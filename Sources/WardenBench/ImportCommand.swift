@@ -41,10 +41,11 @@ struct ImportCommand: ParsableCommand {
             allowUnsafeFiles: getenv(BackendLoadError.allowUnsafeVariable).map { String(cString: $0) } == "1")
         // A backend left out would serve fewer decisions than the other servers hold.
         if let first = store.discarded.first {
-            throw BenchError("cannot import: backend '\(first.config.name)' did not load: \(first.error); fix its file first")
+            throw BenchError("cannot import: backend '\(first.config.name)' did not load: \(first.reason); fix its file first")
         }
         let now = Timestamp.now()
-        for backend in try store.requireBackends() {
+        try store.requireBackends()
+        for backend in store.instances {
             let start = nowMs()
             try load.load(into: backend, now: now, batch: batch)
             try backend.shutdown()

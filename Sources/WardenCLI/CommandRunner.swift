@@ -1,7 +1,6 @@
 import ArgumentParser
 import WardenModel
 import WardenConfig
-import WardenBackendHost
 import WardenStore
 
 /// Runs `warden` with `arguments` in ``CommandContext/current`` and returns the

@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 import WardenAllowlist
 import WardenConfig
-import WardenBackendHost
+import WardenEngine
 import WardenBouncers
 import WardenMachines
 import WardenStore
@@ -36,7 +36,20 @@ struct GlobalOptions: ParsableArguments {
 
     /// Whether the plugin file checks are off (development builds).
     var allowUnsafeFiles: Bool {
-        context.environment(BackendLoadError.allowUnsafeVariable) == "1"
+        context.environment(BanStore.allowUnsafeVariable) == "1"
+    }
+
+    /// Reads the main config and opens the engine over its backends and allowlist.
+    func openEngine() throws -> Engine {
+        try openEngine(try MainConfig.load(path: configPath))
+    }
+
+    /// The engine over `main`'s backends (`flush` injected as false) and allowlist file
+    /// (read at the first ban it checks).
+    func openEngine(_ main: MainConfig) throws -> Engine {
+        Engine(
+            store: try openStore(main), allowlist: AllowlistFileSource(AllowlistFile(path: main.allowlistFile)),
+            clock: context.clock, logger: logger)
     }
 
     /// Reads the main config and loads every backend (`flush` injected as false,

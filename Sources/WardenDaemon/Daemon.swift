@@ -4,9 +4,9 @@ import ServiceLifecycle
 import WardenAlerts
 import WardenAllowlist
 import WardenAPI
-import WardenBackendHost
 import WardenBasics
 import WardenConfig
+import WardenEngine
 import WardenMetrics
 import WardenModel
 import WardenNotify
@@ -39,43 +39,49 @@ public struct Daemon {
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
         let transport = try ServerTransport.builder(for: main.api)
+        let metrics = DaemonMetrics()
         let store = try BanStore.open(
             main, sweepsExpiredBans: true, logger: logger, clock: clock,
-            allowUnsafeFiles: Environment().get(BackendLoadError.allowUnsafeVariable) == "1")
-        _ = try store.requireBackends()
-        for backend in store.backends {
-            do { try backend.startAutoCommit() } catch { logger.warning("\(error); its pending writes commit at each flush only") }
+            allowUnsafeFiles: Environment().get(BanStore.allowUnsafeVariable) == "1",
+            execution: .workers(observer: { backend, operation, duration, failed in
+                metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
+            }))
+        try store.requireBackends()
+        for failure in store.startAutoCommit() {
+            logger.warning("\(failure); its pending writes commit at each flush only")
         }
-        let metrics = DaemonMetrics()
-        let service = BanService(store: store, metrics: metrics)
-        let book = DecisionBook()
         let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
         let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
-        // What the ban paths of the API must refuse; reread by Housekeeping when the file changes.
+        // What no ban may cover; reread by Housekeeping when the file changes.
         let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
-        let sync = StoreSync(
-            service: service, book: book, metrics: metrics, interval: syncInterval, clock: clock, logger: logger)
-        await sync.syncOnce()
-        let profiles = try profiles(main, service: service)
+        let engine = Engine(
+            store: store, allowlist: allowlist, clock: clock, followsStore: true, metrics: metrics, logger: logger)
+        await engine.changed()
+        let profiles: ProfileDecider
         let hub: NotificationHub?
         do {
-            hub = try DaemonNotifications.hub(main: main, profiles: profiles, metrics: metrics, logger: logger)
+            let loaded = try self.profiles(main, store: store)
+            profiles = ProfileDecider(profiles: loaded, logger: logger)
+            if let problem = profiles.outputsProblem(
+                configured: store.configs.map(\.name), served: engine.readers.first?.name)
+            {
+                throw ConfigError(file: profilesPath(main) ?? "profiles.yaml", line: problem.line, problem.message)
+            }
+            hub = try DaemonNotifications.hub(main: main, profiles: loaded, metrics: metrics, logger: logger)
         } catch {
-            _ = await service.shutdown()
+            _ = await engine.shutdown()
             throw error
         }
         await hub?.start()
         let intake = AlertIntake(
-            service: service, profiles: profiles.map { ProfileDecider(profiles: $0, logger: logger) } ?? DefaultProfile(),
-            simulation: try simulation(main), allowlist: allowlist, metrics: metrics, afterStore: { _ = await sync.syncOnce() },
-            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, clock: clock, logger: logger)
-        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(book.count) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
+            engine: engine, profiles: profiles, simulation: try simulation(main),
+            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, logger: logger)
+        logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(engine.book?.count ?? 0) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
             router: LocalAPI.router(
-                book: book, bouncers: bouncers, machines: machines, intake: intake,
-                history: AlertHistory(service: service, afterChange: { _ = await sync.syncOnce() }), allowlist: allowlist,
-                trustedNetworks: main.api.trustedNetworks, metrics: metrics, clock: clock, logger: logger),
+                engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
+                trustedNetworks: main.api.trustedNetworks, metrics: metrics, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
@@ -87,13 +93,13 @@ public struct Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: Listener(
                 server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
-            .init(service: sync),
+            .init(service: BookFollower(engine: engine, interval: syncInterval)),
             .init(service: Housekeeping(bouncers: bouncers, machines: machines, allowlist: allowlist, logger: logger)),
         ]
         if let prometheus = main.prometheus {
             let endpoint = Application(
                 router: MetricsEndpoint.router(
-                    metrics: metrics, book: book, clock: clock,
+                    metrics: metrics, book: engine.book!, clock: clock,
                     beforeRender: { hub.map { DaemonNotifications.recordStatus(of: $0, into: metrics) } }),
                 configuration: ApplicationConfiguration(
                     address: .hostname(prometheus.host, port: prometheus.port),
@@ -123,10 +129,17 @@ public struct Daemon {
         // Before the backends: a notification never waits on a backend, and a plugin
         // that hangs costs at most the limit.
         await hub?.shutdown(within: DaemonNotifications.shutdownLimit)
-        let failures = await service.shutdown()
+        let failures = await engine.shutdown()
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
         if let failure { throw failure }
+    }
+
+    /// The profiles file: `api.server.profiles_path`, else `profiles.yaml` beside the main
+    /// config when it exists; nil for neither.
+    private func profilesPath(_ main: MainConfig) -> String? {
+        let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "profiles.yaml")
+        return main.api.profilesFile ?? (FileSystem.exists(besideConfig) ? besideConfig : nil)
     }
 
     /// Which scenarios are only simulated: `config_paths.simulation_path`, else
@@ -147,18 +160,13 @@ public struct Daemon {
     /// beside the main config; with neither, CrowdSec's default profile (4h ban of the
     /// source IP of an alert that asks for remediation), as its shipped file says (nil).
     /// - Throws: ``ConfigError`` naming the file, line, profile and filter.
-    private func profiles(_ main: MainConfig, service: BanService) throws -> Profiles? {
-        let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "profiles.yaml")
-        let path: String
-        if let configured = main.api.profilesFile {
-            path = configured
-        } else if FileSystem.exists(besideConfig) {
-            path = besideConfig
-        } else {
+    private func profiles(_ main: MainConfig, store: BanStore) throws -> Profiles? {
+        guard let path = profilesPath(main) else {
+            let besideConfig = FileSystem.join(FileSystem.folder(of: main.path), "profiles.yaml")
             logger.info("no profiles file (\(besideConfig) or api.server.profiles_path): alerts get CrowdSec's default profile")
             return nil
         }
-        let history = StoreDecisionHistory(service: service, clock: clock, logger: logger)
+        let history = StoreDecisionHistory(store: store, clock: clock, logger: logger)
         let loaded = try Profiles.load(path: path, history: history, now: { [clock] in clock() / 1_000_000_000 })
         logger.info("profiles: \(loaded.profiles.map(\.config.name).joined(separator: ", ")) (\(path))")
         return loaded

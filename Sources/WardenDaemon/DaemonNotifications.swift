@@ -4,6 +4,7 @@ import Logging
 import WardenAlerts
 import WardenAPI
 import WardenConfig
+import WardenEngine
 import WardenMetricNames
 import WardenMetrics
 import WardenNotify

@@ -3,6 +3,7 @@ import ServiceLifecycle
 import UnixSignals
 import WardenAllowlist
 import WardenAPI
+import WardenEngine
 
 /// The daemon's small chores: record what was seen of bouncers and machines every few
 /// seconds, reread the allowlist within a second of a change, and on SIGHUP reload what

@@ -1,6 +1,7 @@
 import Hummingbird
 import WardenAPI
 import WardenConfig
+import WardenEngine
 import WardenMetrics
 
 /// The Prometheus endpoint, on a listener of its own (`prometheus.listen_addr` and

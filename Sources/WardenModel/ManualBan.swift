@@ -1,8 +1,8 @@
 import WardenBasics
 
 /// A ban decided by a person or a script rather than by a scenario: what
-/// `warden ban add` (and later `cscli decisions add`) records. The one place that
-/// turns such a decision into the signal backends store.
+/// `warden ban add` and `warden ban import` record (the engine's ``Signals`` turn it
+/// into the signal backends store).
 public struct ManualBan: Sendable, Equatable {
     public var target: BanTarget
     /// How long the ban lasts, in ns (> 0).
@@ -29,16 +29,5 @@ public struct ManualBan: Sendable, Equatable {
         self.country = country
         self.asName = asName
         self.asNumber = asNumber
-    }
-
-    /// The signal recorded for this ban at `now`: one event, one ban, the reason
-    /// as scenario, and a message such as `ban 192.0.2.7 for 4h0m0s (ssh bruteforce)`.
-    public func signal(at now: Int64) -> SignalOrder {
-        let ban = BanOrder(
-            target: target, untilNs: now + durationNs, reason: reason, scenario: reason, action: action,
-            origin: origin, country: country, asName: asName, asNumber: asNumber)
-        return SignalOrder(
-            scenario: reason, message: "\(action) \(target) for \(GoDuration.format(roundingNanoseconds: durationNs)) (\(reason))",
-            source: target.description, eventsCount: 1, startNs: now, stopNs: now, createdNs: now, bans: [ban])
     }
 }

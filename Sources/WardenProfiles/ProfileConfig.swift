@@ -51,10 +51,25 @@ public struct ProfileConfig: Sendable {
     public var onFailure: Flow
     public var onError: OnError
     public var notifications: [String]
+    /// The legacy backend system's `outputs: [{plugin: NAME, store: BOOL}]`, in order: the
+    /// backends (by their configured `name`) this profile's alerts go to, except those with
+    /// `store: false`; nil when the profile has no `outputs` (every backend).
+    public var outputs: [Output]?
+
+    /// One entry of `outputs`.
+    public struct Output: Sendable, Equatable {
+        /// The backend's configured name (`plugin:`).
+        public var backend: String
+        /// `store:` (true when left out): false leaves this backend out.
+        public var store: Bool
+    }
+
+    /// The backends this profile's alerts are stored in; nil: every backend.
+    public var storingBackends: [String]? { outputs.map { $0.filter(\.store).map(\.backend) } }
 
     static let directives = [
         "name", "debug", "filters", "decisions", "duration_expr", "on_success", "on_failure", "on_error",
-        "notifications",
+        "notifications", "outputs",
     ]
     /// models.Decision's keys: CrowdSec accepts them all in `decisions:` and uses these four.
     static let decisionKeys = ["type", "scope", "duration", "origin", "simulated", "value", "scenario", "until", "id"]
@@ -116,6 +131,7 @@ public struct ProfileConfig: Sendable {
         debug = try scalar("debug").map { try flag($0.text, $0.line, "debug") } ?? false
         filters = try list("filters")
         notifications = try list("notifications").map(\.text)
+        outputs = try Self.outputs(node["outputs"], fail: fail)
         durationExpression = try scalar("duration_expr").flatMap { $0.text.isEmpty ? nil : $0 }
         onSuccess = try flow("on_success")
         onFailure = try flow("on_failure")
@@ -171,5 +187,33 @@ public struct ProfileConfig: Sendable {
                     duration: duration?.text, origin: values["origin"].flatMap { $0.text.isEmpty ? nil : $0.text },
                     simulated: try values["simulated"].map { try flag($0.text, $0.line, "simulated") } ?? false))
         }
+    }
+
+    /// Reads `outputs:` (a list of `{plugin: NAME, store: BOOL}`, `store` true when left out);
+    /// nil when absent.
+    static func outputs(_ node: YAMLNode?, fail: (Int, String) -> ConfigError) throws -> [Output]? {
+        guard let node, node.scalar != "" else { return nil }
+        guard case .sequence(let items) = node.value else {
+            throw fail(node.line, "'outputs' must be a list of {plugin: NAME, store: true|false}, found \(node.kind)")
+        }
+        var outputs: [Output] = []
+        for (number, item) in items.enumerated() {
+            let label = "output \(number + 1)"
+            guard case .mapping(let pairs) = item.value else {
+                throw fail(item.line, "\(label) must be a mapping {plugin: NAME, store: true|false}, found \(item.kind)")
+            }
+            for pair in pairs where !["plugin", "store"].contains(pair.key) {
+                throw fail(pair.keyLine, "\(label): unknown key '\(pair.key)'; an output takes plugin and store")
+            }
+            guard let name = item["plugin"]?.scalar, !name.isEmpty else {
+                throw fail(item.line, "\(label) has no 'plugin': name the backend (its configured name)")
+            }
+            switch item["store"]?.scalar ?? "true" {
+            case "true", "True", "TRUE", "yes", "on": outputs.append(Output(backend: name, store: true))
+            case "false", "False", "FALSE", "no", "off": outputs.append(Output(backend: name, store: false))
+            case let text: throw fail(item["store"]!.line, "\(label): 'store' must be true or false, found '\(text)'")
+            }
+        }
+        return outputs
     }
 }

@@ -26,6 +26,9 @@ public struct Profiles: Sendable {
         public var decisions: [AlertDecision]
         /// Each matching profile's name and notifications, in order.
         public var routes: [(profile: String, notifications: [String])]
+        /// The backends the alert is stored in: the legacy `outputs` of the first matching
+        /// profile that has them; nil when none has (every backend).
+        public var outputs: [String]?
     }
 
     /// Reads and compiles `path`.
@@ -118,6 +121,7 @@ public struct Profiles: Sendable {
             guard match.matched else { continue }
             if !carriesDecisions && verdict.decisions.isEmpty { verdict.decisions = match.decisions }
             verdict.routes.append((profile.config.name, profile.config.notifications))
+            if verdict.outputs == nil { verdict.outputs = profile.config.storingBackends }
             if profile.config.onSuccess == .break { break }
         }
         return verdict

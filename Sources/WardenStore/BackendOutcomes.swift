@@ -7,9 +7,9 @@ public struct BackendOutcomes<Value: Sendable>: Sendable {
     /// Backends that succeeded, with what each returned.
     public var succeeded: [(backend: String, value: Value)]
     /// Backends that failed, with their errors.
-    public var failed: [BackendCallError]
+    public var failed: [BackendFailure]
 
-    public init(succeeded: [(backend: String, value: Value)] = [], failed: [BackendCallError] = []) {
+    public init(succeeded: [(backend: String, value: Value)] = [], failed: [BackendFailure] = []) {
         self.succeeded = succeeded
         self.failed = failed
     }
@@ -21,7 +21,7 @@ public struct BackendOutcomes<Value: Sendable>: Sendable {
     mutating func record(_ result: Result<Value, BackendCallError>, from backend: String) {
         switch result {
         case .success(let value): succeeded.append((backend, value))
-        case .failure(let error): failed.append(error)
+        case .failure(let error): failed.append(BackendFailure(error))
         }
     }
 }

@@ -1,4 +1,3 @@
-import WardenBackendHost
 import WardenModel
 
 /// The answer to a ``BanQuery``: the matching bans, one per target (what is
@@ -14,10 +13,10 @@ public struct BanListing: Sendable {
     /// More bans matched than `limit`.
     public var truncated: Bool
     /// Backends that failed to read; their bans are missing from ``bans``.
-    public var failed: [BackendCallError]
+    public var failed: [BackendFailure]
 
     public init(
-        bans: [Ban], liveCounts: [String: Int] = [:], everyBan: [Ban] = [], truncated: Bool, failed: [BackendCallError]
+        bans: [Ban], liveCounts: [String: Int] = [:], everyBan: [Ban] = [], truncated: Bool, failed: [BackendFailure]
     ) {
         self.bans = bans
         self.liveCounts = liveCounts

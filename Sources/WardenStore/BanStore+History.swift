@@ -4,7 +4,7 @@ import WardenModel
 /// What the backends remember (`warden.history/1`), for the profiles' counting
 /// helpers and the Local API's alerts: counts, signals read back, deletes that end
 /// bans in every backend. A backend that lacks the extension is listed among the
-/// failures (``BackendCallError/isHistoryUnsupported``); the others answer. Writes
+/// failures (``BackendFailure/isHistoryUnsupported``); the others answer. Writes
 /// still reach it: a delete ends its live bans by target instead.
 ///
 /// Ids are per backend. A query by id (``SignalQuery/id``, ``SignalQuery/banID``)
@@ -12,18 +12,18 @@ import WardenModel
 /// whose ids listings show (see ``SignalListing``).
 extension BanStore {
     /// The backends that offer `warden.history/1`, in load order, and the errors of those that do not.
-    func historyBackends() throws(BanStoreError) -> (offering: [LoadedBackend], lacking: [BackendCallError]) {
-        let all = try requireBackends()
+    func historyBackends() throws(BanStoreError) -> (offering: [LoadedBackend], lacking: [BackendFailure]) {
+        let all = try usableInstances()
         let offering = all.filter(\.offersHistory)
         let lacking = all.filter { !$0.offersHistory }.map {
-            BackendCallError.historyUnsupported(backend: $0.name, operation: "history")
+            BackendFailure(BackendCallError.historyUnsupported(backend: $0.name, operation: "history"))
         }
         guard !offering.isEmpty else { throw .noHistory(lacking) }
         return (offering, lacking)
     }
 
     /// The backends a query reads: the primary for a query by id, else every one that offers history.
-    func historyReaders(for query: SignalQuery) throws(BanStoreError) -> (readers: [LoadedBackend], lacking: [BackendCallError]) {
+    func historyReaders(for query: SignalQuery) throws(BanStoreError) -> (readers: [LoadedBackend], lacking: [BackendFailure]) {
         let (offering, lacking) = try historyBackends()
         return query.id != nil || query.banID != nil ? ([offering[0]], lacking) : (offering, lacking)
     }
@@ -33,11 +33,11 @@ extension BanStore {
     /// `GetDecisionsCount` / `GetDecisionsSinceCount` / `GetActiveDecisionsCount` /
     /// `GetActiveDecisionsTimeLeft`. One indexed query per backend.
     /// - Throws: ``BanStoreError/noHistory(_:)`` when no backend could answer.
-    public func targetHistory(of target: BanTarget, sinceNs: Int64? = nil, now: Int64) throws(BanStoreError)
+    public func targetHistory(of target: BanTarget, sinceNs: Int64? = nil, now: Int64) async throws(BanStoreError)
         -> TargetHistoryAnswer
     {
         let (offering, lacking) = try historyBackends()
-        var answers = outcomes(of: offering) { backend throws(BackendCallError) in
+        var answers = await outcomes(of: offering, "target_history") { backend throws(BackendCallError) in
             try backend.targetHistory(target, sinceNs: sinceNs, now: now)
         }
         answers.failed += lacking
@@ -47,9 +47,11 @@ extension BanStore {
 
     /// The stored signals `query` selects, with all their bans, newest first.
     /// - Throws: ``BanStoreError/noHistory(_:)`` when no backend could answer.
-    public func signals(_ query: SignalQuery, now: Int64) throws(BanStoreError) -> SignalListing {
+    public func signals(_ query: SignalQuery, now: Int64) async throws(BanStoreError) -> SignalListing {
         let (readers, lacking) = try historyReaders(for: query)
-        var reads = outcomes(of: readers) { backend throws(BackendCallError) in try backend.readSignals(query, now: now) }
+        var reads = await outcomes(of: readers, "read_signals") { backend throws(BackendCallError) in
+            try backend.readSignals(query, now: now)
+        }
         guard !reads.succeeded.isEmpty else { throw .noHistory(reads.failed + lacking) }
         reads.failed += lacking
         return .merging(reads, limit: query.limit)
@@ -59,9 +61,9 @@ extension BanStore {
     /// and its `cscli alerts delete`): their live bans end now, each reported by the change
     /// feed, and the signals are no longer listed nor counted. How many signals each
     /// backend deleted.
-    public func deleteSignals(matching query: SignalQuery, now: Int64) throws(BanStoreError) -> BackendOutcomes<Int> {
-        let doomed = try signals(query, now: now).signals
-        return outcomes(of: try requireBackends()) { backend throws(BackendCallError) in
+    public func deleteSignals(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
+        let doomed = try await signals(query, now: now).signals
+        return await outcomes(of: try usableInstances(), "delete_signal") { backend throws(BackendCallError) in
             var count = 0
             for record in doomed { count += try backend.removeSignal(record, now: now) }
             return count
@@ -73,9 +75,9 @@ extension BanStore {
     /// as ``SignalQuery/banID``): deleting by an address with `containing` also ends the
     /// ranges that contain it, as CrowdSec does. The signals stay listed. How many bans
     /// each backend ended.
-    public func deleteBans(matching query: SignalQuery, now: Int64) throws(BanStoreError) -> BackendOutcomes<Int> {
-        let doomed = try signals(query.liveOnly, now: now).liveBans(matching: query, now: now)
-        return outcomes(of: try requireBackends()) { backend throws(BackendCallError) in
+    public func deleteBans(matching query: SignalQuery, now: Int64) async throws(BanStoreError) -> BackendOutcomes<Int> {
+        let doomed = try await signals(query.liveOnly, now: now).liveBans(matching: query, now: now)
+        return await outcomes(of: try usableInstances(), "delete_ban") { backend throws(BackendCallError) in
             var count = 0
             for (record, index) in doomed { count += try backend.removeBan(index, of: record, now: now) }
             return count

@@ -1,29 +1,84 @@
 import Logging
+import Synchronization
 import WardenBackendHost
 import WardenConfig
 import WardenBasics
 import WardenModel
 
-/// Every backend loaded from the backend folder, driven as one store: writes go
-/// to all of them, reads are merged to one row per target.
+/// Every backend loaded from the backend folder, driven as one store: writes go to
+/// all of them, reads are merged to one row per target. The only store: async and
+/// `Sendable`, with ``waiting(_:)`` as the thin blocking wrapper for callers that
+/// cannot await (the CLI).
+///
+/// How calls run depends on ``Execution``: in the daemon each backend has a thread of
+/// its own (a ``SerialWorker``), so a slow or locked backend delays only the answers
+/// that need it, never Swift's pool or an event loop; in a one-shot command each call
+/// runs on the thread blocked in ``waitFor(_:)``, one backend after the other, with no
+/// thread started for a backend.
+/// Either way calls into one backend are serialized, as the ABI promises.
+///
+/// Nothing above the store sees the loader: failures come back as ``BackendFailure``,
+/// what a backend is as ``BackendSummary``.
 public final class BanStore: Sendable {
+    /// How the store runs backend calls.
+    public enum Execution: Sendable {
+        /// On the thread blocked in ``waitFor(_:)`` (else where the caller runs), backends
+        /// in turn: a one-shot command.
+        case callerThread
+        /// One worker thread per backend, every backend at once: the daemon. `observer`
+        /// hears of every backend call.
+        case workers(observer: CallObserver?)
+    }
+
+    /// Told of each call into a backend once it returned: the backend's name, the
+    /// operation (`insert`, `read`, `changes`, `delete`, `delete_all`, `shutdown`, …),
+    /// the time the backend took (not the wait for its worker) and whether it failed.
+    public typealias CallObserver = @Sendable (
+        _ backend: String, _ operation: String, _ duration: Duration, _ failed: Bool
+    ) -> Void
+
     /// A backend that was configured but could not be loaded or initialised.
     public struct Discarded: Sendable {
         public var config: BackendConfigFile
-        public var error: BackendLoadError
+        /// Why, in the loader's words.
+        public var reason: String
     }
 
-    public let backends: [LoadedBackend]
+    /// The environment variable that turns the plugin file checks off (development builds).
+    public static let allowUnsafeVariable = BackendLoadError.allowUnsafeVariable
+
+    /// The loaded instances, in load order: for tools that drive the ABI itself (the
+    /// benchmark, the conformance suite). Everything else goes through the store's calls.
+    public let instances: [LoadedBackend]
+    /// What each loaded backend is, in load order.
+    public let backends: [BackendSummary]
     public let discarded: [Discarded]
     /// The backend configs, in load order (loaded and discarded).
     public let configs: [BackendConfigFile]
     public let folder: String
+    /// One per instance, in the same order, with ``Execution/workers(observer:)``.
+    let workers: [SerialWorker]?
+    let observer: CallObserver?
+    private let isShutDown = Mutex(false)
 
-    public init(backends: [LoadedBackend], discarded: [Discarded], configs: [BackendConfigFile], folder: String) {
-        self.backends = backends
+    public init(
+        instances: [LoadedBackend], discarded: [Discarded], configs: [BackendConfigFile], folder: String,
+        execution: Execution = .callerThread
+    ) {
+        self.instances = instances
+        let paths = Dictionary(configs.map { ($0.name, $0.libraryPath) }, uniquingKeysWith: { first, _ in first })
+        backends = instances.map { BackendSummary($0, path: paths[$0.name] ?? $0.library.path) }
         self.discarded = discarded
         self.configs = configs
         self.folder = folder
+        switch execution {
+        case .callerThread:
+            workers = nil
+            observer = nil
+        case .workers(let observer):
+            workers = instances.map { SerialWorker(label: "backend \"\($0.name)\"") }
+            self.observer = observer
+        }
     }
 
     /// Loads every backend of the main config's folder. A backend that fails to
@@ -34,7 +89,7 @@ public final class BanStore: Sendable {
     /// - Throws: ``ConfigError`` when a backend YAML file is invalid.
     public static func open(
         _ main: MainConfig, sweepsExpiredBans: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
-        allowUnsafeFiles: Bool
+        allowUnsafeFiles: Bool, execution: Execution = .callerThread
     ) throws(ConfigError) -> BanStore {
         let configs: [BackendConfigFile]
         do {
@@ -54,10 +109,11 @@ public final class BanStore: Sendable {
                                        allowUnsafeFiles: allowUnsafeFiles))
             } catch {
                 logger.warning("\(error); backend \"\(config.name)\" discarded")
-                discarded.append(Discarded(config: config, error: error))
+                discarded.append(Discarded(config: config, reason: error.description))
             }
         }
-        return BanStore(backends: loaded, discarded: discarded, configs: configs, folder: main.backendFolder)
+        return BanStore(
+            instances: loaded, discarded: discarded, configs: configs, folder: main.backendFolder, execution: execution)
     }
 
     /// Opens the library, creates the instance and calls `init` with the config map
@@ -78,58 +134,47 @@ public final class BanStore: Sendable {
         return backend
     }
 
-    /// The loaded backends, or an error when there is none.
-    public func requireBackends() throws(BanStoreError) -> [LoadedBackend] {
-        guard !backends.isEmpty else { throw .noBackend(folder: folder, discarded: discarded.count) }
-        return backends
-    }
-
-    /// Runs `body` on each of `backends` in turn and records every answer.
-    func outcomes<Value>(
-        of backends: [LoadedBackend], _ body: (LoadedBackend) throws(BackendCallError) -> Value
-    ) -> BackendOutcomes<Value> {
-        var outcomes = BackendOutcomes<Value>()
-        for backend in backends {
-            do { outcomes.succeeded.append((backend.name, try body(backend))) } catch { outcomes.failed.append(error) }
+    /// Loads the library at `path` and creates an instance (`New`) without configuring
+    /// it: what `warden backends check` reports.
+    /// - Throws: ``InputError`` with the loader's refusal: which check failed, and what to do.
+    public static func inspect(
+        libraryAt path: String, logger: Logger, clock: @escaping @Sendable () -> Int64, allowUnsafeFiles: Bool
+    ) throws(InputError) -> BackendSummary {
+        do {
+            let library = try BackendLibrary.open(path, allowUnsafeFiles: allowUnsafeFiles)
+            return BackendSummary(try LoadedBackend(name: "check", library: library, logger: logger, clock: clock), path: path)
+        } catch {
+            throw InputError(error.description)
         }
-        return outcomes
     }
 
-    /// Inserts `signal` into every backend and flushes each, so the ban is durable in
-    /// every backend that succeeded when this returns.
-    public func add(_ signal: SignalOrder) throws(BanStoreError) -> BackendOutcomes<Void> {
-        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.record(signal) }
+    /// Throws when no backend is loaded.
+    public func requireBackends() throws(BanStoreError) {
+        _ = try loadedInstances()
     }
 
-    /// The bans matching `query`, from every backend (or `query.backend` only) that
-    /// could answer; `now` is used when the query has no time.
-    public func list(_ query: BanQuery, now: Int64) throws(BanStoreError) -> BanListing {
-        let at = query.at ?? now
-        return .merging(outcomes(of: try backends(for: query)) { backend throws(BackendCallError) in
-            try backend.read(query, at: at)
-        }, limit: query.limit)
+    /// The loaded instances, or an error when there is none.
+    func loadedInstances() throws(BanStoreError) -> [LoadedBackend] {
+        guard !instances.isEmpty else { throw .noBackend(folder: folder, discarded: discarded.count) }
+        return instances
     }
 
-    /// The backends `query` reads: the one it names, or every loaded one.
-    func backends(for query: BanQuery) throws(BanStoreError) -> [LoadedBackend] {
-        guard let name = query.backend else { return try requireBackends() }
-        do throws(InputError) { return [try backend(named: name)] } catch { throw .badInput(error) }
-    }
-
-    /// Deletes the live ban of `target` in every backend; how many each removed.
-    public func delete(target: String) throws(BanStoreError) -> BackendOutcomes<Int> {
-        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.remove(target: target) }
-    }
-
-    /// Deletes every live ban in every backend; how many each removed.
-    public func deleteAll() throws(BanStoreError) -> BackendOutcomes<Int> {
-        outcomes(of: try requireBackends()) { backend throws(BackendCallError) in try backend.removeAll() }
+    /// Asks every backend to commit pending writes on its own schedule (the daemon);
+    /// the failures of those that cannot (their writes then commit at each flush only).
+    public func startAutoCommit() -> [BackendFailure] {
+        instances.compactMap { backend -> BackendFailure? in
+            do throws(BackendCallError) { try backend.startAutoCommit(); return nil } catch { return BackendFailure(error) }
+        }
     }
 
     /// The loaded backend called `name`.
     /// - Throws: ``InputError`` with a "did you mean" suggestion when there is none.
-    public func backend(named name: String) throws(InputError) -> LoadedBackend {
-        if let backend = backends.first(where: { $0.name == name }) { return backend }
+    public func backend(named name: String) throws(InputError) -> BackendSummary {
+        backends[try instanceIndex(named: name)]
+    }
+
+    func instanceIndex(named name: String) throws(InputError) -> Int {
+        if let index = instances.firstIndex(where: { $0.name == name }) { return index }
         let known = configs.map(\.name)
         if discarded.contains(where: { $0.config.name == name }) {
             throw InputError("backend '\(name)' was discarded at load time (see the warnings above)")
@@ -138,5 +183,108 @@ public final class BanStore: Sendable {
         if let guess = closestMatch(to: name, in: known) { message += "; did you mean '\(guess)'?" }
         else if !known.isEmpty { message += "; known backends: \(known.joined(separator: ", "))" }
         throw InputError(message)
+    }
+
+    /// Refuses new calls, lets every queued call finish, then shuts every backend
+    /// down (each commits what is pending). Returns the backends' shutdown failures.
+    /// Idempotent: later calls return no failure.
+    public func shutdown() async -> [BackendFailure] {
+        guard isShutDown.withLock({ done in defer { done = true }; return !done }) else { return [] }
+        let outcomes = await outcomes(of: instances, "shutdown") { backend throws(BackendCallError) in
+            try backend.shutdown()
+        }
+        for worker in workers ?? [] { worker.stop() }
+        return outcomes.failed
+    }
+
+    func checkOpen() throws(BanStoreError) {
+        if isShutDown.withLock({ $0 }) { throw .shutDown }
+    }
+
+    /// The loaded instances, once checked that the store is open and has some.
+    func usableInstances() throws(BanStoreError) -> [LoadedBackend] {
+        try checkOpen()
+        return try loadedInstances()
+    }
+
+    /// Runs `body` (the call `operation`) on each of `backends`, every one at once on its
+    /// worker (or in turn on the caller's thread); outcomes in load order.
+    func outcomes<Value: Sendable>(
+        of backends: [LoadedBackend], _ operation: String,
+        _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
+    ) async -> BackendOutcomes<Value> {
+        var outcomes = BackendOutcomes<Value>()
+        guard let workers else {
+            for backend in backends {
+                outcomes.record(await onCallerThread { Result { () throws(BackendCallError) in try body(backend) } }, from: backend.name)
+            }
+            return outcomes
+        }
+        let results = AnswerSlots<Value>(count: backends.count)
+        await withTaskGroup(of: Void.self) { group in
+            for (slot, backend) in backends.enumerated() {
+                let worker = workers[instances.firstIndex { $0 === backend }!]
+                group.addTask {
+                    let result = await worker.run { () -> Result<Value, BackendCallError> in
+                        Result { () throws(BackendCallError) in
+                            try self.observed(backend, operation) { () throws(BackendCallError) in try body(backend) }
+                        }
+                    }
+                    results.slots.withLock { $0[slot] = result }
+                }
+            }
+        }
+        for (backend, result) in zip(backends, results.slots.withLock { $0 }) { outcomes.record(result!, from: backend.name) }
+        return outcomes
+    }
+
+    /// Runs one call on one backend: on its worker, or on the caller's thread.
+    func call<Value: Sendable>(
+        _ backend: LoadedBackend, _ operation: String,
+        _ body: @escaping @Sendable () throws(BackendCallError) -> Value
+    ) async throws(BackendFailure) -> Value {
+        let result: Result<Value, BackendCallError>
+        if let workers {
+            let worker = workers[instances.firstIndex { $0 === backend }!]
+            result = await worker.run { () -> Result<Value, BackendCallError> in
+                Result { () throws(BackendCallError) in try self.observed(backend, operation, body) }
+            }
+        } else {
+            result = await onCallerThread { Result { () throws(BackendCallError) in try body() } }
+        }
+        do { return try result.get() } catch { throw BackendFailure(error) }
+    }
+
+    /// Runs `body` on the thread blocked in ``waitFor(_:)`` when there is one (the CLI's
+    /// main thread), else where the caller runs.
+    private func onCallerThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
+        guard let caller = CallerThread.current else { return body() }
+        return await caller.run(body)
+    }
+
+    /// Runs one backend call, timing it for the observer (when there is one).
+    private func observed<Value>(
+        _ backend: LoadedBackend, _ operation: String, _ call: () throws(BackendCallError) -> Value
+    ) throws(BackendCallError) -> Value {
+        guard let observer else { return try call() }
+        let start = ContinuousClock.now
+        do {
+            let value = try call()
+            observer(backend.name, operation, ContinuousClock.now - start, false)
+            return value
+        } catch {
+            observer(backend.name, operation, ContinuousClock.now - start, true)
+            throw error
+        }
+    }
+}
+
+/// One slot per backend for the answers of the store's calls, filled by the child
+/// tasks in any order and read in load order once all have ended.
+private final class AnswerSlots<Value: Sendable>: Sendable {
+    let slots: Mutex<[Result<Value, BackendCallError>?]>
+
+    init(count: Int) {
+        slots = Mutex([Result<Value, BackendCallError>?](repeating: nil, count: count))
     }
 }

@@ -1,4 +1,3 @@
-import WardenBackendHost
 import WardenModel
 
 /// Why the ban store could not do what it was asked. Partial failures are not
@@ -8,7 +7,7 @@ public struct BanStoreError: WardenError {
         case noBackend(folder: String, discarded: Int)
         case badInput(InputError)
         case shutDown
-        case noHistory([BackendCallError])
+        case noHistory([BackendFailure])
     }
 
     private let kind: Kind
@@ -25,7 +24,7 @@ public struct BanStoreError: WardenError {
 
     /// No backend could answer from its history (`warden.history/1`): each lacks it
     /// or failed, as `failed` says.
-    public static func noHistory(_ failed: [BackendCallError]) -> BanStoreError {
+    public static func noHistory(_ failed: [BackendFailure]) -> BanStoreError {
         BanStoreError(kind: .noHistory(failed))
     }
 

@@ -2,12 +2,13 @@ import Glibc
 
 /// One thread of its own that runs jobs one at a time, in the order they came.
 ///
-/// Backend calls block (a disk sync, a MySQL retry that sleeps): run on Swift's
+/// Backend calls block (a disk sync, a MySQL retry that sleeps), and so do profile
+/// expressions whose counting helpers wait for backends: run on Swift's
 /// cooperative pool or on an event loop they would stall every other request. Each
 /// backend instance gets one worker, which is also how the ABI's "calls are
 /// serialized per instance" is kept without a caller ever waiting on a lock.
 /// The thread starts with the worker; ``stop()`` runs what is queued, then joins it.
-final class SerialWorker: @unchecked Sendable {
+public final class SerialWorker: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
@@ -16,7 +17,7 @@ final class SerialWorker: @unchecked Sendable {
     private var thread: pthread_t?
 
     /// Starts the thread; `label` names it in the one message a failed start gives.
-    init(label: String) {
+    public init(label: String) {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(wakeUp, nil)
         var thread = pthread_t()
@@ -52,7 +53,7 @@ final class SerialWorker: @unchecked Sendable {
     }
 
     /// Runs `body` on the worker's thread and returns what it returned or threw.
-    func run<Value: Sendable, Failure: Error>(
+    public func run<Value: Sendable, Failure: Error>(
         _ body: @escaping @Sendable () throws(Failure) -> Value
     ) async throws(Failure) -> Value {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, Failure>, Never>) in
@@ -61,40 +62,8 @@ final class SerialWorker: @unchecked Sendable {
         return try result.get()
     }
 
-    /// Runs `body` on the worker's thread and blocks the calling thread until it is done:
-    /// for callers that cannot await (profile expressions). Never call it from a worker's
-    /// own thread. The caller waits on the worker alone, never on Swift's pool, so it
-    /// cannot deadlock when the pool's threads are all busy.
-    func runWaiting<Value: Sendable, Failure: Error>(
-        _ body: @escaping @Sendable () throws(Failure) -> Value
-    ) throws(Failure) -> Value {
-        let done = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        let signal = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-        pthread_mutex_init(done, nil)
-        pthread_cond_init(signal, nil)
-        defer {
-            pthread_cond_destroy(signal)
-            pthread_mutex_destroy(done)
-            signal.deallocate()
-            done.deallocate()
-        }
-        nonisolated(unsafe) var result: Result<Value, Failure>?
-        enqueue {
-            let answer = Result { () throws(Failure) -> Value in try body() }
-            pthread_mutex_lock(done)
-            result = answer
-            pthread_cond_signal(signal)
-            pthread_mutex_unlock(done)
-        }
-        pthread_mutex_lock(done)
-        while result == nil { pthread_cond_wait(signal, done) }
-        let answer = result!
-        pthread_mutex_unlock(done)
-        return try answer.get()
-    }
-
     /// Runs every queued job, then ends and joins the thread. Idempotent.
-    func stop() {
+    public func stop() {
         pthread_mutex_lock(mutex)
         let thread = self.thread
         self.thread = nil

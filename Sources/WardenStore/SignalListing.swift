@@ -1,18 +1,17 @@
-import WardenBackendHost
 import WardenModel
 
 /// The answer to a ``SignalQuery`` across backends: each signal once (the replicas
 /// other backends hold of it are merged away, the first backend in load order wins,
 /// so its ids are the ones shown), newest first; whether the limit cut the list; and
 /// the backends that could not answer, those lacking `warden.history/1` included
-/// (``BackendCallError/isHistoryUnsupported``).
+/// (``BackendFailure/isHistoryUnsupported``).
 public struct SignalListing: Sendable {
     public var signals: [SignalRecord]
     /// More signals matched than the query's limit.
     public var truncated: Bool
-    public var failed: [BackendCallError]
+    public var failed: [BackendFailure]
 
-    public init(signals: [SignalRecord], truncated: Bool, failed: [BackendCallError]) {
+    public init(signals: [SignalRecord], truncated: Bool, failed: [BackendFailure]) {
         self.signals = signals
         self.truncated = truncated
         self.failed = failed
@@ -40,7 +39,7 @@ public struct SignalListing: Sendable {
 /// counts less, never more); and the backends that could not answer.
 public struct TargetHistoryAnswer: Sendable {
     public var history: TargetHistory
-    public var failed: [BackendCallError]
+    public var failed: [BackendFailure]
 
     /// Merges the answers of the backends that gave one; nil when none did.
     static func merging(_ answers: BackendOutcomes<TargetHistory>) -> TargetHistoryAnswer? {

@@ -58,11 +58,30 @@ final class ProfilesLoadTests: XCTestCase {
                 + " | Sprintf('%dh', GetDecisionCount(Alert.GetValue()))\n | ...............^")
     }
 
+    /// The legacy `outputs: [{plugin: NAME, store: BOOL}]`: every way it can be wrong.
+    func testOutputsErrors() {
+        XCTAssertEqual(
+            loadError("name: x\noutputs: sqlite\n"),
+            "profiles.yaml:2: profile 'x': 'outputs' must be a list of {plugin: NAME, store: true|false}, found a scalar")
+        XCTAssertEqual(
+            loadError("name: x\noutputs:\n - sqlite\n"),
+            "profiles.yaml:3: profile 'x': output 1 must be a mapping {plugin: NAME, store: true|false}, found a scalar")
+        XCTAssertEqual(
+            loadError("name: x\noutputs:\n - store: true\n"),
+            "profiles.yaml:3: profile 'x': output 1 has no 'plugin': name the backend (its configured name)")
+        XCTAssertEqual(
+            loadError("name: x\noutputs:\n - plugin: sqlite\n   keep: true\n"),
+            "profiles.yaml:4: profile 'x': output 1: unknown key 'keep'; an output takes plugin and store")
+        XCTAssertEqual(
+            loadError("name: x\noutputs:\n - plugin: sqlite\n   store: maybe\n"),
+            "profiles.yaml:4: profile 'x': output 1: 'store' must be true or false, found 'maybe'")
+    }
+
     func testDirectiveErrors() {
         XCTAssertEqual(
             loadError("name: x\nfilter: [\"true\"]\n"),
             "profiles.yaml:2: profile 'x': unknown directive 'filter' (did you mean 'filters'?); profiles take name, "
-                + "debug, filters, decisions, duration_expr, on_success, on_failure, on_error, notifications")
+                + "debug, filters, decisions, duration_expr, on_success, on_failure, on_error, notifications, outputs")
         XCTAssertEqual(loadError("- a\n"), "profiles.yaml:1: profile 1 must be a mapping of directives, found a list")
         XCTAssertEqual(
             loadError("name: x\nfilters: true\n"),

@@ -84,7 +84,7 @@ echo "== memcheck (valgrind $(valgrind --version | sed 's/valgrind-//'))"
 # backends (records read back through the ABI, malformed ones refused), in one test process.
 run "xctest: loader tests, conformance of every backend, history" \
     "$bin/WardenPackageTests.xctest" \
-    "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests,BackendTests.HistoryStoreTests,BackendTests.HistoryFaultTests"
+    "WardenBackendHostTests.BackendLoaderTests,BackendsTests.ConformanceTests,WardenStoreTests.HistoryStoreTests,BackendsTests.HistoryFaultTests"
 skipped="$(grep -oE "Test Case '[^']+' skipped" "$logs"/xctest*.log | sed -E "s/.*'([^']+)'.*/\1/" | tr '\n' ' ' || true)"
 [ -n "$skipped" ] && echo "memcheck: note  skipped under valgrind: $skipped"
 
@@ -128,7 +128,7 @@ start=$SECONDS
 log="$logs/asan-c-pieces.log"
 if LD_PRELOAD="$(cc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0 \
     WARDEN_TEST_CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
-    "$bin/WardenPackageTests.xctest" "BackendTests.BackendLoaderTests,BackendTests.ConformanceTests/testCExampleBackend,BackendTests.FeedFaultTests,BackendTests.HistoryFaultTests" \
+    "$bin/WardenPackageTests.xctest" "WardenBackendHostTests.BackendLoaderTests,BackendsTests.ConformanceTests/testCExampleBackend,BackendsTests.FeedFaultTests,BackendsTests.HistoryFaultTests" \
     >"$log" 2>&1; then
     echo "memcheck: PASS  asan: C example and fault fixtures ($((SECONDS - start))s)"
 else

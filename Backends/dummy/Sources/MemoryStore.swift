@@ -13,7 +13,7 @@ final class MemoryStore: Sendable {
         var id: Int64
         /// The id of its signal: the id of the signal's first ban.
         var signalID: Int64
-        var ban: BanRecord
+        var ban: SignalBan
         var createdNs: Int64
         var eventsCount: Int64
         /// Of a simulated signal: never active nor live.

@@ -42,7 +42,7 @@ extension MySQLBackend {
 
     /// Signal `id` (uid `uid`) with its bans, events and labels; nil when it has no ban left.
     private func signal(_ id: Int64, uid: Int64, _ db: MySQLConnection) throws -> StoredSignal? {
-        var bans: [BanRecord] = [], banIDs: [Int64] = [], ends: [Int64?] = []
+        var bans: [SignalBan] = [], banIDs: [Int64] = [], ends: [Int64?] = []
         var signal: Signal?
         try db.query(MySQLHistory.signalBans(uid: uid)) { fields, lengths in
             func int(_ i: Int) -> Int64 { fields[i].map { strtoll($0, nil, 10) } ?? 0 }
@@ -52,7 +52,7 @@ extension MySQLBackend {
             func number(_ i: Int) -> UInt128 {
                 UnsafeRawBufferPointer(start: fields[i], count: fields[i] == nil ? 0 : Int(lengths[i])).reduce(0) { $0 << 8 | UInt128($1) }
             }
-            bans.append(BanRecord(
+            bans.append(SignalBan(
                 scope: BanScope(rawValue: UInt32(truncatingIfNeeded: int(1))) ?? .ip, target: text(2),
                 rangeStart: number(3), rangeEnd: number(4), origin: text(5), action: text(6), reason: text(7),
                 scenario: text(8), country: text(9), asName: text(10), asNumber: int(11), untilNs: int(12)))

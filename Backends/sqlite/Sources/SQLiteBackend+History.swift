@@ -59,10 +59,10 @@ extension SQLiteBackend {
         let rows = try db.statement(.signalBans)
         defer { rows.reset() }
         rows.bind(id, at: 1)
-        var bans: [BanRecord] = [], banIDs: [Int64] = [], ends: [Int64?] = []
+        var bans: [SignalBan] = [], banIDs: [Int64] = [], ends: [Int64?] = []
         var signal: Signal?
         while try rows.step() {
-            bans.append(BanRecord(
+            bans.append(SignalBan(
                 scope: BanScope(rawValue: UInt32(truncatingIfNeeded: rows.int64(1))) ?? .ip, target: rows.string(2),
                 rangeStart: rows.number(3), rangeEnd: rows.number(4), origin: rows.string(5), action: rows.string(6),
                 reason: rows.string(7), scenario: rows.string(8), country: rows.string(9), asName: rows.string(10),

@@ -1,5 +1,4 @@
 import ArgumentParser
-import WardenBackendHost
 import WardenStore
 
 /// `warden backends`: what is configured and whether it loads.
@@ -19,10 +18,10 @@ struct Backends: ParsableCommand {
             var rows: [(name: String, path: String, abi: String, version: String, state: String)] = []
             for config in store.configs {
                 if let backend = store.backends.first(where: { $0.name == config.name }) {
-                    rows.append((config.name, config.libraryPath, "\(backend.abiMajor).\(backend.abiMinor)",
+                    rows.append((config.name, config.libraryPath, backend.abi,
                                  backend.declaredVersion, "loaded"))
                 } else if let discarded = store.discarded.first(where: { $0.config.name == config.name }) {
-                    rows.append((config.name, config.libraryPath, "-", "-", "discarded: \(discarded.error)"))
+                    rows.append((config.name, config.libraryPath, "-", "-", "discarded: \(discarded.reason)"))
                 }
             }
             switch global.output {
@@ -57,18 +56,18 @@ struct Backends: ParsableCommand {
         @Argument(help: "Path of the backend shared library.") var path: String
 
         func run() throws {
-            let backend: LoadedBackend
+            let backend: BackendSummary
             do {
-                let library = try BackendLibrary.open(path, allowUnsafeFiles: global.allowUnsafeFiles)
-                backend = try LoadedBackend(
-                    name: "check", library: library, logger: global.logger, clock: global.context.clock)
+                backend = try BanStore.inspect(
+                    libraryAt: path, logger: global.logger, clock: global.context.clock,
+                    allowUnsafeFiles: global.allowUnsafeFiles)
             } catch {
                 throw CommandFailure(description: error.description)
             }
-            let extensions = backend.supportedExtensions
+            let extensions = backend.extensions
             let lines: [(String, String)] = [
                 ("path", path),
-                ("abi", "\(backend.abiMajor).\(backend.abiMinor) (host speaks \(ABIVersion.major).\(ABIVersion.minor))"),
+                ("abi", "\(backend.abi) (host speaks \(BackendSummary.hostABI))"),
                 ("name", backend.declaredName),
                 ("version", backend.declaredVersion),
                 ("struct_size", String(backend.structSize)),

@@ -1,7 +1,6 @@
 import ArgumentParser
-import WardenAllowlist
 import WardenBasics
-import WardenConfig
+import WardenEngine
 import WardenModel
 import WardenStore
 
@@ -77,17 +76,12 @@ struct BanOrderArguments: ParsableArguments {
     var reasonText: String { reason.joined(separator: " ").trimmingSpaces }
 
     /// Records the ban in every backend (flushed) and prints where it is stored; refuses
-    /// (exit 64, nothing loaded or written) a target that meets an allowlist entry.
+    /// (exit 64, nothing written) a target that meets an allowlist entry.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
-        let main = try MainConfig.load(path: global.configPath)
-        let now = global.context.clock()
-        if let entry = try AllowlistFile(path: main.allowlistFile).load().active(at: now).match(target) {
-            throw AllowlistRefusal(target: target, entry: entry, file: main.allowlistFile)
-        }
-        let store = try global.openStore(main)
+        let engine = try global.openEngine()
         let ban = ManualBan(
             target: target, durationNs: GoDuration.parse(duration)!, reason: reasonText, action: remediation.rawValue)
-        let outcomes = try store.add(ban.signal(at: now))
+        let (outcomes, now) = try waitFor { try await engine.ban(ban) }
         let stored = outcomes.succeededNames
         let until = now + ban.durationNs
         if !stored.isEmpty {

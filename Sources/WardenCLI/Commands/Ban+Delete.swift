@@ -1,6 +1,6 @@
 import ArgumentParser
+import WardenEngine
 import WardenModel
-import WardenBackendHost
 import WardenStore
 
 extension Ban {
@@ -47,7 +47,8 @@ extension Ban {
 /// Deletes the live ban of `target` in every backend and prints how many went:
 /// one count when the backends agree, each backend's count when they differ.
 private func deleteBans(of target: BanTarget, global: GlobalOptions) throws {
-    let outcomes = try global.openStore().delete(target: target.description)
+    let engine = try global.openEngine()
+    let outcomes = try waitFor { try await engine.delete(target: target) }
     if !outcomes.succeeded.isEmpty {
         switch global.output {
         case .json:

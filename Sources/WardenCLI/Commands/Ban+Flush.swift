@@ -1,6 +1,6 @@
 import ArgumentParser
+import WardenEngine
 import WardenModel
-import WardenBackendHost
 import WardenStore
 
 extension Ban {
@@ -12,7 +12,8 @@ extension Ban {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let outcomes = try global.openStore().deleteAll()
+            let engine = try global.openEngine()
+            let outcomes = try waitFor { try await engine.deleteAll() }
             if !outcomes.succeeded.isEmpty {
                 switch global.output {
                 case .json:

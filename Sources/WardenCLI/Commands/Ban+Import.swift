@@ -1,7 +1,9 @@
 import ArgumentParser
 import WardenAllowlist
 import WardenConfig
+import WardenEngine
 import WardenModel
+import WardenStore
 
 extension Ban {
     /// `warden ban import FILE`: the files `cscli decisions import` reads.
@@ -51,13 +53,13 @@ extension Ban {
                 throw InputError("\(file): no decision to import; the file holds no row")
             }
             let main = try MainConfig.load(path: global.configPath)
-            let allowlist = try AllowlistFile(path: main.allowlistFile).load().active(at: global.context.clock())
             var bar = ProgressBar(
                 label: "checking", total: decisions.rows.count, enabled: global.context.errorIsTerminal,
                 write: global.context.writeError)
-            let plan = ImportPlan(
+            let plan = try ImportPlan(
                 decisions, defaults: ImportPlan.Defaults(duration: duration, reason: reason, type: type, scope: scope),
-                allowlist: allowlist, allowlistPath: main.allowlistFile, progress: { bar.update($0) })
+                allowlist: AllowlistFileSource(AllowlistFile(path: main.allowlistFile)), now: global.context.clock(),
+                progress: { bar.update($0) })
             bar.finish()
             let rowCount = decisions.rows.count + decisions.problems.count
             if !plan.problems.isEmpty {
@@ -72,9 +74,10 @@ extension Ban {
             guard !plan.bans.isEmpty else {
                 throw InputError("cannot import \(file): none of its \(rowCount) rows is valid (listed above)")
             }
-            let store = try global.openStore(main)
-            bar.status("storing \(plan.bans.count) bans in \(store.backends.map(\.name).joined(separator: ", "))...")
-            let outcomes = try store.add(plan.signal(at: global.context.clock(), file: file))
+            let engine = try global.openEngine(main)
+            bar.status("storing \(plan.bans.count) bans in \(engine.store.backends.map(\.name).joined(separator: ", "))...")
+            let bans = plan.bans
+            let outcomes = try waitFor { try await engine.importBans(bans, file: file) }
             bar.finish()
             let stored = outcomes.succeededNames
             if !stored.isEmpty {

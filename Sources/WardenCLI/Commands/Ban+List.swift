@@ -1,5 +1,6 @@
 import ArgumentParser
 import WardenBasics
+import WardenEngine
 import WardenModel
 import WardenStore
 
@@ -39,8 +40,9 @@ extension Ban {
 
         func run() throws {
             let query = query
-            let now = global.context.clock()
-            let listing = try global.openStore().list(query, now: now)
+            let engine = try global.openEngine()
+            let now = engine.clock()
+            let listing = try waitFor { try await engine.list(query) }
             for failure in listing.failed {
                 global.context.writeError("warning: \(failure); its bans are missing from this list\n")
             }

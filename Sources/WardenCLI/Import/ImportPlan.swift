@@ -1,5 +1,5 @@
-import WardenAllowlist
 import WardenBasics
+import WardenEngine
 import WardenModel
 
 /// The bans an import file asks for, checked before anything is written: each row with
@@ -22,27 +22,29 @@ struct ImportPlan {
     /// The origin CrowdSec gives imported decisions, whatever the file says.
     static let origin = "cscli-import"
 
-    /// Checks every row of `file` against `allowlist` (read from `allowlistPath`, named in
-    /// refusals), calling `progress` with the number of rows checked after each.
-    init(_ file: DecisionFile, defaults: Defaults, allowlist: Allowlist, allowlistPath: String,
-         progress: (Int) -> Void = { _ in }) {
+    /// Checks every row of `file` against `allowlist` at `now` (the engine's rule),
+    /// calling `progress` with the number of rows checked after each.
+    /// - Throws: why the allowlist cannot be read.
+    init(_ file: DecisionFile, defaults: Defaults, allowlist: any AllowlistSource, now: Int64,
+         progress: (Int) -> Void = { _ in }) throws {
         var position: [BanTarget: Int] = [:]
         problems = file.problems
         for (count, row) in file.rows.enumerated() {
             defer { progress(count + 1) }
-            do throws(InputError) {
-                let ban = try Self.ban(row, defaults)
-                if let entry = allowlist.match(ban.target) {
-                    throw InputError(AllowlistRefusal(target: ban.target, entry: entry, file: allowlistPath).description)
-                }
-                if let earlier = position[ban.target] {
-                    bans[earlier] = ban
-                } else {
-                    position[ban.target] = bans.count
-                    bans.append(ban)
-                }
-            } catch {
+            let ban: ManualBan
+            do throws(InputError) { ban = try Self.ban(row, defaults) } catch {
                 problems.append(RowProblem(line: row.line, message: error.message))
+                continue
+            }
+            if let refusal = try Engine.refusal(for: ban.target, at: now, in: allowlist) {
+                problems.append(RowProblem(line: row.line, message: refusal.description))
+                continue
+            }
+            if let earlier = position[ban.target] {
+                bans[earlier] = ban
+            } else {
+                position[ban.target] = bans.count
+                bans.append(ban)
             }
         }
         // In line order; rows of one line (a JSON file on one line) keep their order.
@@ -72,20 +74,5 @@ struct ImportPlan {
         return ManualBan(
             target: target, durationNs: ns, reason: row.reason ?? defaults.reason, action: action.rawValue,
             origin: origin)
-    }
-
-    /// One signal carrying every ban, recorded at `now`: a backend stores all of it or
-    /// none of it (`insert` is all or nothing), and it is one insert call, not one a ban.
-    /// Named as cscli names its import alert ("add: N IPs").
-    func signal(at now: Int64, file: String) -> SignalOrder {
-        let name = String(file.split(separator: "/").last ?? Substring(file)).prefix(200)
-        return SignalOrder(
-            scenario: "import: \(bans.count) bans", message: "imported \(bans.count) bans from \(name)", source: "",
-            eventsCount: Int64(bans.count), startNs: now, stopNs: now, createdNs: now,
-            bans: bans.map { ban in
-                BanOrder(
-                    target: ban.target, untilNs: now + ban.durationNs, reason: ban.reason, scenario: ban.reason,
-                    action: ban.action, origin: ban.origin)
-            })
     }
 }

@@ -1,0 +1,13 @@
+import WardenEngine
+import WardenMetrics
+
+/// The engine's counts, recorded in the daemon's Prometheus metrics.
+extension DaemonMetrics: EngineMetrics {
+    public func alertsReceived(machine: String, count: Int) {
+        alerts(machine: machine).increment(by: count)
+    }
+
+    public func allowlistRefused() {
+        allowlistRefusals.increment()
+    }
+}

@@ -1,0 +1,156 @@
+import Crypto
+import Logging
+import Synchronization
+import WardenConfig
+import WardenMachines
+
+/// The machines a running daemon lets log in, kept in memory and reloaded when the
+/// machines file changes (checked at most once a second, and on SIGHUP); the token
+/// signer; and what it saw of each machine, written back to `<machines>.seen` for
+/// `warden machines list`.
+public final class MachineRegistry: Sendable {
+    private struct State {
+        var records: [String: MachineRecord] = [:]
+        var file = FollowedFile()
+        var sightings: [String: MachineSighting] = [:]
+        var sightingsDirty = false
+        /// SHA-256 of the password each machine last logged in with, once bcrypt accepted
+        /// it: `cscli` logs in before every command, and a bcrypt check holds a thread for
+        /// tens of milliseconds. Kept with the bcrypt hash it was checked against, so a
+        /// new password (in a reloaded file) is checked again.
+        var verified: [String: (hash: String, digest: [UInt8])] = [:]
+    }
+
+    private let file: MachineFile
+    private let logger: Logger
+    private let state: Mutex<State>
+    /// Signs and checks the machines' tokens.
+    public let tokens: MachineToken
+
+    /// Loads the machines file at `path` (a missing file: no machine yet) and the token
+    /// secret beside it (made on first start).
+    /// - Throws: ``MachineError`` when a file is unreadable or malformed.
+    public init(path: String, logger: Logger) throws(MachineError) {
+        file = MachineFile(path: path)
+        self.logger = logger
+        tokens = MachineToken(secret: try TokenSecret.loadOrCreate(at: TokenSecret.path(besideMachines: path)))
+        var state = State()
+        state.sightings = Dictionary(
+            MachineSighting.load(from: MachineSighting.path(besideMachines: path)).map { ($0.name, $0) },
+            uniquingKeysWith: { _, last in last })
+        self.state = Mutex(state)
+        try reload(force: true)
+    }
+
+    /// Number of registered machines.
+    public var count: Int { state.withLock { $0.records.count } }
+
+    /// Whether `name` is registered (tokens of a deleted machine are refused).
+    public func isRegistered(_ name: String, now: Int64) -> Bool {
+        reloadIfChanged(now: now)
+        return state.withLock { $0.records[name] != nil }
+    }
+
+    /// Checks a login as LAPI does, in its order, and notes the machine's address,
+    /// version and scenarios. Returns nil when it may log in, else LAPI's 401 message.
+    /// The bcrypt check takes tens of milliseconds; logins come once an hour per agent.
+    public func login(
+        name: String, password: String, scenarios: [String], address: String, userAgent: String, now: Int64
+    ) -> String? {
+        reloadIfChanged(now: now)
+        guard let record = state.withLock({ $0.records[name] }) else { return "ent: machine not found" }
+        guard record.validated else { return "machine \(name) not validated" }
+        let digest = Array(SHA256.hash(data: Array(password.utf8)))
+        let known = state.withLock { $0.verified[name] }
+        if known?.hash != record.passwordHash || known?.digest != digest {
+            guard MachinePassword.verify(password, hash: record.passwordHash) else { return "incorrect Username or Password" }
+            state.withLock { $0.verified[name] = (record.passwordHash, digest) }
+        }
+        // LAPI keeps the part of the user agent after its one '/' as the version, and
+        // refuses the login (with the same words as a wrong password) when there is not exactly one.
+        let agent = userAgent.split(separator: "/", omittingEmptySubsequences: false)
+        guard agent.count == 2 else {
+            logger.warning("machine '\(name)' refused: its user agent '\(userAgent)' from \(address) is not NAME/VERSION")
+            return "incorrect Username or Password"
+        }
+        state.withLock { state in
+            let previous = state.sightings[name]
+            state.sightings[name] = MachineSighting(
+                name: name, address: address, version: String(agent[1]),
+                scenarios: scenarios.isEmpty ? previous?.scenarios ?? "" : scenarios.joined(separator: ","),
+                lastLoginNs: now, lastHeartbeatNs: previous?.lastHeartbeatNs ?? 0)
+            state.sightingsDirty = true
+        }
+        return nil
+    }
+
+    /// Notes a heartbeat of `name`.
+    public func heartbeat(name: String, now: Int64) {
+        state.withLock { state in
+            guard var sighting = state.sightings[name] else { return }
+            sighting.lastHeartbeatNs = now
+            state.sightings[name] = sighting
+            state.sightingsDirty = true
+        }
+    }
+
+    /// Registers `name` unvalidated (`POST /v1/watchers`), as LAPI does for `cscli lapi register`.
+    public func register(name: String, password: String, now: Int64) throws(MachineError) {
+        try file.add(name: name, password: password, validated: false, now: now)
+        try reload()
+        logger.info("machine '\(name)' registered through the API; it can log in once 'warden machines validate \(name)' is run")
+    }
+
+    /// Removes `name` (`DELETE /v1/watchers/self`: an agent with `unregister_on_exit`
+    /// leaving); its token stops working at once.
+    public func unregister(name: String) throws(MachineError) {
+        try file.delete(name: name)
+        try reload()
+        state.withLock { state in
+            if state.sightings.removeValue(forKey: name) != nil { state.sightingsDirty = true }
+        }
+        logger.info("machine '\(name)' unregistered itself through the API")
+    }
+
+    /// Rereads the machines file if it changed since last read (or always with `force`),
+    /// and logs who was added and removed. A broken file keeps the previous machines.
+    public func reload(force: Bool = false) throws(MachineError) {
+        let version = FileSystem.version(of: file.path)
+        guard force || state.withLock({ $0.file.version != version }) else { return }
+        let records = try file.load()
+        let fresh = Dictionary(records.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let changes = state.withLock { state -> NameChanges in
+            let before = Set(state.records.keys)
+            state.records = fresh
+            state.file.version = version
+            return NameChanges(before: before, after: Set(fresh.keys))
+        }
+        if !force && !changes.isEmpty {
+            logger.info("machines reloaded: \(fresh.count) machine(s); \(changes.description)")
+        }
+    }
+
+    /// Writes the sightings file when something changed since the last write.
+    public func saveSightings() {
+        let snapshot = state.withLock { state -> [MachineSighting]? in
+            guard state.sightingsDirty else { return nil }
+            state.sightingsDirty = false
+            return state.sightings.values.sorted { $0.name < $1.name }
+        }
+        guard let snapshot else { return }
+        let path = MachineSighting.path(besideMachines: file.path)
+        if case .failure(let error) = MachineSighting.save(snapshot, to: path) {
+            logger.warning("cannot record machine activity in \(path): \(error); 'warden machines list' will show stale logins")
+        }
+    }
+
+    /// At most once a second, a cheap stat of the machines file; a reload when it changed.
+    private func reloadIfChanged(now: Int64) {
+        guard state.withLock({ $0.file.lookIsDue(now: now) }) else { return }
+        do {
+            try reload()
+        } catch {
+            logger.error("\(error); keeping the previous machines")
+        }
+    }
+}
