@@ -28,9 +28,11 @@ struct RouteHarness {
     let application: Application<RouterResponder<APIRequestContext>>
     let clock: ManualClock
 
-    init() throws {
+    /// - Parameter allowlist: the allowlist file's text; without it, the shipped default (loopback).
+    init(allowlist: String? = nil) throws {
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let folder = try CCompiler.temporaryFolder("routes")
+        if let allowlist { try allowlist.write(toFile: folder + "/allowlist", atomically: true, encoding: .utf8) }
         let clock = ManualClock()
         let config = BackendConfigFile(
             name: "sqlite", libraryPath: BuildProducts.library("warden-backend-sqlite"),

@@ -2,8 +2,9 @@ import Foundation
 import WardenTesting
 import XCTest
 
-/// `warden-daemon` as CrowdSec agents and `cscli` see it: registration, login, tokens
-/// and heartbeats, with LAPI 1.4.6's exact answers (agent-wire captures).
+/// `warden-daemon` as CrowdSec agents and `cscli` see it across processes: tokens that
+/// survive a restart, registration validated by `warden machines`, sightings in the list.
+/// Each refusal's exact answer is pinned in-process (WardenAPITests, MachineRouteTests).
 final class MachinesAPITests: XCTestCase {
     private var daemon: DaemonHarness!
     static let agentUA = "crowdsec/v1.4.6-6~deb12u1+b1-linux-debian"
@@ -28,27 +29,6 @@ final class MachinesAPITests: XCTestCase {
         XCTAssertEqual(answer.status, 200, answer.body)
         let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
         return try XCTUnwrap(object?["token"] as? String)
-    }
-
-    func testEveryLoginRefusalHasLAPIsBody() throws {
-        XCTAssertEqual(try daemon.cli("machines", "add", "agent-ssh", "-p", "agentPassw0rd-abcdef").status, 0)
-        try daemon.start()
-        let cases: [(String, String, String)] = [
-            (#"{"machine_id":"nosuch","password":"x","scenarios":[]}"#, Self.agentUA, "ent: machine not found"),
-            (#"{"machine_id":"agent-ssh","password":"wrong","scenarios":[]}"#, Self.agentUA, "incorrect Username or Password"),
-            (#"{"machine_id":"agent-ssh","password":"agentPassw0rd-abcdef","scenarios":["a/b"]}"#, "curl", "incorrect Username or Password"),
-            (#"{"machine_id":"agent-ssh"}"#, "warden-test/0.1", "input format error"),
-            ("not json", "warden-test/0.1", "missing: invalid character 'o' in literal null (expecting 'u')"),
-            (#"{"machine_id":7,"password":"x"}"#, Self.agentUA,
-             "missing: json: cannot unmarshal number into Go struct field WatcherAuthRequest.machine_id of type string"),
-        ]
-        for (body, agent, message) in cases {
-            let answer = try login(body, userAgent: agent)
-            XCTAssertEqual(answer.status, 401, body)
-            XCTAssertEqual(answer.body, #"{"code":401,"message":"\#(message)"}"#, body)
-            XCTAssertEqual(answer.headers["www-authenticate"], "JWT realm=Crowdsec API local")
-            XCTAssertEqual(answer.headers["content-type"], "application/json; charset=utf-8")
-        }
     }
 
     func testTokensHaveLAPIsShape_EarlierOnesStayValid_AndSurviveARestart() throws {
@@ -77,28 +57,6 @@ final class MachinesAPITests: XCTestCase {
         XCTAssertEqual(try daemon.get("/v1/heartbeat", headers: ["Authorization": "Bearer \(first)"]).status, 200)
         let secret = try FileManager.default.attributesOfItem(atPath: daemon.folder + "/machines.jwt-secret")
         XCTAssertEqual((secret[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-    }
-
-    func testMachineRoutesRefuseMissingAndBadTokensAsLAPIDoes() throws {
-        try daemon.cli("machines", "add", "agent-ssh", "-p", "agentPassw0rd-abcdef")
-        try daemon.start()
-        let cases: [([String: String], String, String)] = [
-            ([:], "/v1/heartbeat", "cookie token is empty"),
-            (["Authorization": "Basic abc"], "/v1/heartbeat", "cookie token is empty"),
-            (["Authorization": "Bearer abc.def.ghi"], "/v1/heartbeat", "invalid character 'i' looking for beginning of value"),
-            (["Authorization": "Bearer abc"], "/v1/heartbeat", "token contains an invalid number of segments"),
-            // Signed with another secret (LAPI's own token from the capture).
-            (["Authorization": "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTU0ODI4MDYsImlkIjoiYWdlbnQtc3NoIiwib3JpZ19pYXQiOjE3OTU0NzkyMDZ9.hUs1is9AyFt6X0Mc_VKVEmxWcRkERtACbWXNHQuhE-k"],
-             "/v1/heartbeat", "signature is invalid"),
-        ]
-        for (headers, path, message) in cases {
-            let answer = try daemon.get(path, headers: headers)
-            XCTAssertEqual(answer.status, 401, "\(headers)")
-            XCTAssertEqual(answer.body, #"{"code":401,"message":"\#(message)"}"#, "\(headers)")
-            XCTAssertEqual(answer.headers["www-authenticate"], "JWT realm=Crowdsec API local")
-        }
-        let post = try RawHTTP.request("POST", "/v1/alerts", port: daemon.port, headers: ["Content-Type": "application/json"], body: "[]")
-        XCTAssertEqual(post.body, #"{"code":401,"message":"cookie token is empty"}"#)
     }
 
     func testRegistrationWaitsForValidation_AndChangesNeedNoRestart() throws {

@@ -88,49 +88,4 @@ final class ModernWireTests: XCTestCase {
         let bouncers = try daemon.cli("bouncers", "list", "-o", "raw").out
         XCTAssertTrue(bouncers.hasSuffix(",dropped 30 request\n"), bouncers)
     }
-
-    /// The allowlist routes cscli 1.6.9+ calls before it sends decisions, from the file's named lists.
-    func testAllowlistRoutesAnswerFromTheNamedLists() throws {
-        try """
-            127.0.0.0/8\tloopback
-            192.0.2.99\texpires=2020-01-01T00:00:00Z\tlong gone
-
-            [office] the office networks
-            203.0.113.0/24\tLAN
-            2001:db8:aa::/48\texpires=2099-01-01T00:00:00Z\tVPN until the move
-            """.write(toFile: daemon.folder + "/allowlist", atomically: true, encoding: .utf8)
-        XCTAssertTrue(try daemon.eventually(within: 3) {
-            try RawHTTP.request("GET", "/v1/allowlists", port: daemon.port, headers: bearer).body.contains("office")
-        })
-        XCTAssertEqual(
-            try RawHTTP.request("GET", "/v1/allowlists?with_content=true", port: daemon.port, headers: bearer).body,
-            #"[{"description":"","items":[{"description":"loopback","value":"127.0.0.0/8"}],"name":"default"},"#
-                + #"{"description":"the office networks","items":[{"description":"LAN","value":"203.0.113.0/24"},"#
-                + #"{"description":"VPN until the move","expiration":"2099-01-01T00:00:00Z","value":"2001:db8:aa::/48"}],"name":"office"}]"#)
-        XCTAssertEqual(
-            try RawHTTP.request("GET", "/v1/allowlists/office", port: daemon.port, headers: bearer).body,
-            #"{"description":"the office networks","items":[],"name":"office"}"#)
-        let missing = try RawHTTP.request("GET", "/v1/allowlists/lab", port: daemon.port, headers: bearer)
-        XCTAssertEqual(missing.status, 404)
-        XCTAssertEqual(missing.body, #"{"message":"allowlist 'lab' not found"}"#)
-        XCTAssertEqual(
-            try RawHTTP.request("GET", "/v1/allowlists/check/203.0.113.7", port: daemon.port, headers: bearer).body,
-            #"{"allowlisted":true,"reason":"203.0.113.0/24 from office (LAN)"}"#)
-        XCTAssertEqual(
-            try RawHTTP.request("GET", "/v1/allowlists/check/192.0.2.99", port: daemon.port, headers: bearer).body, "{}",
-            "an expired entry no longer applies")
-        XCTAssertEqual(try RawHTTP.request("HEAD", "/v1/allowlists/check/203.0.113.7", port: daemon.port, headers: bearer).status, 200)
-        XCTAssertEqual(try RawHTTP.request("HEAD", "/v1/allowlists/check/198.51.100.1", port: daemon.port, headers: bearer).status, 204)
-        let bulk = try RawHTTP.request(
-            "POST", "/v1/allowlists/check", port: daemon.port, headers: bearer,
-            body: #"{"targets":["198.51.100.1","203.0.113.9","0.0.0.0/0"]}"#)
-        XCTAssertEqual(
-            bulk.body,
-            #"{"results":[{"allowlists":["203.0.113.0/24 from office (LAN)"],"target":"203.0.113.9"},"#
-                + #"{"allowlists":["127.0.0.0/8 from default (loopback)","203.0.113.0/24 from office (LAN)"],"target":"0.0.0.0/0"}]}"#)
-        let empty = try RawHTTP.request("POST", "/v1/allowlists/check", port: daemon.port, headers: bearer, body: #"{"targets":[]}"#)
-        XCTAssertEqual(empty.status, 400)
-        XCTAssertEqual(empty.body, #"{"message":"targets list cannot be empty"}"#)
-        XCTAssertEqual(try RawHTTP.request("GET", "/v1/allowlists", port: daemon.port).status, 401, "a machine token is needed")
-    }
 }
