@@ -22,54 +22,67 @@ struct AlertHistoryRoutes {
     let clock: @Sendable () -> Int64
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.get("alerts") { request, _ -> Response in
-            let now = clock()
-            let filter = try AlertFilter.parse(items(request), now: now)
-            return .json(AlertJSON.list(try await history.list(filter, now: now), now: now))
+        group.get("alerts") { request, _ in try await listAlerts(request) }
+        group.get("alerts/:alert_id") { _, context in try await alert(context) }
+        group.delete("alerts") { request, context in try await deleteAlerts(request, context) }
+        group.delete("alerts/:alert_id") { _, context in try await deleteAlert(context) }
+        group.delete("decisions") { request, _ in try await deleteDecisions(request) }
+        group.delete("decisions/:decision_id") { _, context in try await deleteDecision(context) }
+    }
+
+    private func listAlerts(_ request: Request) async throws -> Response {
+        let now = clock()
+        let filter = try AlertFilter.parse(items(request), now: now)
+        return .json(AlertJSON.list(try await history.list(filter, now: now), now: now))
+    }
+
+    private func alert(_ context: APIRequestContext) async throws -> Response {
+        guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
+            throw APIError(.badRequest, message: "alert_id must be valid integer")
         }
-        group.get("alerts/:alert_id") { _, context -> Response in
-            guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
-                throw APIError(.badRequest, message: "alert_id must be valid integer")
-            }
-            let now = clock()
-            guard id > 0, let record = try await history.alert(id: id, now: now) else {
-                throw APIError(.notFound, message: "object not found")
-            }
-            var out: [UInt8] = []
-            AlertJSON.append(record, now: now, to: &out)
-            return .json(out)
+        let now = clock()
+        let notFound = APIError(.notFound, message: "object not found")
+        guard id > 0 else { throw notFound }
+        guard let record = try await history.alert(id: id, now: now) else { throw notFound }
+        var out: [UInt8] = []
+        AlertJSON.append(record, now: now, to: &out)
+        return .json(out)
+    }
+
+    private func deleteAlerts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        try requireTrusted(context)
+        let now = clock()
+        let filter = try AlertFilter.parse(items(request), now: now)
+        return deleted(try await history.deleteAlerts(filter, now: now))
+    }
+
+    private func deleteAlert(_ context: APIRequestContext) async throws -> Response {
+        try requireTrusted(context)
+        guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
+            throw APIError(.badRequest, message: "alert_id must be valid integer")
         }
-        group.delete("alerts") { request, context -> Response in
-            try requireTrusted(context)
-            let now = clock()
-            let filter = try AlertFilter.parse(items(request), now: now)
-            return deleted(try await history.deleteAlerts(filter, now: now))
-        }
-        group.delete("alerts/:alert_id") { _, context -> Response in
-            try requireTrusted(context)
-            guard let id = Int64(context.parameters.get("alert_id") ?? "") else {
-                throw APIError(.badRequest, message: "alert_id must be valid integer")
-            }
-            // LAPI's words for an id it does not hold (its ORM's error, answered as a 500).
-            guard id > 0, try await history.deleteAlert(id: id, now: clock()) else {
-                throw APIError(.internalServerError, message: "ent: alert not found")
-            }
-            return deleted(1)
-        }
-        group.delete("decisions") { request, _ -> Response in
-            let now = clock()
-            guard let query = try DecisionDeleteFilter.parse(items(request)) else { return deleted(0) }
-            return deleted(try await history.deleteDecisions(query, now: now))
-        }
-        group.delete("decisions/:decision_id") { _, context -> Response in
-            let text = context.parameters.get("decision_id") ?? ""
-            guard let id = Int64(text) else { throw APIError(.badRequest, message: "decision_id must be valid integer") }
-            let count = id > 0 ? try await history.deleteDecisions(SignalQuery(banID: id), now: clock()) : 0
-            guard count > 0 else {
-                throw APIError(.internalServerError, message: "decision with id '\(id)' doesn't exist: unable to delete")
-            }
-            return deleted(count)
-        }
+        // LAPI's words for an id it does not hold (its ORM's error, answered as a 500).
+        let notFound = APIError(.internalServerError, message: "ent: alert not found")
+        guard id > 0 else { throw notFound }
+        let found = try await history.deleteAlert(id: id, now: clock())
+        guard found else { throw notFound }
+        return deleted(1)
+    }
+
+    private func deleteDecisions(_ request: Request) async throws -> Response {
+        let now = clock()
+        guard let query = try DecisionDeleteFilter.parse(items(request)) else { return deleted(0) }
+        return deleted(try await history.deleteDecisions(query, now: now))
+    }
+
+    private func deleteDecision(_ context: APIRequestContext) async throws -> Response {
+        let text = context.parameters.get("decision_id") ?? ""
+        guard let id = Int64(text) else { throw APIError(.badRequest, message: "decision_id must be valid integer") }
+        let missing = APIError(.internalServerError, message: "decision with id '\(id)' doesn't exist: unable to delete")
+        guard id > 0 else { throw missing }
+        let count = try await history.deleteDecisions(SignalQuery(banID: id), now: clock())
+        guard count > 0 else { throw missing }
+        return deleted(count)
     }
 
     /// Refuses a peer that may not delete alerts, as LAPI does: only 127.0.0.1 and ::1
