@@ -13,8 +13,8 @@ import WardenModel
 /// How calls run depends on ``Execution``: in the daemon each backend has a thread of
 /// its own (a ``SerialWorker``), so a slow or locked backend delays only the answers
 /// that need it, never Swift's pool or an event loop; in a one-shot command each call
-/// runs on the thread blocked in ``waitFor(_:)``, one backend after the other, with no
-/// thread started for a backend.
+/// runs where the caller runs (under ``waitFor(_:)``, the CLI's main thread), one backend
+/// after the other, with no thread started.
 /// Either way calls into one backend are serialized, as the ABI promises.
 ///
 /// Nothing above the store sees the loader: failures come back as ``BackendFailure``,
@@ -22,7 +22,7 @@ import WardenModel
 public final class BanStore: Sendable {
     /// How the store runs backend calls.
     public enum Execution: Sendable {
-        /// On the thread blocked in ``waitFor(_:)`` (else where the caller runs), backends
+        /// Where the caller runs (under ``waitFor(_:)``, the thread blocked in it), backends
         /// in turn: a one-shot command.
         case callerThread
         /// One worker thread per backend, every backend at once: the daemon. `observer`
@@ -215,9 +215,7 @@ public final class BanStore: Sendable {
     ) async -> BackendOutcomes<Value> {
         var outcomes = BackendOutcomes<Value>()
         guard let workers else {
-            for backend in backends {
-                outcomes.record(await onCallerThread { Result { () throws(BackendCallError) in try body(backend) } }, from: backend.name)
-            }
+            for backend in backends { outcomes.record(Result { () throws(BackendCallError) in try body(backend) }, from: backend.name) }
             return outcomes
         }
         let results = AnswerSlots<Value>(count: backends.count)
@@ -250,16 +248,9 @@ public final class BanStore: Sendable {
                 Result { () throws(BackendCallError) in try self.observed(backend, operation, body) }
             }
         } else {
-            result = await onCallerThread { Result { () throws(BackendCallError) in try body() } }
+            result = Result { () throws(BackendCallError) in try body() }
         }
         do { return try result.get() } catch { throw BackendFailure(error) }
-    }
-
-    /// Runs `body` on the thread blocked in ``waitFor(_:)`` when there is one (the CLI's
-    /// main thread), else where the caller runs.
-    private func onCallerThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
-        guard let caller = CallerThread.current else { return body() }
-        return await caller.run(body)
     }
 
     /// Runs one backend call, timing it for the observer (when there is one).

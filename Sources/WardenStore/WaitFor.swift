@@ -4,11 +4,12 @@ import Glibc
 /// blocking wrapper, for callers with no async context (the CLI's commands, a profile
 /// expression's counting helper on its own thread).
 ///
-/// The operation runs as a task while the calling thread serves it: a store opened with
-/// ``BanStore/Execution/callerThread`` hands its backend calls to this thread, so a
-/// one-shot command calls its backends on its own main thread, as a C program would, and
-/// no backend ever runs on a thread of Swift's pool. Never call it from a task of Swift's
-/// pool or from a backend's worker: that thread would wait for work it may have to do.
+/// The calling thread runs the operation itself, as the task executor it prefers: a store
+/// opened with ``BanStore/Execution/callerThread`` then calls its backends on the CLI's main
+/// thread, as a C program would, and a one-shot command starts no thread of Swift's pool.
+/// What the operation hands elsewhere (a daemon's backend workers) it waits for here. Never
+/// call it from a task of Swift's pool or from a backend's worker: that thread would wait
+/// for work it may have to do itself.
 ///
 ///     let outcomes = try waitFor { try await store.add(signal) }
 public func waitFor<Value: Sendable, Failure: Error>(
@@ -16,21 +17,18 @@ public func waitFor<Value: Sendable, Failure: Error>(
 ) throws(Failure) -> Value {
     let caller = CallerThread()
     let handed = Handed(operation)
-    Task.detached {
-        caller.finish(await run(handed.take(), servedBy: caller))
+    Task.detached(executorPreference: caller) {
+        caller.finish(await run(handed.take()))
     }
     return try (caller.serve() as! Result<Value, Failure>).get()
 }
 
-/// Runs `operation` with `caller` as the thread that serves it. A function of its own, so
-/// the operation (and what it holds: a store, its backends) is released when it returns,
-/// before the caller hears back: a backend is never destroyed on a thread of Swift's pool.
+/// Runs `operation`. A function of its own, so the operation (and what it holds: a store,
+/// its backends) is released when it returns, before the caller hears back.
 private func run<Value: Sendable, Failure: Error>(
-    _ operation: @escaping @Sendable () async throws(Failure) -> Value, servedBy caller: CallerThread
+    _ operation: @escaping @Sendable () async throws(Failure) -> Value
 ) async -> Result<Value, Failure> {
-    await CallerThread.$current.withValue(caller) {
-        do throws(Failure) { return .success(try await operation()) } catch { return .failure(error) }
-    }
+    do throws(Failure) { return .success(try await operation()) } catch { return .failure(error) }
 }
 
 /// An operation handed to the task that runs it, and taken out by it, so the task holds
@@ -46,17 +44,13 @@ private final class Handed<Operation>: @unchecked Sendable {
     }
 }
 
-/// The thread blocked in ``waitFor(_:)``, lent to the operation it waits for: it runs the
-/// jobs the operation hands it (backend calls), in order, until the operation's answer
-/// comes.
-final class CallerThread: @unchecked Sendable {
-    /// The thread serving the current operation, when it runs under ``waitFor(_:)``.
-    @TaskLocal static var current: CallerThread?
-
+/// The thread blocked in ``waitFor(_:)``, lent to the operation as its task executor: it
+/// runs the operation's jobs, in order, until the operation's answer comes.
+final class CallerThread: TaskExecutor, @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let wakeUp = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     // Guarded by `mutex`.
-    private var jobs: [() -> Void] = []
+    private var jobs: [UnownedJob] = []
     private var answer: Any?
 
     init() {
@@ -71,14 +65,12 @@ final class CallerThread: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Runs `body` on the serving thread and returns what it returned.
-    func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Value, Never>) in
-            pthread_mutex_lock(mutex)
-            jobs.append { continuation.resume(returning: body()) }
-            pthread_cond_signal(wakeUp)
-            pthread_mutex_unlock(mutex)
-        }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        pthread_mutex_lock(mutex)
+        jobs.append(job)
+        pthread_cond_signal(wakeUp)
+        pthread_mutex_unlock(mutex)
     }
 
     /// Hands the operation's answer to the serving thread.
@@ -89,7 +81,7 @@ final class CallerThread: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// Runs the jobs handed over until the answer comes; returns it.
+    /// Runs the operation's jobs until its answer comes; returns it.
     func serve() -> Any {
         while true {
             pthread_mutex_lock(mutex)
@@ -98,7 +90,7 @@ final class CallerThread: @unchecked Sendable {
             jobs.removeAll()
             let answer = self.answer
             pthread_mutex_unlock(mutex)
-            for job in batch { job() }
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
             if batch.isEmpty, let answer { return answer }
         }
     }
