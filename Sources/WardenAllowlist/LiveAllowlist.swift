@@ -60,11 +60,6 @@ public final class LiveAllowlist: Sendable {
         return state.withLock { $0.active(at: now) }
     }
 
-    /// The entry in force now that forbids banning `target`, or nil.
-    public func match(_ target: BanTarget) -> AllowlistEntry? {
-        match(target, at: clock())
-    }
-
     /// The entry in force at `now` that forbids banning `target`, or nil.
     public func match(_ target: BanTarget, at now: Int64) -> AllowlistEntry? {
         state.withLock { $0.active(at: now).match(target) }

@@ -45,10 +45,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// The engine over `main`'s backends (`flush` injected as false) and allowlist file
-    /// (read at the first ban it checks).
-    func openEngine(_ main: MainConfig) throws -> Engine {
+    /// (read at the first ban it checks), or `allowlist` when the command read it already.
+    func openEngine(_ main: MainConfig, allowlist: AllowlistFileSource? = nil) throws -> Engine {
         Engine(
-            store: try openStore(main), allowlist: AllowlistFileSource(AllowlistFile(path: main.allowlistFile)),
+            store: try openStore(main), allowlist: allowlist ?? AllowlistFileSource(AllowlistFile(path: main.allowlistFile)),
             clock: context.clock, logger: logger)
     }
 

@@ -46,36 +46,17 @@ public struct Daemon {
             execution: .workers(observer: { backend, operation, duration, failed in
                 metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
             }))
-        try store.requireBackends()
-        for failure in store.startAutoCommit() {
-            logger.warning("\(failure); its pending writes commit at each flush only")
-        }
-        let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
-        let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
-        // What no ban may cover; reread by Housekeeping when the file changes.
-        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
-        let engine = Engine(
-            store: store, allowlist: allowlist, clock: clock, followsStore: true, metrics: metrics, logger: logger)
-        await engine.changed()
-        let profiles: ProfileDecider
-        let hub: NotificationHub?
+        let core: Core
         do {
-            let loaded = try self.profiles(main, store: store)
-            profiles = ProfileDecider(profiles: loaded, logger: logger)
-            if let problem = profiles.outputsProblem(
-                configured: store.configs.map(\.name), served: engine.readers.first?.name)
-            {
-                throw ConfigError(file: profilesPath(main) ?? "profiles.yaml", line: problem.line, problem.message)
-            }
-            hub = try DaemonNotifications.hub(main: main, profiles: loaded, metrics: metrics, logger: logger)
+            core = try await compose(main, store: store, metrics: metrics)
         } catch {
-            _ = await engine.shutdown()
+            // Nothing served yet: the backends still commit and close before the error is told.
+            for failure in await store.shutdown() { logger.error("\(failure)") }
             throw error
         }
+        let (engine, intake, bouncers, machines, allowlist, hub) = (
+            core.engine, core.intake, core.bouncers, core.machines, core.allowlist, core.hub)
         await hub?.start()
-        let intake = AlertIntake(
-            engine: engine, profiles: profiles, simulation: try simulation(main),
-            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, logger: logger)
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(engine.book?.count ?? 0) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
         let app = Application(
@@ -133,6 +114,45 @@ public struct Daemon {
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
         if let failure { throw failure }
+    }
+
+    /// What the daemon serves, composed over the opened store.
+    private struct Core {
+        let engine: Engine
+        let intake: AlertIntake
+        let bouncers: BouncerRegistry
+        let machines: MachineRegistry
+        let allowlist: LiveAllowlist
+        let hub: NotificationHub?
+    }
+
+    /// The engine over `store` (its book read once), the registries, the allowlist, the
+    /// profiles (their `outputs` checked against the loaded backends) and the notifications.
+    /// - Throws: when a file is unusable; the caller shuts the store down.
+    private func compose(_ main: MainConfig, store: BanStore, metrics: DaemonMetrics) async throws -> Core {
+        try store.requireBackends()
+        for failure in store.startAutoCommit() {
+            logger.warning("\(failure); its pending writes commit at each flush only")
+        }
+        let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
+        let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
+        // What no ban may cover; reread by Housekeeping when the file changes.
+        let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
+        let loaded = try profiles(main, store: store)
+        let profiles = ProfileDecider(profiles: loaded, logger: logger)
+        let readers = Engine.readers(of: store).map(\.name)
+        if let problem = profiles.outputsProblem(loaded: store.backends.map(\.name), served: readers.first) {
+            throw ConfigError(file: profilesPath(main) ?? "profiles.yaml", line: problem.line, problem.message)
+        }
+        let engine = Engine(
+            store: store, allowlist: allowlist, clock: clock, followsStore: true,
+            followable: profiles.backendsStoringEveryAlert(among: readers), metrics: metrics, logger: logger)
+        await engine.changed()
+        let hub = try DaemonNotifications.hub(main: main, profiles: loaded, metrics: metrics, logger: logger)
+        let intake = AlertIntake(
+            engine: engine, profiles: profiles, simulation: try simulation(main),
+            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, logger: logger)
+        return Core(engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist, hub: hub)
     }
 
     /// The profiles file: `api.server.profiles_path`, else `profiles.yaml` beside the main

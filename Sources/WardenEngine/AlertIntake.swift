@@ -13,9 +13,10 @@ import WardenStore
 /// adds newly overflowed alerts to it. So each alert is known by a content key (SHA-256
 /// of the machine and the alert's bytes as sent, and which of the identical alerts of
 /// its batch it is), and for each key this remembers its id, its signal, and the
-/// backends that already hold it. A retry stores an alert only in the backends that
-/// missed it, and answers with the same ids; a batch is answered 201 only once every
-/// alert of it is in every backend. A batch answered 201 is forgotten: the same bytes
+/// backends that already hold it. An alert goes to every backend, or to those its
+/// profile's `outputs` name. A retry stores an alert only in the backends that missed it,
+/// and answers with the same ids; a batch is answered 201 only once every alert of it is
+/// in each of its backends. A batch answered 201 is forgotten: the same bytes
 /// sent again afterwards are new alerts, as CrowdSec stores them (`cscli decisions add`,
 /// `delete`, `add` of one address within a second sends one body twice, and the second
 /// ban must not be lost). Keys of a batch that failed are kept an hour (the longest an
@@ -26,7 +27,7 @@ import WardenStore
 /// that leads to no ban is not stored and answers 0. Without such a backend, alerts are
 /// counted from 1 per daemon run.
 ///
-/// Once an alert is in every backend, it is handed to the notifications its profiles
+/// Once an alert is in each of its backends, it is handed to the notifications its profiles
 /// named, once, however often it is resent.
 public final class AlertIntake: Sendable {
     /// Hands a stored alert (its id, machine and applied decisions set) to the named
@@ -41,9 +42,9 @@ public final class AlertIntake: Sendable {
 
     private struct Entry {
         var id: Int64
-        /// Dropped once every backend holds it (an import's alert carries 100k bans).
+        /// Dropped once each of its backends holds it (an import's alert carries 100k bans).
         var signal: SignalOrder?
-        /// Handed to the notifier (and dropped) once every backend holds the alert.
+        /// Handed to the notifier (and dropped) once each of its backends holds the alert.
         var notice: Notice?
         /// The backends it goes to: every one, or its profile's `outputs`.
         var backends: [String]
@@ -228,13 +229,17 @@ public final class AlertIntake: Sendable {
         if simulation.isSimulated(scenario: alert.scenario ?? "") { alert.simulated = true }
         let verdict: ProfileVerdict
         do {
-            verdict = try await profileThread.run { [profiles, alert] in try profiles.verdict(for: alert) }
+            if profiles.mayWaitForBackends {
+                verdict = try await profileThread.run { [profiles, alert] in try profiles.verdict(for: alert) }
+            } else {
+                verdict = try profiles.verdict(for: alert)
+            }
         } catch {
             throw refuse("\(error)", machine: machine)
         }
         let given = alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions
         do throws(AlertSignal.Refusal) {
-            let (signal, skipped, kept) = try Signals.alert(alert, decisions: given, now: now) { decision, target in
+            let (signal, skipped, kept) = try AlertSignal.make(alert: alert, decisions: given, now: now) { decision, target in
                 allowed(decision, target: target, of: alert, machine: machine)
             }
             for decision in skipped {

@@ -19,10 +19,11 @@ extension LiveAllowlist: AllowlistSource {
 }
 
 /// The allowlist file as a one-shot command reads it: once, at the first question, so
-/// a command that writes no ban never reads it.
+/// a command that writes no ban never reads it; the entries in force are worked out once
+/// per time asked (an import asks for every row at one time).
 public final class AllowlistFileSource: AllowlistSource {
     private let file: AllowlistFile
-    private let loaded = Mutex<Allowlist?>(nil)
+    private let loaded = Mutex<(file: Allowlist, active: Allowlist, at: Int64)?>(nil)
 
     public init(_ file: AllowlistFile) {
         self.file = file
@@ -31,12 +32,14 @@ public final class AllowlistFileSource: AllowlistSource {
     public var path: String { file.path }
 
     public func entry(meeting target: BanTarget, at now: Int64) throws -> AllowlistEntry? {
-        let allowlist = try loaded.withLock { cached throws(AllowlistError) -> Allowlist in
-            if let cached { return cached }
-            let fresh = try file.load()
-            cached = fresh
-            return fresh
+        let active = try loaded.withLock { cached throws(AllowlistError) -> Allowlist in
+            if let cached, cached.at == now { return cached.active }
+            let whole: Allowlist
+            if let cached { whole = cached.file } else { whole = try file.load() }
+            let active = whole.active(at: now)
+            cached = (whole, active, now)
+            return active
         }
-        return allowlist.active(at: now).match(target)
+        return active.match(target)
     }
 }

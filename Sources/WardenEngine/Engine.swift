@@ -26,10 +26,13 @@ public final class Engine: Sendable {
     /// - Parameters:
     ///   - followsStore: keep a decision book in step with the store (the daemon): it is
     ///     refreshed after every write, before the write returns, and by ``StoreSync``.
+    ///   - followable: the backends the book may follow, when not every one holds every ban
+    ///     (profiles' `outputs`: ``ProfileDecider/backendsStoringEveryAlert(among:)``); it
+    ///     follows the first of ``readers`` among them that answers.
     ///   - metrics: what the engine counts, when given.
     public init(
         store: BanStore, allowlist: any AllowlistSource, clock: @escaping @Sendable () -> Int64,
-        followsStore: Bool = false, metrics: (any EngineMetrics)? = nil, logger: Logger
+        followsStore: Bool = false, followable: [String]? = nil, metrics: (any EngineMetrics)? = nil, logger: Logger
     ) {
         self.store = store
         self.allowlist = allowlist
@@ -39,7 +42,9 @@ public final class Engine: Sendable {
         if followsStore {
             let book = DecisionBook()
             self.book = book
-            sync = StoreSync(store: store, book: book, metrics: metrics, clock: clock, logger: logger)
+            sync = StoreSync(
+                store: store, book: book, followable: followable.map(Set.init), metrics: metrics, clock: clock,
+                logger: logger)
         } else {
             book = nil
             sync = nil
@@ -53,7 +58,7 @@ public final class Engine: Sendable {
     public var readers: [BackendSummary] { Self.readers(of: store) }
 
     /// ``readers`` of `store`.
-    static func readers(of store: BanStore) -> [BackendSummary] {
+    public static func readers(of store: BanStore) -> [BackendSummary] {
         store.backends.filter(\.offersHistory) + store.backends.filter { !$0.offersHistory }
     }
 

@@ -32,6 +32,10 @@ public struct ProfileDecider: Sendable {
         self.logger = logger
     }
 
+    /// Whether deciding may wait for backends: a profiles file's expressions may call the
+    /// counting helpers; CrowdSec's default profile never does.
+    public var mayWaitForBackends: Bool { profiles != nil }
+
     /// What the profiles decide for `alert`.
     /// - Throws: an error whose description LAPI would answer with (500), e.g. a filter
     ///   that failed at run time.
@@ -66,19 +70,22 @@ public struct ProfileDecider: Sendable {
         return ProfileVerdict(decisions: [decision])
     }
 
-    /// Why the profiles' legacy `outputs` cannot be used with these backends, or nil:
-    /// a name that is not configured, or a profile that leaves out `served`, the backend
-    /// whose decisions bouncers get (``Engine/readers``' first): its alerts would be stored
-    /// and never enforced. Either stops the start, naming the profile.
+    /// Why the profiles' legacy `outputs` cannot be used with these backends, or nil: a
+    /// name that is not a loaded backend (its alerts could never be stored there), or a
+    /// profile that leaves out `served`, the backend whose decisions bouncers get and whose
+    /// ids clients see (``Engine/readers``' first): its alerts would be stored and never
+    /// enforced. Either stops the start, naming the profile.
+    /// - Parameter loaded: the names of the loaded backends.
     /// - Returns: the line of the profile at fault and the message.
-    public func outputsProblem(configured: [String], served: String?) -> (line: Int, message: String)? {
+    public func outputsProblem(loaded: [String], served: String?) -> (line: Int, message: String)? {
         guard let profiles else { return nil }
         for profile in profiles.profiles {
             guard let outputs = profile.config.outputs else { continue }
             let label = profile.config.name.isEmpty ? "a profile" : "profile '\(profile.config.name)'"
-            if let unknown = outputs.first(where: { !configured.contains($0.backend) }) {
+            if let unknown = outputs.first(where: { !loaded.contains($0.backend) }) {
                 return (profile.config.line, "\(label): outputs names the backend '\(unknown.backend)', which is not "
-                    + "configured (known: \(configured.joined(separator: ", "))); name the `name:` of a backend file")
+                    + "loaded (loaded: \(loaded.joined(separator: ", "))); name the `name:` of a backend file that loads "
+                    + "(see 'warden backends list')")
             }
             if let served, !(profile.config.storingBackends ?? []).contains(served) {
                 return (profile.config.line, "\(label): outputs leaves out '\(served)', the backend bouncers are "
@@ -86,5 +93,13 @@ public struct ProfileDecider: Sendable {
             }
         }
         return nil
+    }
+
+    /// Those of `backends` that every alert is stored in: the ones no profile's `outputs`
+    /// leaves out. The decision book follows only these, so a failover never serves a
+    /// backend that lacks some alerts' bans.
+    public func backendsStoringEveryAlert(among backends: [String]) -> [String] {
+        let chosen = profiles?.profiles.compactMap(\.config.storingBackends) ?? []
+        return backends.filter { name in chosen.allSatisfy { $0.contains(name) } }
     }
 }

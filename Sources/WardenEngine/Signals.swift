@@ -1,9 +1,9 @@
-import WardenAlerts
 import WardenBasics
 import WardenModel
 
-/// The one place that builds the signals backends store, from each way a ban comes in:
-/// a person's (`warden ban add`), an import file's, and an alert's (``AlertSignal``).
+/// Where the signals backends store are built, for each way a ban comes in: a person's
+/// (`warden ban add`) and an import file's here; an alert's, with LAPI's checks and
+/// messages, in ``AlertSignal``. Nothing else builds a signal.
 public enum Signals {
     /// The signal recorded for `ban` at `now`: one event, one ban, the reason as
     /// scenario, and a message such as `ban 192.0.2.7 for 4h0m0s (ssh bruteforce)`.
@@ -24,13 +24,6 @@ public enum Signals {
             scenario: "import: \(bans.count) bans", message: "imported \(bans.count) bans from \(name)", source: "",
             eventsCount: Int64(bans.count), startNs: now, stopNs: now, createdNs: now,
             bans: bans.map { order($0, at: now) })
-    }
-
-    /// The signal of `alert` with `decisions`: see ``AlertSignal/make(alert:decisions:now:admit:)``.
-    static func alert(
-        _ alert: Alert, decisions: [AlertDecision], now: Int64, admit: (AlertDecision, BanTarget) -> Bool
-    ) throws(AlertSignal.Refusal) -> (signal: SignalOrder, skipped: [AlertDecision], kept: [AlertDecision]) {
-        try AlertSignal.make(alert: alert, decisions: decisions, now: now, admit: admit)
     }
 
     /// The ban of `ban`, from `now` for its duration; the reason is its scenario too.

@@ -7,8 +7,9 @@ import WardenStore
 /// Keeps the ``DecisionBook`` in step with the store: bans added or deleted by
 /// `warden ban add` in another process, or by another node sharing a MariaDB, reach
 /// bouncers within one interval (``Engine/followStore(every:)``). Follows the first
-/// backend that answers, in the engine's order (``Engine/readers``; backends are written
-/// alike, their row ids differ, so the book follows one).
+/// backend that answers, in the engine's order (``Engine/readers``), among those that hold
+/// every ban (all of them, unless profiles' `outputs` leave some out): their row ids
+/// differ, so the book follows one.
 ///
 /// A backend with a change feed (`warden.changes/1`) is read from a cursor kept in
 /// its storage: a snapshot once, then only what changed, so an idle round costs
@@ -19,6 +20,8 @@ import WardenStore
 /// backend, once the first refresh (what was stored before the daemon started) is in.
 final class StoreSync: Sendable {
     private let store: BanStore
+    /// The backends it may follow (nil: every one).
+    private let followable: Set<String>?
     private let book: DecisionBook
     private let clock: @Sendable () -> Int64
     private let logger: Logger
@@ -33,10 +36,11 @@ final class StoreSync: Sendable {
     private let gate = AsyncGate()
 
     init(
-        store: BanStore, book: DecisionBook, metrics: (any EngineMetrics)?, clock: @escaping @Sendable () -> Int64,
-        logger: Logger
+        store: BanStore, book: DecisionBook, followable: Set<String>? = nil, metrics: (any EngineMetrics)?,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.store = store
+        self.followable = followable
         self.metrics = metrics
         self.book = book
         self.clock = clock
@@ -50,7 +54,7 @@ final class StoreSync: Sendable {
     }
 
     private func refreshFromFirstAnswering() async -> Bool {
-        for backend in Engine.readers(of: store).map(\.name) {
+        for backend in Engine.readers(of: store).map(\.name) where followable?.contains(backend) ?? true {
             do {
                 try await refresh(from: backend)
                 return true

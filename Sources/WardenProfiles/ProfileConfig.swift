@@ -208,6 +208,9 @@ public struct ProfileConfig: Sendable {
             guard let name = item["plugin"]?.scalar, !name.isEmpty else {
                 throw fail(item.line, "\(label) has no 'plugin': name the backend (its configured name)")
             }
+            guard !outputs.contains(where: { $0.backend == name }) else {
+                throw fail(item.line, "\(label): the backend '\(name)' is named twice; name each backend once")
+            }
             switch item["store"]?.scalar ?? "true" {
             case "true", "True", "TRUE", "yes", "on": outputs.append(Output(backend: name, store: true))
             case "false", "False", "FALSE", "no", "off": outputs.append(Output(backend: name, store: false))

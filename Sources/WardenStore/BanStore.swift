@@ -7,7 +7,7 @@ import WardenModel
 
 /// Every backend loaded from the backend folder, driven as one store: writes go to
 /// all of them, reads are merged to one row per target. The only store: async and
-/// `Sendable`, with ``waiting(_:)`` as the thin blocking wrapper for callers that
+/// `Sendable`, with ``waitFor(_:)`` as the thin blocking wrapper for callers that
 /// cannot await (the CLI).
 ///
 /// How calls run depends on ``Execution``: in the daemon each backend has a thread of

@@ -162,14 +162,14 @@ final class AllowlistTests: XCTestCase {
         let path = try temporaryFile("10.0.0.0/8 lab\n")
         let log = LogRecorder()
         let live = try LiveAllowlist(path: path, logger: log.logger(), clock: { 0 })
-        XCTAssertNotNil(live.match(try target("10.1.1.1")))
+        XCTAssertNotNil(live.match(try target("10.1.1.1"), at: 0))
         try "192.0.2.0/24 office\n# the lab is gone\n".write(toFile: path, atomically: true, encoding: .utf8)
         live.reloadIfChanged()
-        XCTAssertNil(live.match(try target("10.1.1.1")))
-        XCTAssertNotNil(live.match(try target("192.0.2.9")))
+        XCTAssertNil(live.match(try target("10.1.1.1"), at: 0))
+        XCTAssertNotNil(live.match(try target("192.0.2.9"), at: 0))
         try "nonsense\n".write(toFile: path, atomically: true, encoding: .utf8)
         live.reloadIfChanged()
-        XCTAssertNotNil(live.match(try target("192.0.2.9")))
+        XCTAssertNotNil(live.match(try target("192.0.2.9"), at: 0))
         XCTAssertEqual(log.records.map { "\($0.level): \($0.message)" }, [
             "info: allowlist reloaded from \(path): 1 entries; added: 192.0.2.0/24 (office); removed: 10.0.0.0/8 (lab)",
             "error: \(path):1: 'nonsense' is not a valid IPv4 or IPv6 address; each line is an address or a CIDR block, then a comment; keeping the previous allowlist",

@@ -27,7 +27,8 @@ final class ProfileOutputsDaemonTests: XCTestCase {
         XCTAssertTrue(
             log.contains(
                 "error: FOLDER/profiles.yaml:1: profile 'default_ip_remediation': outputs names the backend 'postgres', "
-                    + "which is not configured (known: sqlite); name the `name:` of a backend file\n"),
+                    + "which is not loaded (loaded: sqlite); name the `name:` of a backend file that loads "
+                    + "(see 'warden backends list')\n"),
             log)
     }
 

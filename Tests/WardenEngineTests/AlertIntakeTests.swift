@@ -151,13 +151,14 @@ final class AlertIntakeTests: XCTestCase {
             path: file, history: StoreDecisionHistory(store: engine.store, clock: clock.closure, logger: logger),
             now: { [clock] in clock.now / 1_000_000_000 })
         let decider = ProfileDecider(profiles: profiles, logger: logger)
-        XCTAssertNil(decider.outputsProblem(configured: ["one", "two"], served: "one"))
+        XCTAssertNil(decider.outputsProblem(loaded: ["one", "two"], served: "one"))
         XCTAssertEqual(
-            decider.outputsProblem(configured: ["one"], served: "one")?.message,
-            "profile 'ssh_to_one': outputs names the backend 'two', which is not configured (known: one); "
-                + "name the `name:` of a backend file")
+            decider.outputsProblem(loaded: ["one"], served: "one")?.message,
+            "profile 'ssh_to_one': outputs names the backend 'two', which is not loaded (loaded: one); "
+                + "name the `name:` of a backend file that loads (see 'warden backends list')")
+        XCTAssertEqual(decider.backendsStoringEveryAlert(among: ["one", "two"]), ["one"], "ssh_to_one leaves out 'two'")
         XCTAssertEqual(
-            decider.outputsProblem(configured: ["one", "two"], served: "two")?.message,
+            decider.outputsProblem(loaded: ["one", "two"], served: "two")?.message,
             "profile 'ssh_to_one': outputs leaves out 'two', the backend bouncers are served from; its decisions "
                 + "would be stored and never enforced; add '- plugin: two' to its outputs")
         let intake = AlertIntake(engine: engine, profiles: decider, logger: logger)

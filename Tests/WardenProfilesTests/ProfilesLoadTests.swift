@@ -75,6 +75,9 @@ final class ProfilesLoadTests: XCTestCase {
         XCTAssertEqual(
             loadError("name: x\noutputs:\n - plugin: sqlite\n   store: maybe\n"),
             "profiles.yaml:4: profile 'x': output 1: 'store' must be true or false, found 'maybe'")
+        XCTAssertEqual(
+            loadError("name: x\noutputs:\n - plugin: sqlite\n - plugin: sqlite\n   store: false\n"),
+            "profiles.yaml:4: profile 'x': output 2: the backend 'sqlite' is named twice; name each backend once")
     }
 
     func testDirectiveErrors() {

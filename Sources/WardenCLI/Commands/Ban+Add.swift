@@ -1,5 +1,7 @@
 import ArgumentParser
+import WardenAllowlist
 import WardenBasics
+import WardenConfig
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -76,9 +78,13 @@ struct BanOrderArguments: ParsableArguments {
     var reasonText: String { reason.joined(separator: " ").trimmingSpaces }
 
     /// Records the ban in every backend (flushed) and prints where it is stored; refuses
-    /// (exit 64, nothing written) a target that meets an allowlist entry.
+    /// (exit 64, nothing loaded or written) a target that meets an allowlist entry.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
-        let engine = try global.openEngine()
+        let main = try MainConfig.load(path: global.configPath)
+        let allowlist = AllowlistFileSource(AllowlistFile(path: main.allowlistFile))
+        // Before any backend is loaded; the engine asks the same source again as it writes.
+        if let refusal = try Engine.refusal(for: target, at: global.context.clock(), in: allowlist) { throw refusal }
+        let engine = try global.openEngine(main, allowlist: allowlist)
         let ban = ManualBan(
             target: target, durationNs: GoDuration.parse(duration)!, reason: reasonText, action: remediation.rawValue)
         let (outcomes, now) = try waitFor { try await engine.ban(ban) }

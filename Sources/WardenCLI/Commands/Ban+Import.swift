@@ -56,10 +56,10 @@ extension Ban {
             var bar = ProgressBar(
                 label: "checking", total: decisions.rows.count, enabled: global.context.errorIsTerminal,
                 write: global.context.writeError)
+            let allowlist = AllowlistFileSource(AllowlistFile(path: main.allowlistFile))
             let plan = try ImportPlan(
                 decisions, defaults: ImportPlan.Defaults(duration: duration, reason: reason, type: type, scope: scope),
-                allowlist: AllowlistFileSource(AllowlistFile(path: main.allowlistFile)), now: global.context.clock(),
-                progress: { bar.update($0) })
+                allowlist: allowlist, now: global.context.clock(), progress: { bar.update($0) })
             bar.finish()
             let rowCount = decisions.rows.count + decisions.problems.count
             if !plan.problems.isEmpty {
@@ -74,7 +74,7 @@ extension Ban {
             guard !plan.bans.isEmpty else {
                 throw InputError("cannot import \(file): none of its \(rowCount) rows is valid (listed above)")
             }
-            let engine = try global.openEngine(main)
+            let engine = try global.openEngine(main, allowlist: allowlist)
             bar.status("storing \(plan.bans.count) bans in \(engine.store.backends.map(\.name).joined(separator: ", "))...")
             let bans = plan.bans
             let outcomes = try waitFor { try await engine.importBans(bans, file: file) }
