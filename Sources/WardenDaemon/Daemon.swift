@@ -140,7 +140,7 @@ public struct Daemon {
         let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
         let loaded = try profiles(main, store: store)
         let profiles = ProfileDecider(profiles: loaded, logger: logger)
-        let readers = Engine.readers(of: store).map(\.name)
+        let readers = store.readers.map(\.name)
         if let problem = profiles.outputsProblem(loaded: store.backends.map(\.name), served: readers.first) {
             throw ConfigError(file: profilesPath(main) ?? "profiles.yaml", line: problem.line, problem.message)
         }

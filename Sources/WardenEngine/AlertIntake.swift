@@ -125,7 +125,7 @@ public final class AlertIntake: Sendable {
         }
         if !fresh.isEmpty { engine.metrics?.alertsReceived(machine: machine, count: fresh.count) }
         // Where GET /v1/alerts/:id reads.
-        let idBackend = engine.readers.first(where: \.offersHistory)?.name
+        let idBackend = engine.store.readers.first(where: \.offersHistory)?.name
         // Claim every alert of the batch, or none when another request is storing one of them.
         let claimed = state.withLock { state -> [(key: [UInt8], entry: Entry)]? in
             forgetOld(&state, now: now)
@@ -240,7 +240,7 @@ public final class AlertIntake: Sendable {
         let given = alert.decisions.flatMap { $0.isEmpty ? nil : $0 } ?? verdict.decisions
         do throws(AlertSignal.Refusal) {
             let (signal, skipped, kept) = try AlertSignal.make(alert: alert, decisions: given, now: now) { decision, target in
-                allowed(decision, target: target, of: alert, machine: machine)
+                allowed(decision, target: target, of: alert, machine: machine, at: now)
             }
             for decision in skipped {
                 logOnce(
@@ -258,11 +258,14 @@ public final class AlertIntake: Sendable {
     }
 
     /// Whether the decision on `target` may apply: not when an allowlist entry shares an
-    /// address with it; such a decision is counted and logged once with its alert and the entry.
-    private func allowed(_ decision: AlertDecision, target: BanTarget, of alert: Alert, machine: String) -> Bool {
+    /// address with it at `now` (when the alert arrived); such a decision is counted and logged
+    /// once with its alert and the entry.
+    private func allowed(
+        _ decision: AlertDecision, target: BanTarget, of alert: Alert, machine: String, at now: Int64
+    ) -> Bool {
         let refusal: AllowlistRefusal?
         do {
-            refusal = try engine.refusal(for: target, at: engine.clock())
+            refusal = try engine.refusal(for: target, at: now)
         } catch {
             // As the CLI refuses a ban when the allowlist cannot be read (the daemon's live copy
             // never fails: it keeps the last good file), and says so.

@@ -6,7 +6,7 @@ import WardenStore
 /// The rules of a ban, in one place. Every front end (the CLI, the Local API, a
 /// migration tool) writes and reads bans through an engine and so gets every rule:
 /// the allowlist on the write path, signals built by ``Signals``, the one order in
-/// which backends answer reads and ids (``readers``), and, in the daemon, the decision
+/// which backends answer reads and ids (the store's `readers`), and, in the daemon, the decision
 /// book kept in step with the store after each write (``book``).
 ///
 /// Async and `Sendable`; a one-shot command calls it through ``BanStore``'s
@@ -28,7 +28,7 @@ public final class Engine: Sendable {
     ///     refreshed after every write, before the write returns, and by ``StoreSync``.
     ///   - followable: the backends the book may follow, when not every one holds every ban
     ///     (profiles' `outputs`: ``ProfileDecider/backendsStoringEveryAlert(among:)``); it
-    ///     follows the first of ``readers`` among them that answers.
+    ///     follows the first of the store's `readers` among them that answers.
     ///   - metrics: what the engine counts, when given.
     public init(
         store: BanStore, allowlist: any AllowlistSource, clock: @escaping @Sendable () -> Int64,
@@ -49,17 +49,6 @@ public final class Engine: Sendable {
             book = nil
             sync = nil
         }
-    }
-
-    /// The backends in the order they answer reads and give ids: those that keep history
-    /// (`warden.history/1`) first, then the others, each in load order. The first is the
-    /// one whose ids clients see (`POST /v1/alerts`, `GET /v1/alerts/:id`) and whose change
-    /// feed the book follows while it answers.
-    public var readers: [BackendSummary] { Self.readers(of: store) }
-
-    /// ``readers`` of `store`.
-    public static func readers(of store: BanStore) -> [BackendSummary] {
-        store.backends.filter(\.offersHistory) + store.backends.filter { !$0.offersHistory }
     }
 
     /// The refusal for a ban on `target` at `now`, when an allowlist entry shares an

@@ -73,7 +73,7 @@ public struct ProfileDecider: Sendable {
     /// Why the profiles' legacy `outputs` cannot be used with these backends, or nil: a
     /// name that is not a loaded backend (its alerts could never be stored there), or a
     /// profile that leaves out `served`, the backend whose decisions bouncers get and whose
-    /// ids clients see (``Engine/readers``' first): its alerts would be stored and never
+    /// ids clients see (the store's `readers`' first): its alerts would be stored and never
     /// enforced. Either stops the start, naming the profile.
     /// - Parameter loaded: the names of the loaded backends.
     /// - Returns: the line of the profile at fault and the message.

@@ -7,7 +7,7 @@ import WardenStore
 /// Keeps the ``DecisionBook`` in step with the store: bans added or deleted by
 /// `warden ban add` in another process, or by another node sharing a MariaDB, reach
 /// bouncers within one interval (``Engine/followStore(every:)``). Follows the first
-/// backend that answers, in the engine's order (``Engine/readers``), among those that hold
+/// backend that answers, in the store's order (`BanStore.readers`), among those that hold
 /// every ban (all of them, unless profiles' `outputs` leave some out): their row ids
 /// differ, so the book follows one.
 ///
@@ -54,7 +54,7 @@ final class StoreSync: Sendable {
     }
 
     private func refreshFromFirstAnswering() async -> Bool {
-        for backend in Engine.readers(of: store).map(\.name) where followable?.contains(backend) ?? true {
+        for backend in store.readers.map(\.name) where followable?.contains(backend) ?? true {
             do {
                 try await refresh(from: backend)
                 return true

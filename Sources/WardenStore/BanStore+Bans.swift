@@ -58,7 +58,7 @@ extension BanStore {
     /// The instances `query` reads: the one it names, or every loaded one.
     func instances(for query: BanQuery) throws(BanStoreError) -> [LoadedBackend] {
         guard let name = query.backend else { return try loadedInstances() }
-        do throws(InputError) { return [instances[try instanceIndex(named: name)]] } catch { throw .badInput(error) }
+        return [try instance(named: name)]
     }
 
     /// What changed in the storage of the backend called `backend` since `cursor` (0: a
@@ -67,10 +67,7 @@ extension BanStore {
     ///   ``BackendFailure`` (``BackendFailure/isStaleCursor``: read again from 0).
     public func changes(from backend: String, since cursor: Int64) async throws -> BanChanges? {
         try checkOpen()
-        let instance: LoadedBackend
-        do throws(InputError) { instance = instances[try instanceIndex(named: backend)] } catch {
-            throw BanStoreError.badInput(error)
-        }
+        let instance = try instance(named: backend)
         return try await call(instance, "changes") { () throws(BackendCallError) in try instance.changes(since: cursor) }
     }
 

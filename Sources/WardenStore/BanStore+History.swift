@@ -11,7 +11,16 @@ import WardenModel
 /// asks the PRIMARY backend only: the first in load order that offers the extension,
 /// whose ids listings show (see ``SignalListing``).
 extension BanStore {
-    /// The backends that offer `warden.history/1`, in load order, and the errors of those that do not.
+    /// The backends in the order they answer reads and give ids: those that keep history
+    /// first, then the others, each in load order. The first is the primary: the one whose
+    /// ids clients see (`POST /v1/alerts`, `GET /v1/alerts/:id`, queries by id here) and
+    /// whose change feed the decision book follows while it answers.
+    public var readers: [BackendSummary] {
+        backends.filter(\.offersHistory) + backends.filter { !$0.offersHistory }
+    }
+
+    /// The backends that offer `warden.history/1`, in load order (``readers``' first part),
+    /// and the errors of those that do not.
     func historyBackends() throws(BanStoreError) -> (offering: [LoadedBackend], lacking: [BackendFailure]) {
         let all = try usableInstances()
         let offering = all.filter(\.offersHistory)

@@ -167,22 +167,18 @@ public final class BanStore: Sendable {
         }
     }
 
-    /// The loaded backend called `name`.
-    /// - Throws: ``InputError`` with a "did you mean" suggestion when there is none.
-    public func backend(named name: String) throws(InputError) -> BackendSummary {
-        backends[try instanceIndex(named: name)]
-    }
-
-    func instanceIndex(named name: String) throws(InputError) -> Int {
-        if let index = instances.firstIndex(where: { $0.name == name }) { return index }
+    /// The loaded instance called `name`.
+    /// - Throws: ``BanStoreError/badInput(_:)`` with a "did you mean" suggestion when there is none.
+    func instance(named name: String) throws(BanStoreError) -> LoadedBackend {
+        if let instance = instances.first(where: { $0.name == name }) { return instance }
         let known = configs.map(\.name)
         if discarded.contains(where: { $0.config.name == name }) {
-            throw InputError("backend '\(name)' was discarded at load time (see the warnings above)")
+            throw .badInput(InputError("backend '\(name)' was discarded at load time (see the warnings above)"))
         }
         var message = "no backend named '\(name)'"
         if let guess = closestMatch(to: name, in: known) { message += "; did you mean '\(guess)'?" }
         else if !known.isEmpty { message += "; known backends: \(known.joined(separator: ", "))" }
-        throw InputError(message)
+        throw .badInput(InputError(message))
     }
 
     /// Refuses new calls, lets every queued call finish, then shuts every backend

@@ -69,7 +69,7 @@ final class EngineTests: XCTestCase {
         _ = try await engine.store.add(plan: ["two": [signal]])
         await engine.changed()
         XCTAssertEqual(engine.book?.count, 1)
-        XCTAssertEqual(engine.readers.map(\.name), ["one", "two"])
+        XCTAssertEqual(engine.store.readers.map(\.name), ["one", "two"])
         _ = await engine.shutdown()
     }
 }
