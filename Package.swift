@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // The ABI: one C header, nothing else.
@@ -151,7 +152,7 @@ let package = Package(
             name: "WardenAPI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenEngine", "WardenStore", "WardenDecisions",
-                "WardenMetrics", "WardenMetricNames", "WardenAlerts", "WardenMachines", "WardenAllowlist",
+                "WardenMetrics", "WardenMetricNames", "WardenAlerts", "WardenMachines", "WardenAllowlist", "WardenConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -184,6 +185,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

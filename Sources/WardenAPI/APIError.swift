@@ -8,6 +8,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     /// The `message` field; nil for an empty body.
     public var message: String?
+    /// Seconds for a `Retry-After` header, when the client should come back later.
+    public var retryAfter: Int64?
 
     public init(_ status: HTTPResponse.Status, message: String?) {
         self.status = status
@@ -19,12 +21,21 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     /// 405 with an empty body, for a known path with another method.
     public static let methodNotAllowed = APIError(.methodNotAllowed, message: nil)
 
+    /// 429 with `message` and `Retry-After: seconds`.
+    public static func tooManyRequests(_ message: String, retryAfter seconds: Int64) -> APIError {
+        var error = APIError(.tooManyRequests, message: message)
+        error.retryAfter = seconds
+        return error
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         guard let message else { return Response(status: status) }
         var body: [UInt8] = Array(#"{"message":"#.utf8)
         JSONText.appendString(message, to: &body)
         body.append(UInt8(ascii: "}"))
-        return Response.json(body, status: status)
+        var response = Response.json(body, status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 

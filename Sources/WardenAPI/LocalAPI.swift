@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import WardenAllowlist
+import WardenConfig
 import WardenEngine
 import WardenMetricNames
 import WardenMetrics
@@ -12,7 +13,8 @@ import WardenModel
 /// - `GET`/`HEAD /v1/decisions`, `GET`/`HEAD /v1/decisions/stream`: bouncer key.
 /// - `POST /v1/usage-metrics`: bouncer key; what the bouncer reports it did is summed per
 ///   bouncer instance into ``WardenMetricNames/bouncerUsage``; 201, no body.
-/// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token.
+/// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token;
+///   failed logins are throttled per address and machine name (``MachineLogin``, 429).
 /// - `GET /v1/heartbeat`, `POST /v1/alerts`, `DELETE /v1/watchers/self`: machine token (JWT).
 /// - `GET /v1/allowlists…`, `POST /v1/allowlists/check`: machine token (``AllowlistRoutes``).
 /// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
@@ -25,7 +27,8 @@ public enum LocalAPI {
     /// `followsStore`), with alerts received by `intake`.
     public static func router(
         engine: Engine, intake: AlertIntake, bouncers: BouncerRegistry, machines: MachineRegistry,
-        allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [], metrics: DaemonMetrics, logger: Logger
+        allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [], loginThrottling: LoginThrottling = LoginThrottling(),
+        metrics: DaemonMetrics, logger: Logger
     ) -> Router<APIRequestContext> {
         guard let book = engine.book else { preconditionFailure("the Local API needs an engine that keeps a decision book") }
         let clock = engine.clock
@@ -37,7 +40,8 @@ public enum LocalAPI {
         // Machine routes first: the bouncer group's middleware would refuse them without a key.
         let machineRoutes = router.group("v1")
         let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
-        MachineRoutes(registry: machines, clock: clock, logger: logger).register(on: machineRoutes, authenticated: tokenRoutes)
+        let logins = MachineLogin(registry: machines, policy: loginThrottling, engine: engine, logger: logger)
+        MachineRoutes(registry: machines, logins: logins, clock: clock).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
         AlertHistoryRoutes(history: history, trustedNetworks: trustedNetworks, clock: clock).register(on: tokenRoutes)
         AllowlistRoutes(allowlist: allowlist).register(on: tokenRoutes)

@@ -7,13 +7,15 @@ import WardenModel
 
 /// The machine routes an agent and `cscli` use, with LAPI 1.4.6's answers:
 /// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body.
-/// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401.
+/// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401;
+///   429 `{"message":"…"}` with `Retry-After` while failed logins hold the address or the
+///   name back (``MachineLogin``; LAPI has no throttle, and its agent retries either answer).
 /// - `GET /v1/heartbeat`: token; 200, no body.
 /// - `DELETE /v1/watchers/self` (LAPI 1.6.9): token; removes the machine; 204, no body.
 struct MachineRoutes {
     let registry: MachineRegistry
+    let logins: MachineLogin
     let clock: @Sendable () -> Int64
-    let logger: Logger
 
     func register(on group: RouterGroup<APIRequestContext>, authenticated: RouterGroup<APIRequestContext>) {
         group.post("watchers") { request, context in try await registration(request, context) }
@@ -85,14 +87,15 @@ struct MachineRoutes {
         guard let name = input.name, let password = input.password else {
             throw MachineAuthError(message: "input format error")
         }
-        let now = clock()
-        if let refusal = registry.login(
+        switch await logins.attempt(
             name: name, password: password, scenarios: input.scenarios, address: context.peerAddress,
-            userAgent: request.headers[.userAgent] ?? "", now: now)
+            userAgent: request.headers[.userAgent] ?? "", now: clock())
         {
-            logger.info("machine login refused for '\(name)' from \(context.peerAddress): \(refusal)")
-            throw MachineAuthError(message: refusal)
+        case .accepted: break
+        case .refused(let message): throw MachineAuthError(message: message)
+        case .throttled(let seconds, let message): throw APIError.tooManyRequests(message, retryAfter: seconds)
         }
+        let now = clock()
         let (token, expiresAt) = registry.tokens.issue(machine: name, nowSeconds: now / 1_000_000_000)
         var body = Array(#"{"code":200,"expire":"#.utf8)
         JSONText.appendString(Timestamp.rfc3339(expiresAt * 1_000_000_000), to: &body)

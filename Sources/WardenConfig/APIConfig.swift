@@ -14,6 +14,7 @@ import WardenModel
 ///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
 ///     profiles_path: /etc/warden/profiles.yaml  # default: profiles.yaml beside the main config
 ///     trusted_ips: [192.0.2.10, 10.0.0.0/8]     # besides 127.0.0.1 and ::1: may delete alerts
+///     # timeouts and connection bounds: ServerLimits; login_throttle: LoginThrottling
 /// ```
 public struct APIConfig: Sendable, Equatable {
     /// The address to listen on (an IP literal or `localhost`).
@@ -32,6 +33,10 @@ public struct APIConfig: Sendable, Equatable {
     /// The addresses and blocks, besides 127.0.0.1 and ::1, whose machines may delete
     /// alerts (`trusted_ips`, as CrowdSec's Local API has them).
     public var trustedNetworks: [BanTarget] = []
+    /// Timeouts and connection bounds (``ServerLimits``).
+    public var limits = ServerLimits()
+    /// Back-off for failed machine logins (``LoginThrottling``).
+    public var loginThrottling = LoginThrottling()
 
     /// A certificate chain and its private key, both PEM files.
     public struct TLSFiles: Sendable, Equatable {
@@ -109,6 +114,8 @@ public struct APIConfig: Sendable, Equatable {
         if let node = server["trusted_ips"] {
             config.trustedNetworks = try parseTrustedNetworks(node, file: file)
         }
+        config.limits = try ServerLimits.parse(server, file: file)
+        config.loginThrottling = try LoginThrottling.parse(server, file: file)
         if let tls = server["tls"] {
             try requireMapping(tls, "api.server.tls", file: file)
             let certificate = tls["cert_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }

@@ -38,8 +38,8 @@ public struct Daemon {
     /// listen (the caller prints the error and exits non-zero).
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
-        let transport = try ServerTransport.builder(for: main.api)
         let metrics = DaemonMetrics()
+        let transport = try ServerTransport.builder(for: main.api, addresses: AddressTable(logger: logger), metrics: metrics)
         let store = try BanStore.open(
             main, sweepsExpiredBans: true, logger: logger, clock: clock,
             allowUnsafeFiles: Environment().get(BanStore.allowUnsafeVariable) == "1",
@@ -62,10 +62,13 @@ public struct Daemon {
         let app = Application(
             router: LocalAPI.router(
                 engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
-                trustedNetworks: main.api.trustedNetworks, metrics: metrics, logger: logger),
+                trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling, metrics: metrics,
+                logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
-                address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)"),
+                address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)",
+                availableConnectionsDelegate: main.api.limits.maxConnections > 0
+                    ? ConnectionBudget(limit: main.api.limits.maxConnections, logger: logger) : nil),
             onServerRunning: { [logger, main] channel in
                 logger.info("Local API listening on \(main.api.tls == nil ? "http" : "https")://\(main.api.host):\(channel.localAddress?.port ?? main.api.port)")
                 SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")

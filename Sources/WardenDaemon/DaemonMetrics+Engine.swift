@@ -10,4 +10,12 @@ extension DaemonMetrics: EngineMetrics {
     public func allowlistRefused() {
         allowlistRefusals.increment()
     }
+
+    public func machineLogin(_ outcome: MachineLogin.Outcome) {
+        switch outcome {
+        case .accepted: machineLogin(result: "accepted")
+        case .refused: machineLogin(result: "refused")
+        case .throttled: machineLogin(result: "throttled")
+        }
+    }
 }

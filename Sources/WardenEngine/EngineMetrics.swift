@@ -9,4 +9,6 @@ public protocol EngineMetrics: Sendable {
     func bansCreated(origin: String, backend: String, count: Int)
     /// The decision book lost `count` bans of `origin`, read from `backend`.
     func bansDeleted(origin: String, backend: String, count: Int)
+    /// A machine login was answered with `outcome`.
+    func machineLogin(_ outcome: MachineLogin.Outcome)
 }

@@ -51,19 +51,35 @@ public final class MachineRegistry: Sendable {
         return state.withLock { $0.records[name] != nil }
     }
 
+    /// Whether `password` is the one `name` last logged in with, as bcrypt accepted it:
+    /// a check of a SHA-256 digest, no bcrypt, so the login throttle lets it through.
+    public func knowsPassword(name: String, password: String, now: Int64) -> Bool {
+        reloadIfChanged(now: now)
+        let digest = Array(SHA256.hash(data: Array(password.utf8)))
+        return state.withLock { state in
+            guard let record = state.records[name], let known = state.verified[name] else { return false }
+            return known.hash == record.passwordHash && known.digest == digest
+        }
+    }
+
     /// Checks a login as LAPI does, in its order, and notes the machine's address,
-    /// version and scenarios. Returns nil when it may log in, else LAPI's 401 message.
-    /// The bcrypt check takes tens of milliseconds; logins come once an hour per agent.
+    /// version and scenarios. Returns nil when it may log in, else why not.
+    /// The bcrypt check takes tens of milliseconds (unless ``knowsPassword(name:password:now:)``):
+    /// callers run it off Swift's cooperative pool.
     public func login(
         name: String, password: String, scenarios: [String], address: String, userAgent: String, now: Int64
-    ) -> String? {
+    ) -> MachineLoginRefusal? {
         reloadIfChanged(now: now)
-        guard let record = state.withLock({ $0.records[name] }) else { return "ent: machine not found" }
-        guard record.validated else { return "machine \(name) not validated" }
+        guard let record = state.withLock({ $0.records[name] }) else {
+            return MachineLoginRefusal(kind: .unknownMachine, message: "ent: machine not found")
+        }
+        guard record.validated else { return MachineLoginRefusal(kind: .notValidated, message: "machine \(name) not validated") }
         let digest = Array(SHA256.hash(data: Array(password.utf8)))
         let known = state.withLock { $0.verified[name] }
         if known?.hash != record.passwordHash || known?.digest != digest {
-            guard MachinePassword.verify(password, hash: record.passwordHash) else { return "incorrect Username or Password" }
+            guard MachinePassword.verify(password, hash: record.passwordHash) else {
+                return MachineLoginRefusal(kind: .wrongPassword, message: "incorrect Username or Password")
+            }
             state.withLock { $0.verified[name] = (record.passwordHash, digest) }
         }
         // LAPI keeps the part of the user agent after its one '/' as the version, and
@@ -71,7 +87,7 @@ public final class MachineRegistry: Sendable {
         let agent = userAgent.split(separator: "/", omittingEmptySubsequences: false)
         guard agent.count == 2 else {
             logger.warning("machine '\(name)' refused: its user agent '\(userAgent)' from \(address) is not NAME/VERSION")
-            return "incorrect Username or Password"
+            return MachineLoginRefusal(kind: .userAgent, message: "incorrect Username or Password")
         }
         state.withLock { state in
             let previous = state.sightings[name]
@@ -153,4 +169,27 @@ public final class MachineRegistry: Sendable {
             logger.error("\(error); keeping the previous machines")
         }
     }
+}
+
+/// Why a machine may not log in, with LAPI's 401 message.
+public struct MachineLoginRefusal: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// No machine of that name: counts as a failed guess.
+        case unknownMachine
+        /// Registered through the API and not validated yet.
+        case notValidated
+        /// The password is not the machine's: counts as a failed guess.
+        case wrongPassword
+        /// The right password, from a client whose user agent is not NAME/VERSION.
+        case userAgent
+    }
+
+    public let kind: Kind
+    /// LAPI's words for it.
+    public let message: String
+
+    /// Whether the attempt was a wrong guess of a name or a password (what the login throttle counts).
+    public var isGuess: Bool { kind == .unknownMachine || kind == .wrongPassword }
+
+    public var description: String { message }
 }

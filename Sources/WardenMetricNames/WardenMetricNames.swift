@@ -37,6 +37,19 @@ public enum WardenMetricNames {
     /// Counter `{backend, operation}`: those calls that failed.
     public static let backendCallErrors = "warden_backend_call_errors_total"
 
+    /// Counter `{result}`: machine logins answered (`POST /v1/watchers/login`), `result`
+    /// being one of ``loginResults``: `accepted`, `refused` (LAPI's 401) or `throttled`
+    /// (429: too many failed logins from that address or as that machine).
+    public static let machineLogins = "warden_machine_logins_total"
+    /// The `result` values of ``machineLogins``.
+    public static let loginResults = ["accepted", "refused", "throttled"]
+    /// Counter `{reason}`: Local API connections the daemon closed or turned away, `reason`
+    /// being one of ``connectionCloseReasons``.
+    public static let apiConnectionsClosed = "warden_api_connections_closed_total"
+    /// The `reason` values of ``apiConnectionsClosed``: a timeout (`api.server.read_header_timeout`,
+    /// `read_body_timeout`, `idle_timeout`) or the per-address bound (`max_connections_per_ip`).
+    public static let connectionCloseReasons = ["header_timeout", "body_timeout", "idle_timeout", "per_ip_limit"]
+
     /// Counter `{machine}`: alerts received from each agent (`POST /v1/alerts`).
     public static let alertsReceived = "warden_alerts_received_total"
     /// Counter, no labels: decisions dropped because their target is allowlisted.

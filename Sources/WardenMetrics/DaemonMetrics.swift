@@ -83,11 +83,28 @@ public final class DaemonMetrics: Sendable {
         factory.defaultDurationHistogramBuckets = fine
         self.factory = factory
         allowlistRefusals = CoreMetrics.Counter(label: WardenMetricNames.allowlistRefusals, factory: factory)
+        // Every login result and close reason reads 0 before the first one happens.
+        for result in WardenMetricNames.loginResults { _ = counter(WardenMetricNames.machineLogins, [("result", result)]) }
+        for reason in WardenMetricNames.connectionCloseReasons {
+            _ = counter(WardenMetricNames.apiConnectionsClosed, [("reason", reason)])
+        }
     }
 
     /// The registry's samples as Prometheus text (version 0.0.4).
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
+    }
+
+    // MARK: Connections and logins
+
+    /// Counts a machine login answered with `result` (one of ``WardenMetricNames/loginResults``).
+    public func machineLogin(result: String) {
+        counter(WardenMetricNames.machineLogins, [("result", result)]).increment()
+    }
+
+    /// Counts a connection closed for `reason` (one of ``WardenMetricNames/connectionCloseReasons``).
+    public func connectionClosed(reason: String) {
+        counter(WardenMetricNames.apiConnectionsClosed, [("reason", reason)]).increment()
     }
 
     // MARK: Bans

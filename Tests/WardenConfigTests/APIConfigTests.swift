@@ -72,3 +72,82 @@ final class APIConfigTests: XCTestCase {
         XCTAssertEqual(try load("api:\n  server:\n    trusted_ips:\n").trustedNetworks, [])
     }
 }
+
+/// `api.server`'s timeouts, connection bounds and `login_throttle`: defaults, values, each mistake.
+final class ServerLimitsConfigTests: XCTestCase {
+    private var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "warden-limits-config-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    private func load(_ text: String) throws -> APIConfig {
+        let path = folder + "/config.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try MainConfig.load(path: path).api
+    }
+
+    private func error(_ text: String) -> String? {
+        do { _ = try load(text); return nil } catch { return "\(error)".replacingOccurrences(of: folder + "/", with: "") }
+    }
+
+    func testDefaults() throws {
+        let config = try load("plugin:\n  backend: ./b\n")
+        XCTAssertEqual(config.limits.readHeaderTimeoutNs, 10_000_000_000)
+        XCTAssertEqual(config.limits.readBodyTimeoutNs, 60_000_000_000)
+        XCTAssertEqual(config.limits.idleTimeoutNs, 120_000_000_000)
+        XCTAssertEqual(config.limits.maxConnections, 10_000)
+        XCTAssertEqual(config.limits.maxConnectionsPerAddress, 1_000)
+        XCTAssertEqual(config.loginThrottling, LoginThrottling())
+        XCTAssertEqual(config.loginThrottling.freeFailures, 5)
+        XCTAssertEqual(config.loginThrottling.maxDelayNs, 900_000_000_000)
+        XCTAssertEqual(config.loginThrottling.banAfter, 0)
+        XCTAssertEqual(config.loginThrottling.banDurationNs, 14_400_000_000_000)
+    }
+
+    func testValues() throws {
+        let config = try load("""
+            api:
+              server:
+                read_header_timeout: 2s
+                read_body_timeout: 1m30s
+                idle_timeout: 0
+                max_connections: 0
+                max_connections_per_ip: 50
+                login_throttle:
+                  free_failures: 0
+                  max_delay: 1m
+                  ban_after: 20
+                  ban_duration: 24h
+            """)
+        XCTAssertEqual(config.limits.readHeaderTimeoutNs, 2_000_000_000)
+        XCTAssertEqual(config.limits.readBodyTimeoutNs, 90_000_000_000)
+        XCTAssertEqual(config.limits.idleTimeoutNs, 0)
+        XCTAssertEqual(config.limits.maxConnections, 0)
+        XCTAssertEqual(config.limits.maxConnectionsPerAddress, 50)
+        XCTAssertEqual(config.loginThrottling.freeFailures, 0)
+        XCTAssertEqual(config.loginThrottling.maxDelayNs, 60_000_000_000)
+        XCTAssertEqual(config.loginThrottling.banAfter, 20)
+        XCTAssertEqual(config.loginThrottling.banDurationNs, 86_400_000_000_000)
+    }
+
+    func testEachMistakeNamesTheKeyAndLine() {
+        XCTAssertEqual(error("api:\n  server:\n    read_header_timeout: 10\n"),
+                       "config.yaml:3: 'api.server.read_header_timeout' must be a duration such as 10s, 2m or 1h30m (0 turns it off)")
+        XCTAssertEqual(error("api:\n  server:\n    idle_timeout: -1s\n"),
+                       "config.yaml:3: 'api.server.idle_timeout' must be a duration such as 10s, 2m or 1h30m (0 turns it off)")
+        XCTAssertEqual(error("api:\n  server:\n    max_connections: many\n"),
+                       "config.yaml:3: 'api.server.max_connections' must be a whole number of 0 or more")
+        XCTAssertEqual(error("api:\n  server:\n    max_connections_per_ip: -3\n"),
+                       "config.yaml:3: 'api.server.max_connections_per_ip' must be a whole number of 0 or more")
+        XCTAssertEqual(error("api:\n  server:\n    login_throttle: on\n"),
+                       "config.yaml:3: 'api.server.login_throttle' must be a mapping, found a scalar")
+        XCTAssertEqual(error("api:\n  server:\n    login_throttle:\n      free_failures: 2.5\n"),
+                       "config.yaml:4: 'api.server.login_throttle.free_failures' must be a whole number of 0 or more")
+        XCTAssertEqual(error("api:\n  server:\n    login_throttle:\n      max_delay: 500ms\n"),
+                       "config.yaml:4: 'api.server.login_throttle.max_delay' must be at least 1s, the first wait")
+        XCTAssertEqual(error("api:\n  server:\n    login_throttle:\n      ban_duration: 0\n"),
+                       "config.yaml:4: 'api.server.login_throttle.ban_duration' must be longer than 0, such as 4h")
+    }
+}
