@@ -144,7 +144,7 @@ run() {
         --hypothesis-suppress-health-check all --hypothesis-deadline 10000 \
         --request-timeout 10000 --workers "$workers" --validate-schema true \
         --header "X-Api-Key: $key" --header "Authorization: Bearer $bearer" \
-        --junit-xml "$work/$name.xml" --no-color --show-trace \
+        --junit-xml "$work/$name.xml" --cassette-path "$work/$name.cassette.yaml" --no-color --show-trace \
         "$@" >"$work/$name.log" 2>&1
     local status=$?
     # The failures' details (requests to reproduce, with curl lines) when there are any.
@@ -174,6 +174,33 @@ PY
 printf '%s\n' "$report"
 passed=$((passed + $(grep -c '^ok - ' <<<"$report")))
 failed=$((failed + $(grep -c '^not ok - ' <<<"$report")))
+# The answers' status codes per operation, from the cassettes (what the run reached).
+"$venv/bin/python" - "$work/all.cassette.yaml" "$work/self.cassette.yaml" <<'PY' || true
+import collections, sys, yaml
+counts = collections.defaultdict(collections.Counter)
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError:
+        continue
+    for interaction in (data or {}).get("http_interactions", []):
+        request, response = interaction["request"], interaction["response"]
+        route = request["uri"].split("?")[0].split("/", 3)[-1]
+        counts[f"{request['method']} /{route}" if "/" not in route[:1] else route][response["status"]["code"]] += 1
+by_template = collections.defaultdict(collections.Counter)
+for route, statuses in counts.items():
+    parts = route.split(" ", 1)
+    path = parts[1]
+    for prefix in ("/v1/alerts/", "/v1/decisions/", "/v1/allowlists/check/", "/v1/allowlists/"):
+        if path.startswith(prefix) and path != "/v1/decisions/stream" and path != "/v1/allowlists/check" \
+                and "/" not in path[len(prefix):]:
+            path = prefix + "*"
+            break
+    by_template[f"{parts[0]} {path}"].update(statuses)
+for route in sorted(by_template):
+    print(f"# {route}: " + ", ".join(f"{code}x{n}" for code, n in sorted(by_template[route].items())))
+PY
 requests="$(cat "$work/all.log" "$work/self.log" 2>/dev/null | sed -n 's/^ *status_code_conformance *[0-9]* \/ \([0-9]*\) passed.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')"
 echo "# $(grep -c ' - ' <<<"$report") operations, ${requests:-?} checked answers, in $elapsed s"
 
