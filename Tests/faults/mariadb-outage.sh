@@ -70,14 +70,16 @@ sleep 2
 stopped_at=$(now_ms)
 bash "$root/Tests/support/mariadb.sh" stop "$db"
 note "MariaDB stopped (for $outage_seconds s, retry_timeout 3 s)"
-sleep 4
+sleep $((outage_seconds - 1))
+# `warden metrics` near the outage's end (the first POST of the outage may still wait).
 metrics_out="$(cli metrics 2>&1)"
 mysql_errors="$(metric '^warden_backend_call_errors_total\{.*backend="mysql"' | awk '{ s += $2 } END { print s + 0 }')"
-note "during the outage: warden_backend_call_errors_total{backend=\"mysql\"} sums to $mysql_errors; warden metrics' backend table:"
+note "near the outage's end: warden_backend_call_errors_total{backend=\"mysql\"} sums to $mysql_errors; warden metrics' backend table:"
 awk '/[Bb]ackend/ { show = 1 } show && NF == 0 { show = 0 } show' <<<"$metrics_out" | head -8 | sed 's/^/#   /'
-check "the metrics count the MySQL backend's failed calls during the outage" test "${mysql_errors%.*}" -gt 0
+check "warden metrics shows the MySQL backend's failed calls during the outage" test "${mysql_errors%.*}" -gt 0
 check "the daemon is still running during the outage" daemon_alive
-sleep $((outage_seconds - 4))
+check "the daemon's log names the MySQL backend's outage" grep -q 'backend=mysql.*lost the connection' "$work/node/daemon.log"
+sleep 1
 started_at=$(now_ms)
 bash "$root/Tests/support/mariadb.sh" start "$db"
 note "MariaDB started again after $(((started_at - stopped_at) / 1000)) s"
@@ -116,6 +118,9 @@ done)"
 check "every refusal meanwhile is a 5xx {\"message\"} (no timeout, no other status)" test -z "$bad"
 [ -n "$bad" ] && head -3 <<<"$bad" | sed 's/^/#   /'
 check "the outage was seen by the agent (some refusals)" test "$refused" -gt 0
+insert_errors="$(metric '^warden_backend_call_errors_total\{.*backend="mysql"' | grep 'operation="insert"' | awk '{ s += $2 } END { print s + 0 }')"
+note "after the outage: warden_backend_call_errors_total{backend=\"mysql\",operation=\"insert\"} = $insert_errors, for $refused refused POSTs"
+check "the metrics count the MySQL backend's failed intake writes (operation=\"insert\")" test "${insert_errors%.*}" -gt 0
 
 note "bouncer poller during the fault: $(poller_summary "$work/bouncer")"
 check "bouncers were answered (200, with the ban, both routes) throughout" poller_clean "$work/bouncer"
