@@ -93,6 +93,9 @@ else
     check "while one backend hangs, an agent's alert is answered 201 within 5 s ($(cut -d' ' -f3-4 <<<"$line") ms)" \
         test "$(cut -d' ' -f3 <<<"$line")" = 201
 fi
+served=false
+for _ in $(seq 20); do banned 198.51.100.2 && { served=true; break; }; sleep 0.1; done
+check "while one backend hangs, the waiting alert's decision (stored in SQLite) is served to bouncers" $served
 # A second alert while the first one waits: does intake queue up behind the hang?
 second="$(post sick-hang-2 198.51.100.3 3)"
 note "while it hangs, a second alert got: $(answer_of sick-hang-2 | cut -d' ' -f3-4) ms $(answer_of sick-hang-2 | cut -d' ' -f5- | cut -c1-200)"
@@ -154,5 +157,11 @@ done <<<"$accepted")"
 # sick-hang-2's first POST was given up by the client after 3 s (curl --max-time) and is
 # sent again after ok: a request the client abandoned must not leave a second copy.
 check "SQLite holds every alert answered 201 exactly once" test -z "$wrong"
-[ -n "$wrong" ] && note "stored other than once: $(tr '\n' ' ' <<<"$wrong")"
+if [ -n "$wrong" ]; then
+    note "stored other than once: $(tr '\n' ' ' <<<"$wrong")"
+    for name in $(awk '{ print $1 }' <<<"$wrong"); do
+        note "$name POSTs (status ms): $(awk -v n="$name" '$1 == n { printf "%s %s; ", $3, $4 }' "$answers")"
+        note "$name in SQLite (id created_ns): $(sqlite3 "$work/warden.db" "SELECT id, created_ns FROM bans WHERE scenario = '$name'" | tr '\n|' '; ')"
+    done
+fi
 finish

@@ -108,7 +108,7 @@ while [ -n "$pending" ] && [ $(($(now_ms) - freed)) -lt 30000 ]; do
     [ -n "$pending" ] && sleep 1
 done
 if [ -z "$pending" ]; then
-    ok "intake works again once space returns (first 201 $(((${recovered_at:-$freed} - freed)))) ms after the delete, $retry_rounds retry rounds)"
+    ok "intake works again once space returns (first 201 $((${recovered_at:-$freed} - freed)) ms after the delete, $retry_rounds retry rounds)"
 else
     not_ok "intake works again once space returns ($(wc -l <<<"$pending") alerts still refused 30 s after the delete)"
     tail -3 "$answers" | cut -c1-300 | sed 's/^/#   /'
