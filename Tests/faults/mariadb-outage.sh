@@ -6,6 +6,7 @@
 # shape meanwhile, bouncers answered from memory throughout; `warden metrics` shows the
 # backend's failures. What must be kept: after the restart the daemon writes again
 # without being restarted, nothing answered 201 is lost, and each alert is stored once.
+# shellcheck source=Tests/faults/lib.sh
 source "$(dirname "$0")/lib.sh"
 outage_seconds="${WARDEN_FAULTS_OUTAGE:-8}"
 
@@ -55,7 +56,7 @@ answers="$work/answers"
         while true; do
             t0=$(now_ms)
             answer="$(post_alert "$work/bodies/$name.json" 15)"
-            echo "$t0 $name $ip ${answer%% *} $((($(now_ms) - t0))) ${answer#* }" >>"$answers"
+            echo "$t0 $name $ip ${answer%% *} $(($(now_ms) - t0)) ${answer#* }" >>"$answers"
             [ "${answer%% *}" = 201 ] && break
             [ -f "$work/stop-agent" ] && break
             sleep 1

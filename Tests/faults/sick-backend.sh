@@ -6,6 +6,7 @@
 # the other fails or hangs, and the daemon saying which backend is sick (log line,
 # metrics); once the control file says ok again, it recovers without a restart. What
 # must be kept: every alert answered 201 stored once in SQLite, its decision enforced.
+# shellcheck source=Tests/faults/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 sick_so="$work/libwarden-backend-sick.so"

@@ -5,6 +5,7 @@
 # running; bouncers answered from memory throughout. What must be kept: once space
 # returns, intake works again (no restart), and every alert answered 201 is in the
 # store exactly once, its decision enforced, in the daemon's answers and in the file.
+# shellcheck source=Tests/faults/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 disk="$work/disk"
