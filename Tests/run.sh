@@ -3,7 +3,8 @@
 # dependencies (Tests/support/check-dependencies.py), builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
 # against `warden run` (Tests/support/real-clients.sh), the differential test against
-# CrowdSec's LAPI (Tests/differential/run.sh), runs the C boundary again
+# CrowdSec's LAPI (Tests/differential/run.sh), the fault tests under a running daemon
+# (Tests/faults/run.sh), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
 # README's Quick start and Local API walk-through in fresh test environments.
@@ -24,8 +25,8 @@ swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read t
 
 echo "== private MariaDB server for the MySQL backend's tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
-log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)"
-trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log" "$differential_log"' EXIT
+log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)" faults_log="$(mktemp)"
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log" "$differential_log" "$faults_log"' EXIT
 bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 
 echo "== tests"
@@ -36,6 +37,9 @@ bash Tests/support/real-clients.sh 2>&1 | tee "$clients_log"
 
 echo "== differential: seeded random operations into warden run and CrowdSec 1.4.6's LAPI, bouncers compared"
 bash Tests/differential/run.sh 2>&1 | tee "$differential_log" || true  # counted in the summary (sequences)
+
+echo "== faults under a running daemon: SQLite disk full, MariaDB outage, a sick backend beside SQLite"
+bash Tests/faults/run.sh 2>&1 | tee "$faults_log" || true  # counted in the summary
 
 # The loader tests, every backend's conformance suite and the CLI again, under valgrind.
 bash Tests/support/memcheck.sh
@@ -101,6 +105,12 @@ if [[ "$differential" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 else
     differential_passed=0 differential_failed=1
 fi
-total_failed=$((failed + clients_failed + differential_failed))
-echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
+faults="$(tail -1 "$faults_log")"
+if [[ "$faults" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    faults_passed="${BASH_REMATCH[1]}" faults_failed="${BASH_REMATCH[2]}"
+else
+    faults_passed=0 faults_failed=1
+fi
+total_failed=$((failed + clients_failed + differential_failed + faults_failed))
+echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed + faults_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
 [ "$total_failed" -eq 0 ]
