@@ -11,6 +11,7 @@ import WardenBasics
 ///     idle_timeout: 120s           # a kept-alive connection, for its next request head
 ///     max_connections: 10000       # in total; past it, new connections wait to be accepted
 ///     max_connections_per_ip: 1000 # from one address; past it, new ones are closed
+///     store_timeout: 10s           # a request's wait for a backend's answer
 /// ```
 /// A timeout of `0` turns that timeout off; a limit of `0` turns that limit off.
 public struct ServerLimits: Sendable, Equatable {
@@ -26,6 +27,13 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxConnections = 10_000
     /// Connections open at once from one address; 0: no bound.
     public var maxConnectionsPerAddress = 1_000
+    /// How long a request waits for a backend's answer before it is answered 500 naming
+    /// the backend, in ns (0: as long as it takes). A write goes on after that, and what
+    /// it stored is confirmed to the client's next retry instead of stored twice.
+    public var storeTimeoutNs: Int64 = 10_000_000_000
+
+    /// ``storeTimeoutNs`` as a duration; nil when it is 0 (no bound).
+    public var storeTimeout: Duration? { storeTimeoutNs > 0 ? .nanoseconds(storeTimeoutNs) : nil }
 
     public init() {}
 
@@ -36,6 +44,7 @@ public struct ServerLimits: Sendable, Equatable {
         if let ns = try duration(server, "idle_timeout", file: file) { limits.idleTimeoutNs = ns }
         if let n = try count(server, "max_connections", file: file) { limits.maxConnections = n }
         if let n = try count(server, "max_connections_per_ip", file: file) { limits.maxConnectionsPerAddress = n }
+        if let ns = try duration(server, "store_timeout", file: file) { limits.storeTimeoutNs = ns }
         return limits
     }
 }

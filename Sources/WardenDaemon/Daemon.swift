@@ -43,9 +43,11 @@ public struct Daemon {
         let store = try BanStore.open(
             main, sweepsExpiredBans: true, logger: logger, clock: clock,
             allowUnsafeFiles: Environment().get(BanStore.allowUnsafeVariable) == "1",
-            execution: .workers(observer: { backend, operation, duration, failed in
-                metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
-            }))
+            execution: .workers(
+                observer: { backend, operation, duration, failed in
+                    metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
+                },
+                deadline: main.api.limits.storeTimeout))
         let core: Core
         do {
             core = try await compose(main, store: store, metrics: metrics)
@@ -78,6 +80,7 @@ public struct Daemon {
             .init(service: Listener(
                 server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
             .init(service: BookFollower(engine: engine, interval: syncInterval)),
+            .init(service: BackendWatch(store: store, metrics: metrics, threshold: .seconds(5), logger: logger)),
             .init(service: Housekeeping(bouncers: bouncers, machines: machines, allowlist: allowlist, logger: logger)),
         ]
         if let prometheus = main.prometheus {
@@ -154,7 +157,8 @@ public struct Daemon {
         let hub = try DaemonNotifications.hub(main: main, profiles: loaded, metrics: metrics, logger: logger)
         let intake = AlertIntake(
             engine: engine, profiles: profiles, simulation: try simulation(main),
-            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, logger: logger)
+            notify: hub.map { DaemonNotifications.notifier($0, logger: logger) }, storeTimeout: main.api.limits.storeTimeout,
+            logger: logger)
         return Core(engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist, hub: hub)
     }
 

@@ -29,6 +29,12 @@ import WardenStore
 ///
 /// Once an alert is in each of its backends, it is handed to the notifications its profiles
 /// named, once, however often it is resent.
+///
+/// A request waits at most `storeTimeout` for its backends (a hung one must not hold the
+/// agent): then it is answered with an error while the write goes on. Its alerts stay
+/// claimed until the write ends, and a request that stopped waiting never counts as
+/// answered, so the agent's resend is answered from what the write stored (same ids),
+/// never stored twice.
 public final class AlertIntake: Sendable {
     /// Hands a stored alert (its id, machine and applied decisions set) to the named
     /// notifications. Called on the request's task: it must queue, never wait.
@@ -74,6 +80,7 @@ public final class AlertIntake: Sendable {
     private let profileThread = SerialWorker(label: "profiles")
     private let simulation: SimulationConfig
     private let notify: Notifier?
+    private let storeTimeout: Duration?
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -84,11 +91,14 @@ public final class AlertIntake: Sendable {
     ///   - profiles: what decides the bans of alerts that carry none.
     ///   - simulation: which scenarios are only simulated: their alerts are stored, never enforced.
     ///   - notify: given each new alert its profiles name notifications for, once stored.
+    ///   - storeTimeout: how long a request waits for the backends (nil: as long as they
+    ///     take); past it, the request fails and the write goes on (see ``receive(_:bodies:machine:)``).
     public init(
         engine: Engine, profiles: ProfileDecider, simulation: SimulationConfig = SimulationConfig(),
-        notify: Notifier? = nil, logger: Logger
+        notify: Notifier? = nil, storeTimeout: Duration? = nil, logger: Logger
     ) {
         self.engine = engine
+        self.storeTimeout = storeTimeout
         self.profiles = profiles
         self.simulation = simulation
         self.notify = notify
@@ -160,12 +170,66 @@ public final class AlertIntake: Sendable {
                 planned[backend, default: []].append(key)
             }
         }
+        // Stored on a task of its own: a request waits at most `storeTimeout` for it, and a
+        // write that outlives the request still records what it stored.
+        let delivery = Delivery()
+        let writing = Set(plan.keys)
+        let storing = Task { @Sendable [plan, planned] () async -> Result<[Int64], EngineError> in
+            await self.store(plan, planned: planned, keys: keys, idBackend: idBackend, machine: machine, now: now, delivery)
+        }
+        guard let storeTimeout else { return try await storing.value.get() }
+        // Awaited outside any condition: Swift 6.3.1's release optimizer crashes on an await in one.
+        let early = await firstOf(storeTimeout, { await storing.value })
+        if let early { return try early.get() }
+        guard delivery.abandon() else { return try await storing.value.get() }  // it finished just now
+        let slow = engine.store.runningCalls.filter { writing.contains($0.backend) }.map(\.backend)
+        logger.error(
+            "alerts from machine '\(machine)' not answered within \(BanStore.seconds(storeTimeout)) s: backend(s) \(slow.joined(separator: ", ")) still writing")
+        throw EngineError(
+            .failed,
+            "alerts not answered within \(BanStore.seconds(storeTimeout)) s (api.server.store_timeout): backend(s) "
+                + "\(slow.isEmpty ? "still writing" : slow.map { "\"\($0)\"" }.joined(separator: ", ") + " still writing"); "
+                + "the write goes on, and sending them again confirms what it stored without storing it twice")
+    }
+
+    /// Whether the request of one batch still waits for its answer. Decided once, under
+    /// the intake's lock on the store's side: a request that stopped waiting never hears
+    /// the outcome, so its keys must be kept for its resend even when every write succeeded.
+    private final class Delivery: Sendable {
+        private enum Phase { case waiting, answering, abandoned }
+        private let phase = Mutex(Phase.waiting)
+
+        /// The store's side, once its outcome is recorded: true when the request will hear it.
+        func claimAnswer() -> Bool {
+            phase.withLock { phase in
+                guard phase == .waiting else { return false }
+                phase = .answering
+                return true
+            }
+        }
+
+        /// The request's side, at its deadline: true when it may stop waiting (the outcome will not reach it).
+        func abandon() -> Bool {
+            phase.withLock { phase in
+                guard phase == .waiting else { return false }
+                phase = .abandoned
+                return true
+            }
+        }
+    }
+
+    /// Stores `plan` (the claimed alerts of one batch where they are missing) and records
+    /// what each backend stored; the batch's ids, or why not every alert is everywhere.
+    private func store(
+        _ plan: [String: [SignalOrder]], planned: [String: [[UInt8]]], keys: [[UInt8]], idBackend: String?,
+        machine: String, now: Int64, _ delivery: Delivery
+    ) async -> Result<[Int64], EngineError> {
         let outcomes: [SignalBatchOutcome]
         do {
             outcomes = plan.isEmpty ? [] : try await engine.store.add(plan: plan, idsFrom: idBackend)
         } catch {
             release(keys)
-            throw EngineError(.failed, "\(error)")
+            return .failure(EngineError(.failed, "\(error)"))
         }
         let failures = outcomes.compactMap(\.failure)
         let plannedKeys = Set(planned.values.joined())
@@ -180,6 +244,9 @@ public final class AlertIntake: Sendable {
                     state.entries[key]?.id = id
                 }
             }
+            // Answered 201 only when the request still waits: else it will be sent again,
+            // and must find its alerts stored.
+            let answered = failures.isEmpty && delivery.claimAnswer()
             for key in Set(keys) {
                 guard var entry = state.entries[key] else { continue }
                 entry.inFlight = false
@@ -193,13 +260,13 @@ public final class AlertIntake: Sendable {
                     }
                 }
                 state.entries[key] = entry
-                if wasStored, plannedKeys.contains(key), !failures.isEmpty {
+                if wasStored, plannedKeys.contains(key), !answered {
                     state.stored.append((key, now))
                 }
             }
             let ids = keys.map { state.entries[$0]?.id ?? 0 }
             // Answered 201: the batch will not come again, and the same bytes later are new alerts.
-            if failures.isEmpty {
+            if answered {
                 for key in keys { state.entries[key] = nil }
             }
             return (ids, notices)
@@ -210,12 +277,12 @@ public final class AlertIntake: Sendable {
         if !plan.isEmpty { await engine.changed() }
         guard failures.isEmpty else {
             for failure in failures { logger.error("alerts from machine '\(machine)' not stored: \(failure)") }
-            throw EngineError(
+            return .failure(EngineError(
                 .failed,
                 "alerts not stored in every backend (\(failures.map(\.description).joined(separator: "; "))); "
-                    + "they are stored where they are missing when sent again")
+                    + "they are stored where they are missing when sent again"))
         }
-        return ids
+        return .success(ids)
     }
 
     /// The signal of a new alert (its own decisions, or the profiles'), the notifications

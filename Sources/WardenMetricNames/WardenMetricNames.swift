@@ -36,6 +36,9 @@ public enum WardenMetricNames {
     public static let backendCallDuration = "warden_backend_call_duration_seconds"
     /// Counter `{backend, operation}`: those calls that failed.
     public static let backendCallErrors = "warden_backend_call_errors_total"
+    /// Gauge `{backend}`: how long, in whole seconds, the call the backend is in now has
+    /// been running; 0 when it is idle. A value that keeps growing is a hung backend.
+    public static let backendCallRunning = "warden_backend_call_running_seconds"
 
     /// Counter `{result}`: machine logins answered (`POST /v1/watchers/login`), `result`
     /// being one of ``loginResults``: `accepted`, `refused` (LAPI's 401) or `throttled`

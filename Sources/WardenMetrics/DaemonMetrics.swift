@@ -188,6 +188,11 @@ public final class DaemonMetrics: Sendable {
         if failed { counter(WardenMetricNames.backendCallErrors, labels).increment() }
     }
 
+    /// Sets how long `backend`'s current call has been running (0: idle).
+    public func setBackendCallRunning(backend: String, seconds: Double) {
+        gauge(WardenMetricNames.backendCallRunning, [("backend", backend)]).record(seconds)
+    }
+
     // MARK: Alerts and notifications
 
     /// The counter of alerts received from `machine` (its series appears at 0 once asked for).

@@ -19,7 +19,7 @@ extension BanStore {
     /// when it offers that: a Local API answers a client with the ids its reads will show.
     public func add(plan: [String: [SignalOrder]], idsFrom: String? = nil) async throws(BanStoreError) -> [SignalBatchOutcome] {
         let backends = try usableInstances().filter { plan[$0.name] != nil }
-        let outcomes = await outcomes(of: backends, "insert") { backend in
+        let outcomes = await outcomes(of: backends, "insert", failedIf: { $0.failure != nil }) { backend in
             let signals = plan[backend.name]!
             var stored = 0
             var ids: [Int64]? = backend.name == idsFrom ? [] : nil

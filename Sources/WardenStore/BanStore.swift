@@ -26,8 +26,20 @@ public final class BanStore: Sendable {
         /// in turn: a one-shot command.
         case callerThread
         /// One worker thread per backend, every backend at once: the daemon. `observer`
-        /// hears of every backend call.
-        case workers(observer: CallObserver?)
+        /// hears of every backend call. With a `deadline`, a caller waits that long for a
+        /// backend's answer and then gets a `WARDEN_E_BUSY` failure naming it, so one hung
+        /// backend cannot hold requests that other backends could answer; its call goes
+        /// on, and calls queued behind it that nobody waits for any more are skipped.
+        /// Writes of signals (`insert`) and `shutdown` always wait: alert intake bounds
+        /// its own wait and must learn how the write ended.
+        case workers(observer: CallObserver?, deadline: Duration? = nil)
+    }
+
+    /// A call a backend's worker is running now.
+    public struct RunningCall: Sendable, Equatable {
+        public var backend: String
+        public var operation: String
+        public var started: ContinuousClock.Instant
     }
 
     /// Told of each call into a backend once it returned: the backend's name, the
@@ -59,6 +71,10 @@ public final class BanStore: Sendable {
     /// One per instance, in the same order, with ``Execution/workers(observer:)``.
     let workers: [SerialWorker]?
     let observer: CallObserver?
+    /// How long a caller waits for a backend's answer (``Execution/workers(observer:deadline:)``).
+    let deadline: Duration?
+    /// The call each backend's worker is in, by backend name.
+    private let running = Mutex<[String: RunningCall]>([:])
     private let isShutDown = Mutex(false)
 
     public init(
@@ -75,9 +91,11 @@ public final class BanStore: Sendable {
         case .callerThread:
             workers = nil
             observer = nil
-        case .workers(let observer):
+            deadline = nil
+        case .workers(let observer, let deadline):
             workers = instances.map { SerialWorker(label: "backend \"\($0.name)\"") }
             self.observer = observer
+            self.deadline = deadline
         }
     }
 
@@ -205,8 +223,10 @@ public final class BanStore: Sendable {
 
     /// Runs `body` (the call `operation`) on each of `backends`, every one at once on its
     /// worker (or in turn on the caller's thread); outcomes in load order.
+    /// `failedIf` tells the observer that a call which returned (rather than threw) failed.
     func outcomes<Value: Sendable>(
         of backends: [LoadedBackend], _ operation: String,
+        failedIf: @escaping @Sendable (Value) -> Bool = { _ in false },
         _ body: @escaping @Sendable (LoadedBackend) throws(BackendCallError) -> Value
     ) async -> BackendOutcomes<Value> {
         var outcomes = BackendOutcomes<Value>()
@@ -219,9 +239,9 @@ public final class BanStore: Sendable {
             for (slot, backend) in backends.enumerated() {
                 let worker = workers[instances.firstIndex { $0 === backend }!]
                 group.addTask {
-                    let result = await worker.run { () -> Result<Value, BackendCallError> in
-                        Result { () throws(BackendCallError) in
-                            try self.observed(backend, operation) { () throws(BackendCallError) in try body(backend) }
+                    let result = await self.run(on: worker, backend, operation) { () throws(BackendCallError) in
+                        try self.observed(backend, operation, failedIf: failedIf) { () throws(BackendCallError) in
+                            try body(backend)
                         }
                     }
                     results.slots.withLock { $0[slot] = result }
@@ -240,8 +260,8 @@ public final class BanStore: Sendable {
         let result: Result<Value, BackendCallError>
         if let workers {
             let worker = workers[instances.firstIndex { $0 === backend }!]
-            result = await worker.run { () -> Result<Value, BackendCallError> in
-                Result { () throws(BackendCallError) in try self.observed(backend, operation, body) }
+            result = await run(on: worker, backend, operation) { () throws(BackendCallError) in
+                try self.observed(backend, operation, body)
             }
         } else {
             result = Result { () throws(BackendCallError) in try body() }
@@ -249,15 +269,56 @@ public final class BanStore: Sendable {
         do { return try result.get() } catch { throw BackendFailure(error) }
     }
 
+    /// The calls backends' workers are running now (none with ``Execution/callerThread``):
+    /// what tells a hung backend from a slow request.
+    public var runningCalls: [RunningCall] {
+        running.withLock { Array($0.values) }.sorted { $0.backend < $1.backend }
+    }
+
+    /// Runs `job` on `worker` and waits for it, or, with a deadline (and an operation that
+    /// takes one), until the deadline passes: then the call is reported as not answered,
+    /// and if it is still queued it will not run.
+    private func run<Value: Sendable>(
+        on worker: SerialWorker, _ backend: LoadedBackend, _ operation: String,
+        _ job: @escaping @Sendable () throws(BackendCallError) -> Value
+    ) async -> Result<Value, BackendCallError> {
+        guard let deadline, operation != "insert", operation != "shutdown" else {
+            return await worker.run { () -> Result<Value, BackendCallError> in Result { () throws(BackendCallError) in try job() } }
+        }
+        let abandoned = Atomic(false)
+        let skipped = BackendCallError(
+            backend: backend.name, operation: operation, status: BackendStatus.busy.rawValue,
+            message: "skipped: the caller stopped waiting before the backend was free")
+        let answer = await firstOf(deadline) {
+            await worker.run { () -> Result<Value, BackendCallError> in
+                if abandoned.load(ordering: .acquiring) { return .failure(skipped) }
+                return Result { () throws(BackendCallError) in try job() }
+            }
+        }
+        if let answer { return answer }
+        abandoned.store(true, ordering: .releasing)
+        let busy = runningCalls.first { $0.backend == backend.name }
+        let holding = busy.map { " (it has been in \($0.operation) for \(Self.seconds(ContinuousClock.now - $0.started)) s)" } ?? ""
+        return .failure(BackendCallError(
+            backend: backend.name, operation: operation, status: BackendStatus.busy.rawValue,
+            message: "no answer within \(Self.seconds(deadline)) s\(holding); the other backends are not held up by it, retry later"))
+    }
+
+    /// `duration` in whole seconds, at least 1 once it has started, for messages.
+    public static func seconds(_ duration: Duration) -> Int64 { max(1, duration.components.seconds) }
+
     /// Runs one backend call, timing it for the observer (when there is one).
     private func observed<Value>(
-        _ backend: LoadedBackend, _ operation: String, _ call: () throws(BackendCallError) -> Value
+        _ backend: LoadedBackend, _ operation: String, failedIf: (Value) -> Bool = { _ in false },
+        _ call: () throws(BackendCallError) -> Value
     ) throws(BackendCallError) -> Value {
-        guard let observer else { return try call() }
         let start = ContinuousClock.now
+        running.withLock { $0[backend.name] = RunningCall(backend: backend.name, operation: operation, started: start) }
+        defer { running.withLock { _ = $0.removeValue(forKey: backend.name) } }
+        guard let observer else { return try call() }
         do {
             let value = try call()
-            observer(backend.name, operation, ContinuousClock.now - start, false)
+            observer(backend.name, operation, ContinuousClock.now - start, failedIf(value))
             return value
         } catch {
             observer(backend.name, operation, ContinuousClock.now - start, true)
@@ -273,5 +334,45 @@ private final class AnswerSlots<Value: Sendable>: Sendable {
 
     init(count: Int) {
         slots = Mutex([Result<Value, BackendCallError>?](repeating: nil, count: count))
+    }
+}
+
+/// What `operation` gives, or nil when `deadline` passes first. The operation goes on
+/// after the deadline (its result is then dropped); the caller does not wait for it.
+public func firstOf<Value: Sendable>(_ deadline: Duration, _ operation: @escaping @Sendable () async -> Value) async -> Value? {
+    let race = Race<Value>()
+    return await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+        race.start(continuation, deadline: deadline, operation)
+    }
+}
+
+/// The two sides of ``firstOf(_:_:)``: whichever ends first resumes the caller, once.
+private final class Race<Value: Sendable>: Sendable {
+    private let resumed = Mutex(false)
+    private let timer = Mutex<Task<Void, Never>?>(nil)
+
+    func start(
+        _ continuation: CheckedContinuation<Value?, Never>, deadline: Duration,
+        _ operation: @escaping @Sendable () async -> Value
+    ) {
+        timer.withLock {
+            $0 = Task {
+                try? await Task.sleep(for: deadline)
+                if !Task.isCancelled { self.finish(continuation, nil) }
+            }
+        }
+        Task {
+            let value = await operation()
+            self.finish(continuation, value)
+            self.timer.withLock { $0?.cancel() }
+        }
+    }
+
+    private func finish(_ continuation: CheckedContinuation<Value?, Never>, _ value: Value?) {
+        let wins = resumed.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if wins { continuation.resume(returning: value) }
     }
 }

@@ -97,7 +97,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 guard host.now() - start < Int64(settings.retryTimeoutSeconds) * 1_000_000_000 else {
                     throw BackendError(
                         .busy, "mysql: \(what) failed: \(settings.endpoint) stayed unreachable for "
-                            + "\(settings.retryTimeoutSeconds) s (\(error)); nothing was lost from this batch, retry later")
+                            + "\(settings.retryTimeoutSeconds) s (\(error)); retry later")
                 }
                 usleep(delayUs)
                 delayUs = min(delayUs * 2, 2_000_000)
@@ -180,9 +180,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                     if let firstID { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
                 }
             }
-        } catch let error as BackendError where error.status != .busy {
-            // Not an outage (that is .busy, and keeps the batch): the server refused the batch
-            // itself, and keeping it would block every later flush.
+        } catch let error as BackendError {
+            // Rolled back, outage or not: the host reports this write as failed and its
+            // caller sends it again, so a batch kept for a later commit would store it twice.
             let dropped = batch.count
             batch.removeAll()
             events.removeAll()

@@ -7,7 +7,7 @@ enum MetricsTables {
     static func render(_ samples: [PrometheusSample]) -> String {
         let tables = [
             bans(samples), activeBans(samples), requests(samples), pulls(samples), usage(samples), backendCalls(samples),
-            alerts(samples), notifications(samples),
+            busyBackends(samples), alerts(samples), notifications(samples), logins(samples), closedConnections(samples),
         ].compactMap { $0 }
         var text = tables.joined(separator: "\n")
         let refused = samples.first { $0.name == WardenMetricNames.allowlistRefusals }?.value ?? 0
@@ -62,6 +62,31 @@ enum MetricsTables {
             "Backend calls", ["BACKEND", "OPERATION", "CALLS", "ERRORS", "AVG TIME"],
             sortedRows(calls) { _ in [] }.map { key in
                 key + [count(calls[key] ?? 0), count(errors[key] ?? 0), durations[key].map(duration) ?? "-"]
+            })
+    }
+
+    /// The backends in a call now, for how long: a hung one keeps growing.
+    private static func busyBackends(_ samples: [PrometheusSample]) -> String? {
+        table(
+            "Backend calls running", ["BACKEND", "FOR"],
+            sortedRows(sums(samples, WardenMetricNames.backendCallRunning, by: ["backend"]).filter { $0.value > 0 }) {
+                [count($0) + " s"]
+            })
+    }
+
+    private static func logins(_ samples: [PrometheusSample]) -> String? {
+        let results = sums(samples, WardenMetricNames.machineLogins, by: ["result"])
+        guard results.values.contains(where: { $0 > 0 }) else { return nil }
+        return table(
+            "Machine logins", WardenMetricNames.loginResults.map { $0.uppercased() },
+            [WardenMetricNames.loginResults.map { count(results[[$0]] ?? 0) }])
+    }
+
+    private static func closedConnections(_ samples: [PrometheusSample]) -> String? {
+        table(
+            "Connections closed by the daemon", ["REASON", "CONNECTIONS"],
+            sortedRows(sums(samples, WardenMetricNames.apiConnectionsClosed, by: ["reason"]).filter { $0.value > 0 }) {
+                [count($0)]
             })
     }
 
