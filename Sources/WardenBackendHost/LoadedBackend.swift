@@ -161,10 +161,12 @@ public final class LoadedBackend: @unchecked Sendable {
         Int(structSize) >= ABIVersion.minimumBackendSize && vtable.pointee.get_extension != nil
     }
 
-    /// The extension struct for `id`, or nil when unsupported.
+    /// The extension struct for `id`, or nil when unsupported. Not under the instance's
+    /// call lock: `get_extension` is thread-safe by the header, so asking whether a backend
+    /// offers history never waits for a call it is stuck in.
     public func extensionTable(_ id: String) -> UnsafeRawPointer? {
         guard hasGetExtension else { return nil }
-        return lock.withLock { _ in vtable.pointee.get_extension(vtable, id) }
+        return vtable.pointee.get_extension(vtable, id)
     }
 
     /// Extension ids this host knows and the backend supports.

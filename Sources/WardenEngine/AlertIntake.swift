@@ -156,7 +156,11 @@ public final class AlertIntake: Sendable {
             }
             return claimed
         }
-        guard let claimed, claimed.count == keys.count else {
+        // Claimed by another request: nothing of this one was marked, and theirs stays theirs.
+        guard let claimed else {
+            throw EngineError(.failed, "some of these alerts are being stored by another request; send them again")
+        }
+        guard claimed.count == keys.count else {
             release(keys)
             throw EngineError(.failed, "some of these alerts are being stored by another request; send them again")
         }

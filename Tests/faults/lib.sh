@@ -74,6 +74,7 @@ api:
   server:
     listen_uri: 127.0.0.1:$port
     bouncers_file: ./bouncers
+    store_timeout: ${store_timeout:-10s}
 prometheus:
   enabled: true
   listen_addr: 127.0.0.1
