@@ -15,11 +15,15 @@ final class DaemonMetricsTests: XCTestCase {
 
     func testTheCountersOtherPartsIncrementExistAtZero() throws {
         let metrics = DaemonMetrics()
-        XCTAssertEqual(String(decoding: metrics.exposition(), as: UTF8.self), """
-            # TYPE warden_allowlist_refusals_total counter
-            warden_allowlist_refusals_total 0
-
-            """)
+        let fresh = try samples(metrics)
+        XCTAssertEqual(fresh.count, 1 + WardenMetricNames.loginResults.count + WardenMetricNames.connectionCloseReasons.count)
+        XCTAssertEqual(value(fresh, WardenMetricNames.allowlistRefusals), 0)
+        for result in WardenMetricNames.loginResults {
+            XCTAssertEqual(value(fresh, WardenMetricNames.machineLogins, [("result", result)]), 0, result)
+        }
+        for reason in WardenMetricNames.connectionCloseReasons {
+            XCTAssertEqual(value(fresh, WardenMetricNames.apiConnectionsClosed, [("reason", reason)]), 0, reason)
+        }
         _ = metrics.alerts(machine: "agent-1")
         let mail = metrics.notifications("mail")
         let before = try samples(metrics)
