@@ -3,8 +3,9 @@
 # dependencies (Tests/support/check-dependencies.py), builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
 # against `warden run` (Tests/support/real-clients.sh), the differential test against
-# CrowdSec's LAPI (Tests/differential/run.sh), the fault tests under a running daemon
-# (Tests/faults/run.sh), runs the C boundary again
+# CrowdSec's LAPI (Tests/differential/run.sh), the hardening checks against a running
+# daemon (Tests/faults: a full disk, a database outage, a sick backend; Tests/hardening:
+# slow clients and a login flood; Tests/api: schemathesis over openapi.yaml), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
 # README's Quick start and Local API walk-through in fresh test environments.
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go
+bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go --with-hardening
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== dependency check: what Package.swift declares and the sources import (README, Layout)"
@@ -25,8 +26,9 @@ swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read t
 
 echo "== private MariaDB server for the MySQL backend's tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
-log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)" faults_log="$(mktemp)"
-trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -f "$log" "$clients_log" "$differential_log" "$faults_log"' EXIT
+log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)"
+hardening_logs="$(mktemp -d)"  # one log per step, each ending `N passed, N failed`
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -rf "$log" "$clients_log" "$differential_log" "$hardening_logs"' EXIT
 bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
 
 echo "== tests"
@@ -38,8 +40,13 @@ bash Tests/support/real-clients.sh 2>&1 | tee "$clients_log"
 echo "== differential: seeded random operations into warden run and CrowdSec 1.4.6's LAPI, bouncers compared"
 bash Tests/differential/run.sh 2>&1 | tee "$differential_log" || true  # counted in the summary (sequences)
 
+# Each counted in the summary from its last line.
 echo "== faults under a running daemon: SQLite disk full, MariaDB outage, a sick backend beside SQLite"
-bash Tests/faults/run.sh 2>&1 | tee "$faults_log" || true  # counted in the summary
+bash Tests/faults/run.sh 2>&1 | tee "$hardening_logs/faults" || true
+echo "== hostile clients: 2,000 slow connections and a login flood, a bouncer measured throughout"
+python3 Tests/hardening/hostile-clients.py "$(swift build --show-bin-path)" 2>&1 | tee "$hardening_logs/hostile" || true
+echo "== the API against openapi.yaml: schemathesis over every route, with a bouncer key and a machine token"
+bash Tests/api/schemathesis.sh 2>&1 | tee "$hardening_logs/schemathesis" || true
 
 # The loader tests, every backend's conformance suite and the CLI again, under valgrind.
 bash Tests/support/memcheck.sh
@@ -105,12 +112,15 @@ if [[ "$differential" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 else
     differential_passed=0 differential_failed=1
 fi
-faults="$(tail -1 "$faults_log")"
-if [[ "$faults" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    faults_passed="${BASH_REMATCH[1]}" faults_failed="${BASH_REMATCH[2]}"
-else
-    faults_passed=0 faults_failed=1
-fi
-total_failed=$((failed + clients_failed + differential_failed + faults_failed))
-echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed + faults_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
+hardening_passed=0 hardening_failed=0
+for step in "$hardening_logs"/*; do
+    if [[ "$(tail -1 "$step")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        hardening_passed=$((hardening_passed + BASH_REMATCH[1])) hardening_failed=$((hardening_failed + BASH_REMATCH[2]))
+    else
+        echo "$(basename "$step"): no tally (it stopped early; see its output above)" >&2
+        hardening_failed=$((hardening_failed + 1))
+    fi
+done
+total_failed=$((failed + clients_failed + differential_failed + hardening_failed))
+echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed + hardening_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
 [ "$total_failed" -eq 0 ]

@@ -118,7 +118,7 @@ def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     work = tempfile.mkdtemp(prefix="warden-hostile.")
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     os.makedirs(f"{work}/backends")
     with open(f"{work}/config.yaml", "w") as f:
         f.write(f"""plugin:
@@ -128,6 +128,9 @@ api:
     listen_uri: 127.0.0.1:{port}
     bouncers_file: ./bouncers
     read_header_timeout: {HEADER_TIMEOUT_S}s
+prometheus:
+  listen_addr: 127.0.0.1
+  listen_port: {metrics_port}
 """)
     with open(f"{work}/backends/sqlite.yaml", "w") as f:
         f.write(f"name: sqlite\npath: {bin_dir}/libwarden-backend-sqlite.so\nconfig:\n  db_path: {work}/warden.db\n")
@@ -239,7 +242,11 @@ api:
         check("an agent that logged in before gets in during the flood", known == 200, f"status {known}")
         check("an agent logging in for the first time gets in during the flood", fresh == 200, f"status {fresh}")
         metrics = subprocess.run(cli + ["metrics"], capture_output=True, text=True).stdout
-        print("\n".join("# " + line for line in metrics.splitlines() if "login" in line.lower()))
+        lines = metrics.splitlines()
+        for title in ("Machine logins:", "Connections closed by the daemon:"):
+            if title in lines:
+                at = lines.index(title)
+                print("\n".join("# " + line for line in lines[at:at + 4] if line.strip()))
         check("the daemon is still running", daemon.poll() is None)
     finally:
         daemon.send_signal(signal.SIGTERM)

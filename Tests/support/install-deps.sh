@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warden builds and tests with, when missing.
-# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind] [--with-go]
+# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-valgrind] [--with-go] [--with-hardening]
 #   --with-mariadb   also what Tests/support/mariadb.sh runs: the server, and python3 to pick a free port
 #   --with-valgrind  valgrind, for Tests/support/memcheck.sh
 #   --with-go        Go, the oracle of the differential tests (Go's own duration printing), and the
 #                    Go libraries the oracles build with: expr and iplib (as CrowdSec 1.4.6), sprig
+#   --with-hardening what the hardening checks use: sqlite3 and jq (Tests/faults), curl, and
+#                    python3-venv for schemathesis (Tests/api)
 set -euo pipefail
 # libmariadb-dev: the MySQL backend is built whether or not a server runs here.
 packages=(libsqlite3-dev libyaml-dev libmariadb-dev pkg-config gcc g++ make)
@@ -13,7 +15,8 @@ for option in "$@"; do
         --with-mariadb) packages+=(mariadb-server python3) ;;
         --with-valgrind) packages+=(valgrind) ;;
         --with-go) packages+=(golang-go golang-github-antonmedv-expr-dev golang-github-c-robinson-iplib-dev golang-github-masterminds-sprig-dev) ;;
-        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind, --with-go" >&2; exit 64 ;;
+        --with-hardening) packages+=(sqlite3 jq curl python3-venv) ;;
+        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-valgrind, --with-go, --with-hardening" >&2; exit 64 ;;
     esac
 done
 missing=()
