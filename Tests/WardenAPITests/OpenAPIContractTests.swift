@@ -1,18 +1,7 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
-import Logging
 import WardenAPI
-import WardenAllowlist
-import WardenBouncers
-import WardenConfig
 import WardenEngine
-import WardenMachines
-import WardenMetrics
-import WardenModel
-import WardenStore
-import WardenTesting
-import WardenTestSupport
 import XCTest
 
 /// `openapi.yaml` (at the repository's root) against the router `warden run` serves: every
@@ -20,9 +9,9 @@ import XCTest
 /// spec is a route. Tests/api/schemathesis.sh checks the answers; this checks the list.
 final class OpenAPIContractTests: XCTestCase {
     func testEveryRouteHasAnOperationAndEveryOperationARoute() async throws {
-        let (router, engine) = try Self.router()
+        let harness = try RouteHarness()
         // Hummingbird writes a capture as OpenAPI does: /v1/alerts/{alert_id}.
-        let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+        let routes = harness.routes
         let operations = try Self.specOperations()
         XCTAssertFalse(routes.isEmpty)
         XCTAssertFalse(operations.isEmpty, "no operation read from openapi.yaml's paths")
@@ -32,7 +21,7 @@ final class OpenAPIContractTests: XCTestCase {
         for operation in operations.subtracting(routes).sorted() {
             XCTFail("openapi.yaml describes \(operation) but LocalAPI.router has no such route")
         }
-        _ = await engine.shutdown()
+        _ = await harness.engine.shutdown()
     }
 
     /// The operations of `openapi.yaml`'s `paths:` as `METHOD /path`, read line by line: a
@@ -70,27 +59,5 @@ final class OpenAPIContractTests: XCTestCase {
             }
         }
         return operations
-    }
-
-    /// The router as ``RouteHarness`` builds it (which keeps only the application).
-    static func router() throws -> (Router<APIRequestContext>, Engine) {
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let folder = try CCompiler.temporaryFolder("openapi")
-        let clock = ManualClock()
-        let config = BackendConfigFile(
-            name: "sqlite", libraryPath: BuildProducts.library("warden-backend-sqlite"),
-            config: ["db_path": folder + "/warden.db"], file: "sqlite.yaml")
-        let backend = try BanStore.load(
-            config, injected: ["flush": "true"], logger: logger, clock: clock.closure, allowUnsafeFiles: true)
-        let store = BanStore(
-            instances: [backend], discarded: [], configs: [config], folder: folder, execution: .workers(observer: nil))
-        let allowlist = try LiveAllowlist(path: folder + "/allowlist", logger: logger, clock: clock.closure)
-        let engine = Engine(store: store, allowlist: allowlist, clock: clock.closure, followsStore: true, logger: logger)
-        let router = LocalAPI.router(
-            engine: engine, intake: AlertIntake(engine: engine, profiles: ProfileDecider(profiles: nil, logger: logger), logger: logger),
-            bouncers: try BouncerRegistry(path: folder + "/bouncers", logger: logger),
-            machines: try MachineRegistry(path: folder + "/machines", logger: logger), allowlist: allowlist,
-            metrics: DaemonMetrics(), logger: logger)
-        return (router, engine)
     }
 }

@@ -25,6 +25,8 @@ struct RouteHarness {
     static let password = "route-password"
 
     let engine: Engine
+    /// Every route the application serves, as `METHOD /path` (a capture as `{name}`).
+    let routes: Set<String>
     let application: Application<RouterResponder<APIRequestContext>>
     let clock: ManualClock
 
@@ -53,6 +55,7 @@ struct RouteHarness {
             metrics: DaemonMetrics(), logger: logger)
         self.engine = engine
         self.clock = clock
+        routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         application = Application(router: router, logger: logger)
     }
 

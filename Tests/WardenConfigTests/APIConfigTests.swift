@@ -71,28 +71,10 @@ final class APIConfigTests: XCTestCase {
         XCTAssertEqual(try load("plugin:\n  backend: ./b\n").trustedNetworks, [])
         XCTAssertEqual(try load("api:\n  server:\n    trusted_ips:\n").trustedNetworks, [])
     }
-}
 
-/// `api.server`'s timeouts, connection bounds and `login_throttle`: defaults, values, each mistake.
-final class ServerLimitsConfigTests: XCTestCase {
-    private var folder = ""
+    // MARK: Timeouts, connection bounds, login_throttle
 
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "warden-limits-config-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    private func load(_ text: String) throws -> APIConfig {
-        let path = folder + "/config.yaml"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return try MainConfig.load(path: path).api
-    }
-
-    private func error(_ text: String) -> String? {
-        do { _ = try load(text); return nil } catch { return "\(error)".replacingOccurrences(of: folder + "/", with: "") }
-    }
-
-    func testDefaults() throws {
+    func testLimitsAndLoginThrottleDefaults() throws {
         let config = try load("plugin:\n  backend: ./b\n")
         XCTAssertEqual(config.limits.readHeaderTimeoutNs, 10_000_000_000)
         XCTAssertEqual(config.limits.readBodyTimeoutNs, 60_000_000_000)
@@ -106,7 +88,7 @@ final class ServerLimitsConfigTests: XCTestCase {
         XCTAssertEqual(config.loginThrottling.banDurationNs, 14_400_000_000_000)
     }
 
-    func testValues() throws {
+    func testLimitsAndLoginThrottleValues() throws {
         let config = try load("""
             api:
               server:
@@ -132,7 +114,7 @@ final class ServerLimitsConfigTests: XCTestCase {
         XCTAssertEqual(config.loginThrottling.banDurationNs, 86_400_000_000_000)
     }
 
-    func testEachMistakeNamesTheKeyAndLine() {
+    func testEachLimitOrThrottleMistakeNamesTheKeyAndLine() {
         XCTAssertEqual(error("api:\n  server:\n    read_header_timeout: 10\n"),
                        "config.yaml:3: 'api.server.read_header_timeout' must be a duration such as 10s, 2m or 1h30m (0 turns it off)")
         XCTAssertEqual(error("api:\n  server:\n    idle_timeout: -1s\n"),

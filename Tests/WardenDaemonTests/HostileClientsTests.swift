@@ -9,25 +9,7 @@ import XCTest
 final class HostileClientsTests: XCTestCase {
     /// A TCP connection to the daemon from `source` (a loopback address), left open.
     private func connect(_ port: Int, from source: String = "127.0.0.1") throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawHTTP.Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr(source)
-        var remote = sockaddr_in()
-        remote.sin_family = sa_family_t(AF_INET)
-        remote.sin_port = in_port_t(UInt16(port).bigEndian)
-        remote.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let ok = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0 && withUnsafePointer(to: &remote) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-        guard ok else {
-            close(fd)
-            throw RawHTTP.Failure(description: "connect from \(source): \(String(cString: strerror(errno)))")
-        }
-        return fd
+        try RawHTTP.connect(port: port, from: source)
     }
 
     /// Whether the daemon closes `fd` (read gives end of file) within `seconds`; false if

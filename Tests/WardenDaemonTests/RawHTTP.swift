@@ -15,32 +15,45 @@ enum RawHTTP {
         var description: String
     }
 
-    static func request(
-        _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = "",
-        bytes bodyBytes: [UInt8]? = nil, from source: String? = nil
-    ) throws -> RawResponse {
-        let payload = bodyBytes ?? Array(body.utf8)
+    /// A TCP connection to 127.0.0.1:`port`, from `source` (another loopback address, such
+    /// as 127.0.0.2, so the server sees a peer other than 127.0.0.1) when given. The
+    /// caller closes it.
+    static func connect(port: Int, from source: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         if let source {
-            // Another loopback address (127.0.0.2...): the server sees a peer other than 127.0.0.1.
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)
             local.sin_addr.s_addr = inet_addr(source)
             let bound = withUnsafePointer(to: &local) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard bound == 0 else { throw Failure(description: "bind to \(source): \(String(cString: strerror(errno)))") }
+            guard bound == 0 else {
+                close(fd)
+                throw Failure(description: "bind to \(source): \(String(cString: strerror(errno)))")
+            }
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))") }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(description: "connect to port \(port): \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    static func request(
+        _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = "",
+        bytes bodyBytes: [UInt8]? = nil, from source: String? = nil
+    ) throws -> RawResponse {
+        let payload = bodyBytes ?? Array(body.utf8)
+        let fd = try connect(port: port, from: source)
+        defer { close(fd) }
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if !payload.isEmpty || method == "POST" { text += "Content-Length: \(payload.count)\r\n" }
