@@ -36,4 +36,15 @@ final class TimeTests: XCTestCase {
             XCTAssertNil(Timestamp.parse(bad), bad)
         }
     }
+
+    /// Found by Fuzz/ (fuzz-allowlist, fuzz-bouncers, fuzz-machines): a time whose nanoseconds
+    /// since 1970 overflow Int64 trapped ("arithmetic overflow") in every file that holds one.
+    func testTimesBeyondNanosecondRangeAreNilNotATrap() {
+        for far in ["9999-12-31T00:00:00Z", "2263-01-01", "1000-01-01", "1677-09-21T00:12:43Z", "2262-04-11T23:47:17Z"] {
+            XCTAssertNil(Timestamp.parse(far), far)
+        }
+        XCTAssertEqual(Timestamp.parse("2262-04-11T23:47:16Z"), 9_223_372_036_000_000_000)
+        XCTAssertEqual(Timestamp.parse("2262-04-11T23:47:16.854775807Z"), Int64.max)
+        XCTAssertEqual(Timestamp.parse("1677-09-21T00:12:44Z"), -9_223_372_036_000_000_000)
+    }
 }
