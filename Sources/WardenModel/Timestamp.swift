@@ -63,7 +63,8 @@ public enum Timestamp {
                     index += 1
                 }
                 guard digits > 0 else { return nil }
-                for _ in digits..<9 where digits < 9 { fractionNs *= 10 }
+                // Digits past the ninth are read and dropped.
+                for _ in min(digits, 9)..<9 { fractionNs *= 10 }
             }
             if index < chars.count {
                 switch chars[index] {

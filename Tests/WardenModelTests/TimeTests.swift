@@ -47,4 +47,11 @@ final class TimeTests: XCTestCase {
         XCTAssertEqual(Timestamp.parse("2262-04-11T23:47:16.854775807Z"), Int64.max)
         XCTAssertEqual(Timestamp.parse("1677-09-21T00:12:44Z"), -9_223_372_036_000_000_000)
     }
+
+    /// Found by Fuzz/ (fuzz-allowlist, fuzz-bouncers): a fraction of more than nine digits
+    /// built the reversed range `digits..<9` and trapped; RFC 3339 allows any number of them.
+    func testAFractionPastNanosecondsIsCutNotATrap() {
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00.0123456789Z"), 1_795_435_200_012_345_678)
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00.999999999999999999999+00:00"), 1_795_435_200_999_999_999)
+    }
 }
