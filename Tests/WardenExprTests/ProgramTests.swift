@@ -45,6 +45,20 @@ final class ProgramTests: XCTestCase {
         }
     }
 
+    /// Found by Fuzz/ (fuzz-expr): a width or precision too long for Int overflowed
+    /// ("arithmetic overflow") in Sprintf. Go's fmt gives up on a number past 1e6 and
+    /// writes %!(NOVERB) for the rest of the format.
+    func testSprintfWithAWidthPastAMillionIsNoVerbAsInGo() throws {
+        for format in ["%99999999999999999999d", "%8.38888888888888888888f", "%100000000d"] {
+            let program = try Program("Sprintf('\(format)', n)", environment: environment)
+            guard case .string(let text) = try program.run(["n": .int(1)]) else { return XCTFail("not a string") }
+            XCTAssertEqual(text, "%!(NOVERB)%!(EXTRA int=1)", format)
+        }
+        guard case .string(let text) = try Program("Sprintf('%1000000d|', n)", environment: environment).run(["n": .int(1)])
+        else { return XCTFail("not a string") }
+        XCTAssertEqual(text.utf8.count, 1_000_001)
+    }
+
     func testTimeNowAnswersFromTheHostsClock() throws {
         guard case .string(let now) = try Program("TimeNow()", environment: environment).run([:]) else {
             return XCTFail("not a string")
