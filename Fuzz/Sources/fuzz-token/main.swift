@@ -3,25 +3,34 @@ import FuzzSupport
 import WardenMachines
 
 /// Machine tokens (the `Authorization: Bearer` JWT of every agent request). The input is
-/// verified as sent, and, so the fuzzer gets past the signature to the claims, its first
-/// two segments are also verified signed with the key (as a token Warden issued would be).
-/// No crash on any input; a token Warden issues verifies.
+/// verified as sent; then, so the fuzzer works on the JSON rather than on base64 and gets
+/// past the signature, it is read as `HEADER-JSON\nCLAIMS-JSON` (or CLAIMS-JSON alone,
+/// under Warden's header), encoded, signed with the key as a token Warden issued would
+/// be, and verified. No crash on any input; a token issued for a name verifies as it.
 private let secret = Array("warden-fuzz-secret-0123456789abcdef".utf8)
 private let tokens = MachineToken(secret: secret)
+private let now: Int64 = 1_800_000_000
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzToken(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    _ = try? tokens.verify(text, nowSeconds: 1_800_000_000)
-    let parts = text.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
-    guard parts.count >= 2 else { return 0 }
-    let input = parts[0] + "." + parts[1]
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = try? tokens.verify(String(decoding: bytes, as: UTF8.self), nowSeconds: now)
+
+    let header: ArraySlice<UInt8>, claims: ArraySlice<UInt8>
+    if let newline = bytes.firstIndex(of: 0x0A) {
+        header = bytes[..<newline]
+        claims = bytes[(newline + 1)...]
+    } else {
+        header = ArraySlice(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
+        claims = bytes[...]
+    }
+    let input = base64URL(Array(header)) + "." + base64URL(Array(claims))
     let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: secret))
-    _ = try? tokens.verify(input + "." + base64URL(Array(mac)), nowSeconds: 1_800_000_000)
-    // And a token issued for a name taken from the input verifies as that name.
-    let name = String(parts[0].prefix(64))
-    let issued = tokens.issue(machine: name, nowSeconds: 1_800_000_000)
-    let verified = try? tokens.verify(issued.token, nowSeconds: 1_800_000_000)
+    _ = try? tokens.verify(input + "." + base64URL(Array(mac)), nowSeconds: now)
+
+    let name = String(decoding: claims.prefix(64), as: UTF8.self)
+    let issued = tokens.issue(machine: name, nowSeconds: now)
+    let verified = try? tokens.verify(issued.token, nowSeconds: now)
     precondition(verified == name, "a token issued for \(name) verifies as \(String(describing: verified))")
     return 0
 }
