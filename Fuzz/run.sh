@@ -2,7 +2,7 @@
 # Builds the fuzz targets (libFuzzer + AddressSanitizer) and runs each one: first every
 # input of Fuzz/regressions/<target>/ once, then fuzzing from Fuzz/corpus/<target>/.
 #
-#   Fuzz/run.sh --smoke               CI: 20 s a target
+#   Fuzz/run.sh --smoke               CI: 15 s a target
 #   Fuzz/run.sh --seconds 600         longer runs
 #   Fuzz/run.sh --seconds 60 expr     some targets only
 #   Fuzz/run.sh --replay              the regressions only, no fuzzing
@@ -19,13 +19,13 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-seconds=20
+seconds=15
 replay_only=no
 build=yes
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --smoke) seconds=20 ;;
+        --smoke) seconds=15 ;;
         --seconds) seconds=${2:?--seconds needs a number}; shift ;;
         --replay) replay_only=yes ;;
         --no-build) build=no ;;
