@@ -59,6 +59,26 @@ final class ProgramTests: XCTestCase {
         XCTAssertEqual(text.utf8.count, 1_000_001)
     }
 
+    /// Found by Fuzz/ (fuzz-expr): 600 unary minuses overflowed the evaluator's stack in the
+    /// fuzz build, and deeper nesting or a long chain of operators the parser's or the
+    /// checker's; an expression deeper than 200 levels is refused when it compiles.
+    func testExpressionsDeeperThanTwoHundredLevelsAreRefusedNotAStackOverflow() throws {
+        for source in [
+            String(repeating: "-", count: 100_000) + "1",
+            String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
+            "1" + String(repeating: "+1", count: 100_000),
+            String(repeating: "!", count: 100_000) + "true",
+        ] {
+            XCTAssertThrowsError(try Program(source, environment: environment)) { error in
+                let summary = (error as! ExprError).summary
+                XCTAssertTrue(summary.hasPrefix("expression too deep: more than 200 levels ("), summary)
+            }
+        }
+        let deepEnough = try Program("n" + String(repeating: " + n", count: 198), environment: environment)
+        guard case .int(let sum, _) = try deepEnough.run(["n": .int(2)]) else { return XCTFail("not an int") }
+        XCTAssertEqual(sum, 398)
+    }
+
     func testTimeNowAnswersFromTheHostsClock() throws {
         guard case .string(let now) = try Program("TimeNow()", environment: environment).run([:]) else {
             return XCTFail("not a string")
