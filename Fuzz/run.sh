@@ -81,6 +81,17 @@ export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:symbolize=1}
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || true)}
 
+# Runs a target and removes its scratch file (Sources/FuzzSupport/ScratchFile.swift),
+# which a crash or libFuzzer's own exit leaves behind.
+run() {
+    "$@" &
+    local pid=$!
+    wait $pid
+    local status=$?
+    rm -f "/dev/shm/warden-fuzz-$pid" "/tmp/warden-fuzz-$pid"
+    return $status
+}
+
 passed=0
 failed=0
 for target in "${targets[@]}"; do
@@ -103,7 +114,7 @@ for target in "${targets[@]}"; do
     fi
     replayed="no regressions"
     if [ ${#regressions[@]} -gt 0 ]; then
-        if "$bin/$target" -timeout=30 -rss_limit_mb=4096 "${regressions[@]}" >>"$log" 2>&1; then
+        if run "$bin/$target" -timeout=30 -rss_limit_mb=4096 "${regressions[@]}" >>"$log" 2>&1; then
             replayed="${#regressions[@]} regressions replayed"
         else
             echo "$name: FAILED, a regression input crashes again (log: $log)"
@@ -119,7 +130,7 @@ for target in "${targets[@]}"; do
     fi
 
     rm -f "$work/artifacts/$name"/*
-    "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    run "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/$name/" "$work/corpus/$name" "$here/corpus/$name" >>"$log" 2>&1
     status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
