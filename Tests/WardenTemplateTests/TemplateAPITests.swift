@@ -28,6 +28,15 @@ final class TemplateAPITests: XCTestCase {
         XCTAssertEqual(try Template(deepEnough).render(.noValue), String(repeating: "(", count: 199) + "x" + String(repeating: ")", count: 199))
     }
 
+    /// Found with Fuzz/ (fuzz-template): printf with a width or precision of a billion asked
+    /// for a string that long (out of memory). Go's fmt gives up on a number past 1e6, writes
+    /// %!(NOVERB) and the arguments as EXTRA.
+    func testPrintfWithAWidthPastAMillionIsNoVerbAsInGo() throws {
+        XCTAssertEqual(try Template(#"{{printf "%999999999999d" 1}}"#).render(.noValue), "%!(NOVERB)%!(EXTRA int=1)")
+        XCTAssertEqual(try Template(#"{{printf "%.999999999f|" 1.5}}"#).render(.noValue), "%!(NOVERB)%!(EXTRA float64=1.5)")
+        XCTAssertEqual(try Template(#"{{printf "%-5d|%05d|%.2f" 1 2 3.14159}}"#).render(.noValue), "1    |00002|3.14")
+    }
+
     func testExecutionErrorsHaveNoParseLocation() {
         XCTAssertThrowsError(try Template("{{.Foo}}").render(.list([]))) { error in
             let error = error as! TemplateError
