@@ -28,6 +28,17 @@ let package = Package(
         .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
         .library(name: "warden-backend-sqlite", type: .dynamic, targets: ["SQLiteBackend"]),
         .library(name: "warden-backend-mysql", type: .dynamic, targets: ["MySQLBackend"]),
+        // The modules that read outside input, for the fuzz package (Fuzz/Package.swift) to link.
+        .library(name: "WardenAlerts", targets: ["WardenAlerts"]),
+        .library(name: "WardenExpr", targets: ["WardenExpr"]),
+        .library(name: "WardenProfiles", targets: ["WardenProfiles"]),
+        .library(name: "WardenTemplate", targets: ["WardenTemplate"]),
+        .library(name: "WardenConfig", targets: ["WardenConfig"]),
+        .library(name: "WardenAllowlist", targets: ["WardenAllowlist"]),
+        .library(name: "WardenBouncers", targets: ["WardenBouncers"]),
+        .library(name: "WardenMachines", targets: ["WardenMachines"]),
+        .library(name: "WardenMetricNames", targets: ["WardenMetricNames"]),
+        .library(name: "WardenCLI", targets: ["WardenCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -75,6 +75,10 @@ public enum YAML {
 private struct EventReader {
     let parser: UnsafeMutablePointer<yaml_parser_t>
     let file: String
+    /// Sequences and mappings open around the node being read. Configs nest a few levels;
+    /// this reader recurses, so it stops past ``maxDepth`` (50 000 `[` overflowed the stack).
+    private var depth = 0
+    private static let maxDepth = 1_000
 
     init(parser: UnsafeMutablePointer<yaml_parser_t>, file: String) {
         self.parser = parser
@@ -128,6 +132,16 @@ private struct EventReader {
     }
 
     private mutating func node(startingWith event: (type: yaml_event_type_t, line: Int, text: String)) throws -> YAMLNode {
+        if event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT {
+            guard depth < Self.maxDepth else {
+                throw ConfigError(
+                    file: file, line: event.line, "sequences and mappings nest more than \(Self.maxDepth) deep")
+            }
+            depth += 1
+        }
+        defer {
+            if event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT { depth -= 1 }
+        }
         switch event.type {
         case YAML_SCALAR_EVENT:
             return YAMLNode(value: .scalar(event.text), line: event.line)

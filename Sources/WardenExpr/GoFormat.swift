@@ -133,9 +133,15 @@ public enum GoFormat {
         }
     }
 
+    /// A width or precision, as Go's `parsenum` reads it: past 1e6 it is "a crazy long
+    /// number" and the rest of the format goes with it (the caller then writes `%!(NOVERB)`).
     private static func number(_ scalars: [Unicode.Scalar], _ i: inout Int) -> Int? {
         var value: Int?
         while i < scalars.count, ("0"..."9").contains(scalars[i]) {
+            if let value, value > 1_000_000 {
+                i = scalars.count
+                return nil
+            }
             value = (value ?? 0) * 10 + Int(scalars[i].value - 48)
             i += 1
         }

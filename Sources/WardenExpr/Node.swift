@@ -37,9 +37,26 @@ final class Node: @unchecked Sendable {
     var location: SourceLocation
     /// Set by the checker.
     var type: ExprType? = .interface
+    /// The longest path from this node down to a leaf, itself included: how deep the
+    /// checker, the optimizer and the evaluator recurse into it (see ``Parser/maxHeight``).
+    let height: Int
 
     init(_ kind: Kind, at location: SourceLocation) {
         self.kind = kind
         self.location = location
+        self.height = 1 + (Self.children(of: kind).map(\.height).max() ?? 0)
+    }
+
+    private static func children(of kind: Kind) -> [Node] {
+        switch kind {
+        case .null, .identifier, .integer, .float, .bool, .string, .pointer, .constant, .intSet, .stringSet: []
+        case .unary(_, let a), .property(let a, _), .closure(let a): [a]
+        case .binary(_, let a, let b), .matches(let a, let b, _), .index(let a, let b): [a, b]
+        case .slice(let a, let from, let to): [a] + [from, to].compactMap { $0 }
+        case .method(let a, _, let arguments): [a] + arguments
+        case .function(_, let arguments), .builtin(_, let arguments), .array(let arguments): arguments
+        case .conditional(let a, let b, let c): [a, b, c]
+        case .map(let pairs): pairs.flatMap { [$0.key, $0.value] }
+        }
     }
 }

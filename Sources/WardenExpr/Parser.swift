@@ -25,6 +25,12 @@ struct Parser {
     private var position = 0
     private var error: (String, SourceLocation)?
     private var depth = 0
+    /// How deep a tree may be (``Node/height``), and how deep parsing may recurse. The
+    /// checker, the optimizer and the evaluator recurse once a level (Go's expr never runs
+    /// out of stack: a goroutine's grows): 600 unary minuses overflowed the evaluator in
+    /// the fuzz build (debug, AddressSanitizer). CrowdSec's profiles stay under 20.
+    static let maxHeight = 200
+    private var nesting = 0
 
     private init(tokens: [Token]) {
         self.tokens = tokens
@@ -66,7 +72,22 @@ struct Parser {
         }
     }
 
+    /// Fails when `node` is deeper than ``maxHeight``; loops stop building on a failure.
+    @discardableResult
+    private mutating func checkHeight(_ node: Node) -> Node {
+        if node.height > Self.maxHeight {
+            fail("expression too deep: more than \(Self.maxHeight) levels")
+        }
+        return node
+    }
+
     private mutating func parseExpression(_ precedence: Int) -> Node {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxHeight else {
+            fail("expression too deep: more than \(Self.maxHeight) levels")
+            return Node(.null, at: current.location)
+        }
         var left = parsePrimary()
         var token = current
         while token.is(.operator), error == nil {
@@ -86,12 +107,13 @@ struct Parser {
             } else {
                 left = Node(.binary(token.value, left, right), at: token.location)
             }
+            checkHeight(left)
             token = current
         }
         if precedence == 0 {
             left = parseConditional(left)
         }
-        return left
+        return checkHeight(left)
     }
 
     private mutating func parsePrimary() -> Node {
@@ -134,6 +156,7 @@ struct Parser {
             }
             // expr leaves the conditional without a position of its own.
             node = Node(.conditional(node, yes, no), at: SourceLocation(line: 0, column: 0))
+            checkHeight(node)
         }
         return node
     }
@@ -295,6 +318,7 @@ struct Parser {
             } else {
                 break
             }
+            checkHeight(node)
             token = current
         }
         return node

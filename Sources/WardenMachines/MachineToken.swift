@@ -59,8 +59,10 @@ public struct MachineToken: Sendable {
         guard case .number(let expText)? = claims["exp"], let exp = Double(expText) else {
             throw MachineTokenError(claims["exp"] == nil ? "missing exp field" : "exp must be float64 format")
         }
+        // Go's int64(float64) gives math.MinInt64 (on amd64) for a value out of range: expired.
+        let expSeconds = exp >= -9.223372036854775808e18 && exp < 9.223372036854775808e18 ? Int64(exp) : Int64.min
         // golang-jwt v4.2.0's wording, capital T: its check runs before gin-jwt's own "token is expired".
-        guard Int64(exp) >= nowSeconds else { throw MachineTokenError("Token is expired") }
+        guard expSeconds >= nowSeconds else { throw MachineTokenError("Token is expired") }
         guard let machine = claims["id"]?.string else { throw MachineTokenError("token has no machine id") }
         return machine
     }

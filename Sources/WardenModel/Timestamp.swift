@@ -21,7 +21,8 @@ public enum Timestamp {
     }
 
     /// Parses `2026-11-23T17:04:05Z`, `…+01:00`, `…05.123Z`, `2026-11-23 17:04:05` (UTC)
-    /// and `2026-11-23` (midnight UTC). Nil for anything else.
+    /// and `2026-11-23` (midnight UTC). Nil for anything else, and for a time nanoseconds
+    /// since 1970 cannot hold in 64 bits (before 1677-09-21 or after 2262-04-11).
     public static func parse(_ text: String) -> Int64? {
         let chars = Array(text.utf8)
         func number(_ from: Int, _ count: Int) -> Int32? {
@@ -62,7 +63,8 @@ public enum Timestamp {
                     index += 1
                 }
                 guard digits > 0 else { return nil }
-                for _ in digits..<9 where digits < 9 { fractionNs *= 10 }
+                // Digits past the ninth are read and dropped.
+                for _ in min(digits, 9)..<9 { fractionNs *= 10 }
             }
             if index < chars.count {
                 switch chars[index] {
@@ -78,7 +80,10 @@ public enum Timestamp {
             }
             guard index == chars.count else { return nil }
         }
-        let seconds = timegm(&parts) - offsetSeconds
-        return Int64(seconds) * 1_000_000_000 + fractionNs
+        let seconds = Int64(timegm(&parts)) - Int64(offsetSeconds)
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (total, overflowAgain) = ns.addingReportingOverflow(fractionNs)
+        return overflowAgain ? nil : total
     }
 }

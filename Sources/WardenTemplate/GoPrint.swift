@@ -84,14 +84,11 @@ enum GoPrint {
             guard c == "%" else { out.append(c); continue }
             var flags = ""
             while let f = chars.first, "+-# 0".contains(f) { flags.append(f); chars = chars.dropFirst() }
-            var width = ""
-            while let d = chars.first, d.isNumber { width.append(d); chars = chars.dropFirst() }
+            let width = number(&chars)
             var precision: Int?
             if chars.first == "." {
                 chars = chars.dropFirst()
-                var p = ""
-                while let d = chars.first, d.isNumber { p.append(d); chars = chars.dropFirst() }
-                precision = Int(p) ?? 0
+                precision = number(&chars) ?? 0
             }
             guard let verb = chars.first else { out += "%!(NOVERB)"; break }
             chars = chars.dropFirst()
@@ -100,7 +97,7 @@ enum GoPrint {
             let arg = args[next]
             next += 1
             var text = formatVerb(verb, arg, precision: precision, plus: flags.contains("+"))
-            if let w = Int(width), text.count < w {
+            if let w = width, text.count < w {
                 let pad = String(repeating: flags.contains("0") && !flags.contains("-") ? "0" : " ", count: w - text.count)
                 text = flags.contains("-") ? text + pad : pad + text
             }
@@ -110,6 +107,21 @@ enum GoPrint {
             out += "%!(EXTRA " + args[next...].map { "\(typeName($0))=\(operand($0))" }.joined(separator: ", ") + ")"
         }
         return out
+    }
+
+    /// A width or precision as Go's `parsenum` reads it (ASCII digits). Past 1e6 Go gives up
+    /// and consumes the rest of the format: nil, with `chars` emptied (`%!(NOVERB)` follows).
+    private static func number(_ chars: inout ArraySlice<Character>) -> Int? {
+        var value: Int?
+        while let d = chars.first, let digit = d.asciiValue, (48...57).contains(digit) {
+            if let value, value > 1_000_000 {
+                chars = chars[chars.endIndex...]
+                return nil
+            }
+            value = (value ?? 0) * 10 + Int(digit - 48)
+            chars = chars.dropFirst()
+        }
+        return value
     }
 
     static func typeName(_ v: TemplateValue) -> String { v.type?.description ?? "<nil>" }

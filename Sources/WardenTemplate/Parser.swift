@@ -17,6 +17,13 @@ struct Parser {
     private let functions: Set<String>
     private var vars: [String] = ["$"]
     private var rangeDepth = 0
+    /// Parenthesized pipelines and control actions open around the token being read. This
+    /// parser and the executor recurse once a level, so past ``maxNesting`` the template
+    /// is refused: Go's text/template refuses parentheses past 10 000 ("max expression
+    /// depth exceeded"), but 5 000 overflowed the stack of the fuzz build (debug,
+    /// AddressSanitizer), as did 3 000 nested `{{if}}`. No format nests a tenth as deep.
+    static let maxNesting = 200
+    private var nesting = 0
     private var actionLine = 0
     /// Every tree the text defines: the main one under `name`, plus `define`s and `block`s.
     private(set) var trees: [String: [Node]] = [:]
@@ -198,6 +205,9 @@ struct Parser {
     }
 
     private mutating func control(_ keyword: Token.Keyword, allowElseIf: Bool) throws -> Node {
+        guard nesting < Self.maxNesting else { throw failure("actions nest more than \(Self.maxNesting) deep") }
+        nesting += 1
+        defer { nesting -= 1 }
         let context = keyword.rawValue
         let savedVars = vars.count
         defer { vars.removeLast(vars.count - savedVars) }
@@ -226,6 +236,9 @@ struct Parser {
     }
 
     private mutating func blockControl() throws -> Node {
+        guard nesting < Self.maxNesting else { throw failure("actions nest more than \(Self.maxNesting) deep") }
+        nesting += 1
+        defer { nesting -= 1 }
         let context = "block clause"
         let token = nextNonSpace()
         let blockName = try templateName(token, context)
@@ -357,6 +370,9 @@ struct Parser {
         case .bool: return .bool(pos: token.pos, token.value == "true")
         case .charConstant, .number: return .number(pos: token.pos, try number(token))
         case .leftParen:
+            guard nesting < Self.maxNesting else { throw failure("max expression depth exceeded") }
+            nesting += 1
+            defer { nesting -= 1 }
             let pipe = try pipeline("parenthesized pipeline", end: .rightParen)
             return .pipe(pipe)
         case .string, .rawString:

@@ -148,6 +148,16 @@ final class AllowlistTests: XCTestCase {
         }
     }
 
+    /// Found by Fuzz/ (fuzz-allowlist): an expiry after 2262 trapped in Timestamp.parse, taking
+    /// down the CLI and the daemon that read the file.
+    func testAnExpiryBeyondNanosecondRangeIsAnErrorNotACrash() throws {
+        let path = try temporaryFile("192.0.2.1\texpires=9999-12-31T00:00:00Z\tforever\n")
+        XCTAssertThrowsError(try AllowlistFile(path: path).load()) {
+            XCTAssertEqual(
+                "\($0)", "\(path):1: 'expires=9999-12-31T00:00:00Z' is not a time; write it like expires=2026-12-31T00:00:00Z")
+        }
+    }
+
     func testAMalformedLineIsNamedWithItsFileAndLine() throws {
         let path = try temporaryFile("127.0.0.1 ok\n10.0.0.1/8 host bits\n")
         XCTAssertThrowsError(try AllowlistFile(path: path).load()) {

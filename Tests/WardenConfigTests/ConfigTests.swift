@@ -36,6 +36,17 @@ final class ConfigTests: XCTestCase {
             "\(path):3: invalid YAML: mapping values are not allowed in this context")
     }
 
+    /// Found by Fuzz/ (a deep input for fuzz-yaml): 50 000 `[` overflowed the stack of the
+    /// recursive reader; past 1 000 levels it is an error.
+    func testNestingPastAThousandLevelsIsAnErrorNotAStackOverflow() throws {
+        let deep = String(repeating: "[", count: 100_000)
+        XCTAssertThrowsError(try YAML.parse(deep, file: "deep.yaml")) { error in
+            XCTAssertEqual("\(error)", "deep.yaml:1: sequences and mappings nest more than 1000 deep")
+        }
+        let fine = String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000)
+        XCTAssertNoThrow(try YAML.parse(fine, file: "fine.yaml"))
+    }
+
     func testBadValuesNameTheKeyAndLine() throws {
         let path = try write("config.yaml", "plugin:\n  max_records: lots\n")
         XCTAssertEqual(

@@ -40,4 +40,25 @@ final class MachineTokenTests: XCTestCase {
             }
         }
     }
+
+    /// Found with Fuzz/'s fuzz-token (which signs the claims it is given): an `exp` out of
+    /// Int64's range trapped converting to Int64 ("Double value cannot be converted").
+    /// Only a holder of the key can sign one, but it took the daemon down; Go's int64()
+    /// gives MinInt64 on amd64, so the token is expired.
+    func testAnExpiryOutOfInt64RangeIsExpiredNotATrap() {
+        let signed = [
+            // {"exp":1e19,"id":"x"} and {"exp":-1e19,"id":"x"}, signed with the key of `tokens`.
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjFlMTksImlkIjoieCJ9.g1rixgbn0KQW8JSK-G99OkdoVLsD0MkDGynih-uPY6E",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOi0xZTE5LCJpZCI6IngifQ.1KLcr-iqUc-Zdd0rbq5EmSYRLnYhwBgCCm0qNpZZAwA",
+        ]
+        for token in signed {
+            XCTAssertThrowsError(try tokens.verify(token, nowSeconds: now), token) {
+                XCTAssertEqual(($0 as? MachineTokenError)?.message, "Token is expired", token)
+            }
+        }
+        // {"exp":1e400,"id":"x"}: infinite as a Double; refused, whatever the words.
+        let infinite =
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjFlNDAwLCJpZCI6IngifQ.x_hOyIEQh747HnKEAykMXqBLf31IP6aup5Ua-kbiXP8"
+        XCTAssertThrowsError(try tokens.verify(infinite, nowSeconds: now))
+    }
 }

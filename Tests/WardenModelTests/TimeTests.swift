@@ -36,4 +36,22 @@ final class TimeTests: XCTestCase {
             XCTAssertNil(Timestamp.parse(bad), bad)
         }
     }
+
+    /// Found by Fuzz/ (fuzz-allowlist, fuzz-bouncers, fuzz-machines): a time whose nanoseconds
+    /// since 1970 overflow Int64 trapped ("arithmetic overflow") in every file that holds one.
+    func testTimesBeyondNanosecondRangeAreNilNotATrap() {
+        for far in ["9999-12-31T00:00:00Z", "2263-01-01", "1000-01-01", "1677-09-21T00:12:43Z", "2262-04-11T23:47:17Z"] {
+            XCTAssertNil(Timestamp.parse(far), far)
+        }
+        XCTAssertEqual(Timestamp.parse("2262-04-11T23:47:16Z"), 9_223_372_036_000_000_000)
+        XCTAssertEqual(Timestamp.parse("2262-04-11T23:47:16.854775807Z"), Int64.max)
+        XCTAssertEqual(Timestamp.parse("1677-09-21T00:12:44Z"), -9_223_372_036_000_000_000)
+    }
+
+    /// Found by Fuzz/ (fuzz-allowlist, fuzz-bouncers): a fraction of more than nine digits
+    /// built the reversed range `digits..<9` and trapped; RFC 3339 allows any number of them.
+    func testAFractionPastNanosecondsIsCutNotATrap() {
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00.0123456789Z"), 1_795_435_200_012_345_678)
+        XCTAssertEqual(Timestamp.parse("2026-11-23T12:00:00.999999999999999999999+00:00"), 1_795_435_200_999_999_999)
+    }
 }

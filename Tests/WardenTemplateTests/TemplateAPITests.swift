@@ -13,6 +13,30 @@ final class TemplateAPITests: XCTestCase {
         }
     }
 
+    /// Found with Fuzz/ (fuzz-template on deep inputs): 5 000 parentheses or 3 000 nested
+    /// {{if}} overflowed the stack of the recursive parser; past 200 levels it is a parse error.
+    func testNestingPastTwoHundredLevelsIsAParseErrorNotAStackOverflow() throws {
+        let parens = "{{" + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000) + "}}"
+        XCTAssertThrowsError(try Template(parens)) { error in
+            XCTAssertEqual("\(error)", "template: :1: max expression depth exceeded")
+        }
+        let ifs = String(repeating: "{{if 1}}", count: 10_000) + String(repeating: "{{end}}", count: 10_000)
+        XCTAssertThrowsError(try Template(ifs)) { error in
+            XCTAssertEqual("\(error)", "template: :1: actions nest more than 200 deep")
+        }
+        let deepEnough = String(repeating: "{{if 1}}(", count: 199) + "x" + String(repeating: "){{end}}", count: 199)
+        XCTAssertEqual(try Template(deepEnough).render(.noValue), String(repeating: "(", count: 199) + "x" + String(repeating: ")", count: 199))
+    }
+
+    /// Found with Fuzz/ (fuzz-template): printf with a width or precision of a billion asked
+    /// for a string that long (out of memory). Go's fmt gives up on a number past 1e6, writes
+    /// %!(NOVERB) and the arguments as EXTRA.
+    func testPrintfWithAWidthPastAMillionIsNoVerbAsInGo() throws {
+        XCTAssertEqual(try Template(#"{{printf "%999999999999d" 1}}"#).render(.noValue), "%!(NOVERB)%!(EXTRA int=1)")
+        XCTAssertEqual(try Template(#"{{printf "%.999999999f|" 1.5}}"#).render(.noValue), "%!(NOVERB)%!(EXTRA float64=1.5)")
+        XCTAssertEqual(try Template(#"{{printf "%-5d|%05d|%.2f" 1 2 3.14159}}"#).render(.noValue), "1    |00002|3.14")
+    }
+
     func testExecutionErrorsHaveNoParseLocation() {
         XCTAssertThrowsError(try Template("{{.Foo}}").render(.list([]))) { error in
             let error = error as! TemplateError

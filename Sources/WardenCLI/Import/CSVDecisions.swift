@@ -73,7 +73,8 @@ private struct CSVRecordReader {
         var fields: [String] = []
         while true {
             var field: [UInt8] = []
-            if bytes[index] == Self.quote {
+            // After a comma that ends the text, the last field is empty.
+            if index < bytes.count, bytes[index] == Self.quote {
                 index += 1
                 while true {
                     guard index < bytes.count else {

@@ -76,6 +76,11 @@ struct JSONParser {
     let file: String
     var index = 0
     var line = 1
+    /// Arrays and objects open around the value being read. A row nests two deep; this
+    /// reader recurses, so it stops past ``maxDepth`` (1 535 `[` overflowed the 8 MB stack
+    /// of the fuzz build, debug with AddressSanitizer).
+    var depth = 0
+    static let maxDepth = 1_000
 
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
@@ -96,8 +101,18 @@ struct JSONParser {
         }
     }
 
+    /// One level deeper, unless that is too deep.
+    private mutating func enter() throws(InputError) {
+        guard depth < Self.maxDepth else {
+            throw error("arrays and objects nest more than \(Self.maxDepth) deep")
+        }
+        depth += 1
+    }
+
     /// Reads an object, passing each key and value to `visit`.
     mutating func object(_ visit: (String, JSONField) -> Void) throws(InputError) {
+        try enter()
+        defer { depth -= 1 }
         index += 1  // {
         try skipBlanks()
         if peek == UInt8(ascii: "}") {
@@ -141,6 +156,8 @@ struct JSONParser {
             try object { _, _ in }
             return "an object"
         case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
             index += 1
             try skipBlanks()
             if peek == UInt8(ascii: "]") {
