@@ -31,7 +31,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests whose head arrived and whose answer has not ended (HTTP/1.1 may pipeline).
     private var inProgress = 0
     private var readingBody = false
-    private var deadline: Scheduled<Void>?
+    /// When the connection is closed unless the phase changes first, and why; nil while
+    /// Warden works on a request.
+    private var deadline: (at: NIODeadline, reason: String)?
+    /// The one timer that checks `deadline`. Kept across phase changes (a request moves the
+    /// deadline, never the timer), so a kept-alive bouncer's lookups schedule nothing:
+    /// when it fires early, it sleeps again until the deadline it finds.
+    private var timer: Scheduled<Void>?
+    /// When `timer` fires.
+    private var timerAt = NIODeadline.distantFuture
 
     init(limits: ServerLimits, addresses: AddressTable, metrics: DaemonMetrics) {
         self.limits = limits
@@ -67,7 +75,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             break
         case .end:
             readingBody = false
-            cancelDeadline()
+            deadline = nil
         }
         context.fireChannelRead(data)
     }
@@ -96,27 +104,44 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func release() {
-        cancelDeadline()
+        deadline = nil
+        timer?.cancel()
+        timer = nil
         if let address = counted {
             addresses.close(address)
             counted = nil
         }
     }
 
-    /// Replaces the deadline with one `ns` from now (0: none) that closes the connection.
+    /// Moves the deadline to `ns` from now (0: none) for `reason`, starting the timer if
+    /// none runs.
     private func arm(_ context: ChannelHandlerContext, _ ns: Int64, reason: String) {
-        cancelDeadline()
-        guard ns > 0 else { return }
-        let metrics = self.metrics
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(ns)) {
-            metrics.connectionClosed(reason: reason)
-            context.close(promise: nil)
+        guard ns > 0 else {
+            deadline = nil
+            return
+        }
+        let at = NIODeadline.now() + .nanoseconds(ns)
+        deadline = (at, reason)
+        // Deadlines mostly move later (a timer that fires early sleeps again); only an
+        // earlier one than the timer's needs a new timer.
+        if timer == nil || at < timerAt {
+            timer?.cancel()
+            schedule(context, at: at)
         }
     }
 
-    private func cancelDeadline() {
-        deadline?.cancel()
-        deadline = nil
+    private func schedule(_ context: ChannelHandlerContext, at: NIODeadline) {
+        timerAt = at
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
+            timer = nil
+            guard let deadline else { return }  // working on a request: the next phase re-arms
+            guard NIODeadline.now() >= deadline.at else {
+                schedule(context, at: deadline.at)
+                return
+            }
+            metrics.connectionClosed(reason: deadline.reason)
+            context.close(promise: nil)
+        }
     }
 }
 
