@@ -5,7 +5,8 @@
 # against `warden run` (Tests/support/real-clients.sh), the differential test against
 # CrowdSec's LAPI (Tests/differential/run.sh), the hardening checks against a running
 # daemon (Tests/faults: a full disk, a database outage, a sick backend; Tests/hardening:
-# slow clients and a login flood; Tests/api: schemathesis over openapi.yaml), runs the C boundary again
+# slow clients and a login flood; Tests/api: schemathesis over openapi.yaml; Fuzz: a short
+# libFuzzer run of every parser), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
 # README's Quick start and Local API walk-through in fresh test environments.
@@ -47,6 +48,8 @@ echo "== hostile clients: 2,000 slow connections and a login flood, a bouncer me
 python3 Tests/hardening/hostile-clients.py "$(swift build --show-bin-path)" 2>&1 | tee "$hardening_logs/hostile" || true
 echo "== the API against openapi.yaml: schemathesis over every route, with a bouncer key and a machine token"
 bash Tests/api/schemathesis.sh 2>&1 | tee "$hardening_logs/schemathesis" || true
+echo "== fuzzing: every parser of outside input under libFuzzer and AddressSanitizer, its regressions replayed, 15 s a target"
+bash Fuzz/run.sh --smoke 2>&1 | tee "$hardening_logs/fuzz" || true
 
 # The loader tests, every backend's conformance suite and the CLI again, under valgrind.
 bash Tests/support/memcheck.sh
