@@ -291,7 +291,7 @@ let package = Package(
             name: "WardenEngineTests",
             dependencies: [
                 "WardenEngine", "WardenStore", "WardenBackendHost", "WardenAlerts", "WardenAllowlist", "WardenConfig", "WardenDecisions",
-                "WardenModel", "WardenProfiles", "WardenTesting", "WardenTestSupport",
+                "WardenMachines", "WardenModel", "WardenProfiles", "WardenTesting", "WardenTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
