@@ -4,22 +4,24 @@ extension FileSystem {
     /// Replaces `path` with `text` so that a reader or a crash sees the old file or the
     /// new one, never a mix: write a temporary file beside it, fsync, rename, fsync the
     /// folder. The file gets `mode` (keys and digests: 0600).
+    ///
+    /// A `path` that is not a regular file (`/dev/null`, `/dev/stdout`, a pipe) is written
+    /// in place: renaming over it would replace a device with a file.
     public static func writeAtomically(_ text: String, to path: String, mode: mode_t = 0o600) -> Result<Void, SystemError> {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard fd >= 0 else { return .failure(SystemError()) }
+            defer { close(fd) }
+            return writeAll(Array(text.utf8), to: fd)
+        }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { return .failure(SystemError()) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let error = SystemError()
-                close(fd)
-                unlink(temporary)
-                return .failure(error)
-            }
-            offset += n
+        if case .failure(let error) = writeAll(Array(text.utf8), to: fd) {
+            close(fd)
+            unlink(temporary)
+            return .failure(error)
         }
         guard fsync(fd) == 0, close(fd) == 0 else {
             let error = SystemError()
@@ -35,6 +37,18 @@ extension FileSystem {
         if folder >= 0 {
             fsync(folder)
             close(folder)
+        }
+        return .success(())
+    }
+
+    /// Writes every byte of `bytes` to `fd`.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Result<Void, SystemError> {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return .failure(SystemError()) }
+            offset += n
         }
         return .success(())
     }

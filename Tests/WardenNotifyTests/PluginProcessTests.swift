@@ -30,7 +30,7 @@ final class PluginProcessTests: XCTestCase {
                 binary: shell, socketDirectory: "/tmp", identity: nil, handshakeTimeout: .seconds(30), logger: capture.logger())
             XCTFail("/bin/sh with no input started as a plugin")
         } catch {
-            XCTAssertEqual("\(error)", "plugin /bin/sh exited (exit status 0) before its handshake; its log lines above say why")
+            XCTAssertEqual("\(error)", "plugin /bin/sh exited (exit status 0) before its handshake; its log lines above say why", capture.all.joined(separator: " / "))
         }
     }
 

@@ -98,8 +98,8 @@ warden() { "$bin/warden" -c "$work/config.yaml" "$@"; }
 # Two machines: `openapi-agent` for every operation, `openapi-leaver` for
 # DELETE /v1/watchers/self, which removes the machine whose token it is given.
 if ! { warden bouncers add openapi -k "$key" &&
-    warden machines add openapi-agent -p openapi-password -f /dev/null &&
-    warden machines add openapi-leaver -p openapi-password -f /dev/null
+    warden machines add openapi-agent -p openapi-password -f "$work/openapi-agent.yaml" &&
+    warden machines add openapi-leaver -p openapi-password -f "$work/openapi-leaver.yaml"
 } >"$work/setup.log" 2>&1; then
     cat "$work/setup.log" >&2
     not_ok "the bouncer and machines could not be added with $bin/warden"
