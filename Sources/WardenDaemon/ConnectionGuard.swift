@@ -190,9 +190,6 @@ final class AddressTable: Sendable {
             if held <= 0 { state.reported[address] = nil }
         }
     }
-
-    /// Connections open now from `address` (for tests).
-    func count(_ address: String) -> Int { state.withLock { $0.open[address, default: 0] } }
 }
 
 /// The total bound (`api.server.max_connections`): past it, the server stops accepting
