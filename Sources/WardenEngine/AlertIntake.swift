@@ -156,13 +156,12 @@ public final class AlertIntake: Sendable {
             }
             return claimed
         }
+        let busy = EngineError(.failed, "some of these alerts are being stored by another request; send them again")
         // Claimed by another request: nothing of this one was marked, and theirs stays theirs.
-        guard let claimed else {
-            throw EngineError(.failed, "some of these alerts are being stored by another request; send them again")
-        }
+        guard let claimed else { throw busy }
         guard claimed.count == keys.count else {
             release(keys)
-            throw EngineError(.failed, "some of these alerts are being stored by another request; send them again")
+            throw busy
         }
         var plan: [String: [SignalOrder]] = [:]
         var planned: [String: [[UInt8]]] = [:]
