@@ -125,5 +125,10 @@ for step in "$hardening_logs"/*; do
     fi
 done
 total_failed=$((failed + clients_failed + differential_failed + hardening_failed))
+# What failed, named again just above the tally: CI shows a run's last lines.
+if [ "$total_failed" -ne 0 ]; then
+    echo "== what failed"
+    grep -hE "^Test Case '.*' failed|^not ok - |: FAILED" "$log" "$clients_log" "$differential_log" "$hardening_logs"/* | cut -c1-300 || true
+fi
 echo "$((executed - failed - ${skipped:-0} + clients_passed + differential_passed + hardening_passed)) passed, $total_failed failed, ${skipped:-0} skipped"
 [ "$total_failed" -eq 0 ]
