@@ -6,7 +6,7 @@ import WardenModel
 /// CrowdSec reads `ip` and `range` the same way (an address or a CIDR block,
 /// host bits allowed and masked off), so an address is the block of its one
 /// address (`/32`, `/128`) here.
-public struct AddressQuery: Sendable, Equatable {
+public struct AddressQuery: Sendable, Hashable {
     /// The block asked about.
     public var block: BanTarget
     /// True: decisions whose target contains the block (the default); false:

@@ -1,7 +1,7 @@
 /// Which decisions a bouncer asks for, as CrowdSec 1.4.6's Local API filters
 /// them (`pkg/database/decisions.go`). Every field is optional; nil lets every
 /// decision through.
-public struct DecisionFilter: Sendable, Equatable {
+public struct DecisionFilter: Sendable, Hashable {
     /// `ip=`/`range=` with `contains=`.
     public var address: AddressQuery?
     /// `scopes=`: the scope must be one of these (exact, after `ip`→`Ip`, `range`→`Range`...).

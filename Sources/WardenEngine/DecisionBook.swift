@@ -120,21 +120,25 @@ public final class DecisionBook: Sendable {
     /// The body of `GET /v1/decisions/stream` for `bouncer`: everything at startup (or
     /// when its position is lost), else what changed since its last answer. Moves its
     /// position to now.
-    public func streamBody(
-        bouncer: String, startup: Bool, filter: DecisionFilter, dedup: Bool = true, now: Int64
-    ) -> [UInt8] {
-        let changes = state.withLock { state -> DecisionChanges in
+    ///
+    /// Pulls that ask for the same answer at nearly the same time share one, rendered once
+    /// by `render` from the changes and the time they were computed at (see
+    /// ``SharedStreamAnswers`` for when and what that costs). The rendering runs outside
+    /// the book's lock, so lookups do not wait for it.
+    public func streamBody<Body: Sendable>(
+        bouncer: String, startup: Bool, filter: DecisionFilter, dedup: Bool = true, now: Int64,
+        sharing shared: SharedStreamAnswers<Body>, render: (DecisionChanges, Int64) -> Body
+    ) -> Body {
+        let answer = state.withLock { state in
             let cursor = startup ? nil : state.cursors[bouncer]
-            let changes = state.index.changes(since: cursor, now: now, filter: filter, dedup: dedup)
-            state.cursors[bouncer] = changes.cursor
-            return changes
+            _ = state.index.expire(now: now)
+            let end = state.index.cursor
+            state.cursors[bouncer] = end
+            let key = SharedStreamAnswers<Body>.Key(from: cursor, to: end, filter: filter, dedup: dedup)
+            return shared.answer(for: key, now: now) {
+                state.index.changes(since: cursor, now: now, filter: filter, dedup: dedup)
+            }
         }
-        var body: [UInt8] = []
-        // A decision takes about 140 bytes (more with IPv6 values or long scenarios);
-        // reserving too little made a 100k startup answer grow once more, copying its
-        // 13 MB, while pages reserved and never written cost nothing.
-        body.reserveCapacity(64 + (changes.new.count + changes.deleted.count) * 192)
-        DecisionJSON.appendStream(changes, nowNs: now, to: &body)
-        return body
+        return answer.body(render: render)
     }
 }
