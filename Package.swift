@@ -301,6 +301,7 @@ let package = Package(
             dependencies: [
                 "WardenAPI", "WardenEngine", "WardenStore", "WardenAllowlist", "WardenBouncers", "WardenConfig",
                 "WardenMachines", "WardenMetrics", "WardenModel", "WardenTesting", "WardenTestSupport",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,7 +1,8 @@
 import Hummingbird
 import Logging
 
-/// One debug line per request: method, path, status, time taken and bouncer.
+/// One debug line per request: method, path, status, time taken, the answer's
+/// `Content-Encoding` when it has one, the peer and its user agent.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let logger: Logger
@@ -15,7 +16,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = clock()
         do {
             let response = try await next(request, context)
-            log(request, context, status: response.status.code, start: start)
+            log(request, context, status: response.status.code, start: start, encoding: response.headers[.contentEncoding])
             return response
         } catch let error as any HTTPResponseError {
             log(request, context, status: error.status.code, start: start)
@@ -26,9 +27,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, _ context: APIRequestContext, status: Int, start: Int64) {
+    private func log(_ request: Request, _ context: APIRequestContext, status: Int, start: Int64, encoding: String? = nil) {
         let micros = (clock() - start) / 1000
         logger.debug(
-            "\(request.method) \(request.uri.path) \(status) \(micros)µs from \(context.peerAddress) (\(request.headers[.userAgent] ?? "no user agent"))")
+            "\(request.method) \(request.uri.path) \(status) \(micros)µs\(encoding.map { " " + $0 } ?? "") from \(context.peerAddress) (\(request.headers[.userAgent] ?? "no user agent"))")
     }
 }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -106,6 +107,52 @@ final class LocalAPIRouteTests: XCTestCase {
                 XCTAssertTrue($0.text.contains(#""value":"192.0.2.50""#), $0.text)
                 XCTAssertFalse($0.text.contains("127.0.0.1"), $0.text)
             }
+        }
+        _ = await harness.engine.shutdown()
+    }
+
+    /// A stream answer goes gzip to a client that accepts it (every real bouncer asks),
+    /// plain to one that does not or refuses it, and a small one always plain.
+    func testTheStreamIsGzipWhenTheClientAcceptsIt() async throws {
+        @Sendable func accepting(_ codings: String) -> HTTPFields {
+            var headers = RouteHarness.bouncerHeaders
+            headers[.acceptEncoding] = codings
+            return headers
+        }
+        let harness = try RouteHarness()
+        try await harness.application.test(.router) { client in
+            let small = accepting("gzip")
+            try await client.execute(uri: "/v1/decisions/stream?startup=true", method: .get, headers: small) {
+                XCTAssertNil($0.headers[.contentEncoding], "a 28-byte body is not worth compressing")
+                XCTAssertEqual($0.text, #"{"deleted":null,"new":null}"#)
+            }
+            for address in 1...20 { try await RouteHarness.ban(harness, "192.0.2.\(address)") }
+            let plain = try await client.execute(
+                uri: "/v1/decisions/stream?startup=true", method: .get, headers: RouteHarness.bouncerHeaders)
+            XCTAssertNil(plain.headers[.contentEncoding])
+            XCTAssertEqual(plain.headers[.vary], "Accept-Encoding")
+            XCTAssertTrue(plain.text.contains(#""value":"192.0.2.20""#), plain.text)
+            for accepted in ["gzip", "deflate, gzip;q=0.5", "br, *", "x-gzip"] {
+                let answer = try await client.execute(
+                    uri: "/v1/decisions/stream?startup=true", method: .get,
+                    headers: accepting(accepted))
+                XCTAssertEqual(answer.headers[.contentEncoding], "gzip", accepted)
+                XCTAssertEqual(answer.headers[.vary], "Accept-Encoding")
+                var body = answer.body
+                XCTAssertLessThan(body.readableBytes, plain.body.readableBytes / 4, accepted)
+                let inflated = try body.decompress(with: .gzip())
+                XCTAssertEqual(String(buffer: inflated), plain.text, "the same answer, shared and compressed: \(accepted)")
+            }
+            for refused in ["gzip;q=0", "identity", "*;q=0", "gzip;q=0, *", "deflate"] {
+                let answer = try await client.execute(
+                    uri: "/v1/decisions/stream?startup=true", method: .get,
+                    headers: accepting(refused))
+                XCTAssertNil(answer.headers[.contentEncoding], refused)
+                XCTAssertEqual(answer.text, plain.text, refused)
+            }
+            let live = try await client.execute(
+                uri: "/v1/decisions", method: .get, headers: accepting("gzip"))
+            XCTAssertEqual(live.headers[.contentEncoding], "gzip", "GET /v1/decisions compresses as the stream does")
         }
         _ = await harness.engine.shutdown()
     }

@@ -6,6 +6,7 @@
 #   1. one daemon on a SQLite store, bans made with `warden ban add|del` in other processes;
 #   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
 #      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
+# The first run also checks that every bouncer asks for and inflates gzip answers.
 # Usage: bash Tests/support/real-clients.sh   (after `swift build`; needs root and
 # Tests/clients/install.sh). Prints the clients' report lines, then `N passed, N failed`.
 # WARDEN_BIN_DIR: a folder with warden, warden-daemon and the backends' lib*.so to use
@@ -55,7 +56,8 @@ serve() {
     local config="$1" port
     port="$(sed -n 's/^    listen_uri: 127.0.0.1:\([0-9]*\)$/\1/p' "$config")"
     "$bin/warden" -c "$config" bouncers add clients -k "$key" >/dev/null || return 1
-    "$bin/warden-daemon" -c "$config" >"${config%.yaml}.log" 2>&1 &
+    # --debug: one log line per request, naming the answer's encoding (gzip_checks reads them).
+    "$bin/warden-daemon" -c "$config" --debug >"${config%.yaml}.log" 2>&1 &
     pids+=($!)
     echo $! >"${config%.yaml}.pid"
     for _ in $(seq 100); do
@@ -136,8 +138,29 @@ path: $bin/libwarden-backend-sqlite.so
 config:
   db_path: $work/sqlite/warden.db")"
 cp config/profiles.yaml "$work/sqlite/profiles.yaml"
+# gzip_checks LOG: every bouncer asked for gzip and got its decisions in gzip (the
+# background bans make every startup answer larger than the 1 KiB below which Warden
+# sends plain JSON). LOG holds the daemon's --debug request lines until its first restart.
+gzip_checks() {
+    local client pattern
+    for client in "crowdsec-firewall-bouncer:crowdsec-firewall-bouncer/" "crowdsec-custom-bouncer:crowdsec-custom-bouncer/" \
+        "pycrowdsec:python-bouncer/" "the Traefik plugin:Crowdsec-Bouncer-Traefik-Plugin/"; do
+        pattern="${client#*:}"
+        if grep -E "GET /v1/decisions(/stream)? 200 [0-9]+µs gzip from .*\($pattern" "$1" >/dev/null; then
+            echo "ok - ${client%%:*} asks for gzip (Accept-Encoding) and gets its decisions compressed"
+            passed=$((passed + 1))
+        else
+            echo "not ok - ${client%%:*}: no decisions answer went to it in gzip; its requests:"
+            grep -F "(${pattern}" "$1" | grep "/v1/decisions" | head -5 | sed 's/^/#   /'
+            failed=$((failed + 1))
+        fi
+    done
+}
+
 if serve "$sqlite_config"; then
+    for n in $(seq 10 29); do "$bin/warden" -c "$sqlite_config" ban add ip "100.64.0.$n" 4h background >/dev/null; done
     run "one daemon, SQLite" "$url" "$sqlite_config"
+    gzip_checks "${sqlite_config%.yaml}.log"
 else
     echo "not ok - warden-daemon on SQLite did not start"
     failed=$((failed + 1))
