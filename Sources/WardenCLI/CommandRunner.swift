@@ -10,7 +10,8 @@ public enum CommandRunner {
     public static func run(_ arguments: [String]) -> Int32 {
         let context = CommandContext.current
         do {
-            var command = try Warden.parseAsRoot(hoistingGlobalOptions(arguments))
+            let arguments = hoistingGlobalOptions(arguments)
+            var command = try banAddByItsLeaf(arguments) ?? Warden.parseAsRoot(arguments)
             try command.run()
             return 0
         } catch let error as any WardenError {
@@ -25,6 +26,28 @@ public enum CommandRunner {
             }
             return code.rawValue
         }
+    }
+}
+
+/// `ban add ip|range …` parsed by its own command alone, or nil to parse from the root.
+///
+/// Scripts and fail2ban actions run `warden ban add` once per ban, so its start-up is
+/// the command's speed: building the root's whole tree of commands to find the leaf took
+/// about 2 ms of the 7.7 a ban took (profiled with perf), where the raw C program takes
+/// 2.8 in all. The leaf's grammar is the same either way; anything that is not a plain
+/// successful parse (an error, help, the version, completion scripts) goes through the
+/// root, so its messages name the whole command as before.
+func banAddByItsLeaf(_ arguments: [String]) -> (any ParsableCommand)? {
+    guard arguments.count > 3, arguments[0] == "ban", arguments[1] == "add" else { return nil }
+    let rest = Array(arguments.dropFirst(3))
+    let rootOnly: Set<String> = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"]
+    guard !rest.contains(where: { rootOnly.contains($0) || $0.hasPrefix("--generate-completion-script=") }) else {
+        return nil
+    }
+    switch arguments[2] {
+    case "ip": return try? Ban.AddIP.parse(rest)
+    case "range": return try? Ban.AddRange.parse(rest)
+    default: return nil
     }
 }
 

@@ -169,4 +169,17 @@ final class BanCommandTests: XCTestCase {
         _ = onlyTwo.run("ban", "add", "ip", "192.0.2.11", "1h", "x")
         XCTAssertEqual(cli.run("ban", "flush").out, "Ban DB flushed: bans deleted 0 in one, 1 in two\n")
     }
+
+    /// `ban add` is parsed by its leaf command (its start-up is its speed), but help and
+    /// errors still come from the root and name the whole command.
+    func testBanAddHelpAndErrorsNameTheWholeCommand() throws {
+        let cli = try CLIHarness.dummy()
+        let help = cli.run("ban", "add", "ip", "192.0.2.1", "4h", "x", "--help")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.out.contains("USAGE: warden ban add ip "), help.out)
+        let wrong = cli.run("ban", "add", "range", "192.0.2.1", "4h", "x")
+        XCTAssertEqual(wrong.status, 64)
+        XCTAssertTrue(wrong.err.contains("Usage: warden ban add range "), wrong.err)
+        XCTAssertEqual(cli.run("ban", "list").out, "No local decisions\n")
+    }
 }
