@@ -29,7 +29,8 @@ Usage: Benchmarks/api/warden-lapi.sh COMMAND DIR [ARGS]
 Environment: WARDEN_BIN, the folder holding warden, warden-daemon, warden-bench and
 libwarden-backend-sqlite.so (default: `swift build -c release --show-bin-path`);
 NOTIFY_DIR, a folder of notification files the daemon sends every alert to (read by
-`up`; see the script's header).
+`up`; see the script's header); SQLITE_SYNCHRONOUS, the backend's `synchronous` key
+(normal, the default, or full: an fsync at every commit).
 TEXT
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
@@ -102,6 +103,7 @@ name: sqlite
 path: $bin/libwarden-backend-sqlite.so
 config:
   db_path: $dir/warden.db
+${SQLITE_SYNCHRONOUS:+  synchronous: $SQLITE_SYNCHRONOUS}
 YAML
         echo "http://127.0.0.1:$port" >"$dir/url"
         key="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

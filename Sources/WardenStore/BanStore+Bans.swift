@@ -15,11 +15,18 @@ extension BanStore {
     /// a prefix), and the failure that stopped it. A failed flush counts none as stored,
     /// so a retry may store a signal twice rather than lose it.
     ///
+    /// The inserts and the flush are two calls on the backend's worker, and batches that
+    /// were inserted while another was being flushed share the next flush (``GroupCommit``):
+    /// concurrent requests make one commit, not one each, and each still returns only
+    /// once a flush that followed its inserts succeeded.
+    ///
     /// The backend named `idsFrom` is asked for the id each signal gets (`insert_signal`),
     /// when it offers that: a Local API answers a client with the ids its reads will show.
     public func add(plan: [String: [SignalOrder]], idsFrom: String? = nil) async throws(BanStoreError) -> [SignalBatchOutcome] {
         let backends = try usableInstances().filter { plan[$0.name] != nil }
-        let outcomes = await outcomes(of: backends, "insert", failedIf: { $0.failure != nil }) { backend in
+        let inserted = await outcomes(
+            of: backends, "insert", failedIf: { (inserted: InsertedBatch) in inserted.outcome.failure != nil }
+        ) { backend throws(BackendCallError) -> InsertedBatch in
             let signals = plan[backend.name]!
             var stored = 0
             var ids: [Int64]? = backend.name == idsFrom ? [] : nil
@@ -33,15 +40,38 @@ extension BanStore {
                     }
                     stored += 1
                 }
-                try backend.flush()
-                return SignalBatchOutcome(backend: backend.name, stored: stored, ids: ids, failure: nil)
+                let ticket = self.groupCommit(of: backend).inserted()
+                return InsertedBatch(outcome: SignalBatchOutcome(backend: backend.name, stored: stored, ids: ids, failure: nil), ticket: ticket)
             } catch {
+                // Inserted but not flushed: those rows go with the next flush.
                 let kept = stored == signals.count ? 0 : stored
-                return SignalBatchOutcome(
+                let outcome = SignalBatchOutcome(
                     backend: backend.name, stored: kept, ids: ids.map { Array($0.prefix(kept)) }, failure: BackendFailure(error))
+                return InsertedBatch(outcome: outcome, ticket: 0)
             }
         }
-        return outcomes.succeeded.map(\.value)
+        let tickets = [String: UInt64](uniqueKeysWithValues: inserted.succeeded.map { ($0.backend, $0.value.ticket) })
+        let flushing = backends.filter { (tickets[$0.name] ?? 0) > 0 }
+        let flushed = await outcomes(of: flushing, "flush") { backend throws(BackendCallError) in
+            try self.groupCommit(of: backend).commit(tickets[backend.name]!) { () throws(BackendCallError) in try backend.flush() }
+        }
+        let flushFailures = [String: BackendFailure](uniqueKeysWithValues: flushed.failed.map { ($0.backend, $0) })
+        return inserted.succeeded.map { success in
+            guard let failure = flushFailures[success.backend] else { return success.value.outcome }
+            return SignalBatchOutcome(
+                backend: success.backend, stored: 0, ids: success.value.outcome.ids.map { _ in [] }, failure: failure)
+        }
+    }
+
+    /// A batch's inserts on one backend: what they stored, and its ticket for the flush (0: none).
+    private struct InsertedBatch: Sendable {
+        var outcome: SignalBatchOutcome
+        var ticket: UInt64
+    }
+
+    /// The ``GroupCommit`` of `backend`.
+    private func groupCommit(of backend: LoadedBackend) -> GroupCommit {
+        commits[instances.firstIndex { $0 === backend }!]
     }
 
     /// The bans matching `query`, from every backend (or `query.backend` only) that

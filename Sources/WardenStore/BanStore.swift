@@ -30,7 +30,7 @@ public final class BanStore: Sendable {
         /// backend's answer and then gets a `WARDEN_E_BUSY` failure naming it, so one hung
         /// backend cannot hold requests that other backends could answer; its call goes
         /// on, and calls queued behind it that nobody waits for any more are skipped.
-        /// Writes of signals (`insert`) and `shutdown` always wait: alert intake bounds
+        /// Writes of signals (`insert` and its `flush`) and `shutdown` always wait: alert intake bounds
         /// its own wait and must learn how the write ended.
         case workers(observer: CallObserver?, deadline: Duration? = nil)
     }
@@ -70,6 +70,8 @@ public final class BanStore: Sendable {
     public let folder: String
     /// One per instance, in the same order, with ``Execution/workers(observer:)``.
     let workers: [SerialWorker]?
+    /// One per instance, in the same order: the flushes that intake's batches share.
+    let commits: [GroupCommit]
     let observer: CallObserver?
     /// How long a caller waits for a backend's answer (``Execution/workers(observer:deadline:)``).
     let deadline: Duration?
@@ -87,6 +89,7 @@ public final class BanStore: Sendable {
         self.discarded = discarded
         self.configs = configs
         self.folder = folder
+        commits = instances.map { _ in GroupCommit() }
         switch execution {
         case .callerThread:
             workers = nil
@@ -282,7 +285,7 @@ public final class BanStore: Sendable {
         on worker: SerialWorker, _ backend: LoadedBackend, _ operation: String,
         _ job: @escaping @Sendable () throws(BackendCallError) -> Value
     ) async -> Result<Value, BackendCallError> {
-        guard let deadline, operation != "insert", operation != "shutdown" else {
+        guard let deadline, operation != "insert", operation != "flush", operation != "shutdown" else {
             return await worker.run { () -> Result<Value, BackendCallError> in Result { () throws(BackendCallError) in try job() } }
         }
         let abandoned = Atomic(false)

@@ -119,9 +119,9 @@ done)"
 check "every refusal meanwhile is a 5xx {\"message\"} (no timeout, no other status)" test -z "$bad"
 [ -n "$bad" ] && head -3 <<<"$bad" | sed 's/^/#   /'
 check "the outage was seen by the agent (some refusals)" test "$refused" -gt 0
-insert_errors="$(metric '^warden_backend_call_errors_total\{.*backend="mysql"' | grep 'operation="insert"' | awk '{ s += $2 } END { print s + 0 }')"
+insert_errors="$(metric '^warden_backend_call_errors_total\{.*backend="mysql"' | grep -E 'operation="(insert|flush)"' | awk '{ s += $2 } END { print s + 0 }')"
 note "after the outage: warden_backend_call_errors_total{backend=\"mysql\",operation=\"insert\"} = $insert_errors, for $refused refused POSTs"
-check "the metrics count the MySQL backend's failed intake writes (operation=\"insert\")" test "${insert_errors%.*}" -gt 0
+check "the metrics count the MySQL backend's failed intake writes (operation=\"insert\" or \"flush\")" test "${insert_errors%.*}" -gt 0
 
 note "bouncer poller during the fault: $(poller_summary "$work/bouncer")"
 check "bouncers were answered (200, with the ban, both routes) throughout" poller_clean "$work/bouncer"

@@ -4,6 +4,7 @@
 #   sqlite-disk-full.sh  the SQLite file on a 4 MB tmpfs that fills up during intake
 #   mariadb-outage.sh    a private MariaDB stopped longer than retry_timeout, then started
 #   sick-backend.sh      a C backend (sick_backend.c) that fails, then hangs, beside SQLite
+#   intake-crash.sh      kill -9 of the daemon while 8 agents post alerts (group commit)
 # Usage: bash Tests/faults/run.sh [CASE...]   (as root: tmpfs mounts, a private mariadbd).
 # WARDEN_BIN_DIR: the folder with warden, warden-daemon and lib*.so (default: swift build
 # --show-bin-path). WARDEN_FAULTS_KEEP=1 keeps each case's scratch folder (/tmp/warden-faults-*).
@@ -11,7 +12,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(sqlite-disk-full mariadb-outage sick-backend)
+[ ${#cases[@]} -gt 0 ] || cases=(sqlite-disk-full mariadb-outage sick-backend intake-crash)
 passed=0
 failed=0
 current=""

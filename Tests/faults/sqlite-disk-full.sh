@@ -71,9 +71,9 @@ fi
 
 check "the daemon is still running while the disk is full" daemon_alive
 sqlite_errors="$(metric '^warden_backend_call_errors_total\{.*backend="sqlite"' | awk '{ s += $2 } END { print s + 0 }')"
-insert_errors="$(metric '^warden_backend_call_errors_total\{.*backend="sqlite"' | grep 'operation="insert"' | awk '{ s += $2 } END { print s + 0 }')"
-note "metrics: warden_backend_call_errors_total{backend=\"sqlite\"} sums to $sqlite_errors, $insert_errors of them operation=\"insert\""
-check "the metrics count the SQLite backend's failed intake writes (operation=\"insert\")" test "${insert_errors%.*}" -gt 0
+insert_errors="$(metric '^warden_backend_call_errors_total\{.*backend="sqlite"' | grep -E 'operation="(insert|flush)"' | awk '{ s += $2 } END { print s + 0 }')"
+note "metrics: warden_backend_call_errors_total{backend=\"sqlite\"} sums to $sqlite_errors, $insert_errors of them intake writes (operation=\"insert\" or \"flush\")"
+check "the metrics count the SQLite backend's failed intake writes (operation=\"insert\" or \"flush\")" test "${insert_errors%.*}" -gt 0
 # Every answer while filling is 201 or a clean 5xx in LAPI's shape naming the cause.
 bad_answers="$(awk '$3 != 201' "$answers" | while read -r name ip status body; do
     if [[ "$status" =~ ^5[0-9][0-9]$ ]] && lapi_error_shape "$body" &&
