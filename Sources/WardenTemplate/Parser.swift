@@ -132,8 +132,8 @@ struct Parser {
         _ = try expect(.rightDelim, context)
         let saved = vars
         vars = ["$"]
+        defer { vars = saved }  // also when the body throws: an enclosing action pops to its own count
         let (list, end) = try itemList()
-        vars = saved
         guard case .end = end else { throw failure("unexpected \(end) in \(context)") }
         try add(defined, list)
     }
@@ -245,8 +245,11 @@ struct Parser {
         let pipe = try pipeline(context, end: .rightDelim)
         let saved = vars
         vars = ["$"]
-        let (list, end) = try itemList()
-        vars = saved
+        let (list, end): ([Node], Node)
+        do {
+            defer { vars = saved }  // also when the body throws: an enclosing action pops to its own count
+            (list, end) = try itemList()
+        }
         guard case .end = end else { throw failure("unexpected \(end) in \(context)") }
         try add(blockName, list)
         return .template(pos: token.pos, line: token.line, name: blockName, pipe)

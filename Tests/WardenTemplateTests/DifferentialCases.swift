@@ -138,6 +138,10 @@ enum DifferentialCases {
         ("bad character", "{{ .A# }}"),
         ("break outside range", "{{ break }}"),
         ("template not defined", "{{ template \"x\" . }}"),
+        // Found with Fuzz/ (fuzz-template): a failing {{block}} or {{define}} body left the
+        // variables of the template it opened, and the enclosing {{if}} popped past its own.
+        ("block body fails inside an action", "{{$a := 1}}{{if .}}{{block \"b\" .}}{{bogus}}{{end}}{{end}}"),
+        ("define body fails after a variable", "{{$a := 1}}{{if .}}{{end}}{{define \"d\"}}{{bogus}}{{end}}"),
         ("non executable command", "{{ . | 3 }}"),
         ("fail", "{{ fail \"boom\" }}"),
         ("printf without format", "{{ printf }}"),
