@@ -49,6 +49,28 @@ final class MySQLBackendTests: XCTestCase {
             .signal(at: Timestamp.now())
     }
 
+    /// Bans dropped by a commit that `flush` did not make (here the change feed's, whose
+    /// feed row a trigger refuses) make the next flush fail: whoever buffered them is
+    /// waiting on that flush to learn whether they are stored, and must not hear yes.
+    func testAFlushReportsBansAnotherCommitDropped() throws {
+        let (server, config, name) = try freshDatabase("dropped")
+        let backend = try open(config, manualClock: true)
+        try backend.insert(try signal("192.0.2.1"))
+        try backend.flush()
+        _ = try server.query(database: name, """
+            CREATE TRIGGER refuse BEFORE INSERT ON warden_changes FOR EACH ROW
+            SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'
+            """)
+        try backend.insert(try signal("192.0.2.2"))
+        XCTAssertThrowsError(try backend.changes(since: 0), "the feed's read commits the batch first, and that commit fails")
+        XCTAssertThrowsError(try backend.flush()) { error in
+            XCTAssertTrue("\(error)".contains("refused by the test"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("; 1 buffered ban(s) were not stored"), "\(error)")
+        }
+        try backend.flush()  // reported once
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.1"], "the dropped ban is gone, and the flush said so")
+    }
+
     func testWrongPasswordNeverShowsThePassword() throws {
         let server = try PrivateMariaDB.shared.get()
         let secret = "Wr0ng-S3cret-value"

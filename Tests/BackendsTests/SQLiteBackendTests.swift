@@ -305,6 +305,27 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.3"], "the backend goes on after the loss")
     }
 
+    /// Signals rolled back by a commit that `flush` did not make (here the change feed's,
+    /// refused by a trigger) make the next flush fail: whoever inserted them is waiting on
+    /// that flush to learn whether they are stored, and must not hear yes.
+    func testAFlushReportsSignalsAnotherCommitRolledBack() throws {
+        let path = folder + "/feed-refused.db"
+        try open(path).shutdown()
+        try sql(path, """
+            CREATE TRIGGER refuse BEFORE INSERT ON changes WHEN NEW.kind = 1 AND NEW.ban_id = 1
+            BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+            """)
+        let backend = try open(path)
+        try backend.insert(try signal("192.0.2.1"))
+        XCTAssertThrowsError(try backend.changes(since: 0), "the feed's read commits first, and that commit fails")
+        XCTAssertThrowsError(try backend.flush()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("backend \"sqlite\": flush failed (WARDEN_E_IO): sqlite: commit failed, 1 "
+                + "buffered signal(s) rolled back: "), "\(error)")
+        }
+        try backend.flush()  // reported once
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), [], "the signal is gone, and the flush said so")
+    }
+
     func testRetentionByAgeWithAControlledClock() throws {
         let backend = try open(folder + "/age.db", ["max_records_age": "1h"], flush: true)
         try backend.insert(try signal("192.0.2.1", seconds: 60))  // expires, then ages out

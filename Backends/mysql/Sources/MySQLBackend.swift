@@ -36,6 +36,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     private var pending = 0
     private var useArrayBinding = true
     private var autoCommitter: AutoCommitter?
+    /// Why bans were dropped by a commit that `flush` did not make (the auto-commit thread,
+    /// the change feed, a delete, `auto_commit_rows`): the next `flush` reports it, because
+    /// whoever buffered them has not been told they are stored, and is waiting on that flush.
+    private var unreportedLoss: BackendError?
     private var lastExpiryNs: Int64 = 0
 
     init(host: BackendHost) {
@@ -188,7 +192,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             events.removeAll()
             labels.removeAll()
             pending = 0
-            throw BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
+            let failure = BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
+            if dropped > 0 { unreportedLoss = failure }
+            throw failure
         }
         batch.removeAll()
         events.removeAll()
@@ -239,8 +245,14 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         }
     }
 
+    /// Commits the batch. Fails, too, when bans buffered since the last flush were dropped
+    /// by a commit that failed in the meantime elsewhere.
     func flush() throws {
-        try lock.withLock { try commitBatch() }
+        try lock.withLock {
+            defer { unreportedLoss = nil }
+            try commitBatch()
+            if let unreportedLoss { throw unreportedLoss }
+        }
     }
 
     func delete(target: String) throws -> Int {

@@ -27,6 +27,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private var db: SQLiteConnection?
     /// Signals inserted in the open transaction.
     private var pending = 0
+    /// Why signals were rolled back by a commit that `flush` did not make (the auto-commit
+    /// thread, the change feed, a delete): the next `flush` reports it, because whoever
+    /// inserted them has not been told they are stored, and is waiting on that flush.
+    private var unreportedLoss: BackendError?
     private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
     /// The first id of the bans inserted in the open transaction that the feed has not
@@ -110,8 +114,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             try? db.execute("ROLLBACK")
             pending = 0
             unloggedFrom = nil
-            throw BackendError(
+            let failure = BackendError(
                 .io, "sqlite: commit failed, \(lost) buffered signal(s) rolled back: \(error); check the disk")
+            if lost > 0 { unreportedLoss = failure }
+            throw failure
         }
     }
 
@@ -241,8 +247,14 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         }
     }
 
+    /// Commits what was inserted. Fails, too, when signals inserted since the last flush
+    /// were rolled back by a commit that failed in the meantime elsewhere.
     func flush() throws {
-        try withDatabase("flush") { db in try commit(db) }
+        try withDatabase("flush") { db in
+            defer { unreportedLoss = nil }
+            try commit(db)
+            if let unreportedLoss { throw unreportedLoss }
+        }
     }
 
     func startAutoCommit() throws {

@@ -413,7 +413,11 @@ typedef struct warden_backend {
     int32_t (*delete_all)(struct warden_backend *self, uint64_t *deleted, char *err, size_t err_len);
 
     /* Makes every previous write durable and visible to other instances and
-     * processes using the same storage. */
+     * processes using the same storage. Succeeds only if every insert since
+     * the last flush is stored: when a commit the host did not ask for (the
+     * auto-commit thread, changes_since, a delete) failed and lost buffered
+     * inserts, the next flush reports that failure, once, even if nothing is
+     * pending any more. The host answers its clients from flush alone. */
     int32_t (*flush)(struct warden_backend *self, char *err, size_t err_len);
 
     /* Starts the background work a long-running host wants: periodic commit
