@@ -301,7 +301,10 @@ final class SQLiteBackendTests: XCTestCase {
                 + "before this one with it; check the disk and the file '\(path)', then send them again"), message)
         }
         try backend.insert(try signal("192.0.2.3"))
-        try backend.flush()
+        XCTAssertThrowsError(try backend.flush(), "the two signals' callers wait on this flush: it reports their loss") { error in
+            XCTAssertTrue("\(error)".contains("and the 2 signal(s) buffered before this one with it"), "\(error)")
+        }
+        try backend.flush()  // reported once
         XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.3"], "the backend goes on after the loss")
     }
 

@@ -37,8 +37,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     private var useArrayBinding = true
     private var autoCommitter: AutoCommitter?
     /// Why bans were dropped by a commit that `flush` did not make (the auto-commit thread,
-    /// the change feed, a delete, `auto_commit_rows`): the next `flush` reports it, because
+    /// the change feed, a delete, an insert's commit): the next `flush` reports it, because
     /// whoever buffered them has not been told they are stored, and is waiting on that flush.
+    /// Not set for the failing call's own signal: its caller hears of it at once.
     private var unreportedLoss: BackendError?
     private var lastExpiryNs: Int64 = 0
 
@@ -116,7 +117,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func insert(raw signal: RawSignal) throws {
         try lock.withLock {
             try buffer(signal)
-            if autoCommitter != nil, pending >= settings!.background.autoCommitRows { try commitBatch() }
+            if autoCommitter != nil, pending >= settings!.background.autoCommitRows { try commitBatch(ownSignals: 1) }
         }
     }
 
@@ -126,7 +127,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     func insertReturningID(raw signal: RawSignal) throws -> Int64 {
         try lock.withLock {
             let uid = try buffer(signal)
-            try commitBatch()
+            try commitBatch(ownSignals: 1)
             guard !signal.bans.isEmpty else { return 0 }
             return try withConnection("insert_signal") { db in
                 var id: Int64 = 0
@@ -161,7 +162,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     }
 
     /// Sends the batch in one transaction and forgets it once committed. Called under the lock.
-    func commitBatch() throws {
+    /// On failure the batch is dropped; signals other than the caller's own `ownSignals` (the
+    /// last ones buffered) came from callers who wait for the next flush, which reports it.
+    func commitBatch(ownSignals: Int = 0) throws {
         guard batch.count > 0 || !events.isEmpty else { return }
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
@@ -187,13 +190,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         } catch let error as BackendError {
             // Rolled back, outage or not: the host reports this write as failed and its
             // caller sends it again, so a batch kept for a later commit would store it twice.
-            let dropped = batch.count
+            let dropped = batch.count, droppedSignals = pending
             batch.removeAll()
             events.removeAll()
             labels.removeAll()
             pending = 0
             let failure = BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
-            if dropped > 0 { unreportedLoss = failure }
+            if droppedSignals > ownSignals { unreportedLoss = failure }
             throw failure
         }
         batch.removeAll()

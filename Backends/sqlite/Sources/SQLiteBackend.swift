@@ -27,9 +27,11 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     private var db: SQLiteConnection?
     /// Signals inserted in the open transaction.
     private var pending = 0
-    /// Why signals were rolled back by a commit that `flush` did not make (the auto-commit
-    /// thread, the change feed, a delete): the next `flush` reports it, because whoever
-    /// inserted them has not been told they are stored, and is waiting on that flush.
+    /// Why signals were rolled back outside `flush` (a failed commit of the auto-commit
+    /// thread, the change feed, a delete, or an insert that rolled the transaction back):
+    /// the next `flush` reports it, because whoever inserted them has not been told they
+    /// are stored, and is waiting on that flush. Not set for the failing call's own signal:
+    /// its caller hears of it at once.
     private var unreportedLoss: BackendError?
     private var autoCommitter: AutoCommitter?
     private var lastExpiryNs: Int64 = 0
@@ -102,8 +104,10 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
         if !db.inTransaction { try db.statement(.begin).run() }
     }
 
-    /// Commits the open transaction, if any. On failure rolls back and says how much was lost.
-    private func commit(_ db: SQLiteConnection) throws {
+    /// Commits the open transaction, if any. On failure rolls back and says how much was lost;
+    /// signals other than the caller's own `ownSignals` (the last ones buffered) were inserted
+    /// by callers who wait for the next flush, which will report the loss to them.
+    private func commit(_ db: SQLiteConnection, ownSignals: Int = 0) throws {
         guard db.inTransaction else { return }
         do {
             try logAdded(db)
@@ -116,7 +120,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             unloggedFrom = nil
             let failure = BackendError(
                 .io, "sqlite: commit failed, \(lost) buffered signal(s) rolled back: \(error); check the disk")
-            if lost > 0 { unreportedLoss = failure }
+            if lost > ownSignals { unreportedLoss = failure }
             throw failure
         }
     }
@@ -150,7 +154,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
             let firstID = try insertAllOrNothing(signal, db)
             if unloggedFrom == nil { unloggedFrom = firstID }
             pending += 1
-            if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db) }
+            if autoCommitter != nil, pending >= (settings?.background.autoCommitRows ?? 100) { try commit(db, ownSignals: 1) }
             return firstID
         }
     }
@@ -175,10 +179,12 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
                 let lost = pending
                 pending = 0
                 unloggedFrom = nil
-                throw BackendError(
+                let failure = BackendError(
                     .io, "sqlite: insert failed: \(error); SQLite rolled back the open transaction, and the "
                         + "\(lost) signal(s) buffered before this one with it; check the disk and the file "
                         + "'\(settings?.path ?? "")', then send them again")
+                if lost > 0 { unreportedLoss = failure }  // their callers wait for the next flush
+                throw failure
             }
             if several {
                 try? db.statement(.rollbackToSavepoint).run()
