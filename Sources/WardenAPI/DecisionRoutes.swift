@@ -35,7 +35,7 @@ struct DecisionRoutes {
             filter: filter, dedup: DecisionFilter.isDeduplicated(items, byDefault: false), now: clock())
         metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions")
         if head { return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"]) }
-        return DecisionsBody(body).response(acceptsGzip: acceptsGzip(request))
+        return DecisionsBody(body).response(to: request)
     }
 
     private func stream(_ request: Request, _ context: APIRequestContext) throws -> Response {
@@ -54,7 +54,7 @@ struct DecisionRoutes {
             return DecisionsBody(bytes)
         }
         metrics.bouncerPull(bouncer: context.bouncer ?? "", route: "/v1/decisions/stream")
-        return body.response(acceptsGzip: acceptsGzip(request))
+        return body.response(to: request)
     }
 
     /// A malformed parameter is a 400 with LAPI's `{"message": ...}` shape.

@@ -17,15 +17,16 @@ final class DecisionsBody: Sendable {
         plain = ByteBuffer(bytes: bytes)
     }
 
-    /// The answer for a client, gzip when `acceptsGzip` and the body is worth it. Both
-    /// variants say `Vary: Accept-Encoding`, so a cache between never mixes them up.
-    func response(acceptsGzip: Bool) -> Response {
+    /// The answer to `request`, gzip when it accepts gzip and the body is worth it. Both
+    /// variants say `Vary: Accept-Encoding`, so a cache between never mixes them up. A body
+    /// below the threshold (most lookups) is sent without reading `Accept-Encoding`.
+    func response(to request: Request) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         guard plain.readableBytes >= Self.gzipThreshold else {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: plain))
         }
         headers[.vary] = "Accept-Encoding"
-        guard acceptsGzip, let compressed = gzip() else {
+        guard acceptsGzip(request), let compressed = gzip() else {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: plain))
         }
         headers[.contentEncoding] = "gzip"
