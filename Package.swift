@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "warden-backend-dummy", type: .dynamic, targets: ["DummyBackend"]),
         .library(name: "warden-backend-sqlite", type: .dynamic, targets: ["SQLiteBackend"]),
         .library(name: "warden-backend-mysql", type: .dynamic, targets: ["MySQLBackend"]),
+        .library(name: "warden-backend-postgresql", type: .dynamic, targets: ["PostgreSQLBackend"]),
         // The modules that read outside input, for the fuzz package (Fuzz/Package.swift) to link.
         .library(name: "WardenAlerts", targets: ["WardenAlerts"]),
         .library(name: "WardenExpr", targets: ["WardenExpr"]),
@@ -64,6 +65,7 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // What both sides of the ABI share: Go durations, ABI strings.
         .target(name: "WardenBasics", dependencies: ["CWardenBackend"]),
@@ -248,6 +250,13 @@ let package = Package(
             name: "MySQLBackend",
             dependencies: ["WardenBackendKit", "CWardenBackend", "CMariaDB"],
             path: "Backends/mysql/Sources",
+            linkerSettings: backendLinkerSettings
+        ),
+
+        .target(
+            name: "PostgreSQLBackend",
+            dependencies: ["WardenBackendKit", "CWardenBackend", "CPostgreSQL"],
+            path: "Backends/postgresql/Sources",
             linkerSettings: backendLinkerSettings
         ),
 

@@ -65,6 +65,14 @@ final class ConformanceTests: XCTestCase {
         })
     }
 
+    func testPostgreSQLBackendOnAPrivateCluster() throws {
+        let server = try PrivatePostgreSQL.shared.get()
+        runAll(BackendConformance(
+            name: "postgresql", library: BuildProducts.library("warden-backend-postgresql"),
+            invalidConfig: ["sslmode": "sometimes"]
+        ) { id in server.config(database: id) })
+    }
+
     func testDummyLogsEveryCallThroughTheHost() throws {
         let recorder = LogRecorder()
         let suite = BackendConformance(

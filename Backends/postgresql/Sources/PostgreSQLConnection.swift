@@ -1,0 +1,261 @@
+import CPostgreSQL
+import CWardenBackend
+import Glibc
+import WardenBackendKit
+
+/// A value bound to a statement parameter, sent in text format (bytes in binary).
+enum PostgreSQLValue {
+    case int(Int64)
+    case text([UInt8])
+    case bytes([UInt8])
+    case null
+
+    /// The parameter's type, so the server never has to guess one (`$n` unused in a branch).
+    var typeOID: Oid {
+        switch self {
+        case .int: return 20  // int8
+        case .text, .null: return 25  // text
+        case .bytes: return 17  // bytea
+        }
+    }
+}
+
+/// One row of a result, borrowed until the sink returns.
+struct PostgreSQLRow {
+    let result: OpaquePointer
+    let index: Int32
+
+    func isNull(_ column: Int) -> Bool { PQgetisnull(result, index, Int32(column)) != 0 }
+
+    /// The column's text, borrowed like the row.
+    func text(_ column: Int) -> warden_str_t {
+        warden_str_t(ptr: PQgetvalue(result, index, Int32(column)), len: Int(PQgetlength(result, index, Int32(column))))
+    }
+
+    func string(_ column: Int) -> String {
+        String(decoding: text(column).bytes, as: UTF8.self)
+    }
+
+    /// The column as an integer; NULL reads as 0.
+    func int(_ column: Int) -> Int64 {
+        guard !isNull(column), let pointer = PQgetvalue(result, index, Int32(column)) else { return 0 }
+        return strtoll(pointer, nil, 10)
+    }
+
+    /// A bytea column (text format, `\x` and hex digits) as a big-endian number; NULL reads as 0.
+    func number(_ column: Int) -> UInt128 {
+        let bytes = text(column).bytes
+        guard bytes.count > 2 else { return 0 }
+        var value: UInt128 = 0
+        for c in bytes.dropFirst(2) {
+            let digit = c <= 57 ? c &- 48 : (c | 0x20) &- 87
+            value = value << 4 | UInt128(digit & 0xF)
+        }
+        return value
+    }
+}
+
+/// One connection through libpq, owned here and closed in `deinit`, the only place that
+/// closes it: the backend drops the connection to close it (on shutdown, or when it
+/// broke). Not thread-safe: the backend reaches it under its lock only.
+final class PostgreSQLConnection {
+    private let handle: OpaquePointer
+
+    /// Connects to the first host of the list that takes the session the settings ask
+    /// for (read-write by default). When the database does not exist yet and the user
+    /// may create it, creates it (UTF-8, so every text Warden stores fits).
+    convenience init(_ settings: PostgreSQLSettings) throws {
+        do {
+            try self.init(settings, database: settings.database)
+        } catch let error as PostgreSQLError where error.isUnknownDatabase || error.message.contains("does not exist") {
+            let server = try PostgreSQLConnection(settings, database: "postgres")
+            do {
+                try server.execute("CREATE DATABASE \"\(settings.database)\" ENCODING 'UTF8' TEMPLATE template0")
+            } catch let error as PostgreSQLError where error.sqlState == "42P04" || error.sqlState == "23505" {
+                // Another host created it first (23505 when both got past the server's own check).
+            }
+            try self.init(settings, database: settings.database)
+        }
+    }
+
+    private init(_ settings: PostgreSQLSettings, database: String) throws {
+        let pairs = settings.connectionParameters(database: database)
+        let keywords = pairs.map { strdup($0.0) }, values = pairs.map { strdup($0.1) }
+        defer { (keywords + values).forEach { free($0) } }
+        let handle: OpaquePointer? = (keywords + [nil]).map { UnsafePointer($0) }.withUnsafeBufferPointer { k in
+            (values + [nil]).map { UnsafePointer($0) }.withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 0)
+            }
+        }
+        guard let handle else {
+            throw PostgreSQLError(sqlState: "", message: "out of memory", sql: nil, connectionBroken: true)
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.trimmed(PQerrorMessage(handle))
+            PQfinish(handle)
+            // libpq has no SQLSTATE for a failed connection: a missing database is named in the text.
+            let missing = message.contains("database \"\(database)\" does not exist")
+            throw PostgreSQLError(sqlState: missing ? "3D000" : "", message: message, sql: nil, connectionBroken: !missing)
+        }
+        // The server's notices ("relation already exists, skipping") would go to stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        self.handle = handle
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
+        guard let message else { return "unknown error" }
+        var text = String(cString: message)
+        while text.last == "\n" || text.last == " " { text.removeLast() }
+        return text.replacingNewlines()
+    }
+
+    private func error(_ result: OpaquePointer?, sql: String?) -> PostgreSQLError {
+        let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        let message = result.flatMap { PQresultErrorMessage($0) }.map { Self.trimmed($0) } ?? ""
+        return PostgreSQLError(
+            sqlState: state, message: message.isEmpty ? Self.trimmed(PQerrorMessage(handle)) : message, sql: sql,
+            connectionBroken: PQstatus(handle) != CONNECTION_OK)
+    }
+
+    /// The server's version, e.g. "15.18".
+    var serverVersion: String {
+        let number = PQserverVersion(handle)
+        return "\(number / 10000).\(number % 10000)"
+    }
+
+    /// The host and port of the server this connection reached (one of a multi-host list).
+    var reachedEndpoint: String {
+        let host = PQhost(handle).map { String(cString: $0) } ?? "?"
+        let port = PQport(handle).map { String(cString: $0) } ?? "?"
+        return "\(host):\(port)"
+    }
+
+    /// Sends `sql` with `values` bound as $1, $2...; false when libpq could not send it.
+    private func send(_ sql: String, _ values: [PostgreSQLValue]) -> Bool {
+        guard !values.isEmpty else { return PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1 }
+        var storage: [[CChar]] = []
+        var lengths: [Int32] = [], formats: [Int32] = [], types: [Oid] = []
+        for value in values {
+            types.append(value.typeOID)
+            switch value {
+            case .int(let n): storage.append(Array(String(n).utf8CString)); lengths.append(0); formats.append(0)
+            case .text(let bytes):
+                storage.append(bytes.map { CChar(bitPattern: $0) } + [0]); lengths.append(0); formats.append(0)
+            case .bytes(let bytes):
+                storage.append(bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
+            case .null: storage.append([]); lengths.append(0); formats.append(0)
+            }
+        }
+        return withPointers(storage, nulls: values.map { if case .null = $0 { true } else { false } }) { pointers in
+            PQsendQueryParams(handle, sql, Int32(values.count), types, pointers, lengths, formats, 0) == 1
+        }
+    }
+
+    private func withPointers<R>(_ storage: [[CChar]], nulls: [Bool], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafePointer<CChar>?] = []
+        func next(_ i: Int) -> R {
+            guard i < storage.count else { return body(pointers) }
+            return storage[i].withUnsafeBufferPointer { buffer in
+                pointers.append(nulls[i] ? nil : buffer.baseAddress)
+                return next(i + 1)
+            }
+        }
+        return next(0)
+    }
+
+    /// Runs one statement, discarding any rows; returns the affected rows.
+    @discardableResult
+    func execute(_ sql: String, _ values: [PostgreSQLValue] = []) throws -> Int {
+        var affected = 0
+        try run(sql, values, singleRows: false) { result in
+            affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        } row: { _ in true }
+        return affected
+    }
+
+    /// Streams the rows of `sql` to `body` one at a time (libpq's single-row mode), each
+    /// borrowed until `body` returns. Return false to stop: the rest is read and dropped.
+    func query(_ sql: String, _ values: [PostgreSQLValue] = [], _ body: (PostgreSQLRow) -> Bool) throws {
+        try run(sql, values, singleRows: true, done: { _ in }, row: body)
+    }
+
+    /// The integers of the first column of every row (NULL reads as 0).
+    func integers(_ sql: String, _ values: [PostgreSQLValue] = []) throws -> [Int64] {
+        var found: [Int64] = []
+        try query(sql, values) { row in
+            found.append(row.int(0))
+            return true
+        }
+        return found
+    }
+
+    private func run(
+        _ sql: String, _ values: [PostgreSQLValue], singleRows: Bool, done: (OpaquePointer) -> Void,
+        row: (PostgreSQLRow) -> Bool
+    ) throws {
+        guard send(sql, values) else { throw error(nil, sql: sql) }
+        if singleRows { PQsetSingleRowMode(handle) }
+        var failure: PostgreSQLError?
+        var wanted = true
+        // Every result must be read before the next statement, even after a failure or a stop.
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
+                if wanted {
+                    for i in 0..<PQntuples(result) where wanted { wanted = row(PostgreSQLRow(result: result, index: i)) }
+                }
+                if PQresultStatus(result) == PGRES_TUPLES_OK { done(result) }
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                done(result)
+            default:
+                if failure == nil { failure = error(result, sql: sql) }
+            }
+        }
+        if let failure { throw failure }
+        if PQstatus(handle) != CONNECTION_OK { throw error(nil, sql: sql) }
+    }
+
+    /// Runs `COPY ... FROM STDIN` (`sql`) with `data`, already in COPY's text format.
+    func copy(_ sql: String, _ data: [UInt8]) throws {
+        guard send(sql, []) else { throw error(nil, sql: sql) }
+        guard let start = PQgetResult(handle) else { throw error(nil, sql: sql) }
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            let failure = error(start, sql: sql)
+            PQclear(start)
+            while let rest = PQgetResult(handle) { PQclear(rest) }
+            throw failure
+        }
+        PQclear(start)
+        var sent = true
+        data.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count && sent {
+                let count = min(1 << 20, buffer.count - offset)
+                sent = buffer.baseAddress!.advanced(by: offset).withMemoryRebound(to: CChar.self, capacity: count) {
+                    PQputCopyData(handle, $0, Int32(count)) == 1
+                }
+                offset += count
+            }
+        }
+        _ = PQputCopyEnd(handle, sent ? nil : "the client could not send the rows")
+        var failure: PostgreSQLError?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK && failure == nil { failure = error(result, sql: sql) }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if !sent || PQstatus(handle) != CONNECTION_OK { throw error(nil, sql: sql) }
+    }
+}
+
+extension String {
+    /// The text on one line: libpq's multi-line messages (DETAIL, HINT) joined with "; ".
+    fileprivate func replacingNewlines() -> String {
+        split(separator: "\n", omittingEmptySubsequences: true).map { String($0).trimmingSpaces() }.joined(separator: "; ")
+    }
+}
