@@ -35,18 +35,20 @@ while [ $# -gt 0 ]; do
 done
 export PATH="/opt/swift/usr/bin:$PATH"
 cd "$here"
-bash Tests/support/install-deps.sh --with-mariadb
+bash Tests/support/install-deps.sh --with-mariadb --with-postgresql
 
 echo "building release products..." >&2
 swift build -c release --static-swift-stdlib --product warden >&2
 swift build -c release --product warden-bench >&2
 swift build -c release --product warden-backend-sqlite >&2
 swift build -c release --product warden-backend-mysql >&2
+swift build -c release --product warden-backend-postgresql >&2
 bin="$(swift build -c release --show-bin-path)"
 raw="$here/.build-bench"
 mkdir -p "$raw"
 gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_sqlite" Benchmarks/raw/raw_sqlite.c -lsqlite3
 gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_mariadb" Benchmarks/raw/raw_mariadb.c $(pkg-config --cflags --libs libmariadb)
+gcc -O2 -Wall -Wextra -Werror -o "$raw/raw_postgresql" Benchmarks/raw/raw_postgresql.c -I"$(pg_config --includedir)" -lpq
 
 if [ -z "$out" ]; then
     mkdir -p Benchmarks/results
@@ -55,20 +57,35 @@ if [ -z "$out" ]; then
     out="Benchmarks/results/$(date -u +%Y-%m-%d)$suffix.txt"
 fi
 work="$(mktemp -d /tmp/warden-bench.XXXXXX)"
-trap 'bash Tests/support/mariadb.sh down "$work/mariadb"; rm -rf "$work"' EXIT
+chmod 711 "$work"  # the PostgreSQL server runs as 'postgres' when we are root: it must reach $work/postgresql
+trap 'bash Tests/support/postgresql.sh down "$work/postgresql" || true
+      bash Tests/support/mariadb.sh down "$work/mariadb" || true; rm -rf "$work"' EXIT
 echo "starting a private MariaDB server..." >&2
 bash Tests/support/mariadb.sh up "$work/mariadb"
 set -a; . "$work/mariadb/env"; set +a
 mariadb --no-defaults --socket="$MARIADB_SOCKET" -uroot -e "CREATE DATABASE raw_bench"
 export MARIADB_HOST=127.0.0.1 MARIADB_DB=raw_bench
+echo "starting a private PostgreSQL cluster..." >&2
+bash Tests/support/postgresql.sh up "$work/postgresql"
+set -a; . "$work/postgresql/env"; set +a
+# raw_bench for raw_postgresql; warden_bench for the backend (in case it does not create its own).
+PGPASSWORD="$POSTGRES_PASSWORD" psql -X -q -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres \
+    -c "CREATE DATABASE raw_bench" -c "CREATE DATABASE warden_bench"
+pg_version="$(PGPASSWORD="$POSTGRES_PASSWORD" psql -X -Atq -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$POSTGRES_USER" \
+    -d postgres -c "SHOW server_version" | cut -d' ' -f1)"
+export POSTGRES_HOST=127.0.0.1 POSTGRES_DB=raw_bench
 {
     echo "# warden-bench $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(uname -m), SQLite $(pkg-config --modversion sqlite3)," \
-        "$(mariadbd --version | sed -E 's/.*Ver ([^ ]+).*/MariaDB \1/'), Connector/C $(pkg-config --modversion libmariadb)"
+        "$(mariadbd --version | sed -E 's/.*Ver ([^ ]+).*/MariaDB \1/'), Connector/C $(pkg-config --modversion libmariadb)," \
+        "PostgreSQL $pg_version, libpq $(pkg-config --modversion libpq)"
     "$bin/warden-bench" --backend sqlite --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_sqlite" \
         --work-dir "$work"
     "$bin/warden-bench" --backend mysql --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_mariadb" \
         --work-dir "$work" --config db_host=127.0.0.1 --config "db_port=$MARIADB_PORT" \
         --config "db_username=$MARIADB_USER" --config "db_password=$MARIADB_PASSWORD"
+    "$bin/warden-bench" --backend postgresql --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_postgresql" \
+        --work-dir "$work" --config db_host=127.0.0.1 --config "db_port=$POSTGRES_PORT" \
+        --config "db_username=$POSTGRES_USER" --config "db_password=$POSTGRES_PASSWORD" --config db_name=warden_bench
     # Bulk import: `warden ban import` of a CSV against `warden-bench import` of the same targets.
     bash Benchmarks/import.sh "$bin" --sizes "$sizes" \
         --mysql "127.0.0.1:$MARIADB_PORT:$MARIADB_USER:$MARIADB_PASSWORD"
