@@ -3,29 +3,35 @@
 #   DIR/warden                      the command (static Swift runtime)
 #   DIR/dev.yaml                    the main config (config/config.yaml, paths rewritten)
 #   DIR/config/plugins/backend/     the shipped backend files (config/plugins/backend), paths rewritten:
-#                                   sqlite.yaml, mysql.yaml.disabled, dummy.yaml.disabled
-#   DIR/plugins/backend/*.so        the sqlite, mysql and dummy backends
+#                                   sqlite.yaml, mysql.yaml.disabled, postgresql.yaml.disabled,
+#                                   dummy.yaml.disabled
+#   DIR/plugins/backend/*.so        the sqlite, mysql, postgresql and dummy backends
 #   DIR/data/warden.db              the SQLite database (created by the first command)
 # SQLite is the only backend enabled; rename a *.yaml.disabled file to *.yaml to enable another.
 # The config files are rewritten on every run; the data is kept.
 #
-# Usage: ./test_env.sh [-d DIR] [--mysql]
+# Usage: ./test_env.sh [-d DIR] [--mysql] [--postgresql]
 #   -d, --directory DIR  where to lay it out (default: ./warden-env)
 #   --mysql              also start a private MariaDB server for this environment (data in DIR/mariadb,
 #                        127.0.0.1 on a free port, no systemd, never a system server) and enable the MySQL
 #                        backend beside SQLite with its credentials: every ban goes to both. Writes
 #                        DIR/stop-mariadb.sh and DIR/start-mariadb.sh to stop it and start it again
 #                        (the data is kept; delete DIR/mariadb after stopping to drop it).
+#   --postgresql         the same with a private PostgreSQL cluster (data in DIR/postgresql, run as the
+#                        'postgres' user) and the PostgreSQL backend; DIR/stop-postgresql.sh and
+#                        DIR/start-postgresql.sh stop it and start it again.
 #   -h, --help           this text
 # Then: cd DIR && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce && ./warden -c dev.yaml ban list
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dir="$here/warden-env"
 mysql=false
+postgresql=false
 while [ $# -gt 0 ]; do
     case "$1" in
         -d|--directory) dir="${2:?-d needs a folder}"; shift 2 ;;
         --mysql) mysql=true; shift ;;
+        --postgresql) postgresql=true; shift ;;
         -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         *) echo "test_env.sh: unknown option '$1'; see ./test_env.sh --help" >&2; exit 64 ;;
     esac
@@ -37,17 +43,20 @@ if [ "$dir" = "$here" ]; then
     exit 64
 fi
 export PATH="/opt/swift/usr/bin:$PATH"
-if $mysql; then bash "$here/Tests/support/install-deps.sh" --with-mariadb; else bash "$here/Tests/support/install-deps.sh"; fi
+servers=()
+if $mysql; then servers+=(--with-mariadb); fi
+if $postgresql; then servers+=(--with-postgresql); fi
+bash "$here/Tests/support/install-deps.sh" "${servers[@]}"
 
 echo "building warden and its backends (release)..." >&2
 (cd "$here" && swift build -c release --static-swift-stdlib --product warden >&2 \
     && swift build -c release --static-swift-stdlib --product warden-daemon >&2 \
-    && for backend in sqlite mysql dummy; do swift build -c release --product "warden-backend-$backend" >&2; done)
+    && for backend in sqlite mysql postgresql dummy; do swift build -c release --product "warden-backend-$backend" >&2; done)
 bin="$(cd "$here" && swift build -c release --show-bin-path)"
 
 mkdir -p "$dir"/{data,plugins/backend}
 install -m 0755 "$bin/warden" "$bin/warden-daemon" "$dir/"
-for backend in sqlite mysql dummy; do
+for backend in sqlite mysql postgresql dummy; do
     install -m 0755 "$bin/libwarden-backend-$backend.so" "$dir/plugins/backend/"
 done
 
@@ -76,6 +85,21 @@ for shipped in "$here"/config/plugins/backend/*; do
     localize "$shipped" "$dir/config/plugins/backend/$(basename "$shipped")"
 done
 
+# server_scripts NAME SCRIPT DATA: DIR/start-NAME.sh and DIR/stop-NAME.sh for a private server.
+server_scripts() {
+    install -D -m 0755 "$here/Tests/support/$2" "$dir/support/$2"
+    for action in start stop; do
+        cat >"$dir/$action-$1.sh" <<SCRIPT
+#!/usr/bin/env bash
+# ${action^}s this environment's private $1 server (data in ./$3, kept).
+here="\$(cd "\$(dirname "\$0")" && pwd)"
+exec bash "\$here/support/$2" $action "\$here/$3"
+SCRIPT
+        chmod 0755 "$dir/$action-$1.sh"
+    done
+}
+
+enabled="sqlite in data/warden.db"
 if $mysql; then
     bash "$here/Tests/support/mariadb.sh" up "$dir/mariadb"
     # shellcheck source=/dev/null
@@ -84,22 +108,25 @@ if $mysql; then
         -e "s|^  db_host: .*|  db_host: 127.0.0.1|" -e "s|^  db_port: .*|  db_port: $MARIADB_PORT|" \
         -e "s|^  db_username: .*|  db_username: $MARIADB_USER|" -e "s|^  db_password: .*|  db_password: $MARIADB_PASSWORD|"
     rm "$dir/config/plugins/backend/mysql.yaml.disabled"
-    install -D -m 0755 "$here/Tests/support/mariadb.sh" "$dir/support/mariadb.sh"
-    for action in start stop; do
-        cat >"$dir/$action-mariadb.sh" <<SCRIPT
-#!/usr/bin/env bash
-# ${action^}s this environment's private MariaDB server (data in ./mariadb, kept).
-here="\$(cd "\$(dirname "\$0")" && pwd)"
-exec bash "\$here/support/mariadb.sh" $action "\$here/mariadb"
-SCRIPT
-        chmod 0755 "$dir/$action-mariadb.sh"
-    done
-    echo "Warden test environment ready in $dir (backends: sqlite in data/warden.db, mysql on 127.0.0.1:$MARIADB_PORT;" \
-        "stop the server with ./stop-mariadb.sh, start it with ./start-mariadb.sh)" >&2
-else
-    echo "Warden test environment ready in $dir (backend: sqlite, $dir/data/warden.db)" >&2
-    if [ -f "$dir/mariadb/mysqld.pid" ] && kill -0 "$(cat "$dir/mariadb/mysqld.pid")" 2>/dev/null; then
-        echo "note: this environment's MariaDB (from an earlier --mysql run) still runs; ./stop-mariadb.sh stops it" >&2
-    fi
+    server_scripts mariadb mariadb.sh mariadb
+    enabled="$enabled, mysql on 127.0.0.1:$MARIADB_PORT (./stop-mariadb.sh, ./start-mariadb.sh)"
+elif [ -f "$dir/mariadb/mysqld.pid" ] && kill -0 "$(cat "$dir/mariadb/mysqld.pid")" 2>/dev/null; then
+    echo "note: this environment's MariaDB (from an earlier --mysql run) still runs; ./stop-mariadb.sh stops it" >&2
 fi
+if $postgresql; then
+    # The cluster runs as 'postgres', which must reach its folder.
+    chmod o+x "$dir"
+    bash "$here/Tests/support/postgresql.sh" up "$dir/postgresql"
+    # shellcheck source=/dev/null
+    . "$dir/postgresql/env"
+    localize "$here/config/plugins/backend/postgresql.yaml.disabled" "$dir/config/plugins/backend/postgresql.yaml" \
+        -e "s|^  db_host: .*|  db_host: 127.0.0.1|" -e "s|^  db_port: .*|  db_port: $POSTGRES_PORT|" \
+        -e "s|^  db_username: .*|  db_username: $POSTGRES_USER|" -e "s|^  db_password: .*|  db_password: $POSTGRES_PASSWORD|"
+    rm "$dir/config/plugins/backend/postgresql.yaml.disabled"
+    server_scripts postgresql postgresql.sh postgresql
+    enabled="$enabled, postgresql on 127.0.0.1:$POSTGRES_PORT (./stop-postgresql.sh, ./start-postgresql.sh)"
+elif [ -f "$dir/postgresql/data/postmaster.pid" ] && kill -0 "$(head -1 "$dir/postgresql/data/postmaster.pid")" 2>/dev/null; then
+    echo "note: this environment's PostgreSQL (from an earlier --postgresql run) still runs; ./stop-postgresql.sh stops it" >&2
+fi
+echo "Warden test environment ready in $dir (backends: $enabled)" >&2
 echo "next: cd $dir && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce && ./warden -c dev.yaml ban list"

@@ -68,9 +68,9 @@ export MARIADB_HOST=127.0.0.1 MARIADB_DB=raw_bench
 echo "starting a private PostgreSQL cluster..." >&2
 bash Tests/support/postgresql.sh up "$work/postgresql"
 set -a; . "$work/postgresql/env"; set +a
-# raw_bench for raw_postgresql; warden_bench for the backend (in case it does not create its own).
+# raw_bench for raw_postgresql; the backend creates its own (warden_bench_N).
 PGPASSWORD="$POSTGRES_PASSWORD" psql -X -q -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$POSTGRES_USER" -d postgres \
-    -c "CREATE DATABASE raw_bench" -c "CREATE DATABASE warden_bench"
+    -c "CREATE DATABASE raw_bench"
 pg_version="$(PGPASSWORD="$POSTGRES_PASSWORD" psql -X -Atq -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$POSTGRES_USER" \
     -d postgres -c "SHOW server_version" | cut -d' ' -f1)"
 export POSTGRES_HOST=127.0.0.1 POSTGRES_DB=raw_bench
@@ -85,7 +85,7 @@ export POSTGRES_HOST=127.0.0.1 POSTGRES_DB=raw_bench
         --config "db_username=$MARIADB_USER" --config "db_password=$MARIADB_PASSWORD"
     "$bin/warden-bench" --backend postgresql --sizes "$sizes" --processes "$processes" --raw-c "$raw/raw_postgresql" \
         --work-dir "$work" --config db_host=127.0.0.1 --config "db_port=$POSTGRES_PORT" \
-        --config "db_username=$POSTGRES_USER" --config "db_password=$POSTGRES_PASSWORD" --config db_name=warden_bench
+        --config "db_username=$POSTGRES_USER" --config "db_password=$POSTGRES_PASSWORD"
     # Bulk import: `warden ban import` of a CSV against `warden-bench import` of the same targets.
     bash Benchmarks/import.sh "$bin" --sizes "$sizes" \
         --mysql "127.0.0.1:$MARIADB_PORT:$MARIADB_USER:$MARIADB_PASSWORD"

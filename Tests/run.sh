@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb --with-valgrind --with-go --with-hardening
+bash Tests/support/install-deps.sh --with-mariadb --with-postgresql --with-valgrind --with-go --with-hardening
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== dependency check: what Package.swift declares and the sources import (README, Layout)"
@@ -25,12 +25,15 @@ python3 Tests/support/check-dependencies.py
 echo "== build (debug, with tests)"
 swift build --build-tests -Xcc -gdwarf-4  # DWARF 4: valgrind 3.19 cannot read the DWARF 5 clang writes by default
 
-echo "== private MariaDB server for the MySQL backend's tests"
+echo "== private MariaDB server and PostgreSQL cluster for the MySQL and PostgreSQL backends' tests"
 export WARDEN_TEST_MARIADB_DIR="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
+export WARDEN_TEST_POSTGRES_DIR="$(mktemp -d /tmp/warden-postgres.XXXXXX)"
 log="$(mktemp)" clients_log="$(mktemp)" differential_log="$(mktemp)"
 hardening_logs="$(mktemp -d)"  # one log per step, each ending `N passed, N failed`
-trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; rm -rf "$log" "$clients_log" "$differential_log" "$hardening_logs"' EXIT
+trap 'bash Tests/support/mariadb.sh down "$WARDEN_TEST_MARIADB_DIR"; bash Tests/support/postgresql.sh down "$WARDEN_TEST_POSTGRES_DIR"
+      rm -rf "$log" "$clients_log" "$differential_log" "$hardening_logs"' EXIT
 bash Tests/support/mariadb.sh up "$WARDEN_TEST_MARIADB_DIR"
+bash Tests/support/postgresql.sh up "$WARDEN_TEST_POSTGRES_DIR"
 
 echo "== tests"
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log"
@@ -60,14 +63,17 @@ echo "== notification benchmark smoke run (warden's debug build, 1 s per case; f
 WARDEN_BIN="$(swift build --show-bin-path)" bash Benchmarks/notify/notify.sh --warden --seconds 1 --delay 2 --out /dev/null
 
 # ---- test_env.sh: the README's Quick start, as written, in fresh environments ----
-# Both runs share one release build; the --mysql one starts its own MariaDB, which
-# the subshell's trap stops (with everything else it made) however the step ends.
-echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone; sqlite and mysql)"
+# Both runs share one release build; the --mysql --postgresql one starts its own MariaDB
+# and PostgreSQL, which the subshell's trap stops (with everything else it made) however
+# the step ends.
+echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone; sqlite, mysql and postgresql)"
 (
     repo="$PWD" envs="$(mktemp -d /tmp/warden-test-env.XXXXXX)"
-    trap 'bash "$repo/Tests/support/mariadb.sh" down "$envs/mysql/mariadb"; rm -rf "$envs"' EXIT
+    trap 'bash "$repo/Tests/support/mariadb.sh" down "$envs/mysql/mariadb"
+          bash "$repo/Tests/support/postgresql.sh" down "$envs/mysql/postgresql"; rm -rf "$envs"' EXIT
+    chmod o+x "$envs"  # the PostgreSQL cluster runs as 'postgres'
     ./test_env.sh -d "$envs/sqlite" >/dev/null
-    ./test_env.sh --mysql -d "$envs/mysql" >/dev/null
+    ./test_env.sh --mysql --postgresql -d "$envs/mysql" >/dev/null
     for env in sqlite mysql; do
         (cd "$envs/$env" && ./warden -c dev.yaml ban add ip 192.0.2.7 4h ssh bruteforce \
             && ./warden -c dev.yaml ban list) | tee "$envs/$env.out"
@@ -76,12 +82,12 @@ echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone;
     done
     cd "$envs/mysql"
     ./warden -c dev.yaml backends list | tee "$envs/backends.out"
-    for backend in mysql sqlite; do
+    for backend in mysql postgresql sqlite; do
         grep -Eq "^$backend .* loaded$" "$envs/backends.out" \
-            || { echo "test_env --mysql: backend $backend is not loaded" >&2; exit 1; }
+            || { echo "test_env --mysql --postgresql: backend $backend is not loaded" >&2; exit 1; }
+        ./warden -c dev.yaml ban list --backend "$backend" | grep -Eq "^cli +192\.0\.2\.7 +ssh bruteforce " \
+            || { echo "test_env --mysql --postgresql: the ban is not in the $backend backend" >&2; exit 1; }
     done
-    ./warden -c dev.yaml ban list --backend mysql | grep -Eq "^cli +192\.0\.2\.7 +ssh bruteforce " \
-        || { echo "test_env --mysql: the ban is not in the MySQL backend" >&2; exit 1; }
     # The README's Local API walk-through: a bouncer key, `warden run`, a lookup.
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     sed -i "s|^    listen_uri: 127.0.0.1:8080|    listen_uri: 127.0.0.1:$port|" dev.yaml

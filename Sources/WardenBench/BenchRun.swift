@@ -17,10 +17,10 @@ struct BenchRun {
     /// Upper bounds on ms / raw ms set by the issues (nil: reported only).
     private func target(_ op: String) -> Double? {
         switch (backend, op) {
-        case ("sqlite", "insert"), ("mysql", "insert"): 1.25  // >= 0.8x raw rows/s
-        case ("sqlite", "read_at"), ("mysql", "read_at"): 1.3
+        case ("sqlite", "insert"), ("mysql", "insert"), ("postgresql", "insert"): 1.25  // >= 0.8x raw rows/s
+        case ("sqlite", "read_at"), ("mysql", "read_at"), ("postgresql", "read_at"): 1.3
         case ("sqlite", "delete_first"), ("sqlite", "delete_avg"): 1.3
-        case ("sqlite", "delete_all"), ("mysql", "delete_all"): 1.5
+        case ("sqlite", "delete_all"), ("mysql", "delete_all"), ("postgresql", "delete_all"): 1.5
         case ("sqlite", "ban_add_process_median"): 2.0
         default: nil
         }
@@ -31,7 +31,7 @@ struct BenchRun {
         switch backend {
         case "sqlite": config["db_path"] = "\(folder)/warden-\(n).db"
         case "dummy": config["store"] = "bench-\(n)"
-        case "mysql": config["db_name"] = "warden_bench_\(n)"
+        case "mysql", "postgresql": config["db_name"] = "warden_bench_\(n)"
         default: break
         }
         return config

@@ -18,7 +18,7 @@ struct MeasureCommand: ParsableCommand {
             pairs; then `warden ban add` as a whole process (median and p90).
             """)
 
-    @Option(help: "Backend to measure: sqlite, mysql or dummy.") var backend = "sqlite"
+    @Option(help: "Backend to measure: sqlite, mysql, postgresql or dummy.") var backend = "sqlite"
     @Option(help: "The backend .so (default: the one built beside this program).") var library: String?
     @Option(help: "Comma-separated sizes N.") var sizes = "10000,100000"
     @Option(help: "The raw C baseline program for this backend (Benchmarks/raw).") var rawC: String?

@@ -106,6 +106,27 @@ final class MySQLBackendTests: XCTestCase {
                 + "name the server, e.g. 127.0.0.1 (or set db_socket)")
     }
 
+    /// Several servers (a Galera cluster's nodes) are tried in order: a dead first one is passed over.
+    func testSeveralHostsSettleOnTheOneThatAnswers() throws {
+        let server = try PrivateMariaDB.shared.get()
+        var config = server.config(database: "multi-\(UUID().uuidString.prefix(8))")
+        config["db_host"] = "127.0.0.1, 127.0.0.1"
+        config["db_port"] = "1,\(server.port)"
+        let backend = try open(config, manualClock: true)
+        try backend.insert(try signal("192.0.2.10"))
+        try backend.flush()
+        XCTAssertEqual(try backend.read(at: clock.now).map(\.target), ["192.0.2.10"])
+        config["db_port"] = "1,2"
+        config["connect_timeout"] = "1"
+        let message = loadError(config)
+        XCTAssertTrue(message.hasPrefix("backend \"mysql\" (\(library)): init failed with WARDEN_E_IO: mysql: cannot use "
+            + "\(config["db_name"]!) on 127.0.0.1:1,127.0.0.1:2 as 'warden': MySQL error 2002 (HY000): 127.0.0.1:2: Can't "
+            + "connect to server on '127.0.0.1'"), "the last server's error, named: \(message)")
+        config["db_port"] = "1,2,3"
+        XCTAssertEqual(loadError(config), "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: config key "
+            + "'db_port': 3 ports for 2 hosts; give one port, or one per host")
+    }
+
     func testServerRestartInTheMiddleOfAStreamLosesNothing() throws {
         let server = try PrivateMariaDB.shared.get()
         let recorder = LogRecorder()

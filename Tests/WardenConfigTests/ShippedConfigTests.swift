@@ -71,7 +71,7 @@ final class ShippedConfigTests: XCTestCase {
         XCTAssertEqual(try BackendConfigFile.loadAll(in: backendFolder).map(\.name), ["sqlite"])
         XCTAssertEqual(
             try backendFiles().map { String($0.dropFirst(backendFolder.count + 1)) },
-            ["dummy.yaml.disabled", "mysql.yaml.disabled", "sqlite.yaml"])
+            ["dummy.yaml.disabled", "mysql.yaml.disabled", "postgresql.yaml.disabled", "sqlite.yaml"])
     }
 
     func testEveryFileNamesTheInstalledLibraryOfABackendThisBuildMakes() throws {
@@ -105,6 +105,10 @@ final class ShippedConfigTests: XCTestCase {
                     config.merge(server.config(database: "shipped_\(config.count)")) { _, server in server }
                     if config["db_socket"] != nil { config["db_socket"] = server.socket }
                     if config["tls"] != nil { config["tls"] = "false" }  // the private server has no certificate
+                case "postgresql":
+                    let server = try PrivatePostgreSQL.shared.get()
+                    config.merge(server.config(database: "shipped_\(config.count)")) { _, server in server }
+                    config.removeValue(forKey: "sslrootcert")  // the private cluster has no certificate
                 case "dummy":
                     break
                 default:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the C boundary under valgrind memcheck and prints one verdict line per run:
 #   1. one XCTest process: the loader tests (every fault fixture), the history tests and the conformance
-#      suite of every backend (dummy, sqlite, mysql array and multi-row, C and Rust examples);
-#   2. the real `warden` CLI, one process per command, against SQLite and MySQL at once;
+#      suite of every backend (dummy, sqlite, mysql array and multi-row, postgresql, C and Rust examples);
+#   2. the real `warden` CLI, one process per command, against SQLite, MySQL and PostgreSQL at once;
 #   3. the C example and the loader's fault fixtures built with AddressSanitizer, which
 #      also sees overflows of C globals and stack arrays (valgrind sees heap blocks only).
 # A run fails on any invalid read or write, use of an uninitialised value, bad free,
@@ -11,7 +11,8 @@
 # itself fails. Exits 1 when any run failed; the failing logs are kept and named.
 # Usage: bash Tests/support/memcheck.sh   (after `swift build --build-tests -Xcc -gdwarf-4`:
 # valgrind 3.19 cannot read the DWARF 5 that clang writes for C code such as BoringSSL)
-# MySQL runs use the server of WARDEN_TEST_MARIADB_DIR (Tests/run.sh exports it), or start one.
+# MySQL runs use the server of WARDEN_TEST_MARIADB_DIR (Tests/run.sh exports it), or start one;
+# PostgreSQL runs, likewise, the cluster of WARDEN_TEST_POSTGRES_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
@@ -19,9 +20,10 @@ bin="$root/.build/debug"
 logs="$(mktemp -d /tmp/warden-memcheck.XXXXXX)"
 failures=0
 
-own_mariadb=""
+own_mariadb="" own_postgres=""
 cleanup() {
     [ -n "$own_mariadb" ] && bash Tests/support/mariadb.sh down "$own_mariadb"
+    [ -n "$own_postgres" ] && bash Tests/support/postgresql.sh down "$own_postgres"
     [ "$failures" -eq 0 ] && rm -rf "$logs"
     return 0
 }
@@ -30,6 +32,11 @@ if [ -z "${WARDEN_TEST_MARIADB_DIR:-}" ]; then
     own_mariadb="$(mktemp -d /tmp/warden-mariadb.XXXXXX)"
     bash Tests/support/mariadb.sh up "$own_mariadb"
     export WARDEN_TEST_MARIADB_DIR="$own_mariadb"
+fi
+if [ -z "${WARDEN_TEST_POSTGRES_DIR:-}" ]; then
+    own_postgres="$(mktemp -d /tmp/warden-postgres.XXXXXX)"
+    bash Tests/support/postgresql.sh up "$own_postgres"
+    export WARDEN_TEST_POSTGRES_DIR="$own_postgres"
 fi
 
 valgrind_options=(
@@ -88,8 +95,9 @@ run "xctest: loader tests, conformance of every backend, history" \
 skipped="$(grep -oE "Test Case '[^']+' skipped" "$logs"/xctest*.log | sed -E "s/.*'([^']+)'.*/\1/" | tr '\n' ' ' || true)"
 [ -n "$skipped" ] && echo "memcheck: note  skipped under valgrind: $skipped"
 
-# 2. The CLI against both SQLite and MySQL (each command loads both backends).
+# 2. The CLI against SQLite, MySQL and PostgreSQL (each command loads the three backends).
 . "$WARDEN_TEST_MARIADB_DIR/env"
+. "$WARDEN_TEST_POSTGRES_DIR/env"
 env_dir="$logs/cli"
 mkdir -p "$env_dir/plugins"
 printf 'plugin:\n  backend: ./plugins\n' >"$env_dir/config.yaml"
@@ -109,6 +117,16 @@ config:
   db_password: $MARIADB_PASSWORD
   db_name: w_memcheck_$$
 YAML
+cat >"$env_dir/plugins/postgresql.yaml" <<YAML
+name: postgresql
+path: $bin/libwarden-backend-postgresql.so
+config:
+  db_host: 127.0.0.1
+  db_port: "$POSTGRES_PORT"
+  db_username: $POSTGRES_USER
+  db_password: $POSTGRES_PASSWORD
+  db_name: w_memcheck_$$
+YAML
 warden=("$bin/warden" -c "$env_dir/config.yaml")
 run "cli: ban add ip" "${warden[@]}" ban add ip 192.0.2.7 4h ssh bruteforce
 run "cli: ban add range" "${warden[@]}" ban add range 198.51.100.0/24 4h scan
@@ -120,6 +138,7 @@ run "cli: ban flush" "${warden[@]}" ban flush
 run "cli: backends list" "${warden[@]}" backends list
 run "cli: backends check sqlite" "${warden[@]}" backends check "$bin/libwarden-backend-sqlite.so"
 run "cli: backends check mysql" "${warden[@]}" backends check "$bin/libwarden-backend-mysql.so"
+run "cli: backends check postgresql" "${warden[@]}" backends check "$bin/libwarden-backend-postgresql.so"
 
 # 3. The C pieces with AddressSanitizer: the runtime is preloaded into the (uninstrumented)
 # test process, CCompiler adds the flags. Leaks are valgrind's job above (LSan would also

@@ -42,7 +42,14 @@ stop() {
 case "$action" in
     up)
         mkdir -p "$dir"
-        [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+        if [ "$(id -u)" -eq 0 ]; then
+            chown postgres: "$dir"
+            runuser -u postgres -- test -w "$dir" || {
+                echo "postgresql.sh: the postgres user cannot reach $dir (a folder above it is closed to others);" \
+                    "choose a folder under /tmp" >&2
+                exit 1
+            }
+        fi
         running && exit 0
         if [ ! -f "$data/PG_VERSION" ]; then
             as_owner "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth-local=peer \

@@ -5,7 +5,9 @@
 # the crowdsec agent in agent.sh and repeat-offender.sh) against `warden run`, twice:
 #   1. one daemon on a SQLite store, bans made with `warden ban add|del` in other processes;
 #   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
-#      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it).
+#      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it);
+#   3. one daemon on a private PostgreSQL cluster, every client of run 1 again (needs
+#      WARDEN_TEST_POSTGRES_DIR, as Tests/run.sh exports it).
 # The first run also checks that every bouncer asks for and inflates gzip answers.
 # Usage: bash Tests/support/real-clients.sh   (after `swift build`; needs root and
 # Tests/clients/install.sh). Prints the clients' report lines, then `N passed, N failed`.
@@ -187,6 +189,28 @@ config:
     fi
 else
     echo "note: WARDEN_TEST_MARIADB_DIR not set: the two-node MariaDB run is skipped"
+fi
+
+if [ -n "${WARDEN_TEST_POSTGRES_DIR:-}" ] && [ -f "$WARDEN_TEST_POSTGRES_DIR/env" ]; then
+    # shellcheck source=/dev/null
+    . "$WARDEN_TEST_POSTGRES_DIR/env"
+    postgresql_config="$(node postgresql "name: postgresql
+path: $bin/libwarden-backend-postgresql.so
+config:
+  db_host: 127.0.0.1
+  db_port: \"$POSTGRES_PORT\"
+  db_username: $POSTGRES_USER
+  db_password: $POSTGRES_PASSWORD
+  db_name: w_clients_$$")"
+    cp config/profiles.yaml "$work/postgresql/profiles.yaml"
+    if serve "$postgresql_config"; then
+        run "one daemon, PostgreSQL" "$url" "$postgresql_config"
+    else
+        echo "not ok - warden-daemon on PostgreSQL did not start"
+        failed=$((failed + 1))
+    fi
+else
+    echo "note: WARDEN_TEST_POSTGRES_DIR not set: the PostgreSQL run is skipped"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

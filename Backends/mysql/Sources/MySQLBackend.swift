@@ -20,6 +20,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     static let offersSignalIDs = true
 
     private static let arrayChunk = 1000
+    /// How many times a transaction the server undid for a conflict is run again.
+    private static let conflictRetries = 8
     private static let multiRowChunk = 500
 
     let host: BackendHost
@@ -34,6 +36,9 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     private var labels: [(uid: Int64, key: [UInt8], value: [UInt8])] = []
     /// Signals in the batch.
     private var pending = 0
+    /// The uid of the batch's first signal: after a connection lost during COMMIT, finding
+    /// it stored tells that the commit went through (see ``commitBatch(ownSignals:)``).
+    private var firstUID: Int64?
     private var useArrayBinding = true
     private var autoCommitter: AutoCommitter?
     /// Why bans were dropped by a commit that `flush` did not make (the auto-commit thread,
@@ -55,7 +60,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         useArrayBinding = settings.bulk != "multirow"
         try lock.withLock {
             do {
-                let db = try MySQLConnection(settings)
+                let db = try MySQLConnection.open(settings)
                 try MySQLSchema.migrate(db)
                 self.db = db
             } catch let error as MySQLSchema.SchemaTooNew {
@@ -77,27 +82,31 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     }
 
     /// Runs `body` on a live connection, reconnecting and running it again while the
-    /// server is unreachable, up to `retry_timeout`. `body` must be safe to repeat.
+    /// server is unreachable, up to `retry_timeout`, and again at once when the server undid
+    /// it for a conflict (a few times: on Galera, two nodes that write at once both take the
+    /// change feed's lock row, and certification refuses the later commit). `body` must be
+    /// safe to repeat.
     func withConnection<R>(_ what: String, _ body: (MySQLConnection) throws -> R) throws -> R {
         let settings = try requireSettings()
         let start = host.now()
         var delayUs: UInt32 = 100_000
         var outage: MySQLError?
+        var conflicts = 0
         while true {
             do {
-                if db == nil { db = try MySQLConnection(settings) }
+                if db == nil { db = try MySQLConnection.open(settings) }
                 let result = try body(db!)
                 if outage != nil {
                     let seconds = Double((host.now() - start) / 1_000_000) / 1000
-                    host.log(.warning, "reconnected to \(settings.endpoint) after \(seconds) s; \(what) done")
+                    host.log(.warning, "reconnected to \(db!.endpoint) after \(seconds) s; \(what) done")
                 }
                 return result
             } catch let error as MySQLError where error.isConnectionLost {
-                db = nil
                 if outage == nil {
-                    host.log(.warning, "lost the connection to \(settings.endpoint) during \(what): \(error.message); "
-                        + "retrying for up to \(settings.retryTimeoutSeconds) s")
+                    host.log(.warning, "lost the connection to \(db?.endpoint ?? settings.endpoint) during \(what): "
+                        + "\(error.message); retrying for up to \(settings.retryTimeoutSeconds) s")
                 }
+                db = nil
                 outage = error
                 guard host.now() - start < Int64(settings.retryTimeoutSeconds) * 1_000_000_000 else {
                     throw BackendError(
@@ -106,8 +115,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 }
                 usleep(delayUs)
                 delayUs = min(delayUs * 2, 2_000_000)
+            } catch let error as MySQLError where error.isConflict && conflicts < Self.conflictRetries {
+                conflicts += 1
+                host.log(.info, "conflict: \(what) on \(db?.endpoint ?? settings.endpoint) was undone by the server "
+                    + "(\(error.message)); running it again (\(conflicts) of \(Self.conflictRetries))")
+                usleep(UInt32.random(in: 1_000...(20_000 * UInt32(conflicts))))  // apart from the other writer
             } catch let error as MySQLError {
-                throw BackendError(.io, "mysql: \(what) failed on \(settings.endpoint): \(error)")
+                throw BackendError(.io, "mysql: \(what) failed on \(db?.endpoint ?? settings.endpoint): \(error)")
             }
         }
     }
@@ -150,6 +164,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         try SignalLimits.check(signal)
         let uid = Int64.random(in: 1...Int64.max)
         batch.append(signal, uid: uid)
+        if firstUID == nil { firstUID = uid }
         for e in signal.events {
             events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
         }
@@ -166,8 +181,13 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     /// last ones buffered) came from callers who wait for the next flush, which reports it.
     func commitBatch(ownSignals: Int = 0) throws {
         guard batch.count > 0 || !events.isEmpty else { return }
+        var sent = false
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
+                // Sent before and the connection lost: if the server committed it (COMMIT got
+                // there, its answer did not), sending it again would store it twice.
+                if sent, let uid = firstUID, try committed(uid, db) { return }
+                sent = true
                 // Always a transaction, even for one statement: the bans and the change feed's
                 // record of them commit together, under the feed's lock (see MySQLFeed).
                 try transaction(db) {
@@ -191,18 +211,25 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
             // Rolled back, outage or not: the host reports this write as failed and its
             // caller sends it again, so a batch kept for a later commit would store it twice.
             let dropped = batch.count, droppedSignals = pending
-            batch.removeAll()
-            events.removeAll()
-            labels.removeAll()
-            pending = 0
+            clearBatch()
             let failure = BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
             if droppedSignals > ownSignals { unreportedLoss = failure }
             throw failure
         }
+        clearBatch()
+    }
+
+    private func clearBatch() {
         batch.removeAll()
         events.removeAll()
         labels.removeAll()
         pending = 0
+        firstUID = nil
+    }
+
+    /// Whether the signal `uid` is stored (by its bans or its events).
+    private func committed(_ uid: Int64, _ db: MySQLConnection) throws -> Bool {
+        !(try db.integers("SELECT 1 FROM bans WHERE signal_uid = \(uid) UNION ALL SELECT 1 FROM events WHERE signal_uid = \(uid) LIMIT 1")).isEmpty
     }
 
     /// Runs `body` in a transaction and commits it. When the server refuses a statement,

@@ -9,20 +9,33 @@ import Glibc
 final class MySQLConnection {
     private let handle: UnsafeMutablePointer<MYSQL>
     private var statements: [String: MySQLStatement] = [:]
+    /// The server this connection reached (`host:port` or the socket).
+    let endpoint: String
 
-    /// Connects with utf8mb4, the configured timeouts and TLS mode. When the database
-    /// does not exist yet (error 1049) and the user may create it, creates it.
-    convenience init(_ settings: MySQLSettings) throws {
-        do {
-            try self.init(settings, database: settings.database)
-        } catch let error as MySQLError where error.code == 1049 {
-            let server = try MySQLConnection(settings, database: nil)
-            try server.execute("CREATE DATABASE IF NOT EXISTS `\(settings.database)` CHARACTER SET utf8mb4")
-            try self.init(settings, database: settings.database)
+    /// Connects to the first server of the list that answers, with utf8mb4, the configured
+    /// timeouts and TLS mode. When the database does not exist yet (error 1049) and the
+    /// user may create it, creates it.
+    static func open(_ settings: MySQLSettings) throws -> MySQLConnection {
+        var unreachable: MySQLError?
+        for server in settings.servers {
+            do {
+                do {
+                    return try MySQLConnection(settings, server, database: settings.database)
+                } catch let error as MySQLError where error.code == 1049 {
+                    let bare = try MySQLConnection(settings, server, database: nil)
+                    try bare.execute("CREATE DATABASE IF NOT EXISTS `\(settings.database)` CHARACTER SET utf8mb4")
+                    return try MySQLConnection(settings, server, database: settings.database)
+                }
+            } catch let error as MySQLError where error.isConnectionLost && settings.servers.count > 1 {
+                unreachable = MySQLError(code: error.code, sqlState: error.sqlState,
+                                         message: "\(server.endpoint): \(error.message)", sql: nil)
+            }
         }
+        throw unreachable!  // the list is never empty, and a single server threw above
     }
 
-    private init(_ settings: MySQLSettings, database: String?) throws {
+    private init(_ settings: MySQLSettings, _ server: (host: String, port: Int, endpoint: String), database: String?) throws {
+        endpoint = server.endpoint
         guard let handle = mysql_init(nil) else {
             throw MySQLError(code: 2008, sqlState: "HY000", message: "out of memory", sql: nil)
         }
@@ -44,7 +57,7 @@ final class MySQLConnection {
             mysql_options(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on)
         }
         guard mysql_real_connect(
-            handle, settings.host, settings.username, settings.password, database, UInt32(settings.port),
+            handle, server.host, settings.username, settings.password, database, UInt32(server.port),
             settings.socket, 0) != nil
         else {
             throw MySQLConnection.error(of: handle, sql: nil)  // every member is set: deinit closes the handle

@@ -18,6 +18,10 @@ struct MySQLError: Error, CustomStringConvertible {
         [2002, 2003, 2006, 2013, 2055, 1927, 4031, 1053].contains(code)
     }
 
+    /// The server undid the transaction for a conflict with another (a deadlock, or a
+    /// Galera certification failure, reported as one): running it again is expected.
+    var isConflict: Bool { code == 1213 }
+
     /// The server refused a bulk (array-bound) execute: fall back to multi-row INSERT.
     var isBulkUnsupported: Bool { code == UInt32(CR_FUNCTION_NOT_SUPPORTED) }
 }

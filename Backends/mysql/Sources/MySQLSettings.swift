@@ -3,8 +3,10 @@ import WardenBackendKit
 /// The `config:` keys of the MySQL/MariaDB backend. The password is kept here and
 /// nowhere else: no message, log line or description ever includes it.
 struct MySQLSettings {
-    var host: String
-    var port: Int
+    /// One server, or several (a Galera cluster's nodes) tried in order at each connection.
+    var hosts: [String]
+    /// One port for every host, or one per host.
+    var ports: [Int]
     /// A unix socket; when set it is used instead of TCP.
     var socket: String?
     var username: String
@@ -23,10 +25,29 @@ struct MySQLSettings {
 
     init(_ config: BackendConfig) throws {
         socket = config.string("db_socket")
-        host = socket == nil
+        let hostList = socket == nil
             ? try config.required("db_host", hint: "name the server, e.g. 127.0.0.1 (or set db_socket)")
             : config.string("db_host") ?? "localhost"
-        port = try config.int("db_port", default: 3306, range: 1...65535)
+        hosts = hostList.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        guard !hosts.contains(where: \.isEmpty) else {
+            throw BackendError(.invalid, "config key 'db_host': '\(hostList)' has an empty host; separate hosts with one comma")
+        }
+        let portList = config.string("db_port") ?? "3306"
+        ports = []
+        for part in portList.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let port = Int(String(part).trimmingSpaces()), (1...65535).contains(port) else {
+                throw BackendError(
+                    .invalid, "config key 'db_port': '\(portList)' is not a port from 1 to 65535, or one per host separated by commas")
+            }
+            ports.append(port)
+        }
+        guard ports.count == 1 || ports.count == hosts.count else {
+            throw BackendError(
+                .invalid, "config key 'db_port': \(ports.count) ports for \(hosts.count) hosts; give one port, or one per host")
+        }
+        guard socket == nil || hosts.count == 1 else {
+            throw BackendError(.invalid, "config key 'db_socket': a socket reaches one server; list several db_host only without it")
+        }
         username = try config.required("db_username", hint: "name the database user")
         password = config.string("db_password") ?? ""
         database = try config.required("db_name", hint: "name the database, e.g. warden")
@@ -41,6 +62,23 @@ struct MySQLSettings {
         }
     }
 
-    /// `host:port` or the socket path, for messages.
-    var endpoint: String { socket ?? "\(host):\(port)" }
+    /// The servers in the order they are tried: `host:port` each, or the socket path.
+    var servers: [(host: String, port: Int, endpoint: String)] {
+        hosts.indices.map { i in
+            let port = ports.count == 1 ? ports[0] : ports[i]
+            return (hosts[i], port, socket ?? "\(hosts[i]):\(port)")
+        }
+    }
+
+    /// Every server, for messages.
+    var endpoint: String { servers.map(\.endpoint).joined(separator: ",") }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
 }

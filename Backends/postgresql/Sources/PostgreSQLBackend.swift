@@ -28,6 +28,9 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
     private var settings: PostgreSQLSettings?
     private var db: PostgreSQLConnection?
     private var batch = CopyBatch()
+    /// The uid of the batch's first signal: after a connection lost during COMMIT, finding
+    /// it stored tells that the commit went through (see ``commitBatch(ownSignals:)``).
+    private var firstUID: Int64?
     private var autoCommitter: AutoCommitter?
     /// Why bans were dropped by a commit that `flush` did not make (the auto-commit thread,
     /// the change feed, a delete, an insert's commit): the next `flush` reports it, because
@@ -102,7 +105,8 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
                 delayUs = min(delayUs * 2, 2_000_000)
             } catch let error as PostgreSQLError where error.isRetryable && conflicts < Self.conflictRetries {
                 conflicts += 1
-                host.log(.info, "\(what): the server undid the transaction (\(error.message)); running it again (\(conflicts))")
+                host.log(.info, "conflict: \(what) on \(db?.reachedEndpoint ?? settings.endpoint) was undone by the server "
+                    + "(\(error.message)); running it again (\(conflicts) of \(Self.conflictRetries))")
             } catch let error as PostgreSQLError {
                 throw BackendError(.io, "postgresql: \(what) failed on \(db?.reachedEndpoint ?? settings.endpoint): \(error)")
             }
@@ -162,6 +166,7 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
         try SignalText.check(signal)
         let uid = Int64.random(in: 1...Int64.max)
         batch.append(signal, uid: uid)
+        if firstUID == nil { firstUID = uid }
         return uid
     }
 
@@ -170,9 +175,17 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
     /// last ones buffered) came from callers who wait for the next flush, which reports it.
     func commitBatch(ownSignals: Int = 0) throws {
         guard !batch.isEmpty else { return }
-        defer { batch.removeAll() }
+        defer {
+            batch.removeAll()
+            firstUID = nil
+        }
+        var sent = false
         do {
             try withConnection("flush of \(batch.banCount) ban(s)") { db in
+                // Sent before and the connection lost: if the server committed it (COMMIT got
+                // there, its answer did not), sending it again would store it twice.
+                if sent, let uid = firstUID, try committed(uid, db) { return }
+                sent = true
                 // Always a transaction: the bans and the change feed's record of them commit
                 // together, under the feed's lock (see PostgreSQLFeed).
                 try transaction(db) {
@@ -191,6 +204,11 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
             if batch.signalCount > ownSignals { unreportedLoss = failure }
             throw failure
         }
+    }
+
+    /// Whether the signal `uid` is stored (by its bans or its events).
+    private func committed(_ uid: Int64, _ db: PostgreSQLConnection) throws -> Bool {
+        !(try db.integers("SELECT 1 FROM bans WHERE signal_uid = \(uid) UNION ALL SELECT 1 FROM events WHERE signal_uid = \(uid) LIMIT 1")).isEmpty
     }
 
     /// Commits the batch. Fails, too, when bans buffered since the last flush were dropped
