@@ -20,7 +20,12 @@ final class MySQLConnection {
         for server in settings.servers {
             do {
                 do {
-                    return try MySQLConnection(settings, server, database: settings.database)
+                    let connection = try MySQLConnection(settings, server, database: settings.database)
+                    // A Galera node that is joining accepts connections but no queries: pass it over.
+                    if settings.servers.count > 1, try !connection.isReady() {
+                        throw MySQLError(code: 1047, sqlState: "08S01", message: "the Galera node is not ready (joining)", sql: nil)
+                    }
+                    return connection
                 } catch let error as MySQLError where error.code == 1049 {
                     let bare = try MySQLConnection(settings, server, database: nil)
                     try bare.execute("CREATE DATABASE IF NOT EXISTS `\(settings.database)` CHARACTER SET utf8mb4")
@@ -78,6 +83,27 @@ final class MySQLConnection {
     }
 
     func error(sql: String?) -> MySQLError { Self.error(of: handle, sql: sql) }
+
+    /// Whether the server takes queries: false for a Galera node that is not `wsrep_ready`
+    /// (joining, or cut off from its cluster's majority); true for any other server.
+    func isReady() throws -> Bool {
+        var ready = true
+        try query("SHOW STATUS LIKE 'wsrep_ready'") { fields, _ in
+            ready = fields[1].map { String(cString: $0) == "ON" } ?? true
+            return false
+        }
+        return ready
+    }
+
+    /// Whether the server replicates through Galera (`wsrep_on`).
+    func isGaleraNode() throws -> Bool {
+        var on = false
+        try query("SHOW VARIABLES LIKE 'wsrep_on'") { fields, _ in
+            on = fields[1].map { String(cString: $0) == "ON" } ?? false
+            return false
+        }
+        return on
+    }
 
     /// The server's version text, e.g. "10.11.19-MariaDB-0+deb12u1".
     var serverVersion: String { String(cString: mysql_get_server_info(handle)) }

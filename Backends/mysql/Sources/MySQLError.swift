@@ -15,7 +15,8 @@ struct MySQLError: Error, CustomStringConvertible {
 
     /// The connection is gone (server restarted, network dropped): reconnect and retry.
     var isConnectionLost: Bool {
-        [2002, 2003, 2006, 2013, 2055, 1927, 4031, 1053].contains(code)
+        // 1047: a Galera node that is joining (or lost its cluster) takes no queries.
+        [2002, 2003, 2006, 2013, 2055, 1927, 4031, 1053, 1047].contains(code)
     }
 
     /// The server undid the transaction for a conflict with another (a deadlock, or a

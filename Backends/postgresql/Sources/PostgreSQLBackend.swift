@@ -184,7 +184,10 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
             try withConnection("flush of \(batch.banCount) ban(s)") { db in
                 // Sent before and the connection lost: if the server committed it (COMMIT got
                 // there, its answer did not), sending it again would store it twice.
-                if sent, let uid = firstUID, try committed(uid, db) { return }
+                if sent, let uid = firstUID, try committed(uid, db) {
+                    host.log(.warning, "the earlier COMMIT of this flush went through (its answer was lost); not sent again")
+                    return
+                }
                 sent = true
                 // Always a transaction: the bans and the change feed's record of them commit
                 // together, under the feed's lock (see PostgreSQLFeed).
