@@ -3,7 +3,8 @@
 # dependencies (Tests/support/check-dependencies.py), builds every product
 # (backends and the daemon included), runs the tests, runs CrowdSec's real bouncers
 # against `warden run` (Tests/support/real-clients.sh), the differential test against
-# CrowdSec's LAPI (Tests/differential/run.sh), the hardening checks against a running
+# CrowdSec's LAPI (Tests/differential/run.sh), clusters that lose a node (Tests/cluster:
+# Galera, PostgreSQL primary and standby), the hardening checks against a running
 # daemon (Tests/faults: a full disk, a database outage, a sick backend; Tests/hardening:
 # slow clients and a login flood; Tests/api: schemathesis over openapi.yaml; Fuzz: a short
 # libFuzzer run of every parser), runs the C boundary again
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:${HOME:-/root}/.cargo/bin:$PATH"  # cargo builds the Rust example backend
 
-bash Tests/support/install-deps.sh --with-mariadb --with-postgresql --with-valgrind --with-go --with-hardening
+bash Tests/support/install-deps.sh --with-mariadb --with-postgresql --with-galera --with-valgrind --with-go --with-hardening
 bash Tests/clients/install.sh   # crowdsec's bouncers, ipset, pycrowdsec: the real clients of the Local API
 
 echo "== dependency check: what Package.swift declares and the sources import (README, Layout)"
@@ -47,6 +48,8 @@ bash Tests/differential/run.sh 2>&1 | tee "$differential_log" || true  # counted
 # Each counted in the summary from its last line.
 echo "== faults under a running daemon: SQLite disk full, MariaDB outage, a sick backend beside SQLite"
 bash Tests/faults/run.sh 2>&1 | tee "$hardening_logs/faults" || true
+echo "== clusters that lose a node: 3-node Galera, PostgreSQL primary and standby, a daemon per node"
+bash Tests/cluster/run.sh 2>&1 | tee "$hardening_logs/cluster" || true
 echo "== hostile clients: 2,000 slow connections and a login flood, a bouncer measured throughout"
 python3 Tests/hardening/hostile-clients.py "$(swift build --show-bin-path)" 2>&1 | tee "$hardening_logs/hostile" || true
 echo "== the API against openapi.yaml: schemathesis over every route, with a bouncer key and a machine token"

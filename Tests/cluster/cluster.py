@@ -316,6 +316,17 @@ def ban_through(daemon, ip, token, agents):
     return False
 
 
+def conflicts_so_far(daemons):
+    """The conflicts the backends logged ("... was undone N time(s) by the server ...")."""
+    total = 0
+    for daemon in daemons:
+        with open(os.path.join(daemon.folder, "daemon.log"), errors="replace") as f:
+            for line in f:
+                if "conflict: " in line and " was undone " in line:
+                    total += int(line.split(" was undone ", 1)[1].split(" ", 1)[0])
+    return total
+
+
 def outage(agents, since, until, daemons):
     """Per daemon: errors answered, and the longest time without a 201."""
     with agents.lock:
@@ -382,9 +393,7 @@ def main():
         all_rate, all_errors = agents.figures(t1, t2, f"{nodes} nodes at once, 2 agent connections each")
         check(not one_errors and not all_errors,
               f"concurrent writers on every node: no alert refused ({len(one_errors) + len(all_errors)} errors)")
-        conflicts = sum(open(os.path.join(d.folder, "daemon.log"), errors="replace").read().count("conflict: ")
-                        for d in daemons)
-        figure(f"certification conflicts run again so far: {conflicts}")
+        figure(f"transactions undone by a conflict and run again so far: {conflicts_so_far(daemons)}")
 
         # 2. A database node dies under load.
         victim = 1 if kind == "galera" else 0  # node 2's mariadbd; the PostgreSQL primary
@@ -432,7 +441,8 @@ def main():
         agents.stop()
         time.sleep(3)
         acknowledged = dict(agents.acknowledged)
-        figure(f"alerts acknowledged (201) in the whole run: {len(acknowledged)}")
+        figure(f"alerts acknowledged (201) in the whole run: {len(acknowledged)}; transactions undone by a conflict "
+               f"and run again: {conflicts_so_far(daemons)}")
         for bouncer in bouncers:
             missing = [ip for ip in acknowledged if ip not in bouncer.enforced]
             check(not missing, f"node {bouncer.daemon.index + 1}'s bouncer enforces every acknowledged alert's decision "

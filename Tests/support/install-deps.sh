@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Warden builds and tests with, when missing.
-# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-postgresql] [--with-valgrind] [--with-go] [--with-hardening]
+# Usage: Tests/support/install-deps.sh [--with-mariadb] [--with-postgresql] [--with-galera] [--with-valgrind] [--with-go] [--with-hardening]
 #   --with-mariadb   also what Tests/support/mariadb.sh runs: the server, and python3 to pick a free port
 #   --with-postgresql  also what Tests/support/postgresql.sh runs: the server (its Debian package made to
 #                    create no cluster of its own), psql, and python3 to pick a free port
+#   --with-galera    also what Tests/support/galera.sh runs: galera-4 beside the MariaDB server, and
+#                    rsync for its state transfers
 #   --with-valgrind  valgrind, for Tests/support/memcheck.sh
 #   --with-go        Go, the oracle of the differential tests (Go's own duration printing), and the
 #                    Go libraries the oracles build with: expr and iplib (as CrowdSec 1.4.6), sprig
@@ -16,10 +18,11 @@ for option in "$@"; do
     case "$option" in
         --with-mariadb) packages+=(mariadb-server python3) ;;
         --with-postgresql) packages+=(postgresql postgresql-client python3) ;;
+        --with-galera) packages+=(mariadb-server galera-4 rsync python3) ;;
         --with-valgrind) packages+=(valgrind) ;;
         --with-go) packages+=(golang-go golang-github-antonmedv-expr-dev golang-github-c-robinson-iplib-dev golang-github-masterminds-sprig-dev) ;;
         --with-hardening) packages+=(sqlite3 jq curl python3-venv) ;;
-        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-postgresql, --with-valgrind, --with-go, --with-hardening" >&2; exit 64 ;;
+        *) echo "install-deps.sh: unknown option '$option'; use --with-mariadb, --with-postgresql, --with-galera, --with-valgrind, --with-go, --with-hardening" >&2; exit 64 ;;
     esac
 done
 missing=()

@@ -96,7 +96,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         let start = host.now()
         var delayUs: UInt32 = 100_000
         var outage: MySQLError?
-        var conflicts = 0
+        var conflicts = 0, lastConflict = ""
         let retryNs = Int64(settings.retryTimeoutSeconds) * 1_000_000_000
         while true {
             do {
@@ -105,6 +105,10 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 if outage != nil {
                     let seconds = Double((host.now() - start) / 1_000_000) / 1000
                     host.log(.warning, "reconnected to \(db!.endpoint) after \(seconds) s; \(what) done")
+                }
+                if conflicts > 0 {
+                    host.log(.info, "conflict: \(what) on \(db!.endpoint) was undone \(conflicts) time(s) by the server "
+                        + "(\(lastConflict)) before it went through")
                 }
                 return result
             } catch let error as MySQLError where error.isConnectionLost {
@@ -125,10 +129,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 // Bounded by retry_timeout, spaced out at random so that writers on several
                 // nodes, which all take the change feed's lock row, stop colliding.
                 conflicts += 1
-                if conflicts == 1 || conflicts % 10 == 0 {
-                    host.log(.info, "conflict: \(what) on \(db?.endpoint ?? settings.endpoint) was undone by the server "
-                        + "(\(error.message)); running it again (attempt \(conflicts + 1))")
-                }
+                lastConflict = error.message
                 usleep(UInt32.random(in: 1_000...min(200_000, 5_000 << min(conflicts, 6))))
             } catch let error as MySQLError {
                 throw BackendError(.io, "mysql: \(what) failed on \(db?.endpoint ?? settings.endpoint): \(error)")

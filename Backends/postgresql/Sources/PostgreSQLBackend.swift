@@ -20,9 +20,6 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
     static let offersHistory = true
     static let offersSignalIDs = true
 
-    /// How many times a transaction the server undid to keep transactions apart is run again.
-    private static let conflictRetries = 5
-
     let host: BackendHost
     let lock = BackendLock()
     private var settings: PostgreSQLSettings?
@@ -72,14 +69,15 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
     }
 
     /// Runs `body` on a live connection, reconnecting and running it again while no host
-    /// takes it, up to `retry_timeout`, and again at once when the server undid it for a
-    /// conflict (a few times). `body` must be safe to repeat.
+    /// takes it, and again when the server undid it for a conflict, each up to
+    /// `retry_timeout`. `body` must be safe to repeat.
     func withConnection<R>(_ what: String, _ body: (PostgreSQLConnection) throws -> R) throws -> R {
         let settings = try requireSettings()
         let start = host.now()
         var delayUs: UInt32 = 100_000
         var outage: PostgreSQLError?
-        var conflicts = 0
+        var conflicts = 0, lastConflict = ""
+        let retryNs = Int64(settings.retryTimeoutSeconds) * 1_000_000_000
         while true {
             do {
                 if db == nil { db = try PostgreSQLConnection(settings) }
@@ -87,6 +85,10 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
                 if outage != nil {
                     let seconds = Double((host.now() - start) / 1_000_000) / 1000
                     host.log(.warning, "reconnected to \(db!.reachedEndpoint) after \(seconds) s; \(what) done")
+                }
+                if conflicts > 0 {
+                    host.log(.info, "conflict: \(what) on \(db!.reachedEndpoint) was undone \(conflicts) time(s) by the "
+                        + "server (\(lastConflict)) before it went through")
                 }
                 return result
             } catch let error as PostgreSQLError where error.isConnectionLost {
@@ -103,10 +105,11 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
                 }
                 usleep(delayUs)
                 delayUs = min(delayUs * 2, 2_000_000)
-            } catch let error as PostgreSQLError where error.isRetryable && conflicts < Self.conflictRetries {
+            } catch let error as PostgreSQLError where error.isRetryable && host.now() - start < retryNs {
+                // Bounded by retry_timeout, spaced out at random so the colliding writers part.
                 conflicts += 1
-                host.log(.info, "conflict: \(what) on \(db?.reachedEndpoint ?? settings.endpoint) was undone by the server "
-                    + "(\(error.message)); running it again (\(conflicts) of \(Self.conflictRetries))")
+                lastConflict = error.message
+                usleep(UInt32.random(in: 1_000...min(200_000, 5_000 << min(conflicts, 6))))
             } catch let error as PostgreSQLError {
                 throw BackendError(.io, "postgresql: \(what) failed on \(db?.reachedEndpoint ?? settings.endpoint): \(error)")
             }
