@@ -67,6 +67,33 @@ public final class BackendConfig {
         return text.lowercased()
     }
 
+    /// Database servers tried in order: `hosts` (the value of `hostKey`, one host or several
+    /// separated by commas) with `portKey`'s port, one for every host or one per host
+    /// (`5432,5433`), or `defaultPort` when absent.
+    public func servers(
+        hosts list: String, hostKey: String = "db_host", portKey: String = "db_port", defaultPort: Int
+    ) throws -> [(host: String, port: Int)] {
+        func trimmed(_ part: Substring) -> String { String(part.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+        let hosts = list.split(separator: ",", omittingEmptySubsequences: false).map(trimmed)
+        guard !hosts.contains(where: \.isEmpty) else {
+            throw BackendError(.invalid, "config key '\(hostKey)': '\(list)' has an empty host; separate hosts with one comma")
+        }
+        let portList = string(portKey) ?? String(defaultPort)
+        var ports: [Int] = []
+        for part in portList.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let port = Int(trimmed(part)), (1...65535).contains(port) else {
+                throw BackendError(
+                    .invalid, "config key '\(portKey)': '\(portList)' is not a port from 1 to 65535, or one per host separated by commas")
+            }
+            ports.append(port)
+        }
+        guard ports.count == 1 || ports.count == hosts.count else {
+            throw BackendError(
+                .invalid, "config key '\(portKey)': \(ports.count) ports for \(hosts.count) hosts; give one port, or one per host")
+        }
+        return hosts.enumerated().map { i, host in (host, ports.count == 1 ? ports[0] : ports[i]) }
+    }
+
     /// Keys present in the map that the backend never read, sorted.
     public var unreadKeys: [String] {
         values.keys.filter { !readKeys.contains($0) }.sorted()

@@ -81,14 +81,6 @@ enum MySQLFeed {
         """
     }
 
-    /// One row of `warden_changes`.
-    private struct Entry {
-        var position: Int64
-        var kind: UInt32
-        var banID: Int64
-        var endedNs: Int64
-    }
-
     /// A snapshot (`cursor` 0: the bans live at `now`) or the changes from `cursor` on, read
     /// in one consistent snapshot, so what is reported and the cursor returned agree.
     /// Returns the next cursor.
@@ -104,23 +96,11 @@ enum MySQLFeed {
             horizon = int(fields, 1)
             return true
         }
-        var change = warden_change_t()
-        change.struct_size = UInt32(MemoryLayout<warden_change_t>.size)
-        change.kind = WARDEN_CHANGE_ADDED
-        func added(_ fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ lengths: UnsafeMutablePointer<UInt>) -> Bool {
-            var row = MySQLRow.row(fields, lengths)
-            change.kind = WARDEN_CHANGE_ADDED
-            change.ban_id = row.id
-            change.ended_ns = 0
-            return withUnsafeMutablePointer(to: &row) { row in
-                change.row = UnsafePointer(row)
-                return withUnsafePointer(to: &change, sink)
-            }
-        }
         guard cursor != 0 else {
-            var complete = true
+            var complete = true, change = warden_change_t()
             try db.query(MySQLQueries.activeAt(now)) { fields, lengths in
-                complete = added(fields, lengths)
+                var row = MySQLRow.row(fields, lengths)
+                complete = FeedMerge.added(&row, change: &change, sink)
                 return complete
             }
             return complete ? head : 0
@@ -131,56 +111,21 @@ enum MySQLFeed {
                 "mysql: changes_since: cursor \(cursor) is outside the change history this database keeps "
                     + "(\(horizon)...\(head)); read everything again from cursor 0")
         }
-        var entries: [Entry] = []
+        var entries: [FeedMerge.Entry] = []
         try db.query(self.entries(from: cursor)) { fields, _ in
-            entries.append(Entry(
+            entries.append(FeedMerge.Entry(
                 position: int(fields, 0), kind: UInt32(truncatingIfNeeded: int(fields, 1)), banID: int(fields, 2),
                 endedNs: int(fields, 3)))
             return true
         }
-        // Walk the entries in position order while the bans they added stream in id order:
-        // the ends logged before a flush's range go out before its bans.
-        var rangeEnds = [Int64](repeating: Int64.max, count: entries.count)  // per added entry: the next one's first id
-        var following = Int64.max
-        for i in entries.indices.reversed() where entries[i].kind == WARDEN_CHANGE_ADDED {
-            rangeEnds[i] = following
-            following = entries[i].banID
-        }
-        var next = 0
-        var stoppedAt: Int64?
-        /// Delivers the ends up to the added range that holds `banID` (all of them when nil);
-        /// returns that range's position, nil when there is none or the sink stopped.
-        func advance(to banID: Int64?) -> Int64? {
-            while next < entries.count {
-                let entry = entries[next]
-                if entry.kind == WARDEN_CHANGE_ADDED {
-                    if let banID, banID < rangeEnds[next] { return entry.position }
-                } else {
-                    change.kind = entry.kind
-                    change.ban_id = entry.banID
-                    change.ended_ns = entry.endedNs
-                    change.row = nil
-                    guard withUnsafePointer(to: &change, sink) else {
-                        stoppedAt = entry.position + 1
-                        return nil
-                    }
-                }
-                next += 1
-            }
-            return nil
-        }
-        if let firstAdded = entries.first(where: { $0.kind == WARDEN_CHANGE_ADDED })?.banID {
+        var merge = FeedMerge(entries: entries)
+        if let firstAdded = merge.firstAddedBanID {
             try db.query(rows(from: firstAdded)) { fields, lengths in
-                guard let position = advance(to: int(fields, 0)) else { return false }
-                guard added(fields, lengths) else {
-                    stoppedAt = position  // the rest of this flush comes again
-                    return false
-                }
-                return true
+                var row = MySQLRow.row(fields, lengths)
+                return merge.deliver(&row, to: sink)
             }
         }
-        if stoppedAt == nil { _ = advance(to: nil) }
-        return stoppedAt ?? head
+        return merge.finish(head: head, to: sink)
     }
 
     private static func int(_ fields: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ i: Int) -> Int64 {

@@ -5,7 +5,7 @@ import WardenBackendKit
 struct MySQLSettings {
     /// One server, or several (a Galera cluster's nodes) tried in order at each connection.
     var hosts: [String]
-    /// One port for every host, or one per host.
+    /// The port of each host.
     var ports: [Int]
     /// A unix socket; when set it is used instead of TCP.
     var socket: String?
@@ -28,23 +28,9 @@ struct MySQLSettings {
         let hostList = socket == nil
             ? try config.required("db_host", hint: "name the server, e.g. 127.0.0.1 (or set db_socket)")
             : config.string("db_host") ?? "localhost"
-        hosts = hostList.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
-        guard !hosts.contains(where: \.isEmpty) else {
-            throw BackendError(.invalid, "config key 'db_host': '\(hostList)' has an empty host; separate hosts with one comma")
-        }
-        let portList = config.string("db_port") ?? "3306"
-        ports = []
-        for part in portList.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let port = Int(String(part).trimmingSpaces()), (1...65535).contains(port) else {
-                throw BackendError(
-                    .invalid, "config key 'db_port': '\(portList)' is not a port from 1 to 65535, or one per host separated by commas")
-            }
-            ports.append(port)
-        }
-        guard ports.count == 1 || ports.count == hosts.count else {
-            throw BackendError(
-                .invalid, "config key 'db_port': \(ports.count) ports for \(hosts.count) hosts; give one port, or one per host")
-        }
+        let servers = try config.servers(hosts: hostList, defaultPort: 3306)
+        hosts = servers.map(\.host)
+        ports = servers.map(\.port)
         guard socket == nil || hosts.count == 1 else {
             throw BackendError(.invalid, "config key 'db_socket': a socket reaches one server; list several db_host only without it")
         }
@@ -65,8 +51,7 @@ struct MySQLSettings {
     /// The servers in the order they are tried: `host:port` each, or the socket path.
     var servers: [(host: String, port: Int, endpoint: String)] {
         hosts.indices.map { i in
-            let port = ports.count == 1 ? ports[0] : ports[i]
-            return (hosts[i], port, socket ?? "\(hosts[i]):\(port)")
+            (hosts[i], ports[i], socket ?? "\(hosts[i]):\(ports[i])")
         }
     }
 
@@ -74,11 +59,3 @@ struct MySQLSettings {
     var endpoint: String { servers.map(\.endpoint).joined(separator: ",") }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

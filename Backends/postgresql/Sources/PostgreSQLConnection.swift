@@ -256,6 +256,7 @@ final class PostgreSQLConnection {
 extension String {
     /// The text on one line: libpq's multi-line messages (DETAIL, HINT) joined with "; ".
     fileprivate func replacingNewlines() -> String {
-        split(separator: "\n", omittingEmptySubsequences: true).map { String($0).trimmingSpaces() }.joined(separator: "; ")
+        split(separator: "\n", omittingEmptySubsequences: true)
+            .map { line in String(line.drop { $0 == " " || $0 == "\t" }) }.joined(separator: "; ")
     }
 }

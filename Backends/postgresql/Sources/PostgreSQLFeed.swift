@@ -76,14 +76,6 @@ enum PostgreSQLFeed {
         "SELECT \(PostgreSQLQueries.rowColumns("b")) FROM bans AS b WHERE b.id >= \(from) AND b.simulated = 0 ORDER BY b.id"
     }
 
-    /// One row of `warden_changes`.
-    private struct Entry {
-        var position: Int64
-        var kind: UInt32
-        var banID: Int64
-        var endedNs: Int64
-    }
-
     /// A snapshot (`cursor` 0: the bans live at `now`) or the changes from `cursor` on, read
     /// in one REPEATABLE READ transaction, so what is reported and the cursor returned
     /// agree. Returns the next cursor.
@@ -99,22 +91,11 @@ enum PostgreSQLFeed {
             horizon = row.int(1)
             return true
         }
-        var change = warden_change_t()
-        change.struct_size = UInt32(MemoryLayout<warden_change_t>.size)
-        func added(_ row: PostgreSQLRow) -> Bool {
-            var ban = PostgreSQLBanRow.row(row)
-            change.kind = WARDEN_CHANGE_ADDED
-            change.ban_id = ban.id
-            change.ended_ns = 0
-            return withUnsafeMutablePointer(to: &ban) { ban in
-                change.row = UnsafePointer(ban)
-                return withUnsafePointer(to: &change, sink)
-            }
-        }
         guard cursor != 0 else {
-            var complete = true
+            var complete = true, change = warden_change_t()
             try db.query(PostgreSQLQueries.activeAt(now)) { row in
-                complete = added(row)
+                var ban = PostgreSQLBanRow.row(row)
+                complete = FeedMerge.added(&ban, change: &change, sink)
                 return complete
             }
             return complete ? head : 0
@@ -125,55 +106,20 @@ enum PostgreSQLFeed {
                 "postgresql: changes_since: cursor \(cursor) is outside the change history this database keeps "
                     + "(\(horizon)...\(head)); read everything again from cursor 0")
         }
-        var entries: [Entry] = []
+        var entries: [FeedMerge.Entry] = []
         try db.query(self.entries(from: cursor)) { row in
-            entries.append(Entry(
+            entries.append(FeedMerge.Entry(
                 position: row.int(0), kind: UInt32(truncatingIfNeeded: row.int(1)), banID: row.int(2), endedNs: row.int(3)))
             return true
         }
-        // Walk the entries in position order while the bans they added stream in id order:
-        // the ends logged before a flush's range go out before its bans.
-        var rangeEnds = [Int64](repeating: Int64.max, count: entries.count)  // per added entry: the next one's first id
-        var following = Int64.max
-        for i in entries.indices.reversed() where entries[i].kind == WARDEN_CHANGE_ADDED {
-            rangeEnds[i] = following
-            following = entries[i].banID
-        }
-        var next = 0
-        var stoppedAt: Int64?
-        /// Delivers the ends up to the added range that holds `banID` (all of them when nil);
-        /// returns that range's position, nil when there is none or the sink stopped.
-        func advance(to banID: Int64?) -> Int64? {
-            while next < entries.count {
-                let entry = entries[next]
-                if entry.kind == WARDEN_CHANGE_ADDED {
-                    if let banID, banID < rangeEnds[next] { return entry.position }
-                } else {
-                    change.kind = entry.kind
-                    change.ban_id = entry.banID
-                    change.ended_ns = entry.endedNs
-                    change.row = nil
-                    guard withUnsafePointer(to: &change, sink) else {
-                        stoppedAt = entry.position + 1
-                        return nil
-                    }
-                }
-                next += 1
-            }
-            return nil
-        }
-        if let firstAdded = entries.first(where: { $0.kind == WARDEN_CHANGE_ADDED })?.banID {
+        var merge = FeedMerge(entries: entries)
+        if let firstAdded = merge.firstAddedBanID {
             try db.query(rows(from: firstAdded)) { row in
-                guard let position = advance(to: row.int(0)) else { return false }
-                guard added(row) else {
-                    stoppedAt = position  // the rest of this flush comes again
-                    return false
-                }
-                return true
+                var ban = PostgreSQLBanRow.row(row)
+                return merge.deliver(&ban, to: sink)
             }
         }
-        if stoppedAt == nil { _ = advance(to: nil) }
-        return stoppedAt ?? head
+        return merge.finish(head: head, to: sink)
     }
 }
 

@@ -6,7 +6,7 @@ struct PostgreSQLSettings {
     /// One host, or several separated by commas (libpq tries them in order); a host
     /// starting with `/` is a unix socket directory.
     var hosts: [String]
-    /// One port for every host, or one per host.
+    /// The port of each host.
     var ports: [Int]
     var username: String
     var password: String
@@ -24,24 +24,9 @@ struct PostgreSQLSettings {
 
     init(_ config: BackendConfig) throws {
         let hostList = try config.required("db_host", hint: "name the server, e.g. 127.0.0.1, or several: db1,db2")
-        hosts = hostList.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
-        guard !hosts.contains(where: \.isEmpty) else {
-            throw BackendError(.invalid, "config key 'db_host': '\(hostList)' has an empty host; separate hosts with one comma")
-        }
-        let portList = config.string("db_port") ?? "5432"
-        var ports: [Int] = []
-        for part in portList.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let port = Int(String(part).trimmingSpaces()), (1...65535).contains(port) else {
-                throw BackendError(
-                    .invalid, "config key 'db_port': '\(portList)' is not a port from 1 to 65535, or one per host separated by commas")
-            }
-            ports.append(port)
-        }
-        guard ports.count == 1 || ports.count == hosts.count else {
-            throw BackendError(
-                .invalid, "config key 'db_port': \(ports.count) ports for \(hosts.count) hosts; give one port, or one per host")
-        }
-        self.ports = ports
+        let servers = try config.servers(hosts: hostList, defaultPort: 5432)
+        hosts = servers.map(\.host)
+        ports = servers.map(\.port)
         username = try config.required("db_username", hint: "name the database user")
         password = config.string("db_password") ?? ""
         database = try config.required("db_name", hint: "name the database, e.g. warden")
@@ -61,7 +46,7 @@ struct PostgreSQLSettings {
     /// `host:port` of each host, for messages.
     var endpoint: String {
         hosts.enumerated().map { i, host in
-            host.hasPrefix("/") ? host : "\(host):\(ports.count == 1 ? ports[0] : ports[i])"
+            host.hasPrefix("/") ? host : "\(host):\(ports[i])"
         }.joined(separator: ",")
     }
 
@@ -80,11 +65,3 @@ struct PostgreSQLSettings {
     }
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

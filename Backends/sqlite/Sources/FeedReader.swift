@@ -3,14 +3,6 @@ import WardenBackendKit
 
 /// Reads the `warden.changes/1` feed of one database (see ``Schema`` and ``FeedQueries``).
 enum FeedReader {
-    /// One row of `changes`.
-    private struct Entry {
-        var position: Int64
-        var kind: UInt32
-        var banID: Int64
-        var endedNs: Int64
-    }
-
     /// A snapshot (`cursor` 0: the bans live at `now`) or the changes from `cursor` on, all
     /// read in one read transaction, so what is reported and the cursor returned agree.
     /// Returns the next cursor. Call with no transaction open.
@@ -24,10 +16,8 @@ enum FeedReader {
         guard try bounds.step() else { throw BackendError(.internal, "sqlite: changes_since: the bounds query returned nothing") }
         let head = bounds.int64(0), horizon = bounds.int64(1)
         bounds.reset()
-        var change = warden_change_t()
-        change.struct_size = UInt32(MemoryLayout<warden_change_t>.size)
         guard cursor != 0 else {
-            return try snapshot(db, now: now, change: &change, sink: sink) ? head : 0
+            return try snapshot(db, now: now, sink: sink) ? head : 0
         }
         guard cursor >= horizon, cursor <= head else {
             throw BackendError(
@@ -35,66 +25,41 @@ enum FeedReader {
                 "sqlite: changes_since: cursor \(cursor) is outside the change history this database keeps "
                     + "(\(horizon)...\(head)); read everything again from cursor 0")
         }
-        let entries = try self.entries(db, from: cursor)
-        let firstAdded = entries.first { $0.kind == WARDEN_CHANGE_ADDED }?.banID ?? Int64.max
-        let rows = try db.statement(.feedRows)
-        defer { rows.reset() }
-        rows.bind(firstAdded, at: 1)
-        var hasRow = firstAdded != Int64.max ? try rows.step() : false
-        for (index, entry) in entries.enumerated() {
-            change.kind = entry.kind
-            change.ban_id = entry.banID
-            change.ended_ns = entry.endedNs
-            change.row = nil
-            guard entry.kind == WARDEN_CHANGE_ADDED else {
-                if !withUnsafePointer(to: &change, sink) { return entry.position + 1 }
-                continue
-            }
-            // This flush's bans: up to the next added row's first id.
-            let end = entries[(index + 1)...].first { $0.kind == WARDEN_CHANGE_ADDED }?.banID ?? Int64.max
-            change.ended_ns = 0
-            while hasRow, rows.int64(0) < end {
+        var merge = FeedMerge(entries: try entries(db, from: cursor))
+        if let firstAdded = merge.firstAddedBanID {
+            let rows = try db.statement(.feedRows)
+            defer { rows.reset() }
+            rows.bind(firstAdded, at: 1)
+            while try rows.step() {
                 var row = RowColumns.row(rows)
-                change.ban_id = row.id
-                let goOn = withUnsafeMutablePointer(to: &row) { row in
-                    change.row = UnsafePointer(row)
-                    return withUnsafePointer(to: &change, sink)
-                }
-                if !goOn { return entry.position }  // the rest of this flush comes again
-                hasRow = try rows.step()
+                guard merge.deliver(&row, to: sink) else { break }
             }
         }
-        return head
+        return merge.finish(head: head, to: sink)
     }
 
     /// Reports every ban live at `now` as added; returns false when the sink stopped.
     private static func snapshot(
-        _ db: SQLiteConnection, now: Int64, change: inout warden_change_t,
-        sink: (UnsafePointer<warden_change_t>) -> Bool
+        _ db: SQLiteConnection, now: Int64, sink: (UnsafePointer<warden_change_t>) -> Bool
     ) throws -> Bool {
         let live = try db.statement(.activeAt)
         defer { live.reset() }
         live.bind(now, at: 1)
-        change.kind = WARDEN_CHANGE_ADDED
+        var change = warden_change_t()
         while try live.step() {
             var row = RowColumns.row(live)
-            change.ban_id = row.id
-            let goOn = withUnsafeMutablePointer(to: &row) { row in
-                change.row = UnsafePointer(row)
-                return withUnsafePointer(to: &change, sink)
-            }
-            if !goOn { return false }
+            if !FeedMerge.added(&row, change: &change, sink) { return false }
         }
         return true
     }
 
-    private static func entries(_ db: SQLiteConnection, from cursor: Int64) throws -> [Entry] {
+    private static func entries(_ db: SQLiteConnection, from cursor: Int64) throws -> [FeedMerge.Entry] {
         let statement = try db.statement(.feedChanges)
         defer { statement.reset() }
         statement.bind(cursor, at: 1)
-        var entries: [Entry] = []
+        var entries: [FeedMerge.Entry] = []
         while try statement.step() {
-            entries.append(Entry(
+            entries.append(FeedMerge.Entry(
                 position: statement.int64(0), kind: UInt32(truncatingIfNeeded: statement.int64(1)),
                 banID: statement.int64(2), endedNs: statement.int64(3)))
         }
