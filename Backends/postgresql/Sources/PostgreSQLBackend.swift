@@ -235,7 +235,7 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
                 try transaction(db) {
                     try db.execute(PostgreSQLFeed.lock)
                     // Every live ban of the target: it may have several (ABI 1.2).
-                    let ids = try db.integers(PostgreSQLQueries.liveOfTarget(now: now), [.text(Array(target.utf8))])
+                    let ids = try db.integers(PostgreSQLQueries.liveOfTarget(now: now), [Array(target.utf8)])
                     try end(ids, now: now, db)
                     return ids.count
                 }

@@ -3,23 +3,6 @@ import CWardenBackend
 import Glibc
 import WardenBackendKit
 
-/// A value bound to a statement parameter, sent in text format (bytes in binary).
-enum PostgreSQLValue {
-    case int(Int64)
-    case text([UInt8])
-    case bytes([UInt8])
-    case null
-
-    /// The parameter's type, so the server never has to guess one (`$n` unused in a branch).
-    var typeOID: Oid {
-        switch self {
-        case .int: return 20  // int8
-        case .text, .null: return 25  // text
-        case .bytes: return 17  // bytea
-        }
-    }
-}
-
 /// One row of a result, borrowed until the sink returns.
 struct PostgreSQLRow {
     let result: OpaquePointer
@@ -121,12 +104,6 @@ final class PostgreSQLConnection {
             connectionBroken: PQstatus(handle) != CONNECTION_OK)
     }
 
-    /// The server's version, e.g. "15.18".
-    var serverVersion: String {
-        let number = PQserverVersion(handle)
-        return "\(number / 10000).\(number % 10000)"
-    }
-
     /// The host and port of the server this connection reached (one of a multi-host list).
     var reachedEndpoint: String {
         let host = PQhost(handle).map { String(cString: $0) } ?? "?"
@@ -134,44 +111,32 @@ final class PostgreSQLConnection {
         return "\(host):\(port)"
     }
 
-    /// Sends `sql` with `values` bound as $1, $2...; false when libpq could not send it.
-    private func send(_ sql: String, _ values: [PostgreSQLValue]) -> Bool {
-        guard !values.isEmpty else { return PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1 }
-        var storage: [[CChar]] = []
-        var lengths: [Int32] = [], formats: [Int32] = [], types: [Oid] = []
-        for value in values {
-            types.append(value.typeOID)
-            switch value {
-            case .int(let n): storage.append(Array(String(n).utf8CString)); lengths.append(0); formats.append(0)
-            case .text(let bytes):
-                storage.append(bytes.map { CChar(bitPattern: $0) } + [0]); lengths.append(0); formats.append(0)
-            case .bytes(let bytes):
-                storage.append(bytes.map { CChar(bitPattern: $0) }); lengths.append(Int32(bytes.count)); formats.append(1)
-            case .null: storage.append([]); lengths.append(0); formats.append(0)
-            }
-        }
-        return withPointers(storage, nulls: values.map { if case .null = $0 { true } else { false } }) { pointers in
-            PQsendQueryParams(handle, sql, Int32(values.count), types, pointers, lengths, formats, 0) == 1
-        }
-    }
-
-    private func withPointers<R>(_ storage: [[CChar]], nulls: [Bool], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    /// Sends `sql` with `texts` bound as $1, $2... (type text, their exact bytes); false when
+    /// libpq could not send it.
+    private func send(_ sql: String, _ texts: [[UInt8]]) -> Bool {
+        let types = [Oid](repeating: 25, count: texts.count)  // text: the server never has to guess
+        let lengths = texts.map { Int32($0.count) }, formats = [Int32](repeating: 1, count: texts.count)  // binary: as is
         var pointers: [UnsafePointer<CChar>?] = []
-        func next(_ i: Int) -> R {
-            guard i < storage.count else { return body(pointers) }
-            return storage[i].withUnsafeBufferPointer { buffer in
-                pointers.append(nulls[i] ? nil : buffer.baseAddress)
-                return next(i + 1)
+        func send(from i: Int) -> Bool {
+            guard i < texts.count else {
+                return PQsendQueryParams(handle, sql, Int32(texts.count), types, pointers, lengths, formats, 0) == 1
+            }
+            // One byte more than the length says: an empty text still gets a pointer (NULL is SQL's NULL).
+            return (texts[i] + [0]).withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    pointers.append(chars.baseAddress)
+                    return send(from: i + 1)
+                }
             }
         }
-        return next(0)
+        return send(from: 0)
     }
 
     /// Runs one statement, discarding any rows; returns the affected rows.
     @discardableResult
-    func execute(_ sql: String, _ values: [PostgreSQLValue] = []) throws -> Int {
+    func execute(_ sql: String, _ texts: [[UInt8]] = []) throws -> Int {
         var affected = 0
-        try run(sql, values, singleRows: false) { result in
+        try run(sql, texts, singleRows: false) { result in
             affected = Int(String(cString: PQcmdTuples(result))) ?? 0
         } row: { _ in true }
         return affected
@@ -179,14 +144,14 @@ final class PostgreSQLConnection {
 
     /// Streams the rows of `sql` to `body` one at a time (libpq's single-row mode), each
     /// borrowed until `body` returns. Return false to stop: the rest is read and dropped.
-    func query(_ sql: String, _ values: [PostgreSQLValue] = [], _ body: (PostgreSQLRow) -> Bool) throws {
-        try run(sql, values, singleRows: true, done: { _ in }, row: body)
+    func query(_ sql: String, _ texts: [[UInt8]] = [], _ body: (PostgreSQLRow) -> Bool) throws {
+        try run(sql, texts, singleRows: true, done: { _ in }, row: body)
     }
 
     /// The integers of the first column of every row (NULL reads as 0).
-    func integers(_ sql: String, _ values: [PostgreSQLValue] = []) throws -> [Int64] {
+    func integers(_ sql: String, _ texts: [[UInt8]] = []) throws -> [Int64] {
         var found: [Int64] = []
-        try query(sql, values) { row in
+        try query(sql, texts) { row in
             found.append(row.int(0))
             return true
         }
@@ -194,10 +159,10 @@ final class PostgreSQLConnection {
     }
 
     private func run(
-        _ sql: String, _ values: [PostgreSQLValue], singleRows: Bool, done: (OpaquePointer) -> Void,
+        _ sql: String, _ texts: [[UInt8]], singleRows: Bool, done: (OpaquePointer) -> Void,
         row: (PostgreSQLRow) -> Bool
     ) throws {
-        guard send(sql, values) else { throw error(nil, sql: sql) }
+        guard send(sql, texts) else { throw error(nil, sql: sql) }
         if singleRows { PQsetSingleRowMode(handle) }
         var failure: PostgreSQLError?
         var wanted = true

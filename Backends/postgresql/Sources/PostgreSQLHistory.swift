@@ -45,8 +45,8 @@ enum PostgreSQLHistory {
     }
 
     /// The bound values `signalIDs` reads: target, origin, action, scenario.
-    static func selectionValues(_ q: SignalSelection) -> [PostgreSQLValue] {
-        [q.target, q.origin, q.action, q.scenario].map { .text(Array(($0 ?? "").utf8)) }
+    static func selectionValues(_ q: SignalSelection) -> [[UInt8]] {
+        [q.target, q.origin, q.action, q.scenario].map { Array(($0 ?? "").utf8) }
     }
 
     /// The signal id (least ban id) and uid of each signal `q` selects, newest first.
