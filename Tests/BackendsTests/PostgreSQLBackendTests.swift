@@ -72,6 +72,19 @@ final class PostgreSQLBackendTests: XCTestCase {
         XCTAssertFalse(message.contains("pw;") || message.contains("'pw'"), message)
     }
 
+    /// `sslmode` reaches libpq: requiring TLS of a server that has none is refused, not downgraded.
+    func testRequiredTLSIsNeverDowngraded() throws {
+        let server = try PrivatePostgreSQL.shared.get()
+        var config = server.config(database: "tls")
+        config["sslmode"] = "require"
+        XCTAssertEqual(
+            loadError(config),
+            "backend \"postgresql\" (\(library)): init failed with WARDEN_E_IO: postgresql: cannot use w_tls on "
+                + "127.0.0.1:\(server.port) as 'warden': PostgreSQL error: connection to server at \"127.0.0.1\", port "
+                + "\(server.port) failed: server does not support SSL, but SSL was required; check that the server runs "
+                + "and db_host/db_port, db_username, db_password, db_name, sslmode")
+    }
+
     func testMissingAndMismatchedKeysAreNamed() {
         XCTAssertEqual(
             loadError(["db_host": "127.0.0.1", "db_username": "w", "db_password": "x"]),
