@@ -29,12 +29,16 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// Creates an instance of `library` (calls `New`) without configuring it.
     /// - Throws: ``BackendLoadError`` when `New` fails or returns something malformed.
-    public init(name: String, library: BackendLibrary, logger: Logger, clock: @escaping @Sendable () -> Int64)
-        throws(BackendLoadError)
-    {
+    /// `events` receives what the backend counts (ABI 1.3 `count`): this instance's name,
+    /// the event's, and how many.
+    public init(
+        name: String, library: BackendLibrary, logger: Logger, clock: @escaping @Sendable () -> Int64,
+        events: BackendEvents? = nil
+    ) throws(BackendLoadError) {
         var tagged = logger
         tagged[metadataKey: "backend"] = "\(name)"
-        let (vtable, host) = try library.instantiate(HostServices(logger: tagged, clock: clock))
+        let count = events.map { events in { @Sendable (event: String, n: UInt64) in events(name, event, n) } }
+        let (vtable, host) = try library.instantiate(HostServices(logger: tagged, clock: clock, count: count))
         self.name = name
         self.library = library
         self.host = host
@@ -53,6 +57,10 @@ public final class LoadedBackend: @unchecked Sendable {
         HostServices.release(host)
         errorBuffer.deallocate()
     }
+
+    /// Where the counts of backends go (ABI 1.3 `count`): the instance's name, the event's
+    /// name (checked: 1 to 32 of `[a-z0-9_]`, at most 16 per instance), and how many.
+    public typealias BackendEvents = @Sendable (_ backend: String, _ event: String, _ n: UInt64) -> Void
 
     /// Runs one ABI call under the instance lock with an error buffer.
     func call(_ operation: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws(BackendCallError) {

@@ -6,7 +6,8 @@ public enum LogLevel: Int32, Sendable {
     case trace = 0, debug, info, warning, error
 }
 
-/// The host's services, as given to ``BanBackend/init(host:)``: its log and its clock.
+/// The host's services, as given to ``BanBackend/init(host:)``: its log, its clock and
+/// (ABI 1.3) its counters.
 ///
 /// Both are thread-safe by the ABI's contract, so a backend may use them from its
 /// own threads until its ``BanBackend/shutdown()`` returns.
@@ -27,6 +28,18 @@ public struct BackendHost: @unchecked Sendable {
         message.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 log(host.host_data, level.rawValue, warden_str_t(ptr: chars.baseAddress, len: chars.count))
+            }
+        }
+    }
+
+    /// Adds `n` to this instance's counter `event` (1 to 32 bytes of `[a-z0-9_]`), which the
+    /// host exports as a metric (Warden: `warden_backend_events_total{backend, event}`). Does
+    /// nothing on a host before ABI 1.3.
+    public func count(_ event: StaticString, by n: Int = 1) {
+        guard let count = host.count, n > 0 else { return }
+        event.withUTF8Buffer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                count(host.host_data, warden_str_t(ptr: chars.baseAddress, len: chars.count), UInt64(n))
             }
         }
     }

@@ -47,7 +47,8 @@ public struct Daemon {
                 observer: { backend, operation, duration, failed in
                     metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
                 },
-                deadline: main.api.limits.storeTimeout))
+                deadline: main.api.limits.storeTimeout),
+            events: { backend, event, n in metrics.backendEvent(backend: backend, event: event, count: n) })
         let core: Core
         do {
             core = try await compose(main, store: store, metrics: metrics)

@@ -39,6 +39,9 @@ public enum WardenMetricNames {
     /// Gauge `{backend}`: how long, in whole seconds, the call the backend is in now has
     /// been running; 0 when it is idle. A value that keeps growing is a hung backend.
     public static let backendCallRunning = "warden_backend_call_running_seconds"
+    /// Counter `{backend, event}`: what backends count themselves (ABI 1.3 `count`), such as
+    /// `conflict_retry`: a transaction the server undid for a conflict and the backend ran again.
+    public static let backendEvents = "warden_backend_events_total"
 
     /// Counter `{result}`: machine logins answered (`POST /v1/watchers/login`), `result`
     /// being one of ``loginResults``: `accepted`, `refused` (LAPI's 401) or `throttled`

@@ -188,6 +188,11 @@ public final class DaemonMetrics: Sendable {
         if failed { counter(WardenMetricNames.backendCallErrors, labels).increment() }
     }
 
+    /// Adds `count` to what `backend` counted of `event` (ABI 1.3 `count`; the host checked the name).
+    public func backendEvent(backend: String, event: String, count: UInt64) {
+        counter(WardenMetricNames.backendEvents, [("backend", backend), ("event", event)]).increment(by: Int64(clamping: count))
+    }
+
     /// Sets how long `backend`'s current call has been running (0: idle).
     public func setBackendCallRunning(backend: String, seconds: Double) {
         gauge(WardenMetricNames.backendCallRunning, [("backend", backend)]).record(seconds)

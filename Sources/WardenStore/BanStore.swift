@@ -110,7 +110,7 @@ public final class BanStore: Sendable {
     /// - Throws: ``ConfigError`` when a backend YAML file is invalid.
     public static func open(
         _ main: MainConfig, sweepsExpiredBans: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64,
-        allowUnsafeFiles: Bool, execution: Execution = .callerThread
+        allowUnsafeFiles: Bool, execution: Execution = .callerThread, events: LoadedBackend.BackendEvents? = nil
     ) throws(ConfigError) -> BanStore {
         let configs: [BackendConfigFile]
         do {
@@ -127,7 +127,7 @@ public final class BanStore: Sendable {
         for config in configs {
             do {
                 loaded.append(try load(config, injected: injected, logger: logger, clock: clock,
-                                       allowUnsafeFiles: allowUnsafeFiles))
+                                       allowUnsafeFiles: allowUnsafeFiles, events: events))
             } catch {
                 logger.warning("\(error); backend \"\(config.name)\" discarded")
                 discarded.append(Discarded(config: config, reason: error.description))
@@ -141,10 +141,10 @@ public final class BanStore: Sendable {
     /// plus `injected` keys the file does not set.
     public static func load(
         _ config: BackendConfigFile, injected: [String: String], logger: Logger,
-        clock: @escaping @Sendable () -> Int64, allowUnsafeFiles: Bool
+        clock: @escaping @Sendable () -> Int64, allowUnsafeFiles: Bool, events: LoadedBackend.BackendEvents? = nil
     ) throws(BackendLoadError) -> LoadedBackend {
         let library = try BackendLibrary.open(config.libraryPath, allowUnsafeFiles: allowUnsafeFiles)
-        let backend = try LoadedBackend(name: config.name, library: library, logger: logger, clock: clock)
+        let backend = try LoadedBackend(name: config.name, library: library, logger: logger, clock: clock, events: events)
         do {
             try backend.configure(config.config.merging(injected) { own, _ in own })
         } catch {

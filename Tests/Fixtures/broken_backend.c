@@ -190,6 +190,20 @@ WARDEN_EXPORT int32_t New(const warden_host_t *host, warden_backend_t **out, cha
     return WARDEN_OK;
 #else
     (void)err, (void)err_len;
+#ifdef COUNTS
+    /* ABI 1.3's counters: a name twice, a name the host must refuse, then more names
+     * than an instance may have (16). */
+    if (host->struct_size >= WARDEN_END_OF(warden_host_t, count) && host->count) {
+        host->count(host->host_data, (warden_str_t){"conflict_retry", 14}, 2);
+        host->count(host->host_data, (warden_str_t){"conflict_retry", 14}, 3);
+        host->count(host->host_data, (warden_str_t){"Bad-Name", 8}, 1);
+        for (int i = 0; i < 17; i++) {
+            char name[8];
+            int len = snprintf(name, sizeof name, "e%d", i);
+            host->count(host->host_data, (warden_str_t){name, (size_t)len}, 1);
+        }
+    }
+#endif
     warden_backend_t *b = calloc(1, sizeof *b);
     b->magic = WARDEN_ABI_MAGIC;
     b->struct_size = sizeof *b;

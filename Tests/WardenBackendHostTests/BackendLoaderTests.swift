@@ -30,6 +30,24 @@ final class BackendLoaderTests: XCTestCase {
         XCTAssertNil(loadError(try broken(nil)))
     }
 
+    /// ABI 1.3: what a backend counts reaches the host's sink, named; a name outside
+    /// [a-z0-9_]{1,32}, or past an instance's first 16, is dropped with one warning.
+    func testCountsReachTheHostChecked() throws {
+        let recorder = LogRecorder()
+        nonisolated(unsafe) var counted: [String] = []
+        let lock = NSLock()
+        let library = try BackendLibrary.open(try broken("COUNTS"), allowUnsafeFiles: false)
+        _ = try LoadedBackend(name: "t", library: library, logger: recorder.logger(), clock: { 0 }) { backend, event, n in
+            lock.withLock { counted.append("\(backend) \(event) \(n)") }
+        }
+        XCTAssertEqual(counted, ["t conflict_retry 2", "t conflict_retry 3"] + (0..<15).map { "t e\($0) 1" })
+        XCTAssertEqual(recorder.records.filter { $0.level == .warning }.map(\.message), [
+            "the backend counted event 'Bad-Name', which is not 1 to 32 of a-z, 0-9 and _, or past its first 16 names; ignored",
+            "the backend counted event 'e15', which is not 1 to 32 of a-z, 0-9 and _, or past its first 16 names; ignored",
+            "the backend counted event 'e16', which is not 1 to 32 of a-z, 0-9 and _, or past its first 16 names; ignored",
+        ])
+    }
+
     func testMissingFile() {
         XCTAssertEqual(
             loadError("/nonexistent/libx.so"),

@@ -21,8 +21,8 @@ final class RawHost {
     private let host: UnsafeMutableRawPointer
     private let vtable: UnsafeMutablePointer<warden_backend_t>
 
-    /// Calls `New` of `library` with a host struct declaring `hostSize` bytes: the v1.0
-    /// members, then 0xA5 bytes where a later minor's members would be.
+    /// Calls `New` of `library` with a host struct declaring `hostSize` bytes: this header's
+    /// members (`count` NULL), then 0xA5 bytes where a later minor's members would be.
     /// - Returns: the instance, or what `New` said when it refused.
     static func new(library: String, hostSize: Int) throws -> Result<RawHost, Outcome> {
         guard let image = dlopen(library, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE),
@@ -33,7 +33,8 @@ final class RawHost {
         host.initializeMemory(as: UInt8.self, repeating: 0xA5, count: max(hostSize, 64))
         host.storeBytes(of: warden_host_t(
             magic: WARDEN_ABI_MAGIC, struct_size: UInt32(hostSize), abi_major: WARDEN_ABI_VERSION_MAJOR,
-            abi_minor: WARDEN_ABI_VERSION_MINOR, host_data: nil, log: { _, _, _ in }, now_ns: { _ in 1_700_000_000_000_000_000 }
+            abi_minor: WARDEN_ABI_VERSION_MINOR, host_data: nil, log: { _, _, _ in }, now_ns: { _ in 1_700_000_000_000_000_000 },
+            count: nil
         ), as: warden_host_t.self)
         var out: UnsafeMutablePointer<warden_backend_t>?
         var err = [CChar](repeating: 0, count: 1024)

@@ -94,7 +94,7 @@ final class BanCommandTests: XCTestCase {
         let cli = try CLIHarness(backends: [("memory", dummy, ["store": "list"])])
         XCTAssertEqual(cli.run("backends", "list").out, """
             NAME    PATH\(String(repeating: " ", count: dummy.count - 4))  ABI  VERSION        STATE
-            memory  \(dummy)  1.2  1.0.0 (swift)  loaded
+            memory  \(dummy)  1.3  1.0.0 (swift)  loaded
 
             """)
     }

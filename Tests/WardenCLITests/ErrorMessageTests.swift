@@ -68,7 +68,7 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(result.out.hasSuffix("stored in good\n"), result.out)
         let list = cli.run("backends", "list", "-o", "raw").out
         XCTAssertTrue(list.contains("bad,\(dummy),-,-,\"discarded: backend \"\"bad\"\" (\(dummy)): init failed"), list)
-        XCTAssertTrue(list.contains("good,\(dummy),1.2,1.0.0 (swift),loaded"), list)
+        XCTAssertTrue(list.contains("good,\(dummy),1.3,1.0.0 (swift),loaded"), list)
     }
 
     func testBackendsCheckRefusesWithTheLoaderMessage() throws {
@@ -78,7 +78,7 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertEqual(result.err, "error: cannot load backend \"/nonexistent/lib.so\": no such file; check 'path' in the backend's YAML file\n")
         XCTAssertEqual(cli.run("backends", "check", BuildProducts.library("warden-backend-dummy")).out, """
             path: \(BuildProducts.library("warden-backend-dummy"))
-            abi: 1.2 (host speaks 1.2)
+            abi: 1.3 (host speaks 1.3)
             name: dummy
             version: 1.0.0 (swift)
             struct_size: 136
@@ -100,7 +100,7 @@ final class ErrorMessageTests: XCTestCase {
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let result = cli.run("backends", "check", "libm.so.6")
         XCTAssertEqual(result.status, 0, result.err)
-        XCTAssertTrue(result.out.hasPrefix("path: libm.so.6\nabi: 1.2 (host speaks 1.2)\nname: dummy\n"), result.out)
+        XCTAssertTrue(result.out.hasPrefix("path: libm.so.6\nabi: 1.3 (host speaks 1.3)\nname: dummy\n"), result.out)
         XCTAssertEqual(cli.run("backends", "check", "libnothing.so").err, """
             error: cannot load backend "\(folder)/libnothing.so": no such file; check 'path' in the backend's YAML file
 

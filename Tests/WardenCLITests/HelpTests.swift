@@ -11,7 +11,7 @@ final class HelpTests: XCTestCase {
 
     func testVersion() throws {
         let cli = try CLIHarness.dummy()
-        XCTAssertEqual(cli.run("--version").out, "warden 0.2.0 (backend ABI 1.2)\n")
+        XCTAssertEqual(cli.run("--version").out, "warden 0.2.0 (backend ABI 1.3)\n")
     }
 
     func testWardenHelp() throws {

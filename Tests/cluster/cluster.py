@@ -121,14 +121,14 @@ class Cluster:
 class Daemon:
     def __init__(self, index, folder, bin_dir, backend_yaml):
         self.index, self.folder, self.bin = index, folder, bin_dir
-        self.port = free_port()
+        self.port, self.metrics_port = free_port(), free_port()
         os.makedirs(os.path.join(folder, "backends"), exist_ok=True)
         with open(os.path.join(folder, "backends", "store.yaml"), "w") as f:
             f.write(backend_yaml)
         self.config = os.path.join(folder, "config.yaml")
         with open(self.config, "w") as f:
             f.write(f"plugin:\n  backend: ./backends\napi:\n  server:\n    listen_uri: 127.0.0.1:{self.port}\n"
-                    f"    bouncers_file: ./bouncers\n")
+                    f"    bouncers_file: ./bouncers\nprometheus:\n  listen_port: {self.metrics_port}\n")
         shutil.copy(os.path.join(ROOT, "config/profiles.yaml"), os.path.join(folder, "profiles.yaml"))
         self.process = None
 
@@ -150,6 +150,15 @@ class Daemon:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"daemon {self.index} did not start; see {self.folder}/daemon.log")
+
+    def counted(self, event):
+        """What its backend counted of `event` (warden_backend_events_total), from /metrics."""
+        _, body = request(self.metrics_port, "GET", "/metrics")
+        total = 0
+        for line in body.decode().splitlines():
+            if line.startswith("warden_backend_events_total{") and f'event="{event}"' in line:
+                total += int(float(line.rsplit(" ", 1)[1]))
+        return total
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -441,8 +450,12 @@ def main():
         agents.stop()
         time.sleep(3)
         acknowledged = dict(agents.acknowledged)
+        logged = conflicts_so_far(daemons)
+        counted = sum(d.counted("conflict_retry") for d in daemons)
         figure(f"alerts acknowledged (201) in the whole run: {len(acknowledged)}; transactions undone by a conflict "
-               f"and run again: {conflicts_so_far(daemons)}")
+               f"and run again: {logged}")
+        check(counted == logged, f"every conflict run again is logged and counted in warden_backend_events_total"
+                                 f"{{event=\"conflict_retry\"}} ({logged} logged, {counted} counted)")
         for bouncer in bouncers:
             missing = [ip for ip in acknowledged if ip not in bouncer.enforced]
             check(not missing, f"node {bouncer.daemon.index + 1}'s bouncer enforces every acknowledged alert's decision "

@@ -130,6 +130,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 // nodes, which all take the change feed's lock row, stop colliding.
                 conflicts += 1
                 lastConflict = error.message
+                host.count("conflict_retry")
                 usleep(UInt32.random(in: 1_000...min(200_000, 5_000 << min(conflicts, 6))))
             } catch let error as MySQLError {
                 throw BackendError(.io, "mysql: \(what) failed on \(db?.endpoint ?? settings.endpoint): \(error)")

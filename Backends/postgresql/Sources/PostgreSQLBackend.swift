@@ -109,6 +109,7 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
                 // Bounded by retry_timeout, spaced out at random so the colliding writers part.
                 conflicts += 1
                 lastConflict = error.message
+                host.count("conflict_retry")
                 usleep(UInt32.random(in: 1_000...min(200_000, 5_000 << min(conflicts, 6))))
             } catch let error as PostgreSQLError {
                 throw BackendError(.io, "postgresql: \(what) failed on \(db?.reachedEndpoint ?? settings.endpoint): \(error)")

@@ -1,5 +1,5 @@
 /*
- * warden_backend.h - the Warden backend plugin ABI, version 1.2.
+ * warden_backend.h - the Warden backend plugin ABI, version 1.3.
  *
  * This is the only file a backend author needs. A backend is a shared library
  * (.so) that exports exactly one symbol, `New`, with C linkage. The host
@@ -134,7 +134,7 @@ extern "C" {
  * `warden_host_t` and `warden_backend_t`. */
 #define WARDEN_ABI_MAGIC 0x4E524457u
 #define WARDEN_ABI_VERSION_MAJOR 1u
-#define WARDEN_ABI_VERSION_MINOR 2u
+#define WARDEN_ABI_VERSION_MINOR 3u
 
 /* The lowest minor a host of this header loads (see THE ONE EXCEPTION). */
 #define WARDEN_ABI_MINIMUM_MINOR 2u
@@ -331,6 +331,16 @@ typedef struct warden_host {
      * [thread-safe] */
     int64_t (*now_ns)(void *host_data);
     /* ---- v1.1+ members are appended below this line only ---- */
+
+    /* (1.3) Adds `n` to the instance's counter `event`, which the host exports
+     * as a metric (warden: warden_backend_events_total{backend, event}): what a
+     * backend did that an operator should see counted, such as transactions the
+     * server undid for a conflict and the backend ran again. `event` is
+     * borrowed for the call: 1 to 32 bytes of [a-z0-9_]; a host ignores another
+     * name, and names past the first 16 of an instance. Hosts before 1.3 do not
+     * have it: call it only when struct_size covers it and it is not NULL.
+     * [thread-safe] */
+    void (*count)(void *host_data, warden_str_t event, uint64_t n);
 } warden_host_t;
 
 enum { WARDEN_HOST_V1_0_SIZE = WARDEN_END_OF(warden_host_t, now_ns) };
@@ -828,8 +838,9 @@ typedef int32_t (*warden_new_fn)(const warden_host_t *host, warden_backend_t **o
 WARDEN_STATIC_ASSERT(sizeof(warden_str_t) == 16, "warden_str_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_kv_t) == 32, "warden_kv_t layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_map_t) == 16, "warden_map_t layout");
-/* In this header (v1.2) every versioned struct is exactly its minimum size, but for
- * warden_ext_history_t, which gained insert_signal in 1.1. */
+/* In this header (v1.3) every versioned struct is exactly its minimum size, but for
+ * warden_ext_history_t, which gained insert_signal in 1.1, and warden_host_t, which
+ * gained count in 1.3. */
 WARDEN_STATIC_ASSERT(sizeof(warden_ban_t) == 168 && WARDEN_BAN_V1_0_SIZE == 168, "warden_ban_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_event_t) == 48 && WARDEN_EVENT_V1_0_SIZE == 48, "warden_event_t v1.0 layout");
 WARDEN_STATIC_ASSERT(offsetof(warden_event_t, time_ns) == 8, "warden_event_t v1.0 layout");
@@ -837,7 +848,7 @@ WARDEN_STATIC_ASSERT(sizeof(warden_signal_t) == 152 && WARDEN_SIGNAL_V1_0_SIZE =
 WARDEN_STATIC_ASSERT(offsetof(warden_signal_t, ban_stride) == 104, "warden_signal_t v1.0 layout");
 WARDEN_STATIC_ASSERT(offsetof(warden_signal_t, event_stride) == 128, "warden_signal_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_ban_row_t) == 168 && WARDEN_BAN_ROW_V1_0_SIZE == 168, "warden_ban_row_t v1.0 layout");
-WARDEN_STATIC_ASSERT(sizeof(warden_host_t) == 40 && WARDEN_HOST_V1_0_SIZE == 40, "warden_host_t v1.0 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_host_t) == 48 && WARDEN_HOST_V1_0_SIZE == 40, "warden_host_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_backend_t) == 136 && WARDEN_BACKEND_V1_0_SIZE == 136, "warden_backend_t v1.0 layout");
 WARDEN_STATIC_ASSERT(offsetof(warden_backend_t, init) == 56, "warden_backend_t v1.0 layout");
 WARDEN_STATIC_ASSERT(sizeof(warden_ext_maintenance_t) == 16 && WARDEN_EXT_MAINTENANCE_V1_SIZE == 16,
