@@ -275,7 +275,7 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
         try lock.withLock {
             try commitBatch()
             try withConnection("read_at") { db in
-                try db.query(PostgreSQLQueries.activeAt(at)) { row in
+                try db.stream(PostgreSQLQueries.activeAt(at)) { row in
                     var ban = PostgreSQLBanRow.row(row)
                     return withUnsafePointer(to: &ban, sink)
                 }

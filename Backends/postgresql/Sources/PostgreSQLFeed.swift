@@ -93,7 +93,7 @@ enum PostgreSQLFeed {
         }
         guard cursor != 0 else {
             var complete = true, change = warden_change_t()
-            try db.query(PostgreSQLQueries.activeAt(now)) { row in
+            try db.stream(PostgreSQLQueries.activeAt(now)) { row in
                 var ban = PostgreSQLBanRow.row(row)
                 complete = FeedMerge.added(&ban, change: &change, sink)
                 return complete
@@ -114,7 +114,7 @@ enum PostgreSQLFeed {
         }
         var merge = FeedMerge(entries: entries)
         if let firstAdded = merge.firstAddedBanID {
-            try db.query(rows(from: firstAdded)) { row in
+            try db.stream(rows(from: firstAdded)) { row in
                 var ban = PostgreSQLBanRow.row(row)
                 return merge.deliver(&ban, to: sink)
             }
