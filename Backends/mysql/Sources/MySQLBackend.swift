@@ -64,9 +64,11 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                 // that replay drops the rows of an array-bound (bulk) insert while it reports
                 // success (MariaDB 10.11, galera-4 26.4): measured as bans missing beside their
                 // signal's events. Multi-row INSERT is replayed whole.
-                if settings.bulk == "auto", try db.isGaleraNode() {
+                if settings.bulk != "multirow", try db.isGaleraNode() {
                     useArrayBinding = false
-                    host.log(.info, "the server is a Galera cluster node; bans are sent with multi-row INSERT")
+                    host.log(settings.bulk == "array" ? .warning : .info,
+                             "the server is a Galera cluster node; bans are sent with multi-row INSERT"
+                                 + (settings.bulk == "array" ? " (bulk: array would lose the rows of a replayed commit)" : ""))
                 }
                 self.db = db
             } catch let error as MySQLSchema.SchemaTooNew {
@@ -176,7 +178,8 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         try SignalLimits.check(signal)
         let uid = Int64.random(in: 1...Int64.max)
         batch.append(signal, uid: uid)
-        if firstUID == nil { firstUID = uid }
+        // The batch is recognized by a signal that leaves rows `committed` can find.
+        if firstUID == nil, !signal.bans.isEmpty || !signal.events.isEmpty { firstUID = uid }
         for e in signal.events {
             events.append((uid, e.time_ns, Array(e.source.bytes), Array(e.serialized.bytes)))
         }
@@ -196,17 +199,19 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
         var sent = false
         do {
             try withConnection("flush of \(batch.count) ban(s)") { db in
-                // Sent before and the connection lost: if the server committed it (COMMIT got
-                // there, its answer did not), sending it again would store it twice.
-                if sent, let uid = firstUID, try committed(uid, db) {
-                    host.log(.warning, "the earlier COMMIT of this flush went through (its answer was lost); not sent again")
-                    return
-                }
-                sent = true
                 // Always a transaction, even for one statement: the bans and the change feed's
                 // record of them commit together, under the feed's lock (see MySQLFeed).
                 try transaction(db) {
                     try db.execute(MySQLFeed.lock)
+                    // This batch's COMMIT was sent and the connection broke: if the server
+                    // committed it (COMMIT got there, its answer did not), sending it again would
+                    // store it twice. Checked under the lock (on Galera, a write set of that
+                    // commit applied after the check makes this one's certification fail, and
+                    // the check runs again).
+                    if sent, let uid = firstUID, try committed(uid, db) {
+                        host.log(.warning, "the earlier COMMIT of this flush went through (its answer was lost); not sent again")
+                        return
+                    }
                     var start = 0, firstID: Int64?
                     while start < batch.count {
                         let (count, id) = try insertChunk(db, from: start)
@@ -220,14 +225,17 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
                         }
                     }
                     if let firstID { try db.execute(MySQLFeed.logAdded(from: firstID, now: host.now())) }
+                    sent = true  // COMMIT comes next
                 }
             }
         } catch let error as BackendError {
             // Rolled back, outage or not: the host reports this write as failed and its
             // caller sends it again, so a batch kept for a later commit would store it twice.
+            // Once its COMMIT was sent, whether it went through is unknown when no host answers.
             let dropped = batch.count, droppedSignals = pending
             clearBatch()
-            let failure = BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) were not stored")
+            let outcome = sent ? "may have been stored (the connection broke after COMMIT was sent)" : "were not stored"
+            let failure = BackendError(error.status, "\(error.message); \(dropped) buffered ban(s) \(outcome)")
             if droppedSignals > ownSignals { unreportedLoss = failure }
             throw failure
         }

@@ -170,7 +170,8 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
         try SignalText.check(signal)
         let uid = Int64.random(in: 1...Int64.max)
         batch.append(signal, uid: uid)
-        if firstUID == nil { firstUID = uid }
+        // The batch is recognized by a signal that leaves rows `committed` can find.
+        if firstUID == nil, !signal.bans.isEmpty || !signal.events.isEmpty { firstUID = uid }
         return uid
     }
 
@@ -186,28 +187,32 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
         var sent = false
         do {
             try withConnection("flush of \(batch.banCount) ban(s)") { db in
-                // Sent before and the connection lost: if the server committed it (COMMIT got
-                // there, its answer did not), sending it again would store it twice.
-                if sent, let uid = firstUID, try committed(uid, db) {
-                    host.log(.warning, "the earlier COMMIT of this flush went through (its answer was lost); not sent again")
-                    return
-                }
-                sent = true
                 // Always a transaction: the bans and the change feed's record of them commit
                 // together, under the feed's lock (see PostgreSQLFeed).
                 try transaction(db) {
                     try db.execute(PostgreSQLFeed.lock)
+                    // This batch's COMMIT was sent and the connection broke: if the server
+                    // committed it (COMMIT got there, its answer did not), sending it again would
+                    // store it twice. Checked under the lock, which waits for that commit if the
+                    // server is still finishing it.
+                    if sent, let uid = firstUID, try committed(uid, db) {
+                        host.log(.warning, "the earlier COMMIT of this flush went through (its answer was lost); not sent again")
+                        return
+                    }
                     let last = try db.integers(PostgreSQLFeed.lastBanID).first ?? 0
                     if !batch.bans.isEmpty { try db.copy(CopyBatch.copyBans, batch.bans) }
                     if !batch.events.isEmpty { try db.copy(CopyBatch.copyEvents, batch.events) }
                     if !batch.labels.isEmpty { try db.copy(CopyBatch.copyLabels, batch.labels) }
                     if batch.banCount > 0 { try db.execute(PostgreSQLFeed.logAdded(after: last, now: host.now())) }
+                    sent = true  // COMMIT comes next
                 }
             }
         } catch let error as BackendError {
             // Rolled back, outage or not: the host reports this write as failed and its
             // caller sends it again, so a batch kept for a later commit would store it twice.
-            let failure = BackendError(error.status, "\(error.message); \(batch.banCount) buffered ban(s) were not stored")
+            // Once its COMMIT was sent, whether it went through is unknown when no host answers.
+            let outcome = sent ? "may have been stored (the connection broke after COMMIT was sent)" : "were not stored"
+            let failure = BackendError(error.status, "\(error.message); \(batch.banCount) buffered ban(s) \(outcome)")
             if batch.signalCount > ownSignals { unreportedLoss = failure }
             throw failure
         }

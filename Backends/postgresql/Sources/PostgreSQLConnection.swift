@@ -233,7 +233,11 @@ final class PostgreSQLConnection {
                 offset += count
             }
         }
-        _ = PQputCopyEnd(handle, sent ? nil : "the client could not send the rows")
+        guard PQputCopyEnd(handle, sent ? nil : "the client could not send the rows") == 1 else {
+            // The connection cannot end the COPY: it is of no further use.
+            throw PostgreSQLError(sqlState: "", message: "cannot end the COPY: \(Self.trimmed(PQerrorMessage(handle)))",
+                                  sql: sql, connectionBroken: true)
+        }
         var failure: PostgreSQLError?
         while let result = PQgetResult(handle) {
             if PQresultStatus(result) != PGRES_COMMAND_OK && failure == nil { failure = error(result, sql: sql) }

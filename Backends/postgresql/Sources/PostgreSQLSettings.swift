@@ -59,6 +59,12 @@ struct PostgreSQLSettings {
             ("client_encoding", "UTF8"), ("application_name", "warden"),
             // A host that died without closing its sockets is noticed in about 20 s, not hours.
             ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "2"),
+            // The server's side of the same: a session whose host vanished in the middle of a
+            // transaction must not keep the change feed's lock row (every writer on every host
+            // waits on it) until the kernel gives up hours later. The text settings are the ones
+            // the backend's bytea literals and reads are written for, whatever the database says.
+            ("options", "-c idle_in_transaction_session_timeout=\(max(30, retryTimeoutSeconds))s -c tcp_keepalives_idle=10 "
+                + "-c tcp_keepalives_interval=5 -c tcp_keepalives_count=2 -c bytea_output=hex -c standard_conforming_strings=on"),
         ]
         if let sslRootCert { pairs.append(("sslrootcert", sslRootCert)) }
         return pairs
