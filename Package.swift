@@ -50,6 +50,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -160,14 +162,25 @@ let package = Package(
                 "WardenExpr", "WardenAlerts", "WardenConfig", "WardenBasics", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // TLS client certificates as CrowdSec reads them: OU, validity, revocation list; the CN names the client.
+        .target(
+            name: "WardenCertificates",
+            dependencies: [
+                "WardenConfig",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // The Local API: routes, auth, wire shapes, and the engine's errors as HTTP. Nothing else.
         .target(
             name: "WardenAPI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenEngine", "WardenStore", "WardenDecisions",
                 "WardenMetrics", "WardenMetricNames", "WardenAlerts", "WardenMachines", "WardenAllowlist", "WardenConfig",
+                "WardenCertificates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -190,7 +203,7 @@ let package = Package(
             dependencies: [
                 "WardenAPI", "WardenEngine", "WardenBasics", "WardenModel", "WardenConfig", "WardenStore",
                 "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenMetricNames", "WardenAlerts",
-                "WardenProfiles", "WardenNotify",
+                "WardenProfiles", "WardenNotify", "WardenCertificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -272,6 +285,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "WardenCertificatesTests", dependencies: ["WardenCertificates", "WardenConfig"]),
         .testTarget(name: "WardenAllowlistTests", dependencies: ["WardenAllowlist", "WardenModel", "WardenTesting"]),
         // The loader and the C header: dlopen, the ABI's checks and arrays, the examples in C, C++ and Rust.
         .testTarget(
@@ -300,7 +314,7 @@ let package = Package(
             name: "WardenEngineTests",
             dependencies: [
                 "WardenEngine", "WardenStore", "WardenBackendHost", "WardenAlerts", "WardenAllowlist", "WardenConfig", "WardenDecisions",
-                "WardenMachines", "WardenModel", "WardenProfiles", "WardenTesting", "WardenTestSupport",
+                "WardenMachines", "WardenBouncers", "WardenModel", "WardenProfiles", "WardenTesting", "WardenTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

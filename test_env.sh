@@ -7,6 +7,8 @@
 #                                   dummy.yaml.disabled
 #   DIR/plugins/backend/*.so        the sqlite, mysql, postgresql and dummy backends
 #   DIR/data/warden.db              the SQLite database (created by the first command)
+#   DIR/notifications/              the notification samples (config/notifications), none started
+#                                   until a profile names one; copied once, so edits are kept
 # SQLite is the only backend enabled; rename a *.yaml.disabled file to *.yaml to enable another.
 # The config files are rewritten on every run; the data is kept.
 #
@@ -81,6 +83,8 @@ cp "$here/config/allowlist" "$dir/config/allowlist"
 # Beside dev.yaml, where the daemon looks for its profiles and simulation file.
 cp "$here/config/profiles.yaml" "$dir/profiles.yaml"
 cp "$here/config/simulation.yaml" "$dir/simulation.yaml"
+# The notification samples, where dev.yaml's notification_dir points; a re-run keeps edits.
+[ -e "$dir/notifications" ] || cp -r "$here/config/notifications" "$dir/notifications"
 for shipped in "$here"/config/plugins/backend/*; do
     localize "$shipped" "$dir/config/plugins/backend/$(basename "$shipped")"
 done

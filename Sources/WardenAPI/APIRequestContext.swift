@@ -6,6 +6,8 @@ import NIOCore
 public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The connection, for its TLS client certificate (nil in in-process tests).
+    public let channel: Channel?
     /// The authenticated bouncer's name, set by ``BouncerAuthMiddleware``.
     public var bouncer: String?
     /// The authenticated machine's name, set by ``MachineAuthMiddleware``.
@@ -14,6 +16,7 @@ public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The peer's IP address as text (empty when unknown).

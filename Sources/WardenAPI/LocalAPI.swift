@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import WardenAllowlist
+import WardenCertificates
 import WardenConfig
 import WardenEngine
 import WardenMetricNames
@@ -14,7 +15,10 @@ import WardenModel
 /// - `POST /v1/usage-metrics`: bouncer key; what the bouncer reports it did is summed per
 ///   bouncer instance into ``WardenMetricNames/bouncerUsage``; 201, no body.
 /// - `POST /v1/watchers`, `POST /v1/watchers/login`: machines (agents, `cscli`), no token;
-///   failed logins are throttled per address and machine name (``MachineLogin``, 429).
+///   failed logins are throttled per address and machine name (``MachineLogin``, 429). A
+///   TLS client certificate logs a machine in without a password (``PeerCertificate``).
+/// - With `clientCertificates`, a client's verified TLS certificate identifies it instead of
+///   its key or password, as ``ClientCertificateCheck`` decides.
 /// - `GET /v1/heartbeat`, `POST /v1/alerts`, `DELETE /v1/watchers/self`: machine token (JWT).
 /// - `GET /v1/allowlists…`, `POST /v1/allowlists/check`: machine token (``AllowlistRoutes``).
 /// - `GET /v1/alerts`, `GET /v1/alerts/:id`, `DELETE /v1/alerts`, `DELETE /v1/decisions`,
@@ -28,7 +32,7 @@ public enum LocalAPI {
     public static func router(
         engine: Engine, intake: AlertIntake, bouncers: BouncerRegistry, machines: MachineRegistry,
         allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [], loginThrottling: LoginThrottling = LoginThrottling(),
-        metrics: DaemonMetrics, logger: Logger
+        clientCertificates: ClientCertificateCheck? = nil, metrics: DaemonMetrics, logger: Logger
     ) -> Router<APIRequestContext> {
         guard let book = engine.book else { preconditionFailure("the Local API needs an engine that keeps a decision book") }
         let clock = engine.clock
@@ -41,11 +45,12 @@ public enum LocalAPI {
         let machineRoutes = router.group("v1")
         let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
         let logins = MachineLogin(registry: machines, policy: loginThrottling, engine: engine, logger: logger)
-        MachineRoutes(registry: machines, logins: logins, clock: clock).register(on: machineRoutes, authenticated: tokenRoutes)
+        MachineRoutes(registry: machines, logins: logins, certificates: clientCertificates, logger: logger, clock: clock).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
         AlertHistoryRoutes(history: history, trustedNetworks: trustedNetworks, clock: clock).register(on: tokenRoutes)
         AllowlistRoutes(allowlist: allowlist).register(on: tokenRoutes)
-        let bouncerRoutes = router.group("v1").add(middleware: BouncerAuthMiddleware(registry: bouncers, clock: clock))
+        let bouncerRoutes = router.group("v1").add(
+            middleware: BouncerAuthMiddleware(registry: bouncers, certificates: clientCertificates, logger: logger, clock: clock))
         DecisionRoutes(book: book, metrics: metrics, clock: clock).register(on: bouncerRoutes)
         bouncerRoutes.post("usage-metrics") { request, context -> Response in
             let report = try UsageReport.parse(Array(buffer: try await request.decodedBody(upTo: 1 << 20)))

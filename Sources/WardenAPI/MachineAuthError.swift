@@ -20,3 +20,20 @@ struct MachineAuthError: Error, HTTPResponseError, Sendable {
         return response
     }
 }
+
+/// LAPI's answer to a login whose TLS client certificate does not identify a machine: its
+/// TLS middleware writes a 403 and its JWT middleware then appends its own 401 body, so
+/// the client gets status 403 with two JSON objects one after the other,
+/// `{"message":"access forbidden"}{"code":401,"message":"while trying to validate client cert: …"}`.
+/// The reason after the colon is Warden's own words.
+struct CertificateLoginError: Error, HTTPResponseError, Sendable {
+    var reason: String
+    var status: HTTPResponse.Status { .forbidden }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [UInt8] = Array(#"{"message":"access forbidden"}{"code":401,"message":"#.utf8)
+        JSONText.appendString("while trying to validate client cert: \(reason)", to: &body)
+        body.append(UInt8(ascii: "}"))
+        return Response.json(body, status: .forbidden)
+    }
+}

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import WardenCertificates
 import WardenDecisions
 import WardenEngine
 import WardenMachines
@@ -7,7 +8,8 @@ import WardenModel
 
 /// The machine routes an agent and `cscli` use, with LAPI 1.4.6's answers:
 /// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body.
-/// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401;
+/// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401; a
+///   client with a TLS certificate logs in as `CN@ADDRESS` by it alone (name and password ignored);
 ///   429 `{"message":"…"}` with `Retry-After` while failed logins hold the address or the
 ///   name back (``MachineLogin``; LAPI has no throttle, and its agent retries either answer).
 /// - `GET /v1/heartbeat`: token; 200, no body.
@@ -15,6 +17,8 @@ import WardenModel
 struct MachineRoutes {
     let registry: MachineRegistry
     let logins: MachineLogin
+    let certificates: ClientCertificateCheck?
+    let logger: Logger
     let clock: @Sendable () -> Int64
 
     func register(on group: RouterGroup<APIRequestContext>, authenticated: RouterGroup<APIRequestContext>) {
@@ -84,16 +88,23 @@ struct MachineRoutes {
         case .success(let value): input = value
         case .failure(let error): throw MachineAuthError(message: "missing: \(error.description)")
         }
-        guard let name = input.name, let password = input.password else {
-            throw MachineAuthError(message: "input format error")
-        }
-        switch await logins.attempt(
-            name: name, password: password, scenarios: input.scenarios, address: context.peerAddress,
-            userAgent: request.headers[.userAgent] ?? "", now: clock())
-        {
-        case .accepted: break
-        case .refused(let message): throw MachineAuthError(message: message)
-        case .throttled(let seconds, let message): throw APIError.tooManyRequests(message, retryAfter: seconds)
+        let name: String
+        switch await PeerCertificate.of(context, check: certificates, role: .agent, nowNs: clock()) {
+        case .refused(let reason):
+            logger.warning("machine login from \(context.peerAddress) refused: \(reason)")
+            throw CertificateLoginError(reason: reason)
+        case .identified(let commonName):
+            let (machine, outcome) = await logins.attempt(
+                certificateName: commonName, scenarios: input.scenarios, address: context.peerAddress,
+                userAgent: request.headers[.userAgent] ?? "", now: clock())
+            if case .refused(let message) = outcome { throw MachineAuthError(message: message) }
+            name = machine
+        case .absent:
+            guard let given = input.name, let password = input.password else {
+                throw MachineAuthError(message: "input format error")
+            }
+            name = given
+            try await passwordLogin(name: name, password: password, scenarios: input.scenarios, request, context)
         }
         let now = clock()
         let (token, expiresAt) = registry.tokens.issue(machine: name, nowSeconds: now / 1_000_000_000)
@@ -103,6 +114,20 @@ struct MachineRoutes {
         JSONText.appendString(token, to: &body)
         body.append(UInt8(ascii: "}"))
         return .json(body)
+    }
+
+    /// A login by name and password, throttled (``MachineLogin``); throws LAPI's 401, or a 429.
+    private func passwordLogin(
+        name: String, password: String, scenarios: [String], _ request: Request, _ context: APIRequestContext
+    ) async throws {
+        switch await logins.attempt(
+            name: name, password: password, scenarios: scenarios, address: context.peerAddress,
+            userAgent: request.headers[.userAgent] ?? "", now: clock())
+        {
+        case .accepted: break
+        case .refused(let message): throw MachineAuthError(message: message)
+        case .throttled(let seconds, let message): throw APIError.tooManyRequests(message, retryAfter: seconds)
+        }
     }
 
     private func registration(_ request: Request, _ context: APIRequestContext) async throws -> Response {

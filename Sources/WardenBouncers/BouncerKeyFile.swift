@@ -4,7 +4,8 @@ import WardenConfig
 import WardenModel
 
 /// The file of registered bouncers (`api.server.bouncers_file`): one line per bouncer,
-/// `name<TAB>sha512-hex<TAB>created (RFC 3339)`, `#` comments. `warden bouncers` edits
+/// `name<TAB>sha512-hex<TAB>created (RFC 3339)`, then `<TAB>tls` for a bouncer that a
+/// client certificate registered, `#` comments. `warden bouncers` edits
 /// it under a lock and replaces it atomically; the daemon notices a new version and
 /// reloads it, so changes need no restart.
 public struct BouncerKeyFile: Sendable {
@@ -30,16 +31,19 @@ public struct BouncerKeyFile: Sendable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 3, BouncerRecord.isValidName(String(fields[0])), fields[1].utf8.count == 128,
+            let authType = fields.count == 4 ? BouncerAuthType(rawValue: String(fields[3])) : .apiKey
+            guard fields.count == 3 || fields.count == 4, let authType, BouncerRecord.isValidName(String(fields[0])),
+                  fields[1].utf8.count == 128,
                   fields[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
                   let created = Timestamp.parse(String(fields[2]))
             else {
                 throw BouncerError(
                     .badConfig,
-                    "\(path):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time); "
-                        + "fix or delete the line")
+                    "\(path):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time, "
+                        + "optionally TAB and 'tls'); fix or delete the line")
             }
-            records.append(BouncerRecord(name: String(fields[0]), keyDigest: String(fields[1]), createdNs: created))
+            records.append(
+                BouncerRecord(name: String(fields[0]), keyDigest: String(fields[1]), createdNs: created, authType: authType))
         }
         return records
     }
@@ -72,6 +76,26 @@ public struct BouncerKeyFile: Sendable {
         return key
     }
 
+    /// Registers `name` as a bouncer a TLS client certificate authenticates, with a random
+    /// key nobody is given, unless a bouncer of that name exists; returns the record now in
+    /// the file (the existing one, whatever its auth type).
+    /// - Throws: ``BouncerError``: a bad name, or a file that cannot be written.
+    public func addCertificateBouncer(name: String, now: Int64) throws(BouncerError) -> BouncerRecord {
+        guard BouncerRecord.isValidName(name) else {
+            throw BouncerError(
+                .badInput, "'\(name)' is not a valid bouncer name: the certificate's CN must be letters, digits, '-', '_' or '.'")
+        }
+        var result = BouncerRecord(name: name, keyDigest: BouncerKey.digest(BouncerKey.generate()), createdNs: now, authType: .tls)
+        try update { records throws(BouncerError) in
+            if let existing = records.first(where: { $0.name == name }) {
+                result = existing
+            } else {
+                records.append(result)
+            }
+        }
+        return result
+    }
+
     /// Removes `name`.
     /// - Throws: ``BouncerError`` naming the known bouncers when there is none by that name.
     public func delete(name: String) throws(BouncerError) {
@@ -96,7 +120,9 @@ public struct BouncerKeyFile: Sendable {
             try FileSystem.withExclusiveLock(path + ".lock") {
                 var records = try load()
                 try change(&records)
-                let lines = records.map { "\($0.name)\t\($0.keyDigest)\t\(Timestamp.rfc3339($0.createdNs))\n" }
+                let lines = records.map {
+                    "\($0.name)\t\($0.keyDigest)\t\(Timestamp.rfc3339($0.createdNs))\($0.authType == .tls ? "\ttls" : "")\n"
+                }
                 if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
                     throw BouncerError(.runtime, "cannot write the bouncer keys to \(path): \(error); check the folder exists and is writable")
                 }

@@ -1,3 +1,12 @@
+/// How a bouncer proves who it is, with CrowdSec's `auth_type` words.
+public enum BouncerAuthType: String, Sendable {
+    /// Its `X-Api-Key` (`warden bouncers add`).
+    case apiKey = "api-key"
+    /// A TLS client certificate: registered as `CN@ADDRESS` on its first request; its key
+    /// is a random one nobody was given, so no key authenticates it.
+    case tls
+}
+
 /// One registered bouncer: its name and the digest of its key.
 public struct BouncerRecord: Sendable, Equatable {
     public var name: String
@@ -5,11 +14,13 @@ public struct BouncerRecord: Sendable, Equatable {
     public var keyDigest: String
     /// When it was registered, in ns since the epoch.
     public var createdNs: Int64
+    public var authType: BouncerAuthType
 
-    public init(name: String, keyDigest: String, createdNs: Int64) {
+    public init(name: String, keyDigest: String, createdNs: Int64, authType: BouncerAuthType = .apiKey) {
         self.name = name
         self.keyDigest = keyDigest
         self.createdNs = createdNs
+        self.authType = authType
     }
 
     /// Whether `name` is a usable bouncer name: 1 to 64 of letters, digits, `-_.@`.

@@ -10,6 +10,7 @@ import WardenModel
 ///     tls:                            # both or neither
 ///       cert_file: /etc/warden/tls/cert.pem
 ///       key_file: /etc/warden/tls/key.pem
+///       # client certificates: ClientCertificates
 ///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
 ///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
 ///     profiles_path: /etc/warden/profiles.yaml  # default: profiles.yaml beside the main config
@@ -38,15 +39,23 @@ public struct APIConfig: Sendable, Equatable {
     /// Back-off for failed machine logins (``LoginThrottling``).
     public var loginThrottling = LoginThrottling()
 
-    /// A certificate chain and its private key, both PEM files.
+    /// A certificate chain and its private key, both PEM files, and what the server does
+    /// with client certificates.
     public struct TLSFiles: Sendable, Equatable {
         public var certificateFile: String
         public var keyFile: String
+        /// The client-certificate keys; nil when the config sets none of them, and then the
+        /// server asks for certificates as `VerifyClientCertIfGiven` with the system's CAs.
+        public var clientCertificates: ClientCertificates?
 
-        public init(certificateFile: String, keyFile: String) {
+        public init(certificateFile: String, keyFile: String, clientCertificates: ClientCertificates? = nil) {
             self.certificateFile = certificateFile
             self.keyFile = keyFile
+            self.clientCertificates = clientCertificates
         }
+
+        /// What the server does with client certificates, defaults filled in.
+        public var clientAuthentication: ClientCertificates { clientCertificates ?? ClientCertificates() }
     }
 
     /// The address bouncers expect: `127.0.0.1:8080`.
@@ -120,13 +129,19 @@ public struct APIConfig: Sendable, Equatable {
             try requireMapping(tls, "api.server.tls", file: file)
             let certificate = tls["cert_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }
             let key = tls["key_file"]?.scalar.flatMap { $0.isEmpty ? nil : $0 }
+            let clients = try ClientCertificates.parse(tls, base: base, file: file)
             switch (certificate, key) {
             case (let certificate?, let key?):
                 config.tls = TLSFiles(
                     certificateFile: FileSystem.resolve(certificate, against: base),
-                    keyFile: FileSystem.resolve(key, against: base))
+                    keyFile: FileSystem.resolve(key, against: base), clientCertificates: clients)
             case (nil, nil):
-                break
+                if clients != nil {
+                    throw ConfigError(
+                        file: file, line: tls.line,
+                        "'api.server.tls' sets client-certificate keys but no cert_file and key_file; "
+                            + "client certificates need HTTPS: give the server's PEM certificate and key")
+                }
             default:
                 throw ConfigError(
                     file: file, line: tls.line,

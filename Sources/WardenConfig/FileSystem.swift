@@ -5,6 +5,11 @@ import Glibc
 public enum FileSystem {
     /// The whole file as UTF-8 text; nil with `errno` text when it cannot be read.
     public static func read(_ path: String) -> Result<String, SystemError> {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file's bytes; nil with `errno` text when it cannot be read.
+    public static func readBytes(_ path: String) -> Result<[UInt8], SystemError> {
         guard let file = fopen(path, "rb") else { return .failure(SystemError()) }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -17,7 +22,7 @@ public enum FileSystem {
                 break
             }
         }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        return .success(bytes)
     }
 
     /// Whether anything (file, folder, link to one) exists at `path`.

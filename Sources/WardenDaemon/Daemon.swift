@@ -5,6 +5,7 @@ import WardenAlerts
 import WardenAllowlist
 import WardenAPI
 import WardenBasics
+import WardenCertificates
 import WardenConfig
 import WardenEngine
 import WardenMetrics
@@ -65,8 +66,9 @@ public struct Daemon {
         let app = Application(
             router: LocalAPI.router(
                 engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
-                trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling, metrics: metrics,
-                logger: logger),
+                trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling,
+                clientCertificates: main.api.tls.map { ClientCertificateCheck(settings: $0.clientAuthentication) },
+                metrics: metrics, logger: logger),
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)",

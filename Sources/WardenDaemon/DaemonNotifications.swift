@@ -27,7 +27,8 @@ enum DaemonNotifications {
     ) throws -> NotificationHub? {
         guard let profiles, profiles.profiles.contains(where: { !$0.config.notifications.isEmpty }) else { return nil }
         let paths = main.notifications
-        let configs = try loader().load(folder: paths.notificationFolder)
+        let named = Set(profiles.profiles.flatMap(\.config.notifications))
+        let configs = try loader().load(folder: paths.notificationFolder, started: named)
         var used: [NotificationConfig] = []
         for profile in profiles.profiles {
             for name in profile.config.notifications where !used.contains(where: { $0.name == name }) {

@@ -24,7 +24,7 @@ public struct NotificationTest {
     public func run() async throws -> String {
         let main = try MainConfig.load(path: configPath)
         let folder = main.notifications.notificationFolder
-        let configs = try DaemonNotifications.loader().load(folder: folder)
+        let configs = try DaemonNotifications.loader().load(folder: folder, started: [name])
         guard let config = configs.first(where: { $0.name == name }) else {
             let known = configs.isEmpty ? "none is defined there" : "known: \(configs.map(\.name).joined(separator: ", "))"
             throw ConfigError(

@@ -5,8 +5,9 @@ import NIOSSL
 import WardenConfig
 import WardenMetrics
 
-/// Plain HTTP, or HTTPS with the PEM certificate chain and key of `api.server.tls`; either
-/// way each connection kept within `api.server`'s ``ServerLimits`` by a ``ConnectionGuard``.
+/// Plain HTTP, or HTTPS with the PEM certificate chain and key of `api.server.tls` and its
+/// client-certificate policy (``ClientCertificates``); either way each connection kept
+/// within `api.server`'s ``ServerLimits`` by a ``ConnectionGuard``.
 enum ServerTransport {
     /// The server builder for `config`, counting connections per address in `addresses`.
     /// - Throws: ``DaemonError`` naming the file when a certificate or key cannot be used.
@@ -34,9 +35,39 @@ enum ServerTransport {
         } catch {
             throw DaemonError("cannot use the TLS key \(tls.keyFile): \(error); give its PEM private key in api.server.tls.key_file")
         }
-        let configuration = TLSConfiguration.makeServerConfiguration(
+        var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        let clients = tls.clientAuthentication
+        if let caFile = clients.caFile {
+            let authorities: [NIOSSLCertificate]
+            do {
+                authorities = try NIOSSLCertificate.fromPEMFile(caFile)
+            } catch {
+                throw DaemonError(
+                    "cannot use the client CA file \(caFile): \(error); give the PEM certificates of the CAs that sign client certificates in api.server.tls.ca_cert_path")
+            }
+            guard !authorities.isEmpty else {
+                throw DaemonError("the client CA file \(caFile) holds no certificate; give PEM certificates in api.server.tls.ca_cert_path")
+            }
+            configuration.trustRoots = .certificates(authorities)
+            configuration.sendCANameList = true
+        }
+        switch clients.verification {
+        case .noClientCert, .requestClientCert:
+            configuration.certificateVerification = .none
+        case .verifyClientCertIfGiven:
+            configuration.certificateVerification = .optionalVerification
+        case .requireAndVerifyClientCert, .requireAnyClientCert:
+            configuration.certificateVerification = .noHostnameVerification
+        }
         do {
+            if clients.verification == .requireAnyClientCert {
+                // Any certificate passes the handshake; ClientCertificateCheck lets none authenticate.
+                return try .tls(
+                    http1,
+                    configuration: TLSChannelConfiguration(
+                        tlsConfiguration: configuration, customVerificationCallback: { _, promise in promise.succeed(.certificateVerified) }))
+            }
             return try .tls(http1, tlsConfiguration: configuration)
         } catch {
             throw DaemonError("cannot set up TLS with \(tls.certificateFile) and \(tls.keyFile): \(error)")

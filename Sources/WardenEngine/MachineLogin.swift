@@ -60,6 +60,22 @@ public final class MachineLogin: Sendable {
         return outcome
     }
 
+    /// Takes the login of a client whose verified certificate's CN is `commonName`: the
+    /// machine `commonName@address`, registered on its first login. Not throttled: the TLS
+    /// handshake already proved the certificate. Returns the machine's name and the outcome.
+    public func attempt(
+        certificateName commonName: String, scenarios: [String], address: String, userAgent: String, now: Int64
+    ) async -> (name: String, outcome: Outcome) {
+        let registry = self.registry
+        let (name, refusal) = await checker.run {
+            registry.login(certificateName: commonName, scenarios: scenarios, address: address, userAgent: userAgent, now: now)
+        }
+        let outcome: Outcome = refusal.map { .refused($0.message) } ?? .accepted
+        if let refusal { logger.info("machine login refused for '\(name)' (client certificate) from \(address): \(refusal)") }
+        engine?.metrics?.machineLogin(outcome)
+        return (name, outcome)
+    }
+
     private func decide(
         name: String, password: String, scenarios: [String], address: String, userAgent: String, now: Int64
     ) async -> Outcome {

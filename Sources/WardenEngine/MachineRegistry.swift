@@ -73,6 +73,10 @@ public final class MachineRegistry: Sendable {
         guard let record = state.withLock({ $0.records[name] }) else {
             return MachineLoginRefusal(kind: .unknownMachine, message: "ent: machine not found")
         }
+        guard record.authType == .password else {
+            return MachineLoginRefusal(
+                kind: .wrongAuthType, message: "machine \(name) attempted to auth with password but it is configured to use \(record.authType.rawValue)")
+        }
         guard record.validated else { return MachineLoginRefusal(kind: .notValidated, message: "machine \(name) not validated") }
         let digest = Array(SHA256.hash(data: Array(password.utf8)))
         let known = state.withLock { $0.verified[name] }
@@ -82,6 +86,39 @@ public final class MachineRegistry: Sendable {
             }
             state.withLock { $0.verified[name] = (record.passwordHash, digest) }
         }
+        return admit(name: name, scenarios: scenarios, address: address, userAgent: userAgent, now: now)
+    }
+
+    /// Logs in the machine that a verified client certificate names: `commonName@address`
+    /// (as LAPI names it), registered validated with auth type tls on its first login.
+    /// Returns the machine's name, and nil or why it may not log in. Registering hashes a
+    /// random password with bcrypt once: callers run it off Swift's cooperative pool.
+    public func login(
+        certificateName commonName: String, scenarios: [String], address: String, userAgent: String, now: Int64
+    ) -> (name: String, refusal: MachineLoginRefusal?) {
+        reloadIfChanged(now: now)
+        let name = "\(commonName)@\(address)"
+        var record = state.withLock { $0.records[name] }
+        if record == nil {
+            do throws(MachineError) {
+                record = try file.addCertificateMachine(name: name, now: now)
+                try reload()
+                logger.info("machine '\(name)' registered by its client certificate")
+            } catch {
+                logger.error("cannot register machine '\(name)' from its client certificate: \(error)")
+                return (name, MachineLoginRefusal(kind: .wrongAuthType, message: "incorrect Username or Password"))
+            }
+        }
+        guard let record, record.authType == .tls else {
+            return (name, MachineLoginRefusal(
+                kind: .wrongAuthType, message: "machine \(name) attempted to auth with TLS cert but it is configured to use password"))
+        }
+        return (name, admit(name: name, scenarios: scenarios, address: address, userAgent: userAgent, now: now))
+    }
+
+    /// The checks after the credentials, and the sighting: LAPI refuses a user agent that is
+    /// not NAME/VERSION, and notes the machine's address, version and scenarios.
+    private func admit(name: String, scenarios: [String], address: String, userAgent: String, now: Int64) -> MachineLoginRefusal? {
         // LAPI keeps the part of the user agent after its one '/' as the version, and
         // refuses the login (with the same words as a wrong password) when there is not exactly one.
         let agent = userAgent.split(separator: "/", omittingEmptySubsequences: false)
@@ -182,6 +219,9 @@ public struct MachineLoginRefusal: Sendable, Equatable, CustomStringConvertible 
         case wrongPassword
         /// The right password, from a client whose user agent is not NAME/VERSION.
         case userAgent
+        /// A password for a machine a certificate registered, or a certificate for one
+        /// registered with a password.
+        case wrongAuthType
     }
 
     public let kind: Kind

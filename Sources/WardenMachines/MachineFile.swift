@@ -3,7 +3,8 @@ import WardenConfig
 import WardenModel
 
 /// The file of registered machines (`api.server.machines_file`): one line per machine,
-/// `name<TAB>bcrypt<TAB>validated|pending<TAB>created (RFC 3339)`, `#` comments.
+/// `name<TAB>bcrypt<TAB>validated|pending<TAB>created (RFC 3339)`, then `<TAB>tls` for a
+/// machine that a client certificate registered, `#` comments.
 /// `warden machines` and the daemon's `POST /v1/watchers` edit it under a lock and
 /// replace it atomically; the daemon notices a new version and reloads it, so changes
 /// need no restart.
@@ -30,16 +31,19 @@ public struct MachineFile: Sendable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 4, MachineRecord.isValidName(fields[0]), fields[1].hasPrefix("$2"),
+            let authType = fields.count == 5 ? MachineAuthType(rawValue: fields[4]) : .password
+            guard fields.count == 4 || fields.count == 5, let authType, MachineRecord.isValidName(fields[0]), fields[1].hasPrefix("$2"),
                   fields[2] == "validated" || fields[2] == "pending", let created = Timestamp.parse(fields[3])
             else {
                 throw MachineError(
                     .badConfig,
                     "\(path):\(index + 1): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
-                        + "RFC 3339 time); fix or delete the line")
+                        + "RFC 3339 time, optionally TAB and 'tls'); fix or delete the line")
             }
             records.append(
-                MachineRecord(name: fields[0], passwordHash: fields[1], validated: fields[2] == "validated", createdNs: created))
+                MachineRecord(
+                    name: fields[0], passwordHash: fields[1], validated: fields[2] == "validated", createdNs: created,
+                    authType: authType))
         }
         return records
     }
@@ -74,6 +78,28 @@ public struct MachineFile: Sendable {
                 records.append(record)
             }
         }
+    }
+
+    /// Registers `name` as a validated machine that a TLS client certificate logs in, with
+    /// a random password nobody is given, unless a machine of that name exists; returns the
+    /// record now in the file (the existing one, whatever its auth type).
+    /// - Throws: ``MachineError``: a bad name, or a file that cannot be written.
+    public func addCertificateMachine(name: String, now: Int64) throws(MachineError) -> MachineRecord {
+        guard MachineRecord.isValidName(name) else {
+            throw MachineError(
+                .badInput, "'\(name)' is not a valid machine name: the certificate's CN must be letters, digits, '-', '_' or '.'")
+        }
+        var result = MachineRecord(
+            name: name, passwordHash: MachinePassword.hash(MachinePassword.generate()), validated: true, createdNs: now,
+            authType: .tls)
+        try update { records throws(MachineError) in
+            if let existing = records.first(where: { $0.name == name }) {
+                result = existing
+            } else {
+                records.append(result)
+            }
+        }
+        return result
     }
 
     /// Removes `name`.
@@ -113,7 +139,8 @@ public struct MachineFile: Sendable {
                 var records = try load()
                 try change(&records)
                 let lines = records.map {
-                    "\($0.name)\t\($0.passwordHash)\t\($0.validated ? "validated" : "pending")\t\(Timestamp.rfc3339($0.createdNs))\n"
+                    "\($0.name)\t\($0.passwordHash)\t\($0.validated ? "validated" : "pending")\t\(Timestamp.rfc3339($0.createdNs))"
+                        + "\($0.authType == .tls ? "\ttls" : "")\n"
                 }
                 if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
                     throw MachineError(.runtime, "cannot write the machines to \(path): \(error); check the folder exists and is writable")

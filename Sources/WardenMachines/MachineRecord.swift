@@ -1,5 +1,14 @@
+/// How a machine logs in, with CrowdSec's `auth_type` words.
+public enum MachineAuthType: String, Sendable {
+    /// Its name and password (`warden machines add`, `POST /v1/watchers`).
+    case password
+    /// A TLS client certificate: registered as `CN@ADDRESS` on its first login, validated,
+    /// with a random password nobody was given, so no password logs it in.
+    case tls
+}
+
 /// One registered machine: a CrowdSec agent or a `cscli` that logs in with a name and
-/// a password to push alerts.
+/// a password (or a client certificate) to push alerts.
 public struct MachineRecord: Sendable, Equatable {
     public var name: String
     /// The bcrypt hash of its password (`$2a$...`), never the password.
@@ -9,12 +18,14 @@ public struct MachineRecord: Sendable, Equatable {
     public var validated: Bool
     /// When it was registered, in ns since the epoch.
     public var createdNs: Int64
+    public var authType: MachineAuthType
 
-    public init(name: String, passwordHash: String, validated: Bool, createdNs: Int64) {
+    public init(name: String, passwordHash: String, validated: Bool, createdNs: Int64, authType: MachineAuthType = .password) {
         self.name = name
         self.passwordHash = passwordHash
         self.validated = validated
         self.createdNs = createdNs
+        self.authType = authType
     }
 
     /// Whether `name` is a usable machine name: 1 to 128 of letters, digits, `-_.@`

@@ -11,7 +11,8 @@ enum EnvironmentExpansion {
     /// `text` with every `${NAME}` replaced by `lookup(NAME)`.
     /// - Throws: ``UnsetVariable`` for the first variable `lookup` does not know: a webhook
     ///   URL or a token sent as the literal `${SLACK_URL}` can never work, so it is refused
-    ///   at load rather than failing at every alert.
+    ///   at load rather than failing at every alert. On a comment line (`#` first) an unset
+    ///   variable stays as written: a commented-out header needs no variable.
     static func expand(_ text: String, lookup: (String) -> String?) throws(UnsetVariable) -> String {
         var output = ""
         var line = 1
@@ -29,7 +30,15 @@ enum EnvironmentExpansion {
                 continue
             }
             let name = String(afterDollar[afterDollar.index(after: afterDollar.startIndex)..<close])
-            guard let value = lookup(name) else { throw UnsetVariable(name: name, line: line) }
+            guard let value = lookup(name) else {
+                let lineSoFar = output[(output.lastIndex(of: "\n").map { output.index(after: $0) } ?? output.startIndex)...]
+                guard lineSoFar.drop(while: { $0 == " " || $0 == "\t" }).first == "#" else {
+                    throw UnsetVariable(name: name, line: line)
+                }
+                output.append("$")
+                rest = afterDollar
+                continue
+            }
             output += value
             rest = afterDollar[afterDollar.index(after: close)...]
         }

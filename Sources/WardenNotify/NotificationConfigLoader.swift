@@ -19,8 +19,12 @@ public struct NotificationConfigLoader: Sendable {
     }
 
     /// Every notification in the `.yaml`/`.yml` files of `folder`, in path order.
+    /// - Parameter started: the names of the notifications that will run (those profiles
+    ///   name); nil: all. A `${VAR}` that is not set stops the load only in one of them:
+    ///   another keeps its text unexpanded, as it is never sent (the shipped samples name
+    ///   variables a user sets only for the notification they turn on).
     /// - Throws: ``ConfigError`` naming the file, line and key of the first problem.
-    public func load(folder: String) throws -> [NotificationConfig] {
+    public func load(folder: String, started: Set<String>? = nil) throws -> [NotificationConfig] {
         var configs: [NotificationConfig] = []
         for path in FileSystem.files(in: folder, suffixes: [".yaml", ".yml"]) {
             let text: String
@@ -28,7 +32,7 @@ public struct NotificationConfigLoader: Sendable {
             case .success(let read): text = read
             case .failure(let error): throw ConfigError(file: path, line: nil, "cannot read the file: \(error)")
             }
-            for config in try parse(text, file: path) {
+            for config in try parse(text, file: path, started: started) {
                 if let first = configs.first(where: { $0.name == config.name }) {
                     throw ConfigError(
                         file: path, line: config.line,
@@ -41,8 +45,8 @@ public struct NotificationConfigLoader: Sendable {
         return configs
     }
 
-    /// The notifications of one file's text.
-    public func parse(_ text: String, file: String) throws -> [NotificationConfig] {
+    /// The notifications of one file's text (`started`: as for ``load(folder:started:)``).
+    public func parse(_ text: String, file: String, started: Set<String>? = nil) throws -> [NotificationConfig] {
         var configs: [NotificationConfig] = []
         for document in YAMLDocuments.split(text) {
             // Blank lines in front keep libyaml's line numbers those of the whole file.
@@ -54,13 +58,15 @@ public struct NotificationConfigLoader: Sendable {
                     "a notification must be a mapping (type, name, format, ...), not \(root.kind)")
             }
             if pairs.isEmpty { continue }
-            configs.append(try config(root, pairs: pairs, text: document.text, file: file))
+            configs.append(
+                try config(root, pairs: pairs, text: document.text, firstLine: document.firstLine, file: file, started: started))
         }
         return configs
     }
 
     private func config(
-        _ root: YAMLNode, pairs: [(key: String, keyLine: Int, value: YAMLNode)], text: String, file: String
+        _ root: YAMLNode, pairs: [(key: String, keyLine: Int, value: YAMLNode)], text: String, firstLine: Int,
+        file: String, started: Set<String>?
     ) throws(ConfigError) -> NotificationConfig {
         let keys = KeyReader(root: root, file: file)
         let type = try keys.required("type", hint: "name the plugin that delivers it (http, slack, email, splunk, ...)")
@@ -76,11 +82,14 @@ public struct NotificationConfigLoader: Sendable {
         if timeout <= .zero {
             throw ConfigError(file: file, line: root["timeout"]?.line, "'timeout' must be more than 0; omit it for 5s")
         }
-        let payload: String
+        var payload = text
         do {
             payload = try EnvironmentExpansion.expand(text, lookup: environment)
+        } catch where started.map({ !$0.contains(name) }) ?? false {
+            // Never started: its unexpanded text is never sent.
         } catch {
-            let line = error.line + root.line - 1
+            // The document's own lines count from its first, comments included.
+            let line = error.line + firstLine - 1
             let key = pairs.last(where: { $0.keyLine <= line })?.key ?? "?"
             throw ConfigError(
                 file: file, line: line,

@@ -34,12 +34,12 @@ final class BouncersCommandTests: XCTestCase {
         let cli = try CLIHarness.dummy()
         _ = cli.run("bouncers", "add", "firewall", "-k", "a-key-chosen-by-me-0123")
         XCTAssertEqual(cli.run("bouncers", "list").out, """
-            NAME      IP ADDRESS  LAST API PULL  TYPE  VERSION  CREATED               REPORTED USAGE
-            firewall              never                         2026-11-23T12:00:00Z  -
+            NAME      IP ADDRESS  LAST API PULL  TYPE  VERSION  CREATED               REPORTED USAGE  AUTH TYPE
+            firewall              never                         2026-11-23T12:00:00Z  -               api-key
 
             """)
         XCTAssertEqual(cli.run("bouncers", "list", "-o", "raw").out,
-                       "name,ip_address,last_pull,type,version,created_at,usage\nfirewall,,never,,,2026-11-23T12:00:00Z,-\n",
+                       "name,ip_address,last_pull,type,version,created_at,usage,auth_type\nfirewall,,never,,,2026-11-23T12:00:00Z,-,api-key\n",
                        "'-': no daemon answers on the metrics address")
         XCTAssertEqual(cli.run("bouncers", "delete", "firewall").out, "Bouncer 'firewall' deleted\n")
         XCTAssertEqual(cli.run("bouncers", "list").out, "No bouncer registered; add one with 'warden bouncers add NAME'\n")

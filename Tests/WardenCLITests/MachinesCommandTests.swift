@@ -35,7 +35,7 @@ final class MachinesCommandTests: XCTestCase {
         let cli = try CLIHarness.dummy()
         _ = cli.run("machines", "add", "agent-ssh", "--auto")
         XCTAssertEqual(cli.run("machines", "list", "-o", "raw").out,
-                       "name,ip_address,status,version,last_login,last_heartbeat,created_at\nagent-ssh,,validated,,never,never,2026-11-23T12:00:00Z\n")
+                       "name,ip_address,status,version,last_login,last_heartbeat,created_at,auth_type\nagent-ssh,,validated,,never,never,2026-11-23T12:00:00Z,password\n")
         XCTAssertEqual(cli.run("machines", "validate", "agent-ssh").out, "Machine 'agent-ssh' validated\n")
         XCTAssertEqual(cli.run("machines", "delete", "agent-ssh").out, "Machine 'agent-ssh' deleted\n")
         XCTAssertEqual(cli.run("machines", "list").out,

@@ -64,6 +64,42 @@ final class APIConfigTests: XCTestCase {
                        "config.yaml:3: 'api.server.trusted_ips' entry '10.0.0.0/33': the prefix length must be 0 to 32")
     }
 
+    /// The client-certificate keys of `api.server.tls`, with CrowdSec's names and defaults.
+    func testClientCertificates() throws {
+        let tls = "api:\n  server:\n    tls:\n      cert_file: c.pem\n      key_file: k.pem\n"
+        XCTAssertNil(try load(tls).tls?.clientCertificates, "no client key: nil")
+        XCTAssertEqual(try load(tls).tls?.clientAuthentication, ClientCertificates(), "and the defaults apply")
+        let defaults = ClientCertificates()
+        XCTAssertEqual(defaults.verification, .verifyClientCertIfGiven)
+        XCTAssertEqual(defaults.bouncerOUs, ["bouncer-ou"])
+        XCTAssertEqual(defaults.agentOUs, ["agent-ou"])
+        XCTAssertEqual(defaults.cacheExpirationNs, 3_600_000_000_000)
+        XCTAssertNil(defaults.caFile)
+        XCTAssertNil(defaults.crlFile)
+        let full = try XCTUnwrap(load(tls + """
+                  client_verification: RequireAndVerifyClientCert
+                  ca_cert_path: tls/ca.pem
+                  crl_path: /etc/ca.crl
+                  bouncers_allowed_ou: [edge, fw]
+                  agents_allowed_ou: []
+                  cache_expiration: 5m
+            """).tls?.clientCertificates)
+        XCTAssertEqual(full.verification, .requireAndVerifyClientCert)
+        XCTAssertEqual(full.caFile, folder + "/tls/ca.pem")
+        XCTAssertEqual(full.crlFile, "/etc/ca.crl")
+        XCTAssertEqual(full.bouncerOUs, ["edge", "fw"])
+        XCTAssertEqual(full.agentOUs, [])
+        XCTAssertEqual(full.cacheExpirationNs, 300_000_000_000)
+        XCTAssertEqual(error(tls + "      client_verification: Always\n"),
+                       "config.yaml:6: 'api.server.tls.client_verification' is 'Always'; use one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert")
+        XCTAssertEqual(error(tls + "      bouncers_allowed_ou: edge\n"),
+                       "config.yaml:6: 'api.server.tls.bouncers_allowed_ou' must be a list of OU names, such as [bouncer-ou]")
+        XCTAssertEqual(error(tls + "      cache_expiration: soon\n"),
+                       "config.yaml:6: 'api.server.tls.cache_expiration' must be a duration such as 1h or 30m (0: check every time)")
+        XCTAssertEqual(error("api:\n  server:\n    tls:\n      ca_cert_path: ca.pem\n"),
+                       "config.yaml:4: 'api.server.tls' sets client-certificate keys but no cert_file and key_file; client certificates need HTTPS: give the server's PEM certificate and key")
+    }
+
     /// As Go's net.ParseCIDR reads CrowdSec's trusted_ips: an address is its own block, host bits go.
     func testTrustedIPs() throws {
         let config = try load("api:\n  server:\n    trusted_ips: [192.0.2.10, 10.1.2.3/8, \"2001:db8::/32\"]\n")

@@ -86,6 +86,6 @@ final class ModernWireTests: XCTestCase {
         XCTAssertTrue(table.range(of: #"test +dropped +request +crowdsec +ban +24\n"#, options: .regularExpression) != nil, table)
         XCTAssertTrue(table.range(of: #"test +dropped +request +cscli +captcha +6\n"#, options: .regularExpression) != nil, table)
         let bouncers = try daemon.cli("bouncers", "list", "-o", "raw").out
-        XCTAssertTrue(bouncers.hasSuffix(",dropped 30 request\n"), bouncers)
+        XCTAssertTrue(bouncers.hasSuffix(",dropped 30 request,api-key\n"), bouncers)
     }
 }

@@ -20,4 +20,13 @@ final class EnvironmentExpansionTests: XCTestCase {
             XCTAssertEqual($0 as? EnvironmentExpansion.UnsetVariable, .init(name: "MISSING", line: 3))
         }
     }
+
+    /// A commented-out line keeps an unset variable as written; a set one is still replaced.
+    func testAnUnsetVariableOnACommentLineStays() throws {
+        let text = try EnvironmentExpansion.expand("a: ${HOOK}\n  # b: ${MISSING}\n# ${HOOK}\n") { environment[$0] }
+        XCTAssertEqual(text, "a: https://example.invalid/x\n  # b: ${MISSING}\n# https://example.invalid/x\n")
+        XCTAssertThrowsError(try EnvironmentExpansion.expand("a: x # ${MISSING}\n") { environment[$0] }) {
+            XCTAssertEqual($0 as? EnvironmentExpansion.UnsetVariable, .init(name: "MISSING", line: 1), "a comment after a value is not a comment line")
+        }
+    }
 }

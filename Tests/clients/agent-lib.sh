@@ -28,6 +28,16 @@ require_machine_env() {
     done
 }
 
+# machine_name FILE: the name the server knows the machine of credentials FILE by: its
+# login, or for a client certificate (cert_path, no login) `CN@127.0.0.1`, as LAPI names it.
+machine_name() {
+    local login cert
+    login="$(sed -n 's/^login: *//p' "$1")"
+    if [ -n "$login" ]; then echo "$login"; return; fi
+    cert="$(sed -n 's/^cert_path: *//p' "$1")"
+    echo "$(openssl x509 -in "$cert" -noout -subject -nameopt sep_multiline | sed -n 's/^ *CN=//p')@127.0.0.1"
+}
+
 # machine_add DIR: registers a machine named after this run and writes DIR/credentials.yaml.
 # The name carries the pid, so re-runs against one server never collide.
 machine_add() {
@@ -144,7 +154,7 @@ replay() {
 # decisions_of VALUE: the active decisions of VALUE as the bouncer API lists them, one
 # compact JSON object a line (nothing when there are none).
 decisions_of() {
-    curl -fsS --max-time 10 -H "X-Api-Key: $LAPI_KEY" "${LAPI_URL%/}/v1/decisions?ip=$1" |
+    lapi_curl -fsS --max-time 10 "${LAPI_URL%/}/v1/decisions?ip=$1" |
         jq -c '.[]? // empty'
 }
 

@@ -57,7 +57,7 @@ write_cscli_config "$scratch"
 # them (cscli alerts list --ip asks GET /v1/alerts with the machine's token). Earlier
 # runs' alerts stay on a server (deleting decisions keeps alerts): they came from
 # other machines.
-machine="$(sed -n 's/^login: *//p' "$scratch/credentials.yaml")"
+machine="$(machine_name "$scratch/credentials.yaml")"
 alerts_of() {
     cscli -c "$scratch/cscli.yaml" alerts list --ip "$1" |
         jq --arg m "$machine" '[.[]? | select(.machine_id == $m)] | length'

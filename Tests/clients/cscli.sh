@@ -46,7 +46,7 @@ trap cleanup EXIT
 
 machine_add "$scratch"
 write_cscli_config "$scratch"
-machine="$(sed -n 's/^login: *//p' "$scratch/credentials.yaml")"
+machine="$(machine_name "$scratch/credentials.yaml")"
 cs() { cscli -c "$scratch/cscli.yaml" "$@"; }
 
 # same WHAT EXPECTED GOT: one report line comparing two texts, both shown on a mismatch.

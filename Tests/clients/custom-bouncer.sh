@@ -69,7 +69,7 @@ log_mode: file
 log_dir: $tmp/
 log_level: info
 api_url: $LAPI_BASE
-api_key: $LAPI_KEY
+$(bouncer_auth_yaml)
 prometheus:
   enabled: false
 YAML

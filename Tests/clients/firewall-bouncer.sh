@@ -88,7 +88,7 @@ ip netns exec "$ns" socat "$listen,fork,reuseaddr" "UNIX-CONNECT:$tmp/lapi.sock"
 pids+=($!)
 answers() {
     local code
-    code="$(in_ns curl -sk -o /dev/null -w '%{http_code}' -H "X-Api-Key: $LAPI_KEY" "${LAPI_BASE}v1/decisions?ip=192.0.2.1")"
+    code="$(in_ns bash -c ". '$here/lib.sh'; lapi_curl -sk -o /dev/null -w '%{http_code}' '${LAPI_BASE}v1/decisions?ip=192.0.2.1'")"
     [ "$code" = 200 ]
 }
 check "the server answers 200 to the test key from inside the namespace" poll 10 answers
@@ -104,7 +104,7 @@ log_mode: file
 log_dir: $tmp/
 log_level: info
 api_url: $LAPI_BASE
-api_key: $LAPI_KEY
+$(bouncer_auth_yaml)
 disable_ipv6: false
 deny_action: DROP
 deny_log: false

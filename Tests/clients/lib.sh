@@ -8,6 +8,10 @@
 #   LAPI_KEY  a bouncer API key the server accepts
 #   BAN_ADD   command called as `$BAN_ADD <ip-or-cidr> <duration>` (reason/scenario "test")
 #   BAN_DEL   command called as `$BAN_DEL <ip-or-cidr>`
+# and, for an https LAPI_URL, optionally:
+#   LAPI_CA        the PEM CA the server's certificate chains to (clients trust it)
+#   LAPI_CERT, LAPI_CERT_KEY   a client certificate and its key: the bouncers then
+#                  authenticate with it instead of LAPI_KEY (tls-certificates.sh)
 
 passed=0
 failed=0
@@ -25,6 +29,25 @@ require_server_env() {
     # sourcing test reads LAPI_BASE.
     # shellcheck disable=SC2034
     LAPI_BASE="${LAPI_URL%/}/"
+}
+
+# bouncer_auth_yaml: a bouncer config's credentials: api_key, or cert_path and key_path;
+# ca_cert_path with LAPI_CA.
+bouncer_auth_yaml() {
+    if [ -n "${LAPI_CERT:-}" ]; then
+        printf 'cert_path: %s\nkey_path: %s\n' "$LAPI_CERT" "${LAPI_CERT_KEY:?LAPI_CERT_KEY must come with LAPI_CERT}"
+    else
+        printf 'api_key: %s\n' "$LAPI_KEY"
+    fi
+    [ -z "${LAPI_CA:-}" ] || printf 'ca_cert_path: %s\n' "$LAPI_CA"
+}
+
+# lapi_curl ARGS...: curl as a bouncer of the server (its key, or its certificate).
+lapi_curl() {
+    local tls=()
+    [ -z "${LAPI_CA:-}" ] || tls+=(--cacert "$LAPI_CA")
+    [ -z "${LAPI_CERT:-}" ] || tls+=(--cert "$LAPI_CERT" --key "$LAPI_CERT_KEY")
+    curl "${tls[@]}" -H "X-Api-Key: $LAPI_KEY" "$@"
 }
 
 ok() { echo "ok - $*"; passed=$((passed + 1)); }

@@ -9,6 +9,11 @@
 # (this script's ban-add/ban-del bound to DIR), LAPI_PID (for memory figures), and for
 # the machine-side tests (agent-lib.sh) MACHINE_ADD, SERVER_RESTART and PROFILES_PATH.
 #
+# With TLS_DIR set when `up` first writes the config (a folder made by test-pki.sh), the
+# LAPI serves HTTPS with TLS_DIR/server.pem and accepts client certificates of TLS_DIR's
+# CA (ca_cert_path, crl_path ca.crl, OUs bouncer-ou and agent-ou, VerifyClientCertIfGiven);
+# LAPI_URL is then https and the harness's credentials trust that CA.
+#
 # With NOTIFY_DIR set when `up` first writes the config (Benchmarks/notify/notify.sh),
 # the LAPI also notifies: every *.yaml of NOTIFY_DIR is copied into DIR/notifications,
 # the profile names every notification they define, and the Debian plugins those files'
@@ -121,10 +126,20 @@ prometheus:
   enabled: false
 YAML
     [ -z "${NOTIFY_DIR:-}" ] || printf 'plugin_config:\n  user: nobody\n  group: nogroup\n' >>"$config"
+    if [ -n "${TLS_DIR:-}" ]; then
+        sed -i "s|^    trusted_ips:|    tls:\n      cert_file: $TLS_DIR/server.pem\n      key_file: $TLS_DIR/server.key\n      client_verification: VerifyClientCertIfGiven\n      ca_cert_path: $TLS_DIR/ca.pem\n      crl_path: $TLS_DIR/ca.crl\n      bouncers_allowed_ou: [bouncer-ou]\n      agents_allowed_ou: [agent-ou]\n    trusted_ips:|" "$config"
+        echo https >"$dir/scheme"
+    else
+        echo http >"$dir/scheme"
+    fi
     : >"$dir/acquis.yaml"
     # cscli writes machines and bouncers straight into SQLite: no running server needed.
     quiet_cscli machines add harness-cscli -p "harness-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')" \
         -f "$dir/local_api_credentials.yaml" --force
+    if [ -n "${TLS_DIR:-}" ]; then
+        sed -i "s|^url: http://|url: https://|" "$dir/local_api_credentials.yaml"
+        echo "ca_cert_path: $TLS_DIR/ca.pem" >>"$dir/local_api_credentials.yaml"
+    fi
     key="harness-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     quiet_cscli bouncers add harness-tests -k "$key"
     echo "$key" >"$dir/bouncer.key"
@@ -147,14 +162,15 @@ add_notifications() {
 }
 
 start() {
-    local port
+    local port scheme
     port="$(cat "$dir/port")"
+    scheme="$(cat "$dir/scheme")"
     # With daemonize: true the 1.4.6 LAPI stays in the foreground but handles
     # SIGTERM (with false it dies at once); -no-cs: no agent, -no-capi: offline.
     crowdsec -c "$config" -no-cs -no-capi </dev/null >>"$dir/lapi.out" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 100); do
-        curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
+        curl -fsk "$scheme://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
         kill -0 "$(cat "$pidfile")" 2>/dev/null || break
         sleep 0.1
     done
@@ -192,7 +208,7 @@ case "$action" in
         fi
         running || start
         cat >"$dir/env" <<ENV
-export LAPI_URL=http://127.0.0.1:$(cat "$dir/port")
+export LAPI_URL=$(cat "$dir/scheme")://127.0.0.1:$(cat "$dir/port")
 export LAPI_KEY=$(cat "$dir/bouncer.key")
 export LAPI_PID=$(cat "$pidfile")
 export BAN_ADD="$self ban-add $dir"

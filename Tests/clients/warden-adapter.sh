@@ -52,7 +52,7 @@ case "${1:-}" in
         "${WARDEN_DAEMON:?warden-adapter.sh restart: WARDEN_DAEMON is not set}" -c "$config" >>"${WARDEN_LOG:-/dev/null}" 2>&1 &
         echo $! >"$pidfile"
         for _ in $(seq 200); do
-            curl -fsS "${LAPI_URL%/}/health" >/dev/null 2>&1 && exit 0
+            curl -fsS ${LAPI_CA:+--cacert "$LAPI_CA"} "${LAPI_URL%/}/health" >/dev/null 2>&1 && exit 0
             sleep 0.1
         done
         echo "warden-adapter.sh: the daemon did not answer ${LAPI_URL%/}/health within 20 s after a restart" >&2

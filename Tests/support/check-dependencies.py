@@ -75,6 +75,7 @@ LAYERS = {
     "WardenMachines": 4,
     "WardenAllowlist": 4,
     "WardenProfiles": 4,
+    "WardenCertificates": 4,
     "WardenNotify": 4,
     # 5: every backend as one store.
     "WardenStore": 5,
@@ -137,6 +138,8 @@ PRODUCT_MODULES = {
     "Prometheus": ("swift-prometheus", {"Prometheus"}),
     "ServiceLifecycle": ("swift-service-lifecycle", {"ServiceLifecycle"}),
     "UnixSignals": ("swift-service-lifecycle", {"UnixSignals"}),
+    "X509": ("swift-certificates", {"X509"}),
+    "SwiftASN1": ("swift-asn1", {"SwiftASN1"}),
 }
 
 # Rule 5: the command line's targets, and what must not reach them.
@@ -144,7 +147,7 @@ CLI_ROOTS = ("warden", "WardenCLI")
 CLI_FORBIDDEN_PACKAGES = {
     "swift-nio", "swift-nio-ssl", "hummingbird", "hummingbird-auth", "grpc-swift-2",
     "grpc-swift-nio-transport", "compress-nio", "swift-service-lifecycle", "swift-prometheus",
-    "swift-http-types",
+    "swift-http-types", "swift-certificates", "swift-asn1",
 }
 CLI_ALLOWED_PRODUCTS = {"HummingbirdBcrypt"}  # C bcrypt, nothing else
 CLI_FORBIDDEN_MODULES = {"Foundation", "FoundationEssentials", "FoundationNetworking"}

@@ -7,7 +7,8 @@
 #   2. two daemons on one private MariaDB: bans made through node B's CLI must reach the
 #      bouncers of node A (needs WARDEN_TEST_MARIADB_DIR, as Tests/run.sh exports it);
 #   3. one daemon on a private PostgreSQL cluster, every client of run 1 again (needs
-#      WARDEN_TEST_POSTGRES_DIR, as Tests/run.sh exports it).
+#      WARDEN_TEST_POSTGRES_DIR, as Tests/run.sh exports it);
+#   4. TLS client certificates instead of keys (Tests/clients/tls-certificates.sh).
 # The first run also checks that every bouncer asks for and inflates gzip answers.
 # Usage: bash Tests/support/real-clients.sh   (after `swift build`; needs root and
 # Tests/clients/install.sh). Prints the clients' report lines, then `N passed, N failed`.
@@ -212,5 +213,9 @@ config:
 else
     echo "note: WARDEN_TEST_POSTGRES_DIR not set: the PostgreSQL run is skipped"
 fi
+echo "## TLS client certificates (Warden beside CrowdSec 1.4.6, then the real clients with certificates)"
+output="$(WARDEN_BIN_DIR="$bin" bash "$root/Tests/clients/tls-certificates.sh" 2>&1)"
+count "$output" $? tls-certificates.sh
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -53,17 +53,20 @@ struct Bouncers: ParsableCommand {
                     $0.name == record.name || $0.name == "\(record.name)@\($0.address)" || $0.name == "\(record.name)@others"
                 }.sorted { ($0.name == record.name ? 0 : 1, $0.name) < ($1.name == record.name ? 0 : 1, $1.name) }
                 guard !instances.isEmpty else {
-                    return [[record.name, "", "never", "", "", Timestamp.rfc3339(record.createdNs), usageCell(record.name)]]
+                    return [[
+                        record.name, "", "never", "", "", Timestamp.rfc3339(record.createdNs), usageCell(record.name),
+                        record.authType.rawValue,
+                    ]]
                 }
                 return instances.map { sighting in
                     let (type, version) = sighting.typeAndVersion
                     return [
                         sighting.name, sighting.address, Timestamp.rfc3339(sighting.lastPullNs), type, version,
-                        Timestamp.rfc3339(record.createdNs), usageCell(sighting.name),
+                        Timestamp.rfc3339(record.createdNs), usageCell(sighting.name), record.authType.rawValue,
                     ]
                 }
             }
-            let keys = ["name", "ip_address", "last_pull", "type", "version", "created_at", "usage"]
+            let keys = ["name", "ip_address", "last_pull", "type", "version", "created_at", "usage", "auth_type"]
             switch global.output {
             case .json:
                 global.print(JSONText.array(of: rows.map { row in zip(keys, row).map { ($0, JSONText.string($1)) } }))
@@ -75,7 +78,7 @@ struct Bouncers: ParsableCommand {
                     return
                 }
                 global.context.write(TextTable(
-                    headers: ["NAME", "IP ADDRESS", "LAST API PULL", "TYPE", "VERSION", "CREATED", "REPORTED USAGE"],
+                    headers: ["NAME", "IP ADDRESS", "LAST API PULL", "TYPE", "VERSION", "CREATED", "REPORTED USAGE", "AUTH TYPE"],
                     rows: rows
                 ).render())
             }

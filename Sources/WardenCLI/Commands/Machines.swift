@@ -71,10 +71,10 @@ struct Machines: ParsableCommand {
                     record.name, sighting?.address ?? "", record.validated ? "validated" : "pending",
                     sighting?.version ?? "", sighting.map { Timestamp.rfc3339($0.lastLoginNs) } ?? "never",
                     sighting.flatMap { $0.lastHeartbeatNs == 0 ? nil : Timestamp.rfc3339($0.lastHeartbeatNs) } ?? "never",
-                    Timestamp.rfc3339(record.createdNs),
+                    Timestamp.rfc3339(record.createdNs), record.authType.rawValue,
                 ]
             }
-            let keys = ["name", "ip_address", "status", "version", "last_login", "last_heartbeat", "created_at"]
+            let keys = ["name", "ip_address", "status", "version", "last_login", "last_heartbeat", "created_at", "auth_type"]
             switch global.output {
             case .json:
                 global.print(JSONText.array(of: rows.map { row in zip(keys, row).map { ($0, JSONText.string($1)) } }))
@@ -86,7 +86,8 @@ struct Machines: ParsableCommand {
                     return
                 }
                 global.context.write(TextTable(
-                    headers: ["NAME", "IP ADDRESS", "STATUS", "VERSION", "LAST LOGIN", "LAST HEARTBEAT", "CREATED"], rows: rows
+                    headers: ["NAME", "IP ADDRESS", "STATUS", "VERSION", "LAST LOGIN", "LAST HEARTBEAT", "CREATED", "AUTH TYPE"],
+                    rows: rows
                 ).render())
             }
         }
