@@ -19,6 +19,10 @@ public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
         channel = source.channel
     }
 
-    /// The peer's IP address as text (empty when unknown).
-    var peerAddress: String { remoteAddress?.ipAddress ?? "" }
+    /// The peer's IP address as text (empty when unknown). A peer on the unix socket
+    /// (`api.server.listen_socket`) is on this host: it is known as 127.0.0.1.
+    var peerAddress: String {
+        if case .unixDomainSocket? = remoteAddress { return "127.0.0.1" }
+        return remoteAddress?.ipAddress ?? ""
+    }
 }

@@ -7,6 +7,7 @@ import WardenModel
 /// api:
 ///   server:
 ///     listen_uri: 127.0.0.1:8080      # host:port; [::1]:8080 for IPv6
+///     listen_socket: /run/warden/lapi.sock   # also serve on this unix socket (plain HTTP)
 ///     tls:                            # both or neither
 ///       cert_file: /etc/warden/tls/cert.pem
 ///       key_file: /etc/warden/tls/key.pem
@@ -21,6 +22,9 @@ public struct APIConfig: Sendable, Equatable {
     /// The address to listen on (an IP literal or `localhost`).
     public var host: String
     public var port: Int
+    /// A unix socket the API also serves on (plain HTTP, mode 0660), as CrowdSec 1.6's
+    /// `listen_socket`; nil: TCP only.
+    public var listenSocket: String?
     /// The PEM certificate chain and key, when the API serves HTTPS.
     public var tls: TLSFiles?
     /// The file of bouncer names and key digests that `warden bouncers` manages.
@@ -100,6 +104,21 @@ public struct APIConfig: Sendable, Equatable {
                     "'api.server.listen_uri' must be host:port, such as 127.0.0.1:8080 or [::1]:8080")
             }
             (config.host, config.port) = (host, port)
+        }
+        if let node = server["listen_socket"] {
+            guard let text = node.scalar else {
+                throw ConfigError(file: file, line: node.line, "'api.server.listen_socket' must name a socket file, such as /run/warden/lapi.sock")
+            }
+            if !text.isEmpty {
+                let path = FileSystem.resolve(text, against: base)
+                // sockaddr_un holds 108 bytes with the closing NUL.
+                guard path.utf8.count <= 107 else {
+                    throw ConfigError(
+                        file: file, line: node.line,
+                        "'api.server.listen_socket' \(path) is \(path.utf8.count) bytes long; a unix socket path holds at most 107: choose a shorter one")
+                }
+                config.listenSocket = path
+            }
         }
         if let node = server["bouncers_file"] {
             guard let text = node.scalar, !text.isEmpty else {

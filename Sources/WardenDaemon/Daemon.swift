@@ -40,7 +40,9 @@ public struct Daemon {
     public func run() async throws {
         let main = try MainConfig.load(path: configPath)
         let metrics = DaemonMetrics()
-        let transport = try ServerTransport.builder(for: main.api, addresses: AddressTable(logger: logger), metrics: metrics)
+        let addresses = AddressTable(logger: logger)
+        let transport = try ServerTransport.builder(for: main.api, addresses: addresses, metrics: metrics)
+        if let socket = main.api.listenSocket { try UnixSocketFile.prepare(socket) }
         let store = try BanStore.open(
             main, sweepsExpiredBans: true, logger: logger, clock: clock,
             allowUnsafeFiles: Environment().get(BanStore.allowUnsafeVariable) == "1",
@@ -63,12 +65,13 @@ public struct Daemon {
         await hub?.start()
         logger.info("backends loaded: \(store.backends.map(\.name).joined(separator: ", ")); \(engine.book?.count ?? 0) active decisions; \(bouncers.count) bouncer(s), \(machines.count) machine(s) registered; \(allowlist.current.entries.count) allowlist entries")
 
+        let router = LocalAPI.router(
+            engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
+            trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling,
+            clientCertificates: main.api.tls.map { ClientCertificateCheck(settings: $0.clientAuthentication) },
+            metrics: metrics, logger: logger)
         let app = Application(
-            router: LocalAPI.router(
-                engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
-                trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling,
-                clientCertificates: main.api.tls.map { ClientCertificateCheck(settings: $0.clientAuthentication) },
-                metrics: metrics, logger: logger),
+            router: router,
             server: transport,
             configuration: ApplicationConfiguration(
                 address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)",
@@ -82,6 +85,24 @@ public struct Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: Listener(
                 server: app, what: "the Local API", host: main.api.host, port: main.api.port, key: "api.server.listen_uri")),
+        ]
+        if let socket = main.api.listenSocket {
+            let socketApp = Application(
+                router: router,
+                server: ServerTransport.plain(for: main.api, addresses: addresses, metrics: metrics),
+                configuration: ApplicationConfiguration(
+                    address: .unixDomainSocket(path: socket), serverName: "warden/\(WardenVersion.number)",
+                    availableConnectionsDelegate: main.api.limits.maxConnections > 0
+                        ? ConnectionBudget(limit: main.api.limits.maxConnections, logger: logger) : nil),
+                onServerRunning: { [logger] _ in
+                    UnixSocketFile.open(socket)
+                    logger.info("Local API listening on unix socket \(socket)")
+                },
+                logger: logger)
+            services.append(.init(service: Listener(
+                server: socketApp, what: "the Local API", address: socket, key: "api.server.listen_socket")))
+        }
+        services += [
             .init(service: BookFollower(engine: engine, interval: syncInterval)),
             .init(service: BackendWatch(store: store, metrics: metrics, threshold: .seconds(5), logger: logger)),
             .init(service: Housekeeping(bouncers: bouncers, machines: machines, allowlist: allowlist, logger: logger)),
@@ -116,6 +137,7 @@ public struct Daemon {
             logger.error("the daemon stopped on an error: \(error)")
         }
         SystemdNotifier.notify("STOPPING=1")
+        if let socket = main.api.listenSocket { UnixSocketFile.remove(socket) }
         // Before the backends: a notification never waits on a backend, and a plugin
         // that hangs costs at most the limit.
         await hub?.shutdown(within: DaemonNotifications.shutdownLimit)

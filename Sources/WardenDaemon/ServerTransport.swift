@@ -9,15 +9,19 @@ import WardenMetrics
 /// client-certificate policy (``ClientCertificates``); either way each connection kept
 /// within `api.server`'s ``ServerLimits`` by a ``ConnectionGuard``.
 enum ServerTransport {
+    /// Plain HTTP/1.1 within `config`'s limits: the unix socket's transport, and the base of TLS.
+    static func plain(for config: APIConfig, addresses: AddressTable, metrics: DaemonMetrics) -> HTTPServerBuilder {
+        .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionGuard(limits: config.limits, addresses: addresses, metrics: metrics)]))
+    }
+
     /// The server builder for `config`, counting connections per address in `addresses`.
     /// - Throws: ``DaemonError`` naming the file when a certificate or key cannot be used.
     static func builder(
         for config: APIConfig, addresses: AddressTable, metrics: DaemonMetrics
     ) throws(DaemonError) -> HTTPServerBuilder {
-        let limits = config.limits
-        let http1 = HTTPServerBuilder.http1(
-            configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ConnectionGuard(limits: limits, addresses: addresses, metrics: metrics)]))
+        let http1 = plain(for: config, addresses: addresses, metrics: metrics)
         guard let tls = config.tls else { return http1 }
         let chain: [NIOSSLCertificate]
         do {

@@ -64,6 +64,15 @@ final class APIConfigTests: XCTestCase {
                        "config.yaml:3: 'api.server.trusted_ips' entry '10.0.0.0/33': the prefix length must be 0 to 32")
     }
 
+    func testListenSocket() throws {
+        XCTAssertNil(try load("plugin:\n  backend: ./b\n").listenSocket)
+        XCTAssertEqual(try load("api:\n  server:\n    listen_socket: run/lapi.sock\n").listenSocket, folder + "/run/lapi.sock")
+        XCTAssertNil(try load("api:\n  server:\n    listen_socket: ''\n").listenSocket)
+        let long = "/" + String(repeating: "s", count: 107)
+        XCTAssertEqual(error("api:\n  server:\n    listen_socket: \(long)\n"),
+                       "config.yaml:3: 'api.server.listen_socket' \(long) is 108 bytes long; a unix socket path holds at most 107: choose a shorter one")
+    }
+
     /// The client-certificate keys of `api.server.tls`, with CrowdSec's names and defaults.
     func testClientCertificates() throws {
         let tls = "api:\n  server:\n    tls:\n      cert_file: c.pem\n      key_file: k.pem\n"

@@ -47,12 +47,32 @@ enum RawHTTP {
         return fd
     }
 
+    /// A connection to the unix socket at `path`. The caller closes it.
+    static func connect(unixSocket path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.prefix(buffer.count - 1).enumerated() { buffer[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(description: "connect to \(path): \(String(cString: strerror(errno)))")
+        }
+        return fd
+    }
+
+    /// - Parameter unixSocket: send it over this unix socket instead of TCP to `port`.
     static func request(
         _ method: String, _ target: String, port: Int, headers: [String: String] = [:], body: String = "",
-        bytes bodyBytes: [UInt8]? = nil, from source: String? = nil
+        bytes bodyBytes: [UInt8]? = nil, from source: String? = nil, unixSocket: String? = nil
     ) throws -> RawResponse {
         let payload = bodyBytes ?? Array(body.utf8)
-        let fd = try connect(port: port, from: source)
+        let fd = try unixSocket.map { try connect(unixSocket: $0) } ?? connect(port: port, from: source)
         defer { close(fd) }
         var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
