@@ -32,6 +32,7 @@ public enum LocalAPI {
     public static func router(
         engine: Engine, intake: AlertIntake, bouncers: BouncerRegistry, machines: MachineRegistry,
         allowlist: LiveAllowlist, trustedNetworks: [BanTarget] = [], loginThrottling: LoginThrottling = LoginThrottling(),
+        autoRegistration: AutoRegistration? = nil,
         clientCertificates: ClientCertificateCheck? = nil, metrics: DaemonMetrics, logger: Logger
     ) -> Router<APIRequestContext> {
         guard let book = engine.book else { preconditionFailure("the Local API needs an engine that keeps a decision book") }
@@ -45,7 +46,10 @@ public enum LocalAPI {
         let machineRoutes = router.group("v1")
         let tokenRoutes = router.group("v1").add(middleware: MachineAuthMiddleware(registry: machines, clock: clock))
         let logins = MachineLogin(registry: machines, policy: loginThrottling, engine: engine, logger: logger)
-        MachineRoutes(registry: machines, logins: logins, certificates: clientCertificates, logger: logger, clock: clock).register(on: machineRoutes, authenticated: tokenRoutes)
+        MachineRoutes(
+            registry: machines, logins: logins, autoRegistration: autoRegistration, certificates: clientCertificates,
+            logger: logger, clock: clock
+        ).register(on: machineRoutes, authenticated: tokenRoutes)
         AlertRoutes(intake: intake).register(on: tokenRoutes)
         AlertHistoryRoutes(history: history, trustedNetworks: trustedNetworks, clock: clock).register(on: tokenRoutes)
         AllowlistRoutes(allowlist: allowlist).register(on: tokenRoutes)

@@ -1,13 +1,15 @@
 import Hummingbird
 import Logging
 import WardenCertificates
+import WardenConfig
 import WardenDecisions
 import WardenEngine
 import WardenMachines
 import WardenModel
 
 /// The machine routes an agent and `cscli` use, with LAPI 1.4.6's answers:
-/// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body.
+/// - `POST /v1/watchers`: registration (`cscli lapi register`), unvalidated; 201, no body;
+///   with a `registration_token` that `api.server.auto_registration` accepts, validated; 202.
 /// - `POST /v1/watchers/login`: 200 `{"code":200,"expire":"…","token":"…"}` or a 401; a
 ///   client with a TLS certificate logs in as `CN@ADDRESS` by it alone (name and password ignored);
 ///   429 `{"message":"…"}` with `Retry-After` while failed logins hold the address or the
@@ -17,6 +19,8 @@ import WardenModel
 struct MachineRoutes {
     let registry: MachineRegistry
     let logins: MachineLogin
+    /// `api.server.auto_registration`; nil: every registration waits for validation.
+    let autoRegistration: AutoRegistration?
     let certificates: ClientCertificateCheck?
     let logger: Logger
     let clock: @Sendable () -> Int64
@@ -42,7 +46,7 @@ struct MachineRoutes {
     /// (or `WatcherRegistrationRequest`): Go's messages for bad JSON and wrong types.
     private func credentials(
         _ request: Request, type: String
-    ) async throws -> Result<(name: String?, password: String?, scenarios: [String]), GoJSONError> {
+    ) async throws -> Result<(name: String?, password: String?, scenarios: [String], token: String?), GoJSONError> {
         let body = try await request.decodedBody(upTo: 1 << 20)
         let value: GoJSON
         do {
@@ -54,12 +58,12 @@ struct MachineRoutes {
             GoJSONError(description: "json: cannot unmarshal \(found.goKind) into Go struct field \(type).\(field) of type \(goType)")
         }
         switch value {
-        case .null: return .success((nil, nil, []))
+        case .null: return .success((nil, nil, [], nil))
         case .object: break
         default:
             return .failure(GoJSONError(description: "json: cannot unmarshal \(value.goKind) into Go value of type models.\(type)"))
         }
-        var name: String?, password: String?, scenarios: [String] = []
+        var name: String?, password: String?, scenarios: [String] = [], token: String?
         switch value["machine_id"] {
         case nil, .null?: break
         case .string(let text)?: name = text
@@ -79,11 +83,18 @@ struct MachineRoutes {
             }
         case let other?: return .failure(mismatch(other, "scenarios", "[]string"))
         }
-        return .success((name, password, scenarios))
+        if type == "WatcherRegistrationRequest" {
+            switch value["registration_token"] {
+            case nil, .null?: break
+            case .string(let text)?: token = text
+            case let other?: return .failure(mismatch(other, "registration_token", "string"))
+            }
+        }
+        return .success((name, password, scenarios, token))
     }
 
     private func login(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let input: (name: String?, password: String?, scenarios: [String])
+        let input: (name: String?, password: String?, scenarios: [String], token: String?)
         switch try await credentials(request, type: "WatcherAuthRequest") {
         case .success(let value): input = value
         case .failure(let error): throw MachineAuthError(message: "missing: \(error.description)")
@@ -131,7 +142,7 @@ struct MachineRoutes {
     }
 
     private func registration(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let input: (name: String?, password: String?, scenarios: [String])
+        let input: (name: String?, password: String?, scenarios: [String], token: String?)
         switch try await credentials(request, type: "WatcherRegistrationRequest") {
         case .success(let value): input = value
         case .failure(let error): throw APIError(.badRequest, message: error.description)
@@ -142,13 +153,38 @@ struct MachineRoutes {
                 .internalServerError,
                 message: (["validation failure list:"] + missing.map { "\($0.1) in body is required" }).joined(separator: "\n"))
         }
+        let validated = try autoRegistration(token: input.token, address: context.peerAddress, name: name)
         do throws(MachineError) {
-            try registry.register(name: name, password: password, now: clock())
+            try registry.register(name: name, password: password, validated: validated, address: context.peerAddress, now: clock())
         } catch where error.isNameTaken {
             throw APIError(.forbidden, message: "user '\(name)': user already exist")  // LAPI's words
         } catch {
             throw APIError(error.category == .runtime ? .internalServerError : .badRequest, message: error.description)
         }
-        return Response(status: .created)
+        return Response(status: validated ? .accepted : .created)
+    }
+
+    /// Whether a registration is validated at once by `api.server.auto_registration`, as
+    /// LAPI 1.6.3 decides: no token (or the feature off) registers pending; a wrong token,
+    /// or an address outside `allowed_ranges`, is LAPI's 401 `{"message":...}`.
+    private func autoRegistration(token: String?, address: String, name: String) throws -> Bool {
+        guard let settings = autoRegistration, let token, !token.isEmpty else { return false }
+        guard Self.sameSecret(token, settings.token) else {
+            logger.warning("auto-registration of machine '\(name)' from \(address) refused: invalid token")
+            throw APIError(.unauthorized, message: "invalid token for auto registration")
+        }
+        guard let ip = IPAddress(address), settings.allowedRanges.contains(where: { $0.contains(ip) }) else {
+            logger.warning("auto-registration of machine '\(name)' from \(address) refused: not in api.server.auto_registration.allowed_ranges")
+            throw APIError(.unauthorized, message: "IP not in allowed range for auto registration")
+        }
+        return true
+    }
+
+    /// Compares two secrets in a time that does not depend on where they differ.
+    private static func sameSecret(_ given: String, _ expected: String) -> Bool {
+        let a = Array(given.utf8), b = Array(expected.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<b.count { difference |= (index < a.count ? a[index] : 0) ^ b[index] }
+        return difference == 0
     }
 }

@@ -38,6 +38,8 @@ public struct APIConfig: Sendable, Equatable {
     /// The addresses and blocks, besides 127.0.0.1 and ::1, whose machines may delete
     /// alerts (`trusted_ips`, as CrowdSec's Local API has them).
     public var trustedNetworks: [BanTarget] = []
+    /// Machines that register themselves with a token (``AutoRegistration``); nil: off.
+    public var autoRegistration: AutoRegistration?
     /// Timeouts and connection bounds (``ServerLimits``).
     public var limits = ServerLimits()
     /// Back-off for failed machine logins (``LoginThrottling``).
@@ -140,8 +142,9 @@ public struct APIConfig: Sendable, Equatable {
             config.profilesFile = FileSystem.resolve(text, against: base)
         }
         if let node = server["trusted_ips"] {
-            config.trustedNetworks = try parseTrustedNetworks(node, file: file)
+            config.trustedNetworks = try parseNetworks(node, key: "api.server.trusted_ips", file: file)
         }
+        config.autoRegistration = try AutoRegistration.parse(server, file: file)
         config.limits = try ServerLimits.parse(server, file: file)
         config.loginThrottling = try LoginThrottling.parse(server, file: file)
         if let tls = server["tls"] {
@@ -171,14 +174,15 @@ public struct APIConfig: Sendable, Equatable {
     }
 }
 
-/// `trusted_ips`: a list of addresses (one address: its own block) and CIDR blocks; as
-/// Go's `net.ParseCIDR` reads them for CrowdSec, host bits are dropped (10.1.2.3/8 is 10.0.0.0/8).
-private func parseTrustedNetworks(_ node: YAMLNode, file: String) throws(ConfigError) -> [BanTarget] {
+/// `trusted_ips`, `allowed_ranges`: a list of addresses (one address: its own block) and
+/// CIDR blocks; as Go's `net.ParseCIDR` reads them for CrowdSec, host bits are dropped
+/// (10.1.2.3/8 is 10.0.0.0/8). `key` is the full key, for messages.
+func parseNetworks(_ node: YAMLNode, key: String, file: String) throws(ConfigError) -> [BanTarget] {
     // `trusted_ips:` with nothing after it is an empty list, as CrowdSec reads it.
     if let text = node.scalar, ["", "~", "null", "Null", "NULL"].contains(text) { return [] }
     guard case .sequence(let items) = node.value else {
         throw ConfigError(
-            file: file, line: node.line, "'api.server.trusted_ips' must be a list of addresses and CIDR blocks, found \(node.kind)")
+            file: file, line: node.line, "'\(key)' must be a list of addresses and CIDR blocks, found \(node.kind)")
     }
     var networks: [BanTarget] = []
     for item in items {
@@ -187,7 +191,7 @@ private func parseTrustedNetworks(_ node: YAMLNode, file: String) throws(ConfigE
         guard parts.count <= 2, let address = IPAddress(String(parts[0])) else {
             throw ConfigError(
                 file: file, line: item.line,
-                "'api.server.trusted_ips' entry '\(text)' is not an address or a CIDR block; write it like 192.0.2.10 or 10.0.0.0/8")
+                "'\(key)' entry '\(text)' is not an address or a CIDR block; write it like 192.0.2.10 or 10.0.0.0/8")
         }
         guard parts.count == 2 else {
             networks.append(.range(network: address, prefixLength: address.width))
@@ -196,7 +200,7 @@ private func parseTrustedNetworks(_ node: YAMLNode, file: String) throws(ConfigE
         guard let prefix = Int(parts[1]), parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), (0...address.width).contains(prefix) else {
             throw ConfigError(
                 file: file, line: item.line,
-                "'api.server.trusted_ips' entry '\(text)': the prefix length must be 0 to \(address.width)")
+                "'\(key)' entry '\(text)': the prefix length must be 0 to \(address.width)")
         }
         let block = BanTarget.range(network: address, prefixLength: prefix)
         networks.append(.range(network: block.first, prefixLength: prefix))

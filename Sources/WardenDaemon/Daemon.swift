@@ -68,7 +68,7 @@ public struct Daemon {
         let router = LocalAPI.router(
             engine: engine, intake: intake, bouncers: bouncers, machines: machines, allowlist: allowlist,
             trustedNetworks: main.api.trustedNetworks, loginThrottling: main.api.loginThrottling,
-            clientCertificates: main.api.tls.map { ClientCertificateCheck(settings: $0.clientAuthentication) },
+            autoRegistration: main.api.autoRegistration, clientCertificates: main.api.tls.map { ClientCertificateCheck(settings: $0.clientAuthentication) },
             metrics: metrics, logger: logger)
         let app = Application(
             router: router,

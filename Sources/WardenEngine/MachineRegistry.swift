@@ -147,11 +147,16 @@ public final class MachineRegistry: Sendable {
         }
     }
 
-    /// Registers `name` unvalidated (`POST /v1/watchers`), as LAPI does for `cscli lapi register`.
-    public func register(name: String, password: String, now: Int64) throws(MachineError) {
-        try file.add(name: name, password: password, validated: false, now: now)
+    /// Registers `name` through `POST /v1/watchers` from `address`: unvalidated, as LAPI does
+    /// for `cscli lapi register`, or validated when auto-registration accepted it.
+    public func register(name: String, password: String, validated: Bool = false, address: String, now: Int64) throws(MachineError) {
+        try file.add(name: name, password: password, validated: validated, now: now)
         try reload()
-        logger.info("machine '\(name)' registered through the API; it can log in once 'warden machines validate \(name)' is run")
+        if validated {
+            logger.info("machine '\(name)' registered itself from \(address) with the auto-registration token; it can log in")
+        } else {
+            logger.info("machine '\(name)' registered through the API from \(address); it can log in once 'warden machines validate \(name)' is run")
+        }
     }
 
     /// Removes `name` (`DELETE /v1/watchers/self`: an agent with `unregister_on_exit`

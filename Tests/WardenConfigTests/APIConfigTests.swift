@@ -64,6 +64,26 @@ final class APIConfigTests: XCTestCase {
                        "config.yaml:3: 'api.server.trusted_ips' entry '10.0.0.0/33': the prefix length must be 0 to 32")
     }
 
+    func testAutoRegistration() throws {
+        let token = String(repeating: "t", count: 32)
+        let section = "api:\n  server:\n    auto_registration:\n"
+        XCTAssertNil(try load("plugin:\n  backend: ./b\n").autoRegistration)
+        XCTAssertNil(try load(section + "      enabled: false\n      token: short\n").autoRegistration, "off: nothing else is checked")
+        let on = try XCTUnwrap(load(section + "      enabled: true\n      token: \(token)\n      allowed_ranges: [10.0.0.0/8, 192.0.2.7]\n").autoRegistration)
+        XCTAssertEqual(on.token, token)
+        XCTAssertEqual(on.allowedRanges.map(\.description), ["10.0.0.0/8", "192.0.2.7/32"])
+        XCTAssertEqual(error(section + "      enabled: true\n      allowed_ranges: []\n"),
+                       "config.yaml:4: 'api.server.auto_registration' is enabled without a token; give one of 32 characters or more")
+        XCTAssertEqual(error(section + "      enabled: true\n      token: short\n      allowed_ranges: []\n"),
+                       "config.yaml:5: 'api.server.auto_registration.token' has 5 characters; it needs 32 or more")
+        XCTAssertEqual(error(section + "      enabled: true\n      token: \(token)\n"),
+                       "config.yaml:4: 'api.server.auto_registration' is enabled without allowed_ranges; list the blocks agents register from, such as [10.0.0.0/8]")
+        XCTAssertEqual(error(section + "      enabled: true\n      token: \(token)\n      allowed_ranges: [somewhere]\n"),
+                       "config.yaml:6: 'api.server.auto_registration.allowed_ranges' entry 'somewhere' is not an address or a CIDR block; write it like 192.0.2.10 or 10.0.0.0/8")
+        XCTAssertEqual(error(section + "      enabled: maybe\n"),
+                       "config.yaml:4: 'api.server.auto_registration.enabled' must be true or false")
+    }
+
     func testListenSocket() throws {
         XCTAssertNil(try load("plugin:\n  backend: ./b\n").listenSocket)
         XCTAssertEqual(try load("api:\n  server:\n    listen_socket: run/lapi.sock\n").listenSocket, folder + "/run/lapi.sock")
