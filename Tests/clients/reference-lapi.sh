@@ -21,6 +21,7 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
 
   up DIR                      create the config (first time) and start the LAPI; writes DIR/env
   down DIR                    stop the LAPI (by its pid) and delete DIR
+  stop DIR                    stop the LAPI (by its pid), keeping DIR (its database, config, keys)
   bouncer-add DIR NAME KEY    register a bouncer with a chosen API key (cscli bouncers add)
   ban-add DIR TARGET DURATION ban an address or a CIDR (a '/' means a range) for a Go
                               duration (45s, 90m, 4h), reason "test" (cscli decisions add)
@@ -211,6 +212,9 @@ ENV
         elif [ -e "$dir" ]; then
             echo "reference-lapi.sh: $dir was not made by 'up' (no bouncer.key/config.yaml); not deleting it" >&2
         fi
+        ;;
+    stop)
+        stop
         ;;
     bouncer-add)
         [ $# -eq 2 ] || { echo "usage: reference-lapi.sh bouncer-add DIR NAME KEY" >&2; exit 64; }
