@@ -70,15 +70,16 @@ struct Migrate: ParsableCommand {
             }
             // Bouncers and machines.
             var bouncers: [BouncerRecord] = []
+            var bouncerNotes = MigrationReport(), machineNotes = MigrationReport()
             for bouncer in data.bouncers {
                 if bouncer.revoked {
-                    report.line("not taken: bouncer '\(bouncer.name)' (revoked in CrowdSec)")
+                    bouncerNotes.line("not taken: bouncer '\(bouncer.name)' (revoked in CrowdSec)")
                 } else if bouncer.authType != "api-key" && bouncer.authType != "" {
-                    report.line("not taken: bouncer '\(bouncer.name)' (\(bouncer.authType) authentication) — Warden's bouncers use API keys")
+                    bouncerNotes.line("not taken: bouncer '\(bouncer.name)' (\(bouncer.authType) authentication) — Warden's bouncers use API keys")
                 } else if !BouncerRecord.isValidName(bouncer.name) {
-                    report.line("not taken: bouncer '\(bouncer.name)' — Warden's bouncer names are 1 to 64 letters, digits, '-', '_', '.' or '@'")
+                    bouncerNotes.line("not taken: bouncer '\(bouncer.name)' — Warden's bouncer names are 1 to 64 letters, digits, '-', '_', '.' or '@'")
                 } else if bouncer.keyDigest.utf8.count != 128 || !bouncer.keyDigest.utf8.allSatisfy(Self.isHexDigit) {
-                    report.line("not taken: bouncer '\(bouncer.name)' — its api_key is not a SHA-512 digest")
+                    bouncerNotes.line("not taken: bouncer '\(bouncer.name)' — its api_key is not a SHA-512 digest")
                 } else {
                     bouncers.append(BouncerRecord(name: bouncer.name, keyDigest: bouncer.keyDigest, createdNs: bouncer.createdNs ?? now))
                 }
@@ -86,11 +87,11 @@ struct Migrate: ParsableCommand {
             var machines: [MachineRecord] = []
             for machine in data.machines {
                 if machine.authType != "password" && machine.authType != "" {
-                    report.line("not taken: machine '\(machine.name)' (\(machine.authType) authentication) — Warden's machines log in with a password")
+                    machineNotes.line("not taken: machine '\(machine.name)' (\(machine.authType) authentication) — Warden's machines log in with a password")
                 } else if !MachineRecord.isValidName(machine.name) {
-                    report.line("not taken: machine '\(machine.name)' — Warden's machine names are 1 to 128 letters, digits, '-', '_', '.' or '@'")
+                    machineNotes.line("not taken: machine '\(machine.name)' — Warden's machine names are 1 to 128 letters, digits, '-', '_', '.' or '@'")
                 } else if !machine.passwordHash.hasPrefix("$2") {
-                    report.line("not taken: machine '\(machine.name)' — its password is not a bcrypt hash")
+                    machineNotes.line("not taken: machine '\(machine.name)' — its password is not a bcrypt hash")
                 } else {
                     machines.append(MachineRecord(
                         name: machine.name, passwordHash: machine.passwordHash, validated: machine.validated,
@@ -150,8 +151,10 @@ struct Migrate: ParsableCommand {
 
             // The report.
             report.counts("bouncers", bouncerAdoption.taken, bouncerAdoption.alreadyThere)
+            bouncerNotes.lines.forEach { report.line($0) }
             report.conflicts += bouncerAdoption.conflicts
             report.counts("machines", machineAdoption.taken, machineAdoption.alreadyThere)
+            machineNotes.lines.forEach { report.line($0) }
             report.conflicts += machineAdoption.conflicts
             report.line(
                 "decisions: \(decisions.taken) taken, \(decisions.alreadyThere) already there, \(decisions.expired) expired "
@@ -163,7 +166,9 @@ struct Migrate: ParsableCommand {
             let active = Set(data.decisions.filter { ($0.untilNs ?? 0) > now }.compactMap(\.alertID))
             let inactive = data.alerts.keys.filter { !active.contains($0) }.count
             if inactive > 0 {
-                report.line("not taken: \(inactive) alerts without an active decision — their history stays in CrowdSec's database")
+                report.line(
+                    "not taken: \(inactive == 1 ? "1 alert" : "\(inactive) alerts") without an active decision — their history "
+                        + "stays in CrowdSec's database")
             }
             if let profiles {
                 switch profiles.outcome {

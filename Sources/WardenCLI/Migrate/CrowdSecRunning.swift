@@ -13,7 +13,10 @@ enum CrowdSecRunning {
         if case .sqlite(let path) = config.database { databasePath = realPath(path) }
         for pid in processes(named: "crowdsec", proc: proc) {
             let arguments = commandLine(pid, proc: proc)
-            let used = realPath(configArgument(arguments) ?? CrowdSecConfig.defaultPath)
+            // A relative -c is relative to that process's working folder.
+            var named = configArgument(arguments) ?? CrowdSecConfig.defaultPath
+            if !named.hasPrefix("/") { named = "\(proc)/\(pid)/cwd/\(named)" }
+            let used = realPath(named)
             if used == configPath {
                 return "crowdsec (pid \(pid)) runs with \(config.path)"
             }
