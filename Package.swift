@@ -145,7 +145,7 @@ let package = Package(
             name: "WardenCLI",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenStore", "WardenEngine", "WardenBouncers",
-                "WardenMachines", "WardenAllowlist", "WardenMetricNames", "CSQLite",
+                "WardenMachines", "WardenAllowlist", "WardenMetricNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

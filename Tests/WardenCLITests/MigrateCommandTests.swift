@@ -241,6 +241,31 @@ final class MigrateCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: cli.folder + "/bouncers"))
     }
 
+    func testCentralAPIDecisionsAreTaken_AndSaidNotToBeRenewed() throws {
+        let cli = try CLIHarness.dummy()
+        let crowdsec = try makeCrowdSec(extraSQL: """
+            INSERT INTO alerts (id, scenario, message, started_at, stopped_at, source_scope, source_value, simulated) VALUES
+              (9, 'update : +2/-0 IPs', '', '2026-11-23 10:00:00+00:00', '2026-11-23 10:00:00+00:00', 'Community blocklist', '', 0);
+            INSERT INTO decisions (until, scenario, type, scope, value, origin, simulated, alert_decisions) VALUES
+              ('2026-11-30 10:00:00+00:00', 'crowdsecurity/ssh-bf', 'ban', 'Ip', '203.0.113.1', 'CAPI', 0, 9),
+              ('2026-11-30 10:00:00+00:00', 'firehol_cruzit', 'ban', 'Ip', '203.0.113.2', 'lists', 0, 9);
+            """)
+        let result = migrate(cli, crowdsec)
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("""
+
+            decisions: 5 taken, 0 already there, 1 expired skipped, 1 simulated skipped, 2 refused
+            refused: 1 decision (FR): scope Country: Warden bans addresses and ranges only
+            refused: 1 decision (127.0.0.1): allowlisted by 127.0.0.0/8 (loopback (IPv4)) in \(cli.folder)/allowlist
+            not refreshed: 2 decisions of CrowdSec's Central API (origin CAPI, lists) — Warden pulls no Central API, so \
+            they end when they would have and are not renewed
+
+            """), result.out)
+        let raw = cli.run("ban", "list", "-o", "raw").out
+        XCTAssertTrue(raw.contains("\nCAPI,203.0.113.1,crowdsecurity/ssh-bf,"), raw)
+        XCTAssertTrue(raw.contains("\nlists,203.0.113.2,firehol_cruzit,"), raw)
+    }
+
     func testMySQLIsNotYetTaken() throws {
         let cli = try CLIHarness.dummy()
         let crowdsec = try makeCrowdSec(dbType: "mysql")

@@ -5,7 +5,7 @@
 # before the migration) and an agent's alert (POST /v1/alerts as the machine: the
 # profile bans for 4h, origin crowdsec). Then: a migration while the LAPI runs is
 # refused; the LAPI stops; --dry-run writes nothing; the migration; a second run changes
-# nothing; `warden-daemon` starts on CrowdSec's address, and the bouncer's unchanged key
+# nothing; `warden run` starts on CrowdSec's address, and the bouncer's unchanged key
 # pulls every decision with the time it had left, the machines log in with their
 # unchanged credentials (curl, and cscli with CrowdSec's own config), and, when
 # crowdsec-firewall-bouncer is installed and this runs as root, that bouncer
@@ -171,13 +171,13 @@ check "... takes nothing: profiles, listen_uri" grep -qxF "listen_uri: $address 
 check "... and changes no file and no ban" [ "$(state)" = "$after" ]
 
 # --- Warden on CrowdSec's address ---
-"$bin/warden-daemon" -c "$wconfig" >"$work/daemon.log" 2>&1 &
+"$bin/warden" -c "$wconfig" run >"$work/daemon.log" 2>&1 &  # execs warden-daemon: same pid
 daemon_pid=$!
 up() { curl -fsS "$LAPI_URL/health" >/dev/null 2>&1; }
 started=0
 for _ in $(seq 100); do up && { started=1; break; }; sleep 0.1; done
-if [ "$started" -eq 1 ]; then ok "warden-daemon listens on CrowdSec's address $address"; else
-    not_ok "warden-daemon listens on CrowdSec's address $address"; sed 's/^/#   /' "$work/daemon.log"; summary
+if [ "$started" -eq 1 ]; then ok "warden run listens on CrowdSec's address $address"; else
+    not_ok "warden run listens on CrowdSec's address $address"; sed 's/^/#   /' "$work/daemon.log"; summary
 fi
 
 # Every decision, with the time CrowdSec had left for it less the time since it was asked.

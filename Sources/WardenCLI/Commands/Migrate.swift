@@ -163,6 +163,13 @@ struct Migrate: ParsableCommand {
                 let shown = values.prefix(5).joined(separator: ", ") + (values.count > 5 ? ", …" : "")
                 report.line("refused: \(values.count == 1 ? "1 decision" : "\(values.count) decisions") (\(shown)): \(reason)")
             }
+            if !decisions.central.isEmpty {
+                let count = decisions.central.values.reduce(0, +)
+                report.line(
+                    "not refreshed: \(count) decisions of CrowdSec's Central API (origin "
+                        + decisions.central.keys.sorted().joined(separator: ", ")
+                        + ") — Warden pulls no Central API, so they end when they would have and are not renewed")
+            }
             let active = Set(data.decisions.filter { ($0.untilNs ?? 0) > now }.compactMap(\.alertID))
             let inactive = data.alerts.keys.filter { !active.contains($0) }.count
             if inactive > 0 {

@@ -1,4 +1,3 @@
-import CSQLite
 import WardenModel
 
 /// What `warden migrate crowdsec` reads of CrowdSec's database (the ent schema of
@@ -61,27 +60,29 @@ struct CrowdSecData {
 /// A read-only connection to CrowdSec's SQLite database.
 final class CrowdSecSQLite {
     private var handle: OpaquePointer?
+    private let sqlite: SQLiteLibrary
     let path: String
 
     /// Opens `path` read-only (never created, never written).
     /// - Throws: ``CommandFailure`` saying why it cannot be opened.
     init(path: String) throws {
         self.path = path
+        sqlite = try SQLiteLibrary.shared.get()
         var db: OpaquePointer?
-        let status = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil)
+        let status = sqlite.open(path, &db, SQLiteLibrary.openReadOnly, nil)
         handle = db
-        guard status == SQLITE_OK else {
-            let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(db)
+        guard status == SQLiteLibrary.ok else {
+            let reason = sqlite.errmsg(db).map { String(cString: $0) } ?? "out of memory"
+            _ = sqlite.close(db)
             handle = nil
             throw CommandFailure(
                 description: "cannot open CrowdSec's database \(path): \(reason); check db_config.db_path and that "
                     + "this user may read the file")
         }
-        sqlite3_busy_timeout(db, 2000)
+        _ = sqlite.busyTimeout(db, 2000)
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit { _ = sqlite.close(handle) }
 
     /// Every bouncer, machine, decision, and the alerts of the decisions.
     /// - Throws: ``CommandFailure`` when a table cannot be read (not CrowdSec's database).
@@ -123,11 +124,12 @@ final class CrowdSecSQLite {
     /// One result row.
     struct Row {
         let statement: OpaquePointer
+        let sqlite: SQLiteLibrary
 
-        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-        func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+        func isNull(_ column: Int32) -> Bool { sqlite.columnType(statement, column) == SQLiteLibrary.null }
+        func int(_ column: Int32) -> Int64 { sqlite.columnInt64(statement, column) }
         func text(_ column: Int32) -> String {
-            guard let bytes = sqlite3_column_text(statement, column) else { return "" }
+            guard let bytes = sqlite.columnText(statement, column) else { return "" }
             return String(cString: bytes)
         }
 
@@ -135,9 +137,11 @@ final class CrowdSecSQLite {
         /// `2026-12-07 22:58:11+00:00` or `…11.511934249+00:00` (any zone offset, `T` or
         /// `Z` accepted too), or whole seconds since 1970 in an integer column. Nil for NULL.
         func time(_ column: Int32) -> Int64? {
-            switch sqlite3_column_type(statement, column) {
-            case SQLITE_NULL: return nil
-            case SQLITE_INTEGER: return int(column).multipliedReportingOverflow(by: 1_000_000_000).overflow ? nil : int(column) * 1_000_000_000
+            switch sqlite.columnType(statement, column) {
+            case SQLiteLibrary.null: return nil
+            case SQLiteLibrary.integer:
+                let (ns, overflow) = int(column).multipliedReportingOverflow(by: 1_000_000_000)
+                return overflow ? nil : ns
             default: return Timestamp.parse(text(column))
             }
         }
@@ -145,21 +149,21 @@ final class CrowdSecSQLite {
 
     private func query(_ sql: String, _ each: (Row) throws -> Void) throws {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite.prepare(handle, sql, -1, &statement, nil) == SQLiteLibrary.ok, let statement else {
             throw failure()
         }
-        defer { sqlite3_finalize(statement) }
+        defer { _ = sqlite.finalize(statement) }
         while true {
-            let status = sqlite3_step(statement)
-            if status == SQLITE_DONE { return }
-            guard status == SQLITE_ROW else { throw failure() }
-            try each(Row(statement: statement))
+            let status = sqlite.step(statement)
+            if status == SQLiteLibrary.done { return }
+            guard status == SQLiteLibrary.row else { throw failure() }
+            try each(Row(statement: statement, sqlite: sqlite))
         }
     }
 
     private func failure() -> CommandFailure {
         CommandFailure(
-            description: "cannot read CrowdSec's database \(path): \(String(cString: sqlite3_errmsg(handle))); "
+            description: "cannot read CrowdSec's database \(path): \(sqlite.errmsg(handle).map { String(cString: $0) } ?? "unknown error"); "
                 + "check that db_config.db_path names the database of a CrowdSec 1.4 or later")
     }
 }

@@ -12,6 +12,8 @@ struct DecisionMigration {
     var alreadyThere = 0
     var expired = 0
     var simulated = 0
+    /// Taken decisions that came from CrowdSec's Central API (origins `CAPI`, `lists`), by origin.
+    var central: [String: Int] = [:]
     /// Refused decisions: per reason, the values (in id order).
     var refused: [(reason: String, values: [String])] = []
     var refusedCount: Int { refused.reduce(0) { $0 + $1.values.count } }
@@ -66,6 +68,7 @@ struct DecisionMigration {
             byAlert[decision.alertID, default: []].append(Signals.MigratedBan(
                 target: target, untilNs: until, scenario: decision.scenario, type: decision.type, origin: decision.origin))
             taken += 1
+            if ["capi", "lists"].contains(decision.origin.lowercased()) { central[decision.origin, default: 0] += 1 }
         }
         for alertID in alertOrder {
             let bans = byAlert[alertID]!
