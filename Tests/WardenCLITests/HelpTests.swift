@@ -631,14 +631,14 @@ final class HelpTests: XCTestCase {
             OVERVIEW: Take over a stopped CrowdSec's bouncers, machines, active decisions
             and settings.
 
-            Reads CrowdSec's config.yaml and its SQLite database (read-only): bouncers
-            (their key digests), machines (their bcrypt hashes), active decisions with the
-            time they have left, profiles.yaml, the notification files and
-            api.server.listen_uri, and writes them into Warden's files, backends and config
-            (-c). What is there already is left as it is; an entry that differs from
-            Warden's is reported as a conflict, never overwritten. Refused while CrowdSec
-            runs. Prints what it took and what it could not; with --dry-run it writes
-            nothing and prints the same report.
+            Reads CrowdSec's config.yaml and its database (SQLite, opened read-only, or
+            MySQL/MariaDB, only queried): bouncers (their key digests), machines (their
+            bcrypt hashes), active decisions with the time they have left, profiles.yaml,
+            the notification files and api.server.listen_uri, and writes them into Warden's
+            files, backends and config (-c). What is there already is left as it is; an
+            entry that differs from Warden's is reported as a conflict, never overwritten.
+            Refused while CrowdSec runs. Prints what it took and what it could not; with
+            --dry-run it writes nothing and prints the same report.
 
             USAGE: warden migrate crowdsec [--config <config>] [--output <output>] [--debug] [--crowdsec-config <crowdsec-config>] [--dry-run]
 

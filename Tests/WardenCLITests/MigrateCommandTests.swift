@@ -48,9 +48,10 @@ final class MigrateCommandTests: XCTestCase {
               type: \(dbType)
               db_path: \(folder)/data/crowdsec.db
               user: crowdsec
+              password: s3cret
               db_name: crowdsec
               host: 127.0.0.1
-              port: 3306
+              port: 1
             api:
               server:
                 listen_uri: \(listen)
@@ -266,18 +267,30 @@ final class MigrateCommandTests: XCTestCase {
         XCTAssertTrue(raw.contains("\nlists,203.0.113.2,firehol_cruzit,"), raw)
     }
 
-    func testMySQLIsNotYetTaken() throws {
+    func testPostgreSQLIsNotYetTaken() throws {
+        let cli = try CLIHarness.dummy()
+        let crowdsec = try makeCrowdSec(dbType: "postgresql")
+        let result = migrate(cli, crowdsec)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, """
+            error: cannot migrate from CrowdSec's postgresql database crowdsec on 127.0.0.1:1: not yet: warden migrate \
+            crowdsec reads CrowdSec's SQLite and MySQL databases only; export the decisions with 'cscli decisions list \
+            -o json' for 'warden ban import', and register the bouncers and machines again with 'warden bouncers add \
+            NAME -k KEY' and 'warden machines add'
+
+            """)
+    }
+
+    /// (CrowdSec on a real MySQL is tested end to end: Tests/clients/migrate-crowdsec.sh.)
+    func testAMySQLServerThatDoesNotAnswerIsNamed_PasswordNot() throws {
         let cli = try CLIHarness.dummy()
         let crowdsec = try makeCrowdSec(dbType: "mysql")
         let result = migrate(cli, crowdsec)
         XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(result.err, """
-            error: cannot migrate from CrowdSec's mysql database crowdsec on 127.0.0.1:3306: not yet: warden migrate \
-            crowdsec reads CrowdSec's SQLite database only; export the decisions with 'cscli decisions list -o json' \
-            for 'warden ban import', and register the bouncers and machines again with 'warden bouncers add NAME -k KEY' \
-            and 'warden machines add'
-
-            """)
+        XCTAssertTrue(result.err.hasPrefix("error: cannot connect to CrowdSec's MySQL database crowdsec@127.0.0.1:1/crowdsec: "), result.err)
+        XCTAssertTrue(result.err.hasSuffix(
+            "; check db_config (host, port, user, password, db_name) in CrowdSec's config and that the server runs\n"), result.err)
+        XCTAssertFalse(result.err.contains("s3cret"), result.err)
     }
 
     func testAMissingCrowdSecConfigIsBadInput() throws {

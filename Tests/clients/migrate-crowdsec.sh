@@ -11,13 +11,17 @@
 # crowdsec-firewall-bouncer is installed and this runs as root, that bouncer
 # (firewall-bouncer.sh) fills its ipsets from Warden with the migrated key.
 #
+# With WARDEN_TEST_MARIADB_DIR (a private MariaDB, Tests/support/mariadb.sh up DIR, as
+# Tests/run.sh exports it), the whole run is repeated with CrowdSec on MySQL (the script
+# runs itself with MIGRATE_DB=mysql; the firewall bouncer is run once, in the SQLite run).
+#
 # Usage: bash Tests/clients/migrate-crowdsec.sh   (after `swift build --product warden`,
 # `--product warden-daemon` and `--product warden-backend-sqlite`; needs
 # Tests/clients/install.sh). WARDEN_BIN_DIR: the folder of warden, warden-daemon and
 # libwarden-backend-sqlite.so (default: `swift build --show-bin-path`).
 # Prints `ok - ...`/`not ok - ...` lines, then `N passed, M failed`.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; "") ;; *) echo "usage: $0 (no arguments)" >&2; exit 64 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; "") ;; *) echo "usage: $0 (no arguments)" >&2; exit 64 ;; esac
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="${WARDEN_BIN_DIR:-$(cd "$root" && swift build --show-bin-path)}"
@@ -32,12 +36,28 @@ export WARDEN_ALLOW_UNSAFE_PLUGINS=1  # the debug build's libraries are not root
 work="$(mktemp -d /tmp/warden-migrate.XXXXXX)"
 lapi="$work/lapi"
 daemon_pid=""
+db="${MIGRATE_DB:-sqlite}"
+mysql_db=""
+mariadb_client() {  # runs SQL on the private MariaDB
+    mariadb --no-defaults -h 127.0.0.1 -P "$MARIADB_PORT" -u "$MARIADB_USER" -p"$MARIADB_PASSWORD" -e "$1"
+}
 cleanup() {
     [ -z "$daemon_pid" ] || { kill -TERM "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; }
     bash "$here/reference-lapi.sh" down "$lapi" >/dev/null 2>&1
+    [ -z "$mysql_db" ] || mariadb_client "DROP DATABASE IF EXISTS $mysql_db" >/dev/null 2>&1
     rm -rf "$work"
 }
 trap cleanup EXIT
+if [ "$db" = mysql ]; then
+    # shellcheck source=/dev/null
+    . "${WARDEN_TEST_MARIADB_DIR:?MIGRATE_DB=mysql needs WARDEN_TEST_MARIADB_DIR}/env"
+    mysql_db="crowdsec_migrate_$$"
+    mariadb_client "CREATE DATABASE $mysql_db" || { echo "migrate-crowdsec.sh: cannot create database $mysql_db" >&2; exit 1; }
+    export REFERENCE_MYSQL="127.0.0.1 $MARIADB_PORT $MARIADB_USER $MARIADB_PASSWORD $mysql_db"
+    echo "# CrowdSec on MySQL (database $mysql_db)"
+else
+    echo "# CrowdSec on SQLite"
+fi
 
 passed=0
 failed=0
@@ -148,7 +168,11 @@ check "the migration exits 0" [ "$status" -eq 0 ]
 echo "$report" | sed 's/^/#   /'
 check "--dry-run printed the same report" [ "$(sed '$d' <<<"$dry")" = "$report" ]
 line() { grep -qxF "$1" <<<"$report" || { echo "#   missing: $1"; return 1; }; }
-check "report: the database" line "crowdsec: $lapi/config.yaml (sqlite database $lapi/data/crowdsec.db)"
+if [ "$db" = mysql ]; then
+    check "report: the database" line "crowdsec: $lapi/config.yaml (mysql database $MARIADB_USER@127.0.0.1:$MARIADB_PORT/$mysql_db)"
+else
+    check "report: the database" line "crowdsec: $lapi/config.yaml (sqlite database $lapi/data/crowdsec.db)"
+fi
 check "report: bouncers" line "bouncers: 2 taken (harness-tests, firewall), 0 already there"
 check "report: machines" line "machines: 2 taken (harness-cscli, agent-ssh), 0 already there"
 check "report: decisions" line "decisions: 5 taken, 0 already there, 1 expired skipped, 0 simulated skipped, 1 refused"
@@ -215,7 +239,9 @@ check "a migration while something listens on CrowdSec's address exits 1 and say
     grep -qF "error: cannot migrate from CrowdSec: $address (its api.server.listen_uri) accepts connections, so its Local API may still run; stop CrowdSec first" <<<"$out"
 
 # CrowdSec's firewall bouncer with the migrated key (its own test, Warden's CLI for its bans).
-if command -v crowdsec-firewall-bouncer >/dev/null && [ "$(id -u)" -eq 0 ]; then
+if [ "$db" = mysql ]; then
+    :  # run once, in the SQLite run
+elif command -v crowdsec-firewall-bouncer >/dev/null && [ "$(id -u)" -eq 0 ]; then
     echo "# firewall-bouncer.sh against Warden, key migrated from CrowdSec"
     output="$(LAPI_URL="$LAPI_URL" LAPI_KEY="$fwkey" WARDEN_CONFIG="$wconfig" WARDEN_BIN="$bin/warden" \
         BAN_ADD="$here/warden-adapter.sh add" BAN_DEL="$here/warden-adapter.sh del" \
@@ -225,5 +251,17 @@ if command -v crowdsec-firewall-bouncer >/dev/null && [ "$(id -u)" -eq 0 ]; then
     failed=$((failed + $(grep -c '^not ok - ' <<<"$output")))
 else
     echo "# crowdsec-firewall-bouncer not installed or not root: its check is skipped"
+fi
+# The same with CrowdSec on MySQL, when a private MariaDB is there.
+if [ "$db" = sqlite ] && [ -n "${WARDEN_TEST_MARIADB_DIR:-}" ] && [ -f "$WARDEN_TEST_MARIADB_DIR/env" ]; then
+    output="$(MIGRATE_DB=mysql bash "$0" 2>&1)"
+    printf '%s\n' "$output" | sed '$d'
+    if [[ "$(tail -1 <<<"$output")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+    else
+        not_ok "the MySQL run ended without its tally: $(tail -1 <<<"$output")"
+    fi
+elif [ "$db" = sqlite ]; then
+    echo "# WARDEN_TEST_MARIADB_DIR not set: the run with CrowdSec on MySQL is skipped"
 fi
 summary

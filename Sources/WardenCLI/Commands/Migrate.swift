@@ -19,7 +19,8 @@ struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "crowdsec", abstract: "Take over a stopped CrowdSec's bouncers, machines, active decisions and settings.",
             discussion: """
-                Reads CrowdSec's config.yaml and its SQLite database (read-only): bouncers (their key digests), \
+                Reads CrowdSec's config.yaml and its database (SQLite, opened read-only, or MySQL/MariaDB, only \
+                queried): bouncers (their key digests), \
                 machines (their bcrypt hashes), active decisions with the time they have left, profiles.yaml, \
                 the notification files and api.server.listen_uri, and writes them into Warden's files, backends \
                 and config (-c). What is there already is left as it is; an entry that differs from Warden's is \
@@ -39,22 +40,28 @@ struct Migrate: ParsableCommand {
                     description: "cannot migrate from CrowdSec: \(why); stop CrowdSec first (systemctl stop crowdsec) "
                         + "and run the migration again")
             }
-            let databasePath: String
+            let data: CrowdSecData
+            let source: String
             switch crowdsec.database {
-            case .sqlite(let path): databasePath = path
-            case .server(let type, let host, let port, _, let name):
+            case .sqlite(let path):
+                data = try CrowdSecSQLite(path: path).read()
+                source = "sqlite database \(path)"
+            case .server("mysql", let host, let port, let user, let password, let name):
+                let database = try CrowdSecMySQL(host: host, port: port, user: user, password: password, database: name)
+                data = try database.read()
+                source = "mysql database \(database.place)"
+            case .server(let type, let host, let port, _, _, let name):
                 let place = port.map { "\(host):\($0)" } ?? host
                 throw CommandFailure(
                     description: "cannot migrate from CrowdSec's \(type) database \(name) on \(place): not yet: "
-                        + "warden migrate crowdsec reads CrowdSec's SQLite database only; export the decisions with "
-                        + "'cscli decisions list -o json' for 'warden ban import', and register the bouncers and "
+                        + "warden migrate crowdsec reads CrowdSec's SQLite and MySQL databases only; export the decisions "
+                        + "with 'cscli decisions list -o json' for 'warden ban import', and register the bouncers and "
                         + "machines again with 'warden bouncers add NAME -k KEY' and 'warden machines add'")
             }
-            let data = try CrowdSecSQLite(path: databasePath).read()
             let main = try MainConfig.load(path: global.configPath)
             let now = context.clock()
             var report = MigrationReport()
-            report.line("crowdsec: \(crowdsecConfig) (sqlite database \(databasePath))")
+            report.line("crowdsec: \(crowdsecConfig) (\(source))")
 
             // Decisions: planned against what the backends hold, stored first.
             let allowlist = AllowlistFileSource(AllowlistFile(path: main.allowlistFile))

@@ -9,7 +9,7 @@ struct CrowdSecConfig {
         /// `type: sqlite` with `db_path`.
         case sqlite(path: String)
         /// Another type (`mysql`, `postgresql`, `pgx`), with the parts a client needs.
-        case server(type: String, host: String, port: Int?, user: String, name: String)
+        case server(type: String, host: String, port: Int?, user: String, password: String, name: String)
     }
 
     var path: String
@@ -64,7 +64,7 @@ struct CrowdSecConfig {
         case "mysql", "postgres", "postgresql", "pgx":
             database = .server(
                 type: type, host: text(db["host"]) ?? "", port: text(db["port"]).flatMap { Int($0) },
-                user: text(db["user"]) ?? "", name: text(db["db_name"]) ?? "")
+                user: text(db["user"]) ?? "", password: db["password"]?.scalar ?? "", name: text(db["db_name"]) ?? "")
         default:
             throw InputError(
                 "\(path): db_config.type is '\(type)'; CrowdSec's database types are sqlite, mysql, postgresql and pgx")

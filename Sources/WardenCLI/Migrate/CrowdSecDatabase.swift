@@ -57,8 +57,75 @@ struct CrowdSecData {
     var alerts: [Int64: Alert] = [:]
 }
 
+/// A connection to CrowdSec's database that answers a query with rows of text
+/// (NULL as nil), as both SQLite and MySQL can.
+protocol CrowdSecDatabase {
+    /// Calls `each` with every row of `sql`.
+    /// - Throws: ``CommandFailure`` naming the database and SQL's error.
+    func rows(_ sql: String, _ each: ([String?]) throws -> Void) throws
+}
+
+extension CrowdSecDatabase {
+    /// Every bouncer, machine, decision, and every alert.
+    /// - Throws: ``CommandFailure`` when a table cannot be read (not CrowdSec's database).
+    func read() throws -> CrowdSecData {
+        var data = CrowdSecData()
+        func text(_ row: [String?], _ column: Int) -> String { row[column] ?? "" }
+        func int(_ row: [String?], _ column: Int) -> Int64 { row[column].flatMap { Int64($0) } ?? 0 }
+        func flag(_ row: [String?], _ column: Int) -> Bool { ["1", "true", "t"].contains(row[column]?.lowercased() ?? "") }
+        /// A time as CrowdSec's Go drivers store it: text such as `2026-12-07 22:58:11+00:00` or
+        /// `…11.511934249+00:00` (mattn/go-sqlite3; any zone offset, `T` and `Z` accepted too),
+        /// `2026-12-07 22:58:11` (MySQL, UTC as CrowdSec's driver writes it), or whole seconds
+        /// since 1970. Nil for NULL and for text that is none of these.
+        func time(_ row: [String?], _ column: Int) -> Int64? {
+            guard let text = row[column], !text.isEmpty else { return nil }
+            if text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seconds = Int64(text) {
+                let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+                return overflow ? nil : ns
+            }
+            return Timestamp.parse(text)
+        }
+        try rows("SELECT `name`, `api_key`, `revoked`, `auth_type`, `created_at` FROM `bouncers` ORDER BY `id`") { row in
+            data.bouncers.append(CrowdSecData.Bouncer(
+                name: text(row, 0), keyDigest: text(row, 1).lowercased(), revoked: flag(row, 2), authType: text(row, 3),
+                createdNs: time(row, 4)))
+        }
+        try rows(
+            "SELECT `machine_id`, `password`, `is_validated`, `auth_type`, `created_at` FROM `machines` ORDER BY `id`"
+        ) { row in
+            data.machines.append(CrowdSecData.Machine(
+                name: text(row, 0), passwordHash: text(row, 1), validated: flag(row, 2), authType: text(row, 3),
+                createdNs: time(row, 4)))
+        }
+        try rows(
+            """
+            SELECT `id`, `until`, `scenario`, `type`, `scope`, `value`, `origin`, `simulated`, `alert_decisions`
+            FROM `decisions` ORDER BY `id`
+            """
+        ) { row in
+            data.decisions.append(CrowdSecData.Decision(
+                id: int(row, 0), untilNs: time(row, 1), scenario: text(row, 2), type: text(row, 3), scope: text(row, 4),
+                value: text(row, 5), origin: text(row, 6), simulated: flag(row, 7),
+                alertID: row[8].flatMap { Int64($0) }))
+        }
+        try rows(
+            """
+            SELECT `id`, `scenario`, `message`, `source_scope`, `source_value`, `started_at`, `stopped_at`,
+                   `source_country`, `source_as_name`, `source_as_number` FROM `alerts` ORDER BY `id`
+            """
+        ) { row in
+            let alert = CrowdSecData.Alert(
+                id: int(row, 0), scenario: text(row, 1), message: text(row, 2), sourceScope: text(row, 3),
+                sourceValue: text(row, 4), startNs: time(row, 5), stopNs: time(row, 6), country: text(row, 7),
+                asName: text(row, 8), asNumber: Int64(text(row, 9)) ?? 0)
+            data.alerts[alert.id] = alert
+        }
+        return data
+    }
+}
+
 /// A read-only connection to CrowdSec's SQLite database.
-final class CrowdSecSQLite {
+final class CrowdSecSQLite: CrowdSecDatabase {
     private var handle: OpaquePointer?
     private let sqlite: SQLiteLibrary
     let path: String
@@ -84,80 +151,21 @@ final class CrowdSecSQLite {
 
     deinit { _ = sqlite.close(handle) }
 
-    /// Every bouncer, machine, decision, and the alerts of the decisions.
-    /// - Throws: ``CommandFailure`` when a table cannot be read (not CrowdSec's database).
-    func read() throws -> CrowdSecData {
-        var data = CrowdSecData()
-        try query("SELECT name, api_key, revoked, auth_type, created_at FROM bouncers ORDER BY id") { row in
-            data.bouncers.append(CrowdSecData.Bouncer(
-                name: row.text(0), keyDigest: row.text(1).lowercased(), revoked: row.int(2) != 0,
-                authType: row.text(3), createdNs: row.time(4)))
-        }
-        try query("SELECT machine_id, password, is_validated, auth_type, created_at FROM machines ORDER BY id") { row in
-            data.machines.append(CrowdSecData.Machine(
-                name: row.text(0), passwordHash: row.text(1), validated: row.int(2) != 0, authType: row.text(3),
-                createdNs: row.time(4)))
-        }
-        try query(
-            "SELECT id, until, scenario, type, scope, value, origin, simulated, alert_decisions FROM decisions ORDER BY id"
-        ) { row in
-            data.decisions.append(CrowdSecData.Decision(
-                id: row.int(0), untilNs: row.time(1), scenario: row.text(2), type: row.text(3), scope: row.text(4),
-                value: row.text(5), origin: row.text(6), simulated: row.int(7) != 0,
-                alertID: row.isNull(8) ? nil : row.int(8)))
-        }
-        try query(
-            """
-            SELECT id, scenario, message, source_scope, source_value, started_at, stopped_at, source_country,
-                   source_as_name, source_as_number FROM alerts ORDER BY id
-            """
-        ) { row in
-            let alert = CrowdSecData.Alert(
-                id: row.int(0), scenario: row.text(1), message: row.text(2), sourceScope: row.text(3),
-                sourceValue: row.text(4), startNs: row.time(5), stopNs: row.time(6), country: row.text(7),
-                asName: row.text(8), asNumber: Int64(row.text(9)) ?? 0)
-            data.alerts[alert.id] = alert
-        }
-        return data
-    }
-
-    /// One result row.
-    struct Row {
-        let statement: OpaquePointer
-        let sqlite: SQLiteLibrary
-
-        func isNull(_ column: Int32) -> Bool { sqlite.columnType(statement, column) == SQLiteLibrary.null }
-        func int(_ column: Int32) -> Int64 { sqlite.columnInt64(statement, column) }
-        func text(_ column: Int32) -> String {
-            guard let bytes = sqlite.columnText(statement, column) else { return "" }
-            return String(cString: bytes)
-        }
-
-        /// A time as CrowdSec's Go driver (mattn/go-sqlite3) stores it: text such as
-        /// `2026-12-07 22:58:11+00:00` or `…11.511934249+00:00` (any zone offset, `T` or
-        /// `Z` accepted too), or whole seconds since 1970 in an integer column. Nil for NULL.
-        func time(_ column: Int32) -> Int64? {
-            switch sqlite.columnType(statement, column) {
-            case SQLiteLibrary.null: return nil
-            case SQLiteLibrary.integer:
-                let (ns, overflow) = int(column).multipliedReportingOverflow(by: 1_000_000_000)
-                return overflow ? nil : ns
-            default: return Timestamp.parse(text(column))
-            }
-        }
-    }
-
-    private func query(_ sql: String, _ each: (Row) throws -> Void) throws {
+    func rows(_ sql: String, _ each: ([String?]) throws -> Void) throws {
         var statement: OpaquePointer?
         guard sqlite.prepare(handle, sql, -1, &statement, nil) == SQLiteLibrary.ok, let statement else {
             throw failure()
         }
         defer { _ = sqlite.finalize(statement) }
+        let count = sqlite.columnCount(statement)
         while true {
             let status = sqlite.step(statement)
             if status == SQLiteLibrary.done { return }
             guard status == SQLiteLibrary.row else { throw failure() }
-            try each(Row(statement: statement, sqlite: sqlite))
+            try each((0..<count).map { column in
+                guard sqlite.columnType(statement, column) != SQLiteLibrary.null else { return nil }
+                return sqlite.columnText(statement, column).map { String(cString: $0) } ?? ""
+            })
         }
     }
 

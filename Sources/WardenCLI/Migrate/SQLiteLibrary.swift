@@ -24,8 +24,8 @@ struct SQLiteLibrary {
     ) -> Int32
     let step: @convention(c) (OpaquePointer?) -> Int32
     let finalize: @convention(c) (OpaquePointer?) -> Int32
+    let columnCount: @convention(c) (OpaquePointer?) -> Int32
     let columnType: @convention(c) (OpaquePointer?, Int32) -> Int32
-    let columnInt64: @convention(c) (OpaquePointer?, Int32) -> Int64
     let columnText: @convention(c) (OpaquePointer?, Int32) -> UnsafePointer<UInt8>?
 
     /// The library, loaded once; nil with why when it cannot be.
@@ -52,8 +52,8 @@ struct SQLiteLibrary {
                 prepare: try symbol("sqlite3_prepare_v2", type(of: placeholder.prepare)),
                 step: try symbol("sqlite3_step", type(of: placeholder.step)),
                 finalize: try symbol("sqlite3_finalize", type(of: placeholder.finalize)),
+                columnCount: try symbol("sqlite3_column_count", type(of: placeholder.columnCount)),
                 columnType: try symbol("sqlite3_column_type", type(of: placeholder.columnType)),
-                columnInt64: try symbol("sqlite3_column_int64", type(of: placeholder.columnInt64)),
                 columnText: try symbol("sqlite3_column_text", type(of: placeholder.columnText))))
         } catch {
             return .failure(error)
@@ -63,6 +63,6 @@ struct SQLiteLibrary {
     /// Never called: gives each function pointer's type to ``load()``.
     private static let placeholder = SQLiteLibrary(
         open: { _, _, _, _ in 0 }, close: { _ in 0 }, errmsg: { _ in nil }, busyTimeout: { _, _ in 0 },
-        prepare: { _, _, _, _, _ in 0 }, step: { _ in 0 }, finalize: { _ in 0 }, columnType: { _, _ in 0 },
-        columnInt64: { _, _ in 0 }, columnText: { _, _ in nil })
+        prepare: { _, _, _, _, _ in 0 }, step: { _ in 0 }, finalize: { _ in 0 }, columnCount: { _ in 0 }, columnType: { _, _ in 0 },
+        columnText: { _, _ in nil })
 }
