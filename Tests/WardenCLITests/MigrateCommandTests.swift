@@ -54,7 +54,7 @@ final class MigrateCommandTests: XCTestCase {
               port: 1
             api:
               server:
-                listen_uri: \(listen)
+                listen_uri: "\(listen)"
                 profiles_path: \(folder)/profiles.yaml
                 online_client:
                   credentials_path: \(folder)/online_api_credentials.yaml
@@ -291,6 +291,39 @@ final class MigrateCommandTests: XCTestCase {
         XCTAssertTrue(result.err.hasSuffix(
             "; check db_config (host, port, user, password, db_name) in CrowdSec's config and that the server runs\n"), result.err)
         XCTAssertFalse(result.err.contains("s3cret"), result.err)
+    }
+
+    func testAnIPv6ListenAddressIsQuoted_AndReadBackTheSame() throws {
+        let cli = try CLIHarness.dummy()
+        let crowdsec = try makeCrowdSec(listen: "[::1]:18080")
+        let first = migrate(cli, crowdsec)
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertTrue(first.out.contains("\nlisten_uri: [::1]:18080 written to \(cli.config)\n"), first.out)
+        XCTAssertEqual(try String(contentsOfFile: cli.config, encoding: .utf8),
+                       "plugin:\n  backend: ./plugins/backend\napi:\n  server:\n    listen_uri: \"[::1]:18080\"\n    bouncers_file: ./bouncers\n")
+        XCTAssertTrue(migrate(cli, crowdsec).out.contains("\nlisten_uri: [::1]:18080 already in \(cli.config)\n"))
+    }
+
+    func testAFlowStyleServerSectionIsLeftForTheOperator() throws {
+        let cli = try CLIHarness.dummy()
+        let text = "plugin:\n  backend: ./plugins/backend\napi:\n  server: {bouncers_file: ./bouncers}\n"
+        try text.write(toFile: cli.config, atomically: true, encoding: .utf8)
+        let result = migrate(cli, try makeCrowdSec())
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("""
+
+            not taken: listen_uri 127.0.0.1:1 — \(cli.config): it has an api section without a block-style api.server \
+            to add listen_uri to; set api.server.listen_uri there by hand
+
+            """), result.out)
+        XCTAssertEqual(try String(contentsOfFile: cli.config, encoding: .utf8), text)
+    }
+
+    func testTheReportIsTextOnly() throws {
+        let cli = try CLIHarness.dummy()
+        let result = cli.run("migrate", "crowdsec", "-o", "json")
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.err.hasPrefix("Error: migrate crowdsec prints its report as text lines only; leave out -o json\n"), result.err)
     }
 
     func testAMissingCrowdSecConfigIsBadInput() throws {

@@ -32,6 +32,12 @@ struct Migrate: ParsableCommand {
         @Option(help: "CrowdSec's main config file.") var crowdsecConfig = CrowdSecConfig.defaultPath
         @Flag(help: "Write nothing; print what the migration would take.") var dryRun = false
 
+        func validate() throws {
+            if global.output != .human {
+                throw ValidationError("migrate crowdsec prints its report as text lines only; leave out -o \(global.output.rawValue)")
+            }
+        }
+
         func run() throws {
             let context = global.context
             let crowdsec = try CrowdSecConfig.load(path: crowdsecConfig, environment: context.environment)
