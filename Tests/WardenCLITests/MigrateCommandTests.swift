@@ -36,6 +36,7 @@ final class MigrateCommandTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/notifications", withIntermediateDirectories: true)
         let crowdsec = CrowdSec(folder: folder)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
         try """
             common:
               daemonize: true
