@@ -351,7 +351,7 @@ let package = Package(
             name: "WardenNotifyTests",
             dependencies: ["WardenNotify", "WardenConfig", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames"]),
+        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames", "CSQLite"]),
         // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
         .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(

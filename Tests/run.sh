@@ -7,7 +7,8 @@
 # Galera, PostgreSQL primary and standby), the hardening checks against a running
 # daemon (Tests/faults: a full disk, a database outage, a sick backend; Tests/hardening:
 # slow clients and a login flood; Tests/api: schemathesis over openapi.yaml; Fuzz: a short
-# libFuzzer run of every parser), runs the C boundary again
+# libFuzzer run of every parser; Tests/clients/migrate-crowdsec.sh: `warden migrate crowdsec`
+# from the real CrowdSec 1.4.6), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
 # README's Quick start and Local API walk-through in fresh test environments.
@@ -54,6 +55,8 @@ echo "== hostile clients: 2,000 slow connections and a login flood, a bouncer me
 python3 Tests/hardening/hostile-clients.py "$(swift build --show-bin-path)" 2>&1 | tee "$hardening_logs/hostile" || true
 echo "== the API against openapi.yaml: schemathesis over every route, with a bouncer key and a machine token"
 bash Tests/api/schemathesis.sh 2>&1 | tee "$hardening_logs/schemathesis" || true
+echo "== moving from CrowdSec: CrowdSec 1.4.6 with a bouncer, machines and decisions, migrated, its clients on warden run"
+bash Tests/clients/migrate-crowdsec.sh 2>&1 | tee "$hardening_logs/migrate-crowdsec" || true
 echo "== fuzzing: every parser of outside input under libFuzzer and AddressSanitizer, its regressions replayed, 15 s a target"
 bash Fuzz/run.sh --smoke 2>&1 | tee "$hardening_logs/fuzz" || true
 

@@ -96,6 +96,52 @@ public struct BouncerKeyFile: Sendable {
         return result
     }
 
+    /// What ``adopt(_:writing:)`` did with the bouncers it was given, by name.
+    public struct Adoption: Sendable, Equatable {
+        /// Added to the file (or, without writing, that would be).
+        public var taken: [String] = []
+        /// Registered already with the same key.
+        public var alreadyThere: [String] = []
+        /// Left out, each with why: a bouncer of that name with another key, or that key under another name.
+        public var conflicts: [String] = []
+    }
+
+    /// Adds bouncers registered elsewhere (another Local API's database), keeping their key
+    /// digests and auth types, under the file's lock. One whose name and digest (for a
+    /// certificate bouncer: name and auth type tls) are here already is left
+    /// as it is; one whose name or digest is taken by another entry is a conflict, never
+    /// an overwrite. With `writing` false nothing is written and the answer says what would be.
+    /// - Throws: ``BouncerError`` when the file cannot be read or written.
+    public func adopt(_ incoming: [BouncerRecord], writing: Bool) throws(BouncerError) -> Adoption {
+        var adoption = Adoption()
+        let merge = { (records: inout [BouncerRecord]) in
+            for record in incoming {
+                if let same = records.first(where: { $0.name == record.name }) {
+                    // A certificate bouncer's key is random on each side: its name and auth type are it.
+                    if same.keyDigest == record.keyDigest || (same.authType == .tls && record.authType == .tls) {
+                        adoption.alreadyThere.append(record.name)
+                    } else {
+                        adoption.conflicts.append(
+                            "bouncer '\(record.name)' is registered in Warden with another key; kept Warden's")
+                    }
+                } else if let other = records.first(where: { $0.keyDigest == record.keyDigest }) {
+                    adoption.conflicts.append(
+                        "bouncer '\(record.name)' has the key of Warden's bouncer '\(other.name)'; not taken")
+                } else {
+                    records.append(record)
+                    adoption.taken.append(record.name)
+                }
+            }
+        }
+        if writing {
+            try update { records throws(BouncerError) in merge(&records) }
+        } else {
+            var records = try load()
+            merge(&records)
+        }
+        return adoption
+    }
+
     /// Removes `name`.
     /// - Throws: ``BouncerError`` naming the known bouncers when there is none by that name.
     public func delete(name: String) throws(BouncerError) {

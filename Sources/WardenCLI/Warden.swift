@@ -9,7 +9,7 @@ public struct Warden: ParsableCommand {
         version: WardenVersion.description,
         subcommands: [
             Ban.self, AllowlistCommand.self, Bouncers.self, Machines.self, Backends.self, Metrics.self, Notifications.self,
-            Run.self,
+            Migrate.self, Run.self,
         ])
 
     public init() {}

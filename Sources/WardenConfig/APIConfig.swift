@@ -232,3 +232,10 @@ func splitHostPort(_ text: String) -> (String, Int)? {
     }
     return (String(host), port)
 }
+
+extension APIConfig {
+    /// The host and port of a `listen_uri` (`127.0.0.1:8080`, `[::1]:8080`); nil when malformed.
+    public static func hostAndPort(of listenURI: String) -> (host: String, port: Int)? {
+        splitHostPort(listenURI).map { (host: $0.0, port: $0.1) }
+    }
+}

@@ -90,6 +90,23 @@ public final class Engine: Sendable {
         return outcomes
     }
 
+    /// Records signals taken over from another Local API's database, all in one batch, in
+    /// every backend (flushed). The caller checks each ban against the allowlist first
+    /// (``refusal(for:at:)``) and leaves out what it refuses.
+    /// - Throws: ``AllowlistRefusal`` for a ban the allowlist covers (nothing written);
+    ///   ``BanStoreError`` when no backend can take them.
+    /// - Returns: per backend, how many of the signals it stored (all, or a prefix and why not).
+    public func migrate(_ signals: [SignalOrder]) async throws -> [SignalBatchOutcome] {
+        let now = clock()
+        for signal in signals {
+            for ban in signal.bans { if let refusal = try refusal(for: ban.target, at: now) { throw refusal } }
+        }
+        let names = store.backends.map(\.name)
+        let outcomes = try await store.add(plan: Dictionary(uniqueKeysWithValues: names.map { ($0, signals) }))
+        await changed()
+        return outcomes
+    }
+
     /// The bans matching `query` (the engine's now when it has no time).
     public func list(_ query: BanQuery) async throws(BanStoreError) -> BanListing {
         try await store.list(query, now: clock())

@@ -33,3 +33,43 @@ public enum Signals {
             action: ban.action, origin: ban.origin, country: ban.country, asName: ban.asName, asNumber: ban.asNumber)
     }
 }
+
+extension Signals {
+    /// A ban taken over from another Local API's database (`warden migrate crowdsec`):
+    /// its target, when it ends, and what that database said of it.
+    public struct MigratedBan: Sendable, Equatable {
+        public var target: BanTarget
+        public var untilNs: Int64
+        public var scenario: String
+        /// The decision's type: `ban`, `captcha`... (stored as the ban's action).
+        public var type: String
+        /// The decision's origin as that Local API named it (`cscli`, `crowdsec`, `CAPI`...).
+        public var origin: String
+
+        public init(target: BanTarget, untilNs: Int64, scenario: String, type: String, origin: String) {
+            self.target = target
+            self.untilNs = untilNs
+            self.scenario = scenario
+            self.type = type
+            self.origin = origin
+        }
+    }
+
+    /// The signal recorded at `now` for one alert taken over from another Local API: its
+    /// scenario, message and source as that database kept them, and its bans ending when
+    /// they ended there (not `now` plus a duration), so each keeps exactly the time it had left.
+    public static func migrated(
+        scenario: String, message: String, source: String, startNs: Int64, stopNs: Int64, country: String = "",
+        asName: String = "", asNumber: Int64 = 0, bans: [MigratedBan], at now: Int64
+    ) -> SignalOrder {
+        SignalOrder(
+            scenario: scenario, message: message, source: source, eventsCount: 1, startNs: startNs, stopNs: stopNs,
+            createdNs: now,
+            bans: bans.map {
+                BanOrder(
+                    target: $0.target, untilNs: $0.untilNs, reason: $0.scenario, scenario: $0.scenario, action: $0.type,
+                    origin: $0.origin, country: country, asName: asName, asNumber: asNumber)
+            },
+            labels: ["migrated": "crowdsec"])
+    }
+}

@@ -102,6 +102,47 @@ public struct MachineFile: Sendable {
         return result
     }
 
+    /// What ``adopt(_:writing:)`` did with the machines it was given, by name.
+    public struct Adoption: Sendable, Equatable {
+        /// Added to the file (or, without writing, that would be).
+        public var taken: [String] = []
+        /// Registered already with the same password hash.
+        public var alreadyThere: [String] = []
+        /// Left out, each with why (a machine of that name with another password).
+        public var conflicts: [String] = []
+    }
+
+    /// Adds machines registered elsewhere (another Local API's database) with their bcrypt
+    /// hashes and states, under the file's lock. One whose name and hash are here already
+    /// is left as it is; one whose name is taken with another hash is a conflict, never an
+    /// overwrite. With `writing` false nothing is written and the answer says what would be.
+    /// - Throws: ``MachineError`` when the file cannot be read or written.
+    public func adopt(_ incoming: [MachineRecord], writing: Bool) throws(MachineError) -> Adoption {
+        var adoption = Adoption()
+        let merge = { (records: inout [MachineRecord]) in
+            for record in incoming {
+                if let same = records.first(where: { $0.name == record.name }) {
+                    if same.passwordHash == record.passwordHash {
+                        adoption.alreadyThere.append(record.name)
+                    } else {
+                        adoption.conflicts.append(
+                            "machine '\(record.name)' is registered in Warden with another password; kept Warden's")
+                    }
+                } else {
+                    records.append(record)
+                    adoption.taken.append(record.name)
+                }
+            }
+        }
+        if writing {
+            try update { records throws(MachineError) in merge(&records) }
+        } else {
+            var records = try load()
+            merge(&records)
+        }
+        return adoption
+    }
+
     /// Removes `name`.
     /// - Throws: ``MachineError`` naming the known machines when there is none by that name.
     public func delete(name: String) throws(MachineError) {

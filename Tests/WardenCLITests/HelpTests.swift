@@ -35,6 +35,7 @@ final class HelpTests: XCTestCase {
               metrics                 Show the running daemon's metrics as tables.
               notifications           Inspect and test notifications (CrowdSec's
                                       notification plugins).
+              migrate                 Take over the state of another ban manager.
               run                     Run the daemon: serve the Local API to bouncers (runs
                                       warden-daemon).
 
@@ -618,6 +619,40 @@ final class HelpTests: XCTestCase {
                                       log.
               --url <url>             The metrics endpoint (default: from the 'prometheus'
                                       section of the main config).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    func testMigrateCrowdSecHelp() throws {
+        XCTAssertEqual(try help("migrate", "crowdsec"), """
+            OVERVIEW: Take over a stopped CrowdSec's bouncers, machines, active decisions
+            and settings.
+
+            Reads CrowdSec's config.yaml and its database (SQLite, opened read-only, or
+            MySQL/MariaDB, only queried): bouncers (their key digests), machines (their
+            bcrypt hashes), active decisions with the time they have left, profiles.yaml,
+            the notification files and api.server.listen_uri, and writes them into Warden's
+            files, backends and config (-c). What is there already is left as it is; an
+            entry that differs from Warden's is reported as a conflict, never overwritten.
+            Refused while CrowdSec runs. Prints what it took and what it could not; with
+            --dry-run it writes nothing and prints the same report.
+
+            USAGE: warden migrate crowdsec [--config <config>] [--output <output>] [--debug] [--crowdsec-config <crowdsec-config>] [--dry-run]
+
+            OPTIONS:
+              -c, --config <config>   Main config file (default: $WARDEN_CONFIG, else
+                                      /etc/warden/config.yaml).
+              -o, --output <output>   Output format: human, json or raw. (values: human,
+                                      json, raw; default: human)
+              --debug                 Log debug messages, including each call the backends
+                                      log.
+              --crowdsec-config <crowdsec-config>
+                                      CrowdSec's main config file. (default:
+                                      /etc/crowdsec/config.yaml)
+              --dry-run               Write nothing; print what the migration would take.
               --version               Show the version.
               -h, --help              Show help information.
 

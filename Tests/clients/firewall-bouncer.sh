@@ -21,7 +21,9 @@ usage() {
     cat <<'TEXT'
 Usage: Tests/clients/firewall-bouncer.sh
 
-Environment: LAPI_URL (a loopback http(s) URL), LAPI_KEY, BAN_ADD, BAN_DEL (see lib.sh).
+Environment: LAPI_URL (a loopback http(s) URL), LAPI_KEY, BAN_ADD, BAN_DEL (see lib.sh);
+optional FIREWALL_EXPECT: addresses and CIDRs (space-separated) the server bans before
+the bouncer starts (type ban), each checked to reach its set through the startup pull.
 Prints one `ok - ...` / `not ok - ...` line per check; exits 1 if any check failed.
 TEXT
 }
@@ -124,6 +126,10 @@ ip netns exec "$ns" crowdsec-firewall-bouncer -c "$tmp/bouncer.yaml" >"$tmp/boun
 bouncer=$!
 pids+=("$bouncer")
 check "a ban made before the bouncer started is in the v4 set (startup pull)" poll 10 in_set "$set4" 192.0.2.12
+for target in ${FIREWALL_EXPECT:-}; do
+    case "$target" in *:*) expected_set="$set6" ;; *) expected_set="$set4" ;; esac
+    check "$target, banned before the bouncer started (FIREWALL_EXPECT), is in its set" poll 10 in_set "$expected_set" "$target"
+done
 
 check "BAN_ADD 192.0.2.10 1h" ban_tracked 192.0.2.10 1h
 check "BAN_ADD 2001:db8:f1::10 1h" ban_tracked 2001:db8:f1::10 1h

@@ -26,6 +26,7 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
 
   up DIR                      create the config (first time) and start the LAPI; writes DIR/env
   down DIR                    stop the LAPI (by its pid) and delete DIR
+  stop DIR                    stop the LAPI (by its pid), keeping DIR (its database, config, keys)
   bouncer-add DIR NAME KEY    register a bouncer with a chosen API key (cscli bouncers add)
   ban-add DIR TARGET DURATION ban an address or a CIDR (a '/' means a range) for a Go
                               duration (45s, 90m, 4h), reason "test" (cscli decisions add)
@@ -41,7 +42,9 @@ Usage: Tests/clients/reference-lapi.sh COMMAND DIR [ARGS]
 
 DIR and the harness's paths must not contain spaces ($BAN_ADD is word-split by the tests).
 Environment: NOTIFY_DIR, a folder of notification files the LAPI sends every alert to
-(read by `up` when it first writes the config; see the script's header).
+(read by `up` when it first writes the config; see the script's header); REFERENCE_MYSQL,
+"HOST PORT USER PASSWORD DATABASE" of an existing MySQL/MariaDB database to use instead
+of SQLite (read by `up` when it first writes the config).
 TEXT
 }
 [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ] && { usage; exit 0; }
@@ -62,6 +65,18 @@ quiet_cscli() {
         echo "cscli $* failed:" >&2
         echo "$out" >&2
         return 1
+    fi
+}
+
+# db_config: the database keys of db_config, SQLite in DIR unless REFERENCE_MYSQL is set.
+db_config() {
+    if [ -n "${REFERENCE_MYSQL:-}" ]; then
+        local host port user password name
+        read -r host port user password name <<<"$REFERENCE_MYSQL"
+        printf '  type: mysql\n  host: %s\n  port: %s\n  user: %s\n  password: %s\n  db_name: %s\n' \
+            "$host" "$port" "$user" "$password" "$name"
+    else
+        printf '  type: sqlite\n  db_path: %s/data/crowdsec.db\n  use_wal: true\n' "$dir"
     fi
 }
 
@@ -104,9 +119,7 @@ cscli:
   color: "no"
 db_config:
   log_level: warning
-  type: sqlite
-  db_path: $dir/data/crowdsec.db
-  use_wal: true
+$(db_config)
   flush:
     max_items: 5000
     max_age: 7d
@@ -227,6 +240,9 @@ ENV
         elif [ -e "$dir" ]; then
             echo "reference-lapi.sh: $dir was not made by 'up' (no bouncer.key/config.yaml); not deleting it" >&2
         fi
+        ;;
+    stop)
+        stop
         ;;
     bouncer-add)
         [ $# -eq 2 ] || { echo "usage: reference-lapi.sh bouncer-add DIR NAME KEY" >&2; exit 64; }
