@@ -36,9 +36,20 @@ public final class ClientCertificateCheck: Sendable {
         var serial: [UInt8]
     }
 
+    /// A certificate that identified a client: its CN, for which role, until when.
+    private struct Identity {
+        var commonName: String
+        var role: ClientRole
+        var untilNs: Int64
+    }
+
     /// The settings this check applies.
     public let settings: ClientCertificates
     private let verdicts = Mutex<[CacheKey: Verdict]>([:])
+    /// Certificates that identified a client, by their DER bytes: a bouncer presents the
+    /// same certificate with every request, and parsing it each time would cost more than
+    /// answering. Kept no longer than a revocation verdict, nor past the certificate's end.
+    private let identities = Mutex<[[UInt8]: Identity]>([:])
     /// The most verdicts kept: beyond it the cache starts over (each client has one).
     static let cacheLimit = 65_536
 
@@ -48,6 +59,23 @@ public final class ClientCertificateCheck: Sendable {
 
     /// The CN of `certificate` (DER) when it identifies a client of `role` at `nowNs`.
     public func identify(certificate der: [UInt8], as role: ClientRole, nowNs: Int64) -> Result<String, ClientCertificateRefusal> {
+        if let known = identities.withLock({ $0[der] }), known.role == role, known.untilNs > nowNs {
+            return .success(known.commonName)
+        }
+        let result = check(certificate: der, as: role, nowNs: nowNs)
+        if case .success(let (name, notAfterNs)) = result, settings.cacheExpirationNs > 0 {
+            identities.withLock { identities in
+                if identities.count >= Self.cacheLimit { identities.removeAll() }
+                identities[der] = Identity(commonName: name, role: role, untilNs: min(nowNs + settings.cacheExpirationNs, notAfterNs))
+            }
+        }
+        return result.map(\.0)
+    }
+
+    /// The checks of ``identify(certificate:as:nowNs:)``; with the CN, when the certificate ends.
+    private func check(
+        certificate der: [UInt8], as role: ClientRole, nowNs: Int64
+    ) -> Result<(String, Int64), ClientCertificateRefusal> {
         guard settings.verification.verifiesCertificates else {
             return .failure(ClientCertificateRefusal(
                 "client_verification \(settings.verification.rawValue) checks no certificate, so none authenticates; "
@@ -83,7 +111,7 @@ public final class ClientCertificateCheck: Sendable {
         guard let name = names.first, !name.isEmpty else {
             return .failure(ClientCertificateRefusal("the client certificate has no CN (common name) to name the client by"))
         }
-        return .success(name)
+        return .success((name, Int64(certificate.notValidAfter.timeIntervalSince1970 * 1e9)))
     }
 
     /// Whether the revocation list revokes `certificate`; a cached verdict while it lasts.

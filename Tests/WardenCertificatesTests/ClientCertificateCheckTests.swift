@@ -125,6 +125,15 @@ final class ClientCertificateCheckTests: XCTestCase {
                      "the earlier verdict still holds")
         XCTAssertNotNil(refusal(check.identify(certificate: try der("revoked"), as: .bouncer, nowNs: now + 61_000_000_000)),
                         "past cache_expiration the new list applies")
+        XCTAssertNil(refusal(check.identify(certificate: try der("fw"), as: .bouncer, nowNs: now)))
+        try FileManager.default.removeItem(atPath: path)
+        XCTAssertNil(refusal(check.identify(certificate: try der("fw"), as: .bouncer, nowNs: now + 30_000_000_000)),
+                     "an identified certificate is not checked again within cache_expiration")
+        XCTAssertNotNil(refusal(check.identify(certificate: try der("fw"), as: .bouncer, nowNs: now + 61_000_000_000)),
+                        "past it, the list (now missing) is read again")
+        XCTAssertNotNil(refusal(check.identify(certificate: try der("fw"), as: .agent, nowNs: now + 30_000_000_000)),
+                        "an identity is kept for its role only")
+        try FileManager.default.copyItem(atPath: "\(fixtures)/ca.crl", toPath: path)
         let uncached = self.check { $0.crlFile = path; $0.cacheExpirationNs = 0 }
         XCTAssertNotNil(refusal(uncached.identify(certificate: try der("revoked"), as: .bouncer, nowNs: now)))
     }
