@@ -33,7 +33,7 @@ struct Machines: ParsableCommand {
         }
 
         func run() throws {
-            let main = try MainConfig.load(path: global.configPath)
+            let main = try global.loadConfig()
             let secret = password ?? MachinePassword.generate()
             try MachineFile(path: main.api.machinesFile).add(
                 name: name, password: secret, validated: true, replacing: force, now: global.context.clock())
