@@ -177,7 +177,11 @@ as_server warden ban list >"$work/list.out" 2>&1 || true
 cat "$work/list.out"
 check "warden ban list shows it" grep -Eq '^cli +192\.0\.2\.7 +test ' "$work/list.out"
 key="$(as_server warden bouncers add package-test -o raw)"
+mkdir -m 0700 "$work/root-only"
+as_server warden machines add package-agent --auto -f "$work/root-only/credentials.yaml" || true
 check "warden bouncers add package-test prints a key" test -n "$key"
+check "warden machines add -f FILE writes FILE as root (a folder only root may write), the machine as warden" bash -c '
+    [ "$(stat -c "%U %a" "$1")" = "root 600" ] && [ "$(stat -c %U /var/lib/warden/machines)" = warden ]' _ "$work/root-only/credentials.yaml"
 check "the files root made in /var/lib/warden belong to warden (the CLI switched to it)" bash -c '
     ls -la /var/lib/warden; [ -f /var/lib/warden/warden.db ] && [ -z "$(find /var/lib/warden ! -user warden)" ]'
 
