@@ -36,6 +36,7 @@ while [ $# -gt 0 ]; do
 done
 export PATH="/opt/swift/usr/bin:$PATH"
 backends=(sqlite mysql postgresql dummy)
+umask 022  # the modes below are what Debian expects, whatever the caller's umask
 
 # Build tools, installed only when missing.
 missing=()

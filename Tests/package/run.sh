@@ -93,16 +93,23 @@ as_server() {
 # start_daemon: the installed unit's ExecStart= as its User= and Group=, in the background.
 unit=/lib/systemd/system/warden.service
 start_daemon() {
-    local exec_start user group
+    local exec_start user group limit
     exec_start="$(sed -n 's/^ExecStart=//p' "$unit")"
     user="$(sed -n 's/^User=//p' "$unit")"
     group="$(sed -n 's/^Group=//p' "$unit")"
+    limit="$(sed -n 's/^LimitNOFILE=//p' "$unit")"
     read -ra command <<<"$exec_start"
+    local run=(setpriv --reuid="$user" --regid="$group" --init-groups --no-new-privs -- "${command[@]}")
     # A simple command in the background: every step execs the next, so $! is the daemon's pid.
-    local run=(setpriv --reuid="$user" --regid="$group" --init-groups -- "${command[@]}")
     if $hide_swift; then
-        env -C / -i PATH=/usr/bin:/bin unshare --mount -- \
-            sh -c 'mount -t tmpfs -o ro none /opt/swift && exec "$@"' sh "${run[@]}" >>"$work/daemon.log" 2>&1 &
+        # The unit's hardening, as a mount namespace can say it without systemd: ProtectSystem=strict
+        # (the root file system read-only), ReadWritePaths=/var/lib/warden (a writable bind mount),
+        # PrivateTmp=yes (a tmpfs on /tmp), NoNewPrivileges=yes (setpriv), LimitNOFILE= (up to
+        # this machine's hard limit).
+        env -C / -i PATH=/usr/bin:/bin unshare --mount -- sh -c 'mount -t tmpfs -o ro none /opt/swift &&
+            mount --bind /var/lib/warden /var/lib/warden && mount -t tmpfs -o mode=1777 none /tmp &&
+            mount -o remount,bind,ro / && { ulimit -n "$0" 2>/dev/null || true; } && exec "$@"' "$limit" "${run[@]}" \
+            >>"$work/daemon.log" 2>&1 &
     else
         env -C / -i PATH=/usr/bin:/bin "${run[@]}" >>"$work/daemon.log" 2>&1 &
     fi
@@ -186,8 +193,13 @@ check "the files root made in /var/lib/warden belong to warden (the CLI switched
     ls -la /var/lib/warden; [ -f /var/lib/warden/warden.db ] && [ -z "$(find /var/lib/warden ! -user warden)" ]'
 
 echo "## the daemon as the unit starts it: $(sed -n 's/^ExecStart=//p' "$unit") as $(sed -n 's/^User=//p' "$unit")"
-check "the daemon starts and answers /health" start_daemon
+check "the daemon starts and answers /health$($hide_swift && echo " (/ read-only but /var/lib/warden, a private /tmp, no new privileges)")" start_daemon
 check "its process runs as warden" test "$(ps -o user= -p "${daemon:-0}" | tr -d ' ')" = warden
+if $hide_swift; then
+    check "in its mount namespace / is read-only and /var/lib/warden writable" bash -c '
+        awk "\$5 == \"/\" { print \$6 }" "/proc/$1/mountinfo" | grep -q "^ro" &&
+        awk "\$5 == \"/var/lib/warden\" { print \$6 }" "/proc/$1/mountinfo" | grep -q "^rw"' _ "${daemon:-0}"
+fi
 pull >"$work/pull.out" 2>&1 || true
 cat "$work/pull.out"; echo
 check "GET /v1/decisions?ip=192.0.2.7 with the bouncer key returns the ban" grep -q '"value":"192.0.2.7"' "$work/pull.out"
