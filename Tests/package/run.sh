@@ -3,10 +3,10 @@
 # same binaries (the version of Packaging/debian/changelog, then that version +upgrade1),
 # checks it with lintian, installs it with apt, bans and lists from /usr/bin with the
 # default config as root, starts the daemon exactly as the installed unit's ExecStart=,
-# User= and Group= say (no systemd here: setpriv; /opt/swift hidden) and pulls the ban with
-# a bouncer key, verifies the unit with systemd-analyze, upgrades keeping the ban, the key
-# and an edited conffile, then removes (config and data stay) and purges (both go, the
-# warden user stays).
+# User= and Group= say (no systemd here: setpriv, /opt/swift hidden, the unit's hardening
+# imitated in a mount namespace) and pulls the ban with a bouncer key, verifies the unit
+# with systemd-analyze, upgrades keeping the ban, the key and an edited conffile, then
+# removes (config and data stay) and purges (both go, the warden user stays).
 # Usage: bash Tests/package/run.sh [BIN_DIR]   (as root, on a machine without a warden package)
 #   BIN_DIR: release binaries built as test_env.sh builds them (default: swift build -c release
 #   --show-bin-path).
