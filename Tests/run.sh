@@ -11,7 +11,8 @@
 # from the real CrowdSec 1.4.6), runs the C boundary again
 # under valgrind (Tests/support/memcheck.sh), runs the benchmark once at a tiny N (and
 # the notification benchmark for a second per case) so they never rot, then the
-# README's Quick start and Local API walk-through in fresh test environments.
+# README's Quick start and Local API walk-through in fresh test environments, and the
+# Debian package built from that release build (Tests/package/run.sh).
 # Usage: bash Tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +113,10 @@ echo "== test_env.sh, then the Quick start's ban add and ban list (sqlite alone;
         || { echo "test_env: warden metrics does not show the bouncer's pull" >&2; exit 1; }
 )
 # ---- end of the test_env.sh step ----
+
+# The same release build, packaged: counted in the summary from its last line.
+echo "== the Debian package (Packaging/build-deb.sh) from that release build: lintian, install, ban, the unit's daemon, upgrade, remove, purge"
+bash Tests/package/run.sh "$(swift build -c release --show-bin-path)" 2>&1 | tee "$hardening_logs/package" || true
 
 # The XCTest totals plus the real clients' checks, last, as one plain line.
 summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -1)"

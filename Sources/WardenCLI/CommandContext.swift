@@ -15,17 +15,21 @@ public struct CommandContext: Sendable {
     public var environment: @Sendable (String) -> String?
     /// Whether standard error is a terminal, where progress bars may be drawn.
     public var errorIsTerminal: Bool
+    /// Whether a command run as root becomes the owner of the data folder (``DataFolderOwner``);
+    /// only the `warden` process itself, never a test running commands in-process.
+    public var becomesDataOwner: Bool
 
     public init(
         write: @escaping @Sendable (String) -> Void, writeError: @escaping @Sendable (String) -> Void,
         clock: @escaping @Sendable () -> Int64, environment: @escaping @Sendable (String) -> String?,
-        errorIsTerminal: Bool = false
+        errorIsTerminal: Bool = false, becomesDataOwner: Bool = false
     ) {
         self.write = write
         self.writeError = writeError
         self.clock = clock
         self.environment = environment
         self.errorIsTerminal = errorIsTerminal
+        self.becomesDataOwner = becomesDataOwner
     }
 
     /// The process's own streams, clock and environment.
@@ -34,7 +38,7 @@ public struct CommandContext: Sendable {
         writeError: { text in writeAll(STDERR_FILENO, text) },
         clock: { Timestamp.now() },
         environment: { name in getenv(name).map { String(cString: $0) } },
-        errorIsTerminal: isatty(STDERR_FILENO) == 1)
+        errorIsTerminal: isatty(STDERR_FILENO) == 1, becomesDataOwner: true)
 
     /// The context commands run in; set once by `main` or by a test before it runs commands.
     public nonisolated(unsafe) static var current = CommandContext.standard

@@ -39,9 +39,18 @@ struct GlobalOptions: ParsableArguments {
         context.environment(BanStore.allowUnsafeVariable) == "1"
     }
 
+    /// Reads the main config; run as root, then becomes the owner of the data folder (the
+    /// folder of `api.server.bouncers_file`) when that is another user (see ``DataFolderOwner``).
+    /// Every command that reads or writes data loads the config through this.
+    func loadConfig() throws -> MainConfig {
+        let main = try MainConfig.load(path: configPath)
+        if context.becomesDataOwner { try DataFolderOwner.adopt(FileSystem.folder(of: main.api.bouncersFile)) }
+        return main
+    }
+
     /// Reads the main config and opens the engine over its backends and allowlist.
     func openEngine() throws -> Engine {
-        try openEngine(try MainConfig.load(path: configPath))
+        try openEngine(try loadConfig())
     }
 
     /// The engine over `main`'s backends (`flush` injected as false) and allowlist file
@@ -55,7 +64,7 @@ struct GlobalOptions: ParsableArguments {
     /// Reads the main config and loads every backend (`flush` injected as false,
     /// as the legacy CLI did).
     func openStore() throws -> BanStore {
-        try openStore(try MainConfig.load(path: configPath))
+        try openStore(try loadConfig())
     }
 
     /// Loads every backend of `main` (`flush` injected as false).
@@ -66,15 +75,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// The bouncer keys file the main config names.
     func bouncerKeys() throws -> BouncerKeyFile {
-        BouncerKeyFile(path: try MainConfig.load(path: configPath).api.bouncersFile)
+        BouncerKeyFile(path: try loadConfig().api.bouncersFile)
     }
 
     /// The machines file the main config names.
     func machines() throws -> MachineFile {
-        MachineFile(path: try MainConfig.load(path: configPath).api.machinesFile)
+        MachineFile(path: try loadConfig().api.machinesFile)
     }
 
-    /// The allowlist file the main config names.
+    /// The allowlist file the main config names (read as the invoking user: the file lives
+    /// under /etc/warden, which root edits).
     func allowlistFile() throws -> AllowlistFile {
         AllowlistFile(path: try MainConfig.load(path: configPath).allowlistFile)
     }

@@ -80,7 +80,7 @@ struct BanOrderArguments: ParsableArguments {
     /// Records the ban in every backend (flushed) and prints where it is stored; refuses
     /// (exit 64, nothing loaded or written) a target that meets an allowlist entry.
     func add(_ target: BanTarget, global: GlobalOptions) throws {
-        let main = try MainConfig.load(path: global.configPath)
+        let main = try global.loadConfig()
         let allowlist = AllowlistFileSource(AllowlistFile(path: main.allowlistFile))
         // Before any backend is loaded; the engine asks the same source again as it writes.
         if let refusal = try Engine.refusal(for: target, at: global.context.clock(), in: allowlist) { throw refusal }

@@ -52,7 +52,7 @@ extension Ban {
             guard decisions.rows.count + decisions.problems.count > 0 else {
                 throw InputError("\(file): no decision to import; the file holds no row")
             }
-            let main = try MainConfig.load(path: global.configPath)
+            let main = try global.loadConfig()
             var bar = ProgressBar(
                 label: "checking", total: decisions.rows.count, enabled: global.context.errorIsTerminal,
                 write: global.context.writeError)

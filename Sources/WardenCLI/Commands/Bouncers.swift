@@ -39,7 +39,7 @@ struct Bouncers: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let main = try MainConfig.load(path: global.configPath)
+            let main = try global.loadConfig()
             let file = BouncerKeyFile(path: main.api.bouncersFile)
             let records = try file.load()
             let seen = BouncerSighting.load(from: BouncerSighting.path(besideKeys: file.path))

@@ -33,7 +33,7 @@ struct Machines: ParsableCommand {
         }
 
         func run() throws {
-            let main = try MainConfig.load(path: global.configPath)
+            let main = try global.loadConfig()
             let secret = password ?? MachinePassword.generate()
             try MachineFile(path: main.api.machinesFile).add(
                 name: name, password: secret, validated: true, replacing: force, now: global.context.clock())
@@ -42,7 +42,9 @@ struct Machines: ParsableCommand {
                 global.context.write(credentials.yaml)
                 return
             }
-            if case .failure(let error) = FileSystem.writeAtomically(credentials.yaml, to: file, mode: 0o600) {
+            // As the user who ran the command: root may name a file the data folder's owner cannot write.
+            let written = try DataFolderOwner.asInvoker { FileSystem.writeAtomically(credentials.yaml, to: file, mode: 0o600) }
+            if case .failure(let error) = written {
                 throw CommandFailure(
                     description: "machine '\(name)' was registered, but its credentials cannot be written to \(file): \(error); "
                         + "run the command again with --force and a writable -f FILE, or -f - to print them")

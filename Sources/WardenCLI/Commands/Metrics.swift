@@ -53,7 +53,7 @@ struct Metrics: ParsableCommand {
 
     /// The endpoint the config's `prometheus` section names.
     private func endpointFromConfig() throws -> String {
-        let main = try MainConfig.load(path: global.configPath)
+        let main = try global.loadConfig()
         guard let prometheus = main.prometheus else {
             throw ConfigError(
                 file: main.path, line: nil,

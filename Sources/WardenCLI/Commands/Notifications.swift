@@ -25,7 +25,7 @@ struct Notifications: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let main = try MainConfig.load(path: global.configPath)
+            let main = try global.loadConfig()
             let rows = try NotificationFiles.read(main.notifications)
             let live = NotificationLive.read(main.prometheus)
             let table = rows.map { row -> [String] in
