@@ -2,7 +2,8 @@
 # Builds the Debian package of Warden (Debian 12, dpkg-deb; no debhelper):
 #   /usr/bin/warden, /usr/bin/warden-daemon         static Swift runtime, stripped
 #   /usr/lib/warden/libwarden-backend-*.so          sqlite, mysql, postgresql, dummy
-#   /etc/warden/                                    config/ as conffiles (plugins/backend root:warden 0750)
+#   /etc/warden/                                    config/ as conffiles (plugins/backend and notifications
+#                                                   root:warden 0750: they can hold passwords)
 #   /lib/systemd/system/warden.service              config/warden.service (User=warden)
 #   /var/lib/warden                                 warden:warden 0750 (dpkg-statoverride in postinst)
 #   /usr/share/doc/warden/                          README.md.gz, changelog.gz, copyright
@@ -81,7 +82,7 @@ trap 'rm -rf "$work"' EXIT
 root="$work/root"
 
 # Files, with the modes Debian expects (dpkg-deb --root-owner-group makes them root's).
-install -d -m 0755 "$root"/usr/bin "$root"/usr/lib/warden "$root"/etc/warden/plugins/backend "$root"/lib/systemd/system \
+install -d -m 0755 "$root"/usr/bin "$root"/usr/lib/warden "$root"/etc/warden/plugins/backend "$root"/etc/warden/notifications "$root"/lib/systemd/system \
     "$root"/var/lib/warden "$root"/usr/share/doc/warden "$root"/usr/share/man/man1 \
     "$root"/usr/share/bash-completion/completions "$root"/usr/share/zsh/vendor-completions \
     "$root"/usr/share/fish/vendor_completions.d "$root"/usr/share/lintian/overrides
@@ -98,6 +99,9 @@ for file in config.yaml allowlist profiles.yaml simulation.yaml; do
 done
 for file in "$repo"/config/plugins/backend/*; do
     install -m 0644 "$file" "$root/etc/warden/plugins/backend/"
+done
+for file in "$repo"/config/notifications/*.yaml; do
+    install -m 0644 "$file" "$root/etc/warden/notifications/"
 done
 install -m 0644 "$repo/config/warden.service" "$root/lib/systemd/system/warden.service"
 

@@ -159,6 +159,8 @@ check "user warden: a system user with no login shell, group warden" bash -c '
     [ "$(id -u warden)" -lt 1000 ] && [ "$(id -gn warden)" = warden ] && [ "$(getent passwd warden | cut -d: -f7)" = /usr/sbin/nologin ]'
 check "/var/lib/warden is warden:warden 0750" test "$(stat -c '%U:%G %a' /var/lib/warden)" = "warden:warden 750"
 check "/etc/warden/plugins/backend (database passwords) is root:warden 0750" test "$(stat -c '%U:%G %a' /etc/warden/plugins/backend)" = "root:warden 750"
+check "/etc/warden/notifications (SMTP passwords, tokens) is root:warden 0750, with the four samples" \
+    test "$(stat -c '%U:%G %a' /etc/warden/notifications) $(ls /etc/warden/notifications | tr '\n' ' ')" = "root:warden 750 email.yaml http.yaml slack.yaml splunk.yaml "
 check "binaries root:root 0755 in /usr/bin, backends 0644 in /usr/lib/warden" bash -c '
     [ "$(stat -c "%U:%G %a" /usr/bin/warden /usr/bin/warden-daemon | sort -u)" = "root:root 755" ] &&
     [ "$(stat -c "%U:%G %a" /usr/lib/warden/*.so | sort -u)" = "root:root 644" ] && [ "$(ls /usr/lib/warden/*.so | wc -l)" -eq 4 ]'
@@ -229,6 +231,6 @@ check "the binaries and the unit are gone" bash -c '[ ! -e /usr/bin/warden ] && 
 check "the config (with its edit) and the data stay" bash -c "grep -q 'listen_uri: 127.0.0.1:$port' /etc/warden/config.yaml && [ -f /var/lib/warden/warden.db ] && [ -f /var/lib/warden/bouncers ]"
 check "dpkg --purge warden" dpkg --purge warden
 check "/etc/warden and /var/lib/warden are gone" bash -c '[ ! -e /etc/warden ] && [ ! -e /var/lib/warden ]'
-check "no statoverride is left" bash -c '! dpkg-statoverride --list | grep -E " /(var/lib/warden|etc/warden/plugins/backend)$"'
+check "no statoverride is left" bash -c '! dpkg-statoverride --list | grep -E " /(var/lib/warden|etc/warden/plugins/backend|etc/warden/notifications)$"'
 check "the warden user is kept (Debian keeps system users)" id warden
 finished=true
