@@ -64,7 +64,9 @@ struct Migrate: ParsableCommand {
                         + "with 'cscli decisions list -o json' for 'warden ban import', and register the bouncers and "
                         + "machines again with 'warden bouncers add NAME -k KEY' and 'warden machines add'")
             }
-            let main = try MainConfig.load(path: global.configPath)
+            // CrowdSec's files were read as root; Warden's data is written as its owner (the
+            // package's `warden`), so the daemon can use what the migration stores.
+            let main = try global.loadConfig()
             let now = context.clock()
             var report = MigrationReport()
             report.line("crowdsec: \(crowdsecConfig) (\(source))")
@@ -154,17 +156,20 @@ struct Migrate: ParsableCommand {
             let bouncerAdoption = try bouncerFile.adopt(bouncers, writing: !dryRun)
             let machineAdoption = try MachineFile(path: main.api.machinesFile).adopt(machines, writing: !dryRun)
             if !dryRun {
-                try profiles?.write()
-                if notifications.contains(where: { $0.outcome == .taken }) {
-                    try Self.makeFolder(notificationFolder)
-                    for copy in notifications { try copy.write() }
-                }
-                if case .edit(let text, _) = listen?.outcome,
-                   case .failure(let error) = FileSystem.writeAtomically(text, to: main.path, mode: configMode)
-                {
-                    throw CommandFailure(
-                        description: "cannot write \(main.path) to set api.server.listen_uri: \(error); set it by hand "
-                            + "to \(crowdsec.listenURI!)")
+                // The config files are root's, as the package installs them.
+                try DataFolderOwner.asInvoker {
+                    try profiles?.write()
+                    if notifications.contains(where: { $0.outcome == .taken }) {
+                        try Self.makeFolder(notificationFolder)
+                        for copy in notifications { try copy.write() }
+                    }
+                    if case .edit(let text, _) = listen?.outcome,
+                       case .failure(let error) = FileSystem.writeAtomically(text, to: main.path, mode: configMode)
+                    {
+                        throw CommandFailure(
+                            description: "cannot write \(main.path) to set api.server.listen_uri: \(error); set it by hand "
+                                + "to \(crowdsec.listenURI!)")
+                    }
                 }
             }
 
