@@ -9,9 +9,8 @@ import WardenConfig
 public final class BouncerRegistry: Sendable {
     private struct State {
         var byDigest: [String: String] = [:]
-        /// Every registered bouncer's name, and those a client certificate registered (auth type tls).
-        var names: Set<String> = []
-        var certificateNames: Set<String> = []
+        /// How each registered bouncer authenticates, by name.
+        var authTypes: [String: BouncerAuthType] = [:]
         /// Keys already matched to a bouncer since the file was last read: a bouncer
         /// sends its key with every request, and hashing it each time (SHA-512, then
         /// hex) was a tenth of the daemon's time under load. Only keys that matched go
@@ -104,7 +103,7 @@ public final class BouncerRegistry: Sendable {
         if let known { return known }
         let digest = BouncerKey.digest(key)
         return state.withLock { state -> String? in
-            guard let name = state.byDigest[digest], !state.certificateNames.contains(name) else { return nil }
+            guard let name = state.byDigest[digest], state.authTypes[name] == .apiKey else { return nil }
             state.byKey[key] = name
             return state.sighted(name: name, address, userAgent, now)
         }
@@ -117,26 +116,21 @@ public final class BouncerRegistry: Sendable {
     public func authenticate(certificateName commonName: String, address: String, userAgent: String, now: Int64) -> String? {
         reloadIfChanged(now: now)
         let name = "\(commonName)@\(address)"
-        let known = state.withLock { state -> (registered: Bool, tls: Bool) in
-            (state.names.contains(name), state.certificateNames.contains(name))
-        }
-        if known.registered && !known.tls {
-            logger.warning("bouncer '\(name)' presented a client certificate but is registered with an API key: refused")
-            return nil
-        }
-        if !known.registered {
+        var authType = state.withLock { $0.authTypes[name] }
+        if authType == nil {
             do {
-                let record = try keys.addCertificateBouncer(name: name, now: now)
-                guard record.authType == .tls else {
-                    logger.warning("bouncer '\(name)' presented a client certificate but is registered with an API key: refused")
-                    return nil
-                }
+                // The file's record: another process may have registered the name meanwhile.
+                authType = try keys.addCertificateBouncer(name: name, now: now).authType
                 try reload()
-                logger.info("bouncer '\(name)' registered by its client certificate")
+                if authType == .tls { logger.info("bouncer '\(name)' registered by its client certificate") }
             } catch {
                 logger.error("cannot register bouncer '\(name)' from its client certificate: \(error)")
                 return nil
             }
+        }
+        guard authType == .tls else {
+            logger.warning("bouncer '\(name)' presented a client certificate but is registered with an API key: refused")
+            return nil
         }
         return state.withLock { $0.sighted(name: name, address, userAgent, now) }
     }
@@ -151,12 +145,11 @@ public final class BouncerRegistry: Sendable {
         guard force || state.withLock({ $0.file.version != version }) else { return }
         let records = try keys.load()
         let fresh = Dictionary(records.map { ($0.keyDigest, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let certificateNames = Set(records.filter { $0.authType == .tls }.map(\.name))
+        let authTypes = Dictionary(records.map { ($0.name, $0.authType) }, uniquingKeysWith: { first, _ in first })
         let changes = state.withLock { state -> NameChanges in
             let before = Set(state.byDigest.values)
             state.byDigest = fresh
-            state.certificateNames = certificateNames
-            state.names = Set(records.map(\.name))
+            state.authTypes = authTypes
             state.byKey = [:]
             state.file.version = version
             state.forgetInstances(keeping: Set(fresh.values))
