@@ -1,3 +1,4 @@
+import Crypto
 import Hummingbird
 import Logging
 import WardenCertificates
@@ -180,11 +181,9 @@ struct MachineRoutes {
         return true
     }
 
-    /// Compares two secrets in a time that does not depend on where they differ.
+    /// Compares two secrets in a time that does not depend on where they differ: their
+    /// SHA-256 digests, which swift-crypto compares in constant time.
     private static func sameSecret(_ given: String, _ expected: String) -> Bool {
-        let a = Array(given.utf8), b = Array(expected.utf8)
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for index in 0..<b.count { difference |= (index < a.count ? a[index] : 0) ^ b[index] }
-        return difference == 0
+        SHA256.hash(data: Array(given.utf8)) == SHA256.hash(data: Array(expected.utf8))
     }
 }
