@@ -179,7 +179,7 @@ public final class LoadedBackend: @unchecked Sendable {
 
     /// Extension ids this host knows and the backend supports.
     public var supportedExtensions: [String] {
-        [WARDEN_EXT_MAINTENANCE, WARDEN_EXT_CHANGES, WARDEN_EXT_HISTORY].filter { extensionTable($0) != nil }
+        [WARDEN_EXT_MAINTENANCE, WARDEN_EXT_CHANGES, WARDEN_EXT_HISTORY, WARDEN_EXT_DOCUMENTS].filter { extensionTable($0) != nil }
     }
 
     /// The table of extension `id` read into this host's layout; nil when unsupported.

@@ -11,6 +11,8 @@ public enum BackendStatus: Int32, Sendable, CaseIterable {
     case `internal` = 6
     /// `changes_since` only: the cursor is not in the change history the storage keeps.
     case staleCursor = 7
+    /// `write_document` only: the document changed since the version the write named.
+    case conflict = 8
 
     /// The header's name: `WARDEN_E_IO`.
     public var symbol: String {
@@ -22,6 +24,7 @@ public enum BackendStatus: Int32, Sendable, CaseIterable {
         case .abi: "WARDEN_E_ABI"
         case .internal: "WARDEN_E_INTERNAL"
         case .staleCursor: "WARDEN_E_STALE_CURSOR"
+        case .conflict: "WARDEN_E_CONFLICT"
         }
     }
 

@@ -150,6 +150,8 @@ extern "C" {
 #define WARDEN_E_INTERNAL 6    /* a bug or a caught panic/exception in the backend */
 #define WARDEN_E_STALE_CURSOR 7 /* changes_since only: the cursor is not in the change history the storage
                                    keeps (see warden.changes/1); read everything again from cursor 0 */
+#define WARDEN_E_CONFLICT 8     /* write_document only: the document changed since the version the write
+                                   names (see warden.documents/1); read it again and redo the change */
 
 /* ------------------------------------------------------------- log levels */
 
@@ -790,6 +792,72 @@ enum {
     WARDEN_EXT_HISTORY_V1_1_SIZE = WARDEN_END_OF(warden_ext_history_t, insert_signal)
 };
 
+/* "warden.documents/1": small named texts kept in the storage beside the bans,
+ * so that every host on one storage reads and edits the same ones. Warden keeps
+ * there what identifies its clients when `api.server.identity_backend` names
+ * the backend: bouncer keys, machines and the secret that signs their tokens,
+ * so a bouncer registered through one node is known to all of them.
+ *
+ * A DOCUMENT is a NAME (1 to 128 bytes of A-Z a-z 0-9 '.' '_' '-') and a TEXT
+ * (any bytes, at most WARDEN_DOCUMENT_MAX_BYTES; empty is a text, not an
+ * absence) with a VERSION: an int64 > 0 that grows with every write of that
+ * name. A name never written is ABSENT and has version 0. Documents cannot be
+ * deleted (a host that wants "none" writes an empty or header-only text).
+ *
+ * COMPARE AND SWAP. A write names the version it replaces (0: the name must be
+ * absent). When the stored version is another one (a write by any instance or
+ * host came in between), the write changes nothing and returns
+ * WARDEN_E_CONFLICT; the host reads again, redoes its change and writes with
+ * the new version. Two writers can therefore never both win from one version.
+ *
+ * DURABILITY AND VISIBILITY. write_document commits before it returns
+ * WARDEN_OK, like a flush: the text survives a crash from then on, and every
+ * read that starts afterwards, by any instance on any host sharing the
+ * storage, sees it. It neither commits nor drops the instance's buffered
+ * inserts. Documents are not bans: read_at, warden.changes/1,
+ * warden.history/1, delete_all, maintenance and retention never see them.
+ * [serialized per instance, like every member of warden_backend_t]
+ */
+#define WARDEN_EXT_DOCUMENTS "warden.documents/1"
+#define WARDEN_DOCUMENT_MAX_NAME 128u
+#define WARDEN_DOCUMENT_MAX_BYTES (16u * 1024u * 1024u)
+
+/* Receives the text of `read_document`, borrowed for this call only.
+ * [called on the thread that called read_document, before it returns] */
+typedef void (*warden_document_sink_fn)(void *sink_ctx, warden_str_t text);
+
+typedef struct warden_ext_documents {
+    uint32_t struct_size;       /* sizeof(warden_ext_documents_t) of the backend */
+    uint32_t reserved;          /* 0 */
+
+    /* Writes the version of document `name` into *version: 0 when it is absent.
+     * The cheap question a host asks every second to learn whether to read again.
+     * Returns WARDEN_E_INVALID for an invalid name or a NULL version. */
+    int32_t (*document_version)(warden_backend_t *self, warden_str_t name, int64_t *version, char *err,
+                                size_t err_len);
+
+    /* Reads document `name`: writes its version into *version and, when it is
+     * present, calls `sink` exactly once with its text; when absent, writes 0
+     * and does not call `sink`. Version and text are of the same write.
+     * Returns WARDEN_E_INVALID for an invalid name or a NULL version or sink. */
+    int32_t (*read_document)(warden_backend_t *self, warden_str_t name, int64_t *version,
+                             warden_document_sink_fn sink, void *sink_ctx, char *err, size_t err_len);
+
+    /* Stores `text` as document `name` when its stored version is
+     * `expected_version` (0: when it is absent), commits, and writes the new
+     * version into *version. Otherwise writes nothing and returns
+     * WARDEN_E_CONFLICT (see COMPARE AND SWAP). Returns WARDEN_E_INVALID for an
+     * invalid name, a text over WARDEN_DOCUMENT_MAX_BYTES, a negative
+     * expected_version or a NULL version; WARDEN_E_IO or WARDEN_E_BUSY when the
+     * storage failed, and then the document may or may not have been stored
+     * (the host reads it again before retrying). */
+    int32_t (*write_document)(warden_backend_t *self, warden_str_t name, warden_str_t text,
+                              int64_t expected_version, int64_t *version, char *err, size_t err_len);
+    /* ---- appended below this line only ---- */
+} warden_ext_documents_t;
+
+enum { WARDEN_EXT_DOCUMENTS_V1_SIZE = WARDEN_END_OF(warden_ext_documents_t, write_document) };
+
 /* ------------------------------------------------------------ entry point */
 
 /* Marks `New` as exported. In C, build with -fvisibility=hidden so that
@@ -867,6 +935,8 @@ WARDEN_STATIC_ASSERT(sizeof(warden_signal_record_t) == 40 && WARDEN_SIGNAL_RECOR
 WARDEN_STATIC_ASSERT(sizeof(warden_ext_history_t) == 48 && WARDEN_EXT_HISTORY_V1_SIZE == 40 &&
                          WARDEN_EXT_HISTORY_V1_1_SIZE == 48,
                      "warden_ext_history_t v1.1 layout");
+WARDEN_STATIC_ASSERT(sizeof(warden_ext_documents_t) == 32 && WARDEN_EXT_DOCUMENTS_V1_SIZE == 32,
+                     "warden_ext_documents_t v1 layout");
 #endif
 
 #endif /* WARDEN_BACKEND_H */
