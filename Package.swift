@@ -203,7 +203,7 @@ let package = Package(
             dependencies: [
                 "WardenAPI", "WardenEngine", "WardenBasics", "WardenModel", "WardenConfig", "WardenStore",
                 "WardenAllowlist", "WardenDecisions", "WardenMetrics", "WardenMetricNames", "WardenAlerts",
-                "WardenProfiles", "WardenNotify", "WardenCertificates",
+                "WardenProfiles", "WardenNotify", "WardenCertificates", "WardenBouncers", "WardenMachines",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -3,16 +3,23 @@ import WardenBasics
 import WardenConfig
 import WardenModel
 
-/// The file of registered bouncers (`api.server.bouncers_file`): one line per bouncer,
-/// `name<TAB>sha512-hex<TAB>created (RFC 3339)`, then `<TAB>tls` for a bouncer that a
-/// client certificate registered, `#` comments. `warden bouncers` edits
-/// it under a lock and replaces it atomically; the daemon notices a new version and
-/// reloads it, so changes need no restart.
+/// The registered bouncers: one line per bouncer, `name<TAB>sha512-hex<TAB>created
+/// (RFC 3339)`, then `<TAB>tls` for a bouncer that a client certificate registered, `#`
+/// comments. Kept in the file `api.server.bouncers_file`, or in the document `bouncers`
+/// of the identity backend (``SharedText``). `warden bouncers` edits it with no other
+/// writer in between; the daemon notices a new version and reloads it, so changes need
+/// no restart.
 public struct BouncerKeyFile: Sendable {
-    public let path: String
+    /// Where the lines are kept.
+    public let text: any SharedText
 
+    public init(text: any SharedText) {
+        self.text = text
+    }
+
+    /// The bouncers kept in the file at `path`.
     public init(path: String) {
-        self.path = path
+        self.init(text: SharedFile(path: path))
     }
 
     private static let header = "# Warden bouncer keys: name, SHA-512 of the key, registered at. Edit with 'warden bouncers'.\n"
@@ -20,13 +27,33 @@ public struct BouncerKeyFile: Sendable {
     /// Every registered bouncer, in file order. A missing file is an empty list.
     /// - Throws: ``BouncerError`` when the file cannot be read or a line is malformed.
     public func load() throws(BouncerError) -> [BouncerRecord] {
-        guard FileSystem.version(of: path) != nil else { return [] }
-        let text: String
-        switch FileSystem.read(path) {
-        case .success(let t): text = t
-        case .failure(let error):
-            throw BouncerError(.runtime, "cannot read the bouncer keys in \(path): \(error); check its permissions")
+        try loadVersioned().records
+    }
+
+    /// Every registered bouncer, with the version they were read at (nil: never written).
+    /// - Throws: ``BouncerError`` when they cannot be read or a line is malformed.
+    public func loadVersioned() throws(BouncerError) -> (records: [BouncerRecord], version: SharedTextVersion?) {
+        let stored: (text: String, version: SharedTextVersion)?
+        do {
+            stored = try text.read()
+        } catch {
+            throw BouncerError(.runtime, error.message(about: Self.noun))
         }
+        return (try parse(stored?.text ?? ""), stored?.version)
+    }
+
+    /// The version of the lines, to notice a change cheaply; nil when never written.
+    /// - Throws: ``BouncerError`` when it cannot be read.
+    public func version() throws(BouncerError) -> SharedTextVersion? {
+        do {
+            return try text.version()
+        } catch {
+            throw BouncerError(.runtime, error.message(about: Self.noun))
+        }
+    }
+
+    /// What the lines of `text` say.
+    private func parse(_ text: String) throws(BouncerError) -> [BouncerRecord] {
         var records: [BouncerRecord] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -39,7 +66,7 @@ public struct BouncerKeyFile: Sendable {
             else {
                 throw BouncerError(
                     .badConfig,
-                    "\(path):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time, "
+                    "\(self.text.location):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time, "
                         + "optionally TAB and 'tls'); fix or delete the line")
             }
             records.append(
@@ -160,23 +187,27 @@ public struct BouncerKeyFile: Sendable {
         }
     }
 
-    /// Loads, changes and writes back the file under the lock file `<path>.lock`.
+    /// What messages call the lines.
+    private static let noun = "the bouncer keys"
+
+    /// Parses the current lines, applies `change` and writes them back, with no other
+    /// writer in between.
     private func update(_ change: (inout [BouncerRecord]) throws(BouncerError) -> Void) throws(BouncerError) {
         do {
-            try FileSystem.withExclusiveLock(path + ".lock") {
-                var records = try load()
+            try text.update { current in
+                var records = try parse(current ?? "")
                 try change(&records)
                 let lines = records.map {
                     "\($0.name)\t\($0.keyDigest)\t\(Timestamp.rfc3339($0.createdNs))\($0.authType == .tls ? "\ttls" : "")\n"
                 }
-                if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
-                    throw BouncerError(.runtime, "cannot write the bouncer keys to \(path): \(error); check the folder exists and is writable")
-                }
+                return Self.header + lines.joined()
             }
         } catch let error as BouncerError {
             throw error
+        } catch let error as SharedTextError {
+            throw BouncerError(.runtime, error.message(about: Self.noun))
         } catch {
-            throw BouncerError(.runtime, "cannot lock \(path).lock: \(error); check the folder exists and is writable")
+            throw BouncerError(.runtime, "cannot update \(Self.noun) in \(text.location): \(error)")
         }
     }
 }

@@ -73,14 +73,20 @@ struct GlobalOptions: ParsableArguments {
             main, sweepsExpiredBans: false, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
     }
 
-    /// The bouncer keys file the main config names.
-    func bouncerKeys() throws -> BouncerKeyFile {
-        BouncerKeyFile(path: try loadConfig().api.bouncersFile)
+    /// Where `main` keeps the bouncers, machines and token secret: its files, or the
+    /// documents of `api.server.identity_backend`.
+    func identities(_ main: MainConfig) throws -> IdentityTexts {
+        try IdentityTexts.open(main, logger: logger, clock: context.clock, allowUnsafeFiles: allowUnsafeFiles)
     }
 
-    /// The machines file the main config names.
+    /// The registered bouncers, where the main config keeps them.
+    func bouncerKeys() throws -> BouncerKeyFile {
+        BouncerKeyFile(text: try identities(try loadConfig()).bouncers)
+    }
+
+    /// The registered machines, where the main config keeps them.
     func machines() throws -> MachineFile {
-        MachineFile(path: try loadConfig().api.machinesFile)
+        MachineFile(text: try identities(try loadConfig()).machines)
     }
 
     /// The allowlist file the main config names (read as the invoking user: the file lives

@@ -14,6 +14,8 @@ import WardenModel
 ///       # client certificates: ClientCertificates
 ///     bouncers_file: /var/lib/warden/bouncers   # relative paths: relative to the main config
 ///     machines_file: /var/lib/warden/machines   # default: "machines" beside the bouncers file
+///     identity_backend: sqlite    # keep bouncers, machines and the token secret in this backend
+///                                 # (shared by every node on its storage); default: the files
 ///     profiles_path: /etc/warden/profiles.yaml  # default: profiles.yaml beside the main config
 ///     trusted_ips: [192.0.2.10, 10.0.0.0/8]     # besides 127.0.0.1 and ::1: may delete alerts
 ///     # timeouts and connection bounds: ServerLimits; login_throttle: LoginThrottling
@@ -32,6 +34,9 @@ public struct APIConfig: Sendable, Equatable {
     /// The file of machine names and password hashes that `warden machines` manages
     /// (agents and `cscli`); its token secret and sightings live beside it.
     public var machinesFile: String
+    /// The backend (its `name:`) whose storage keeps the bouncers, machines and token
+    /// secret, so every node on that storage shares them; nil: the files above, one node's.
+    public var identityBackend: String?
     /// The profiles that turn alerts into decisions, when the config names a file
     /// (`profiles_path`); nil: `profiles.yaml` beside the main config, if there is one.
     public var profilesFile: String?
@@ -76,6 +81,12 @@ public struct APIConfig: Sendable, Equatable {
         self.bouncersFile = bouncersFile
         self.machinesFile = machinesFile ?? Self.machinesFile(besideBouncers: bouncersFile)
     }
+
+    /// The file of the secret that signs machine tokens: `<machines_file>.jwt-secret`.
+    public var tokenSecretFile: String { Self.tokenSecretFile(besideMachines: machinesFile) }
+
+    /// `<machinesPath>.jwt-secret`.
+    public static func tokenSecretFile(besideMachines machinesPath: String) -> String { machinesPath + ".jwt-secret" }
 
     /// `machines` in the bouncers file's folder.
     public static func machinesFile(besideBouncers bouncersFile: String) -> String {
@@ -134,6 +145,14 @@ public struct APIConfig: Sendable, Equatable {
                 throw ConfigError(file: file, line: node.line, "'api.server.machines_file' must name a file")
             }
             config.machinesFile = FileSystem.resolve(text, against: base)
+        }
+        if let node = server["identity_backend"] {
+            guard let text = node.scalar else {
+                throw ConfigError(
+                    file: file, line: node.line,
+                    "'api.server.identity_backend' must name a backend (the name: of a file in the backend folder)")
+            }
+            config.identityBackend = text.isEmpty ? nil : text
         }
         if let node = server["profiles_path"] {
             guard let text = node.scalar, !text.isEmpty else {

@@ -5,9 +5,11 @@ import WardenAlerts
 import WardenAllowlist
 import WardenAPI
 import WardenBasics
+import WardenBouncers
 import WardenCertificates
 import WardenConfig
 import WardenEngine
+import WardenMachines
 import WardenMetrics
 import WardenModel
 import WardenNotify
@@ -43,9 +45,9 @@ public struct Daemon {
         let addresses = AddressTable(logger: logger)
         let transport = try ServerTransport.builder(for: main.api, addresses: addresses, metrics: metrics)
         if let socket = main.api.listenSocket { try UnixSocketFile.prepare(socket) }
+        let allowUnsafeFiles = Environment().get(BanStore.allowUnsafeVariable) == "1"
         let store = try BanStore.open(
-            main, sweepsExpiredBans: true, logger: logger, clock: clock,
-            allowUnsafeFiles: Environment().get(BanStore.allowUnsafeVariable) == "1",
+            main, sweepsExpiredBans: true, logger: logger, clock: clock, allowUnsafeFiles: allowUnsafeFiles,
             execution: .workers(
                 observer: { backend, operation, duration, failed in
                     metrics.backendCall(backend: backend, operation: operation, duration: duration, failed: failed)
@@ -54,7 +56,7 @@ public struct Daemon {
             events: { backend, event, n in metrics.backendEvent(backend: backend, event: event, count: n) })
         let core: Core
         do {
-            core = try await compose(main, store: store, metrics: metrics)
+            core = try await compose(main, store: store, metrics: metrics, allowUnsafeFiles: allowUnsafeFiles)
         } catch {
             // Nothing served yet: the backends still commit and close before the error is told.
             for failure in await store.shutdown() { logger.error("\(failure)") }
@@ -160,13 +162,20 @@ public struct Daemon {
     /// The engine over `store` (its book read once), the registries, the allowlist, the
     /// profiles (their `outputs` checked against the loaded backends) and the notifications.
     /// - Throws: when a file is unusable; the caller shuts the store down.
-    private func compose(_ main: MainConfig, store: BanStore, metrics: DaemonMetrics) async throws -> Core {
+    private func compose(
+        _ main: MainConfig, store: BanStore, metrics: DaemonMetrics, allowUnsafeFiles: Bool
+    ) async throws -> Core {
         try store.requireBackends()
         for failure in store.startAutoCommit() {
             logger.warning("\(failure); its pending writes commit at each flush only")
         }
-        let bouncers = try BouncerRegistry(path: main.api.bouncersFile, logger: logger)
-        let machines = try MachineRegistry(path: main.api.machinesFile, logger: logger)
+        let identities = try IdentityTexts.open(main, logger: logger, clock: clock, allowUnsafeFiles: allowUnsafeFiles)
+        let bouncers = try BouncerRegistry(
+            keys: BouncerKeyFile(text: identities.bouncers),
+            sightingsPath: BouncerSighting.path(besideKeys: main.api.bouncersFile), logger: logger)
+        let machines = try MachineRegistry(
+            file: MachineFile(text: identities.machines), tokenSecret: identities.tokenSecret,
+            sightingsPath: MachineSighting.path(besideMachines: main.api.machinesFile), logger: logger)
         // What no ban may cover; reread by Housekeeping when the file changes.
         let allowlist = try LiveAllowlist(path: main.allowlistFile, logger: logger, clock: clock)
         let loaded = try profiles(main, store: store)

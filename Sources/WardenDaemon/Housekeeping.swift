@@ -4,9 +4,12 @@ import UnixSignals
 import WardenAllowlist
 import WardenAPI
 import WardenEngine
+import WardenStore
 
 /// The daemon's small chores: record what was seen of bouncers and machines every few
-/// seconds, reread the allowlist within a second of a change, and on SIGHUP reload what
+/// seconds, reread the allowlist, the bouncers and the machines within a second of a
+/// change (those two on a thread of their own: in the identity backend, a look is a
+/// round trip to the storage), and on SIGHUP reload what
 /// can change without a restart (bouncer keys, machines, the allowlist), saying what changed.
 final class Housekeeping: Service {
     private let bouncers: BouncerRegistry
@@ -26,6 +29,7 @@ final class Housekeeping: Service {
             group.addTask { await self.reloadOnHangUp() }
             group.addTask { await self.recordSightings() }
             group.addTask { await self.followAllowlist() }
+            group.addTask { await self.followIdentities() }
             await group.waitForAll()
         }
         bouncers.saveSightings()
@@ -64,6 +68,22 @@ final class Housekeeping: Service {
             while true {
                 try await Task.sleep(for: .seconds(1))
                 self.allowlist.reloadIfChanged()
+            }
+        }
+    }
+
+    /// Every second, whether the bouncers or the machines changed (another node or the CLI
+    /// registered one); a reload when they did.
+    private func followIdentities() async {
+        let worker = SerialWorker(label: "identities")
+        defer { worker.stop() }
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: .seconds(1))
+                await worker.run { [bouncers = self.bouncers, machines = self.machines] in
+                    bouncers.refresh()
+                    machines.refresh()
+                }
             }
         }
     }

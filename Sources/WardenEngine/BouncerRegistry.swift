@@ -3,8 +3,9 @@ import Synchronization
 import WardenBouncers
 import WardenConfig
 
-/// The bouncer keys a running daemon accepts, kept in memory and reloaded when the
-/// keys file changes (checked at most once a second, and on SIGHUP), plus what it saw
+/// The bouncer keys a running daemon accepts, kept in memory and reloaded when they
+/// change (a file: checked at most once a second by requests; a document of the identity
+/// backend: by ``refresh()``, every second; both on SIGHUP), plus what it saw
 /// of each bouncer, written back to `<keys>.seen` for `warden bouncers list`.
 public final class BouncerRegistry: Sendable {
     private struct State {
@@ -16,7 +17,7 @@ public final class BouncerRegistry: Sendable {
         /// hex) was a tenth of the daemon's time under load. Only keys that matched go
         /// in, so it holds at most one entry per registered key; a reload empties it.
         var byKey: [String: String] = [:]
-        var file = FollowedFile()
+        var followed = FollowedText()
         /// What was seen of each bouncer instance, by instance name.
         var sightings: [String: BouncerSighting] = [:]
         /// The instance name of each key's name and client address seen.
@@ -75,20 +76,29 @@ public final class BouncerRegistry: Sendable {
     }
 
     private let keys: BouncerKeyFile
+    /// Where this node records what it saw of each bouncer.
+    private let sightingsPath: String
     private let logger: Logger
     private let state: Mutex<State>
 
-    /// Loads the keys file at `path` (a missing file: no bouncer yet).
-    /// - Throws: ``BouncerError`` when the file is unreadable or malformed.
-    public init(path: String, logger: Logger) throws(BouncerError) {
-        keys = BouncerKeyFile(path: path)
+    /// Loads the registered bouncers of `keys` (never written: no bouncer yet); this node's
+    /// sightings are kept in `sightingsPath`.
+    /// - Throws: ``BouncerError`` when they are unreadable or malformed.
+    public init(keys: BouncerKeyFile, sightingsPath: String, logger: Logger) throws(BouncerError) {
+        self.keys = keys
+        self.sightingsPath = sightingsPath
         self.logger = logger
         var state = State()
         state.sightings = Dictionary(
-            BouncerSighting.load(from: BouncerSighting.path(besideKeys: path)).map { ($0.name, $0) },
-            uniquingKeysWith: { _, last in last })
+            BouncerSighting.load(from: sightingsPath).map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         self.state = Mutex(state)
         try reload(force: true)
+    }
+
+    /// Loads the keys file at `path` (a missing file: no bouncer yet), sightings beside it.
+    /// - Throws: ``BouncerError`` when the file is unreadable or malformed.
+    public convenience init(path: String, logger: Logger) throws(BouncerError) {
+        try self.init(keys: BouncerKeyFile(path: path), sightingsPath: BouncerSighting.path(besideKeys: path), logger: logger)
     }
 
     /// The bouncer instance whose key is `key`, or nil: the bouncer's name, or
@@ -138,12 +148,14 @@ public final class BouncerRegistry: Sendable {
     /// Number of registered bouncers.
     public var count: Int { state.withLock { $0.byDigest.count } }
 
-    /// Rereads the keys file if it changed since last read (or always with `force`), and
-    /// logs who was added and removed. A broken file keeps the previous keys.
+    /// Rereads the keys if they changed since last read (or always with `force`), and
+    /// logs who was added and removed. Broken keys keep the previous ones.
     public func reload(force: Bool = false) throws(BouncerError) {
-        let version = FileSystem.version(of: keys.path)
-        guard force || state.withLock({ $0.file.version != version }) else { return }
-        let records = try keys.load()
+        if !force {
+            let version = try keys.version()
+            guard state.withLock({ $0.followed.version != version }) else { return }
+        }
+        let (records, version) = try keys.loadVersioned()
         let fresh = Dictionary(records.map { ($0.keyDigest, $0.name) }, uniquingKeysWith: { first, _ in first })
         let authTypes = Dictionary(records.map { ($0.name, $0.authType) }, uniquingKeysWith: { first, _ in first })
         let changes = state.withLock { state -> NameChanges in
@@ -151,7 +163,7 @@ public final class BouncerRegistry: Sendable {
             state.byDigest = fresh
             state.authTypes = authTypes
             state.byKey = [:]
-            state.file.version = version
+            state.followed.version = version
             state.forgetInstances(keeping: Set(fresh.values))
             return NameChanges(before: before, after: Set(fresh.values))
         }
@@ -168,19 +180,25 @@ public final class BouncerRegistry: Sendable {
             return state.sightings.values.sorted { $0.name < $1.name }
         }
         guard let snapshot else { return }
-        let path = BouncerSighting.path(besideKeys: keys.path)
-        if case .failure(let error) = BouncerSighting.save(snapshot, to: path) {
-            logger.warning("cannot record bouncer activity in \(path): \(error); 'warden bouncers list' will show stale pulls")
+        if case .failure(let error) = BouncerSighting.save(snapshot, to: sightingsPath) {
+            logger.warning("cannot record bouncer activity in \(sightingsPath): \(error); 'warden bouncers list' will show stale pulls")
         }
     }
 
-    /// At most once a second, a cheap stat of the keys file; a reload when it changed.
-    private func reloadIfChanged(now: Int64) {
-        guard state.withLock({ $0.file.lookIsDue(now: now) }) else { return }
+    /// Reloads the keys if they changed; logs a failure and keeps the previous ones. What
+    /// follows a document of the identity backend every second, off the request path.
+    public func refresh() {
         do {
             try reload()
         } catch {
             logger.error("\(error); keeping the previous bouncer keys")
         }
+    }
+
+    /// For a file, at most once a second, a cheap stat; a reload when it changed. A
+    /// document is left to ``refresh()``: a request never waits for the storage.
+    private func reloadIfChanged(now: Int64) {
+        guard keys.text.isLocal, state.withLock({ $0.followed.lookIsDue(now: now) }) else { return }
+        refresh()
     }
 }

@@ -4,14 +4,15 @@ import Synchronization
 import WardenConfig
 import WardenMachines
 
-/// The machines a running daemon lets log in, kept in memory and reloaded when the
-/// machines file changes (checked at most once a second, and on SIGHUP); the token
+/// The machines a running daemon lets log in, kept in memory and reloaded when they
+/// change (a file: checked at most once a second by requests; a document of the identity
+/// backend: by ``refresh()``, every second; both on SIGHUP); the token
 /// signer; and what it saw of each machine, written back to `<machines>.seen` for
 /// `warden machines list`.
 public final class MachineRegistry: Sendable {
     private struct State {
         var records: [String: MachineRecord] = [:]
-        var file = FollowedFile()
+        var followed = FollowedText()
         var sightings: [String: MachineSighting] = [:]
         var sightingsDirty = false
         /// SHA-256 of the password each machine last logged in with, once bcrypt accepted
@@ -22,24 +23,36 @@ public final class MachineRegistry: Sendable {
     }
 
     private let file: MachineFile
+    /// Where this node records what it saw of each machine.
+    private let sightingsPath: String
     private let logger: Logger
     private let state: Mutex<State>
     /// Signs and checks the machines' tokens.
     public let tokens: MachineToken
 
-    /// Loads the machines file at `path` (a missing file: no machine yet) and the token
-    /// secret beside it (made on first start).
-    /// - Throws: ``MachineError`` when a file is unreadable or malformed.
-    public init(path: String, logger: Logger) throws(MachineError) {
-        file = MachineFile(path: path)
+    /// Loads the registered machines of `file` (never written: no machine yet) and the
+    /// token secret in `tokenSecret` (made on first start); this node's sightings are kept
+    /// in `sightingsPath`.
+    /// - Throws: ``MachineError`` when they are unreadable or malformed.
+    public init(file: MachineFile, tokenSecret: any SharedText, sightingsPath: String, logger: Logger) throws(MachineError) {
+        self.file = file
+        self.sightingsPath = sightingsPath
         self.logger = logger
-        tokens = MachineToken(secret: try TokenSecret.loadOrCreate(at: TokenSecret.path(besideMachines: path)))
+        tokens = MachineToken(secret: try TokenSecret.loadOrCreate(in: tokenSecret))
         var state = State()
         state.sightings = Dictionary(
-            MachineSighting.load(from: MachineSighting.path(besideMachines: path)).map { ($0.name, $0) },
-            uniquingKeysWith: { _, last in last })
+            MachineSighting.load(from: sightingsPath).map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         self.state = Mutex(state)
         try reload(force: true)
+    }
+
+    /// Loads the machines file at `path` (a missing file: no machine yet), with the token
+    /// secret and the sightings beside it.
+    /// - Throws: ``MachineError`` when a file is unreadable or malformed.
+    public convenience init(path: String, logger: Logger) throws(MachineError) {
+        try self.init(
+            file: MachineFile(path: path), tokenSecret: SharedFile(path: TokenSecret.path(besideMachines: path)),
+            sightingsPath: MachineSighting.path(besideMachines: path), logger: logger)
     }
 
     /// Number of registered machines.
@@ -170,17 +183,19 @@ public final class MachineRegistry: Sendable {
         logger.info("machine '\(name)' unregistered itself through the API")
     }
 
-    /// Rereads the machines file if it changed since last read (or always with `force`),
-    /// and logs who was added and removed. A broken file keeps the previous machines.
+    /// Rereads the machines if they changed since last read (or always with `force`),
+    /// and logs who was added and removed. Broken lines keep the previous machines.
     public func reload(force: Bool = false) throws(MachineError) {
-        let version = FileSystem.version(of: file.path)
-        guard force || state.withLock({ $0.file.version != version }) else { return }
-        let records = try file.load()
+        if !force {
+            let version = try file.version()
+            guard state.withLock({ $0.followed.version != version }) else { return }
+        }
+        let (records, version) = try file.loadVersioned()
         let fresh = Dictionary(records.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let changes = state.withLock { state -> NameChanges in
             let before = Set(state.records.keys)
             state.records = fresh
-            state.file.version = version
+            state.followed.version = version
             return NameChanges(before: before, after: Set(fresh.keys))
         }
         if !force && !changes.isEmpty {
@@ -196,20 +211,26 @@ public final class MachineRegistry: Sendable {
             return state.sightings.values.sorted { $0.name < $1.name }
         }
         guard let snapshot else { return }
-        let path = MachineSighting.path(besideMachines: file.path)
-        if case .failure(let error) = MachineSighting.save(snapshot, to: path) {
-            logger.warning("cannot record machine activity in \(path): \(error); 'warden machines list' will show stale logins")
+        if case .failure(let error) = MachineSighting.save(snapshot, to: sightingsPath) {
+            logger.warning("cannot record machine activity in \(sightingsPath): \(error); 'warden machines list' will show stale logins")
         }
     }
 
-    /// At most once a second, a cheap stat of the machines file; a reload when it changed.
-    private func reloadIfChanged(now: Int64) {
-        guard state.withLock({ $0.file.lookIsDue(now: now) }) else { return }
+    /// Reloads the machines if they changed; logs a failure and keeps the previous ones.
+    /// What follows a document of the identity backend every second, off the request path.
+    public func refresh() {
         do {
             try reload()
         } catch {
             logger.error("\(error); keeping the previous machines")
         }
+    }
+
+    /// For a file, at most once a second, a cheap stat; a reload when it changed. A
+    /// document is left to ``refresh()``: a request never waits for the storage.
+    private func reloadIfChanged(now: Int64) {
+        guard file.text.isLocal, state.withLock({ $0.followed.lookIsDue(now: now) }) else { return }
+        refresh()
     }
 }
 

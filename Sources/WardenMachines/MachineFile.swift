@@ -2,17 +2,23 @@ import WardenBasics
 import WardenConfig
 import WardenModel
 
-/// The file of registered machines (`api.server.machines_file`): one line per machine,
-/// `name<TAB>bcrypt<TAB>validated|pending<TAB>created (RFC 3339)`, then `<TAB>tls` for a
-/// machine that a client certificate registered, `#` comments.
-/// `warden machines` and the daemon's `POST /v1/watchers` edit it under a lock and
-/// replace it atomically; the daemon notices a new version and reloads it, so changes
-/// need no restart.
+/// The registered machines: one line per machine, `name<TAB>bcrypt<TAB>validated|pending
+/// <TAB>created (RFC 3339)`, then `<TAB>tls` for a machine that a client certificate
+/// registered, `#` comments. Kept in the file `api.server.machines_file`, or in the
+/// document `machines` of the identity backend (``SharedText``). `warden machines` and the
+/// daemon's `POST /v1/watchers` edit it with no other writer in between; the daemon
+/// notices a new version and reloads it, so changes need no restart.
 public struct MachineFile: Sendable {
-    public let path: String
+    /// Where the lines are kept.
+    public let text: any SharedText
 
+    public init(text: any SharedText) {
+        self.text = text
+    }
+
+    /// The machines kept in the file at `path`.
     public init(path: String) {
-        self.path = path
+        self.init(text: SharedFile(path: path))
     }
 
     private static let header = "# Warden machines: name, bcrypt of the password, validated or pending, registered at. Edit with 'warden machines'.\n"
@@ -20,13 +26,33 @@ public struct MachineFile: Sendable {
     /// Every registered machine, in file order. A missing file is an empty list.
     /// - Throws: ``MachineError`` when the file cannot be read or a line is malformed.
     public func load() throws(MachineError) -> [MachineRecord] {
-        guard FileSystem.version(of: path) != nil else { return [] }
-        let text: String
-        switch FileSystem.read(path) {
-        case .success(let t): text = t
-        case .failure(let error):
-            throw MachineError(.runtime, "cannot read the machines in \(path): \(error); check its permissions")
+        try loadVersioned().records
+    }
+
+    /// Every registered machine, with the version they were read at (nil: never written).
+    /// - Throws: ``MachineError`` when they cannot be read or a line is malformed.
+    public func loadVersioned() throws(MachineError) -> (records: [MachineRecord], version: SharedTextVersion?) {
+        let stored: (text: String, version: SharedTextVersion)?
+        do {
+            stored = try text.read()
+        } catch {
+            throw MachineError(.runtime, error.message(about: Self.noun))
         }
+        return (try parse(stored?.text ?? ""), stored?.version)
+    }
+
+    /// The version of the lines, to notice a change cheaply; nil when never written.
+    /// - Throws: ``MachineError`` when it cannot be read.
+    public func version() throws(MachineError) -> SharedTextVersion? {
+        do {
+            return try text.version()
+        } catch {
+            throw MachineError(.runtime, error.message(about: Self.noun))
+        }
+    }
+
+    /// What the lines of `text` say.
+    private func parse(_ text: String) throws(MachineError) -> [MachineRecord] {
         var records: [MachineRecord] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -37,7 +63,7 @@ public struct MachineFile: Sendable {
             else {
                 throw MachineError(
                     .badConfig,
-                    "\(path):\(index + 1): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
+                    "\(self.text.location):\(index + 1): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
                         + "RFC 3339 time, optionally TAB and 'tls'); fix or delete the line")
             }
             records.append(
@@ -173,24 +199,28 @@ public struct MachineFile: Sendable {
         throw MachineError(.badInput, message)
     }
 
-    /// Loads, changes and writes back the file under the lock file `<path>.lock`.
+    /// What messages call the lines.
+    private static let noun = "the machines"
+
+    /// Parses the current lines, applies `change` and writes them back, with no other
+    /// writer in between.
     private func update(_ change: (inout [MachineRecord]) throws(MachineError) -> Void) throws(MachineError) {
         do {
-            try FileSystem.withExclusiveLock(path + ".lock") {
-                var records = try load()
+            try text.update { current in
+                var records = try parse(current ?? "")
                 try change(&records)
                 let lines = records.map {
                     "\($0.name)\t\($0.passwordHash)\t\($0.validated ? "validated" : "pending")\t\(Timestamp.rfc3339($0.createdNs))"
                         + "\($0.authType == .tls ? "\ttls" : "")\n"
                 }
-                if case .failure(let error) = FileSystem.writeAtomically(Self.header + lines.joined(), to: path) {
-                    throw MachineError(.runtime, "cannot write the machines to \(path): \(error); check the folder exists and is writable")
-                }
+                return Self.header + lines.joined()
             }
         } catch let error as MachineError {
             throw error
+        } catch let error as SharedTextError {
+            throw MachineError(.runtime, error.message(about: Self.noun))
         } catch {
-            throw MachineError(.runtime, "cannot lock \(path).lock: \(error); check the folder exists and is writable")
+            throw MachineError(.runtime, "cannot update \(Self.noun) in \(text.location): \(error)")
         }
     }
 }

@@ -7,26 +7,33 @@ import WardenConfig
 /// retries keep working.
 public enum TokenSecret {
     /// The secret file beside the machines file.
-    public static func path(besideMachines machinesPath: String) -> String { machinesPath + ".jwt-secret" }
+    public static func path(besideMachines machinesPath: String) -> String {
+        APIConfig.tokenSecretFile(besideMachines: machinesPath)
+    }
 
-    /// The secret kept at `path`, created first when missing.
-    /// - Throws: ``MachineError`` when the file cannot be read, is not 128 hex digits, or cannot be written.
-    public static func loadOrCreate(at path: String) throws(MachineError) -> [UInt8] {
-        if FileSystem.version(of: path) == nil {
-            var generator = SystemRandomNumberGenerator()
-            let bytes = (0..<64).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-            let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-            if case .failure(let error) = FileSystem.writeAtomically(hex + "\n", to: path, mode: 0o600) {
-                throw MachineError(.runtime, "cannot write the token secret to \(path): \(error); check the folder exists and is writable")
+    /// The secret kept in `text`, created first when it was never written. Every node that
+    /// shares `text` (a document of the identity backend) signs with the same secret, so a
+    /// token one node issued is good on all of them; the first node to write wins.
+    /// - Throws: ``MachineError`` when it cannot be read, is not hex digits, or cannot be written.
+    public static func loadOrCreate(in text: any SharedText) throws(MachineError) -> [UInt8] {
+        let stored: String
+        do {
+            if let existing = try text.read() {
+                stored = existing.text
+            } else {
+                var kept = ""
+                try text.update { current in
+                    kept = current ?? newSecret()
+                    return kept
+                }
+                stored = kept
             }
+        } catch let error as SharedTextError {
+            throw MachineError(.runtime, error.message(about: "the token secret"))
+        } catch {
+            throw MachineError(.runtime, "cannot keep the token secret in \(text.location): \(error)")
         }
-        let text: String
-        switch FileSystem.read(path) {
-        case .success(let t): text = t
-        case .failure(let error):
-            throw MachineError(.runtime, "cannot read the token secret in \(path): \(error); check its permissions")
-        }
-        let hex = Array(text.utf8.filter { $0 != UInt8(ascii: "\n") })
+        let hex = Array(stored.utf8.filter { $0 != UInt8(ascii: "\n") })
         var bytes: [UInt8] = []
         var index = 0
         while index + 1 < hex.count {
@@ -36,9 +43,16 @@ public enum TokenSecret {
         }
         guard hex.count >= 64, hex.count % 2 == 0, bytes.count * 2 == hex.count else {
             throw MachineError(
-                .badConfig, "\(path) does not hold a token secret (at least 64 hex digits); delete it and a new one is made at the next start (machines then log in again)")
+                .badConfig, "\(text.location) does not hold a token secret (at least 64 hex digits); delete it and a new one is made at the next start (machines then log in again)")
         }
         return bytes
+    }
+
+    /// 64 random bytes, as LAPI draws per start, in hex with a newline.
+    private static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<64).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\n"
     }
 
     private static func hexDigit(_ c: UInt8) -> UInt8? {

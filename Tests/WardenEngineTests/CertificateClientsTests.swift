@@ -25,7 +25,7 @@ final class CertificateClientsTests: XCTestCase {
     func testABouncerIsRegisteredOnItsFirstRequestAndKeptApartFromKeys() throws {
         let keys = BouncerKeyFile(path: folder + "/bouncers")
         let key = try keys.add(name: "fw@192.0.2.9", key: nil, now: now)
-        let registry = try BouncerRegistry(path: keys.path, logger: logger)
+        let registry = try BouncerRegistry(path: folder + "/bouncers", logger: logger)
         XCTAssertEqual(registry.authenticate(certificateName: "fw", address: "192.0.2.1", userAgent: "fw/1", now: now), "fw@192.0.2.1")
         XCTAssertEqual(registry.authenticate(certificateName: "fw", address: "192.0.2.1", userAgent: "fw/1", now: now), "fw@192.0.2.1",
                        "the second request finds it")
@@ -43,7 +43,7 @@ final class CertificateClientsTests: XCTestCase {
     func testAMachineIsRegisteredValidatedOnItsFirstLoginAndNoPasswordLogsItIn() throws {
         let file = MachineFile(path: folder + "/machines")
         try file.add(name: "agent1@192.0.2.9", password: "a-password", validated: true, now: now)
-        let registry = try MachineRegistry(path: file.path, logger: logger)
+        let registry = try MachineRegistry(path: folder + "/machines", logger: logger)
         let first = registry.login(certificateName: "agent1", scenarios: ["a/b"], address: "192.0.2.1", userAgent: "crowdsec/v1.4.6", now: now)
         XCTAssertEqual(first.name, "agent1@192.0.2.1")
         XCTAssertNil(first.refusal)

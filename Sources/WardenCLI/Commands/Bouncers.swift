@@ -40,9 +40,9 @@ struct Bouncers: ParsableCommand {
 
         func run() throws {
             let main = try global.loadConfig()
-            let file = BouncerKeyFile(path: main.api.bouncersFile)
-            let records = try file.load()
-            let seen = BouncerSighting.load(from: BouncerSighting.path(besideKeys: file.path))
+            let records = try BouncerKeyFile(text: try global.identities(main).bouncers).load()
+            // What this node's daemon saw; each node of a cluster keeps its own.
+            let seen = BouncerSighting.load(from: BouncerSighting.path(besideKeys: main.api.bouncersFile))
             // What each instance reported it blocked, from the running daemon ('-': it does not answer).
             let usage = BouncerUsage.read(main.prometheus)
             func usageCell(_ instance: String) -> String { usage.map { $0[instance] ?? "" } ?? "-" }

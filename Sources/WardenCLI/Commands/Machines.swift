@@ -35,7 +35,7 @@ struct Machines: ParsableCommand {
         func run() throws {
             let main = try global.loadConfig()
             let secret = password ?? MachinePassword.generate()
-            try MachineFile(path: main.api.machinesFile).add(
+            try MachineFile(text: try global.identities(main).machines).add(
                 name: name, password: secret, validated: true, replacing: force, now: global.context.clock())
             let credentials = Credentials(url: url ?? main.api.clientURL, login: name, password: secret)
             guard let file, file != "-" else {
@@ -64,9 +64,10 @@ struct Machines: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let file = try global.machines()
-            let records = try file.load()
-            let seen = MachineSighting.load(from: MachineSighting.path(besideMachines: file.path))
+            let main = try global.loadConfig()
+            let records = try MachineFile(text: try global.identities(main).machines).load()
+            // What this node's daemon saw; each node of a cluster keeps its own.
+            let seen = MachineSighting.load(from: MachineSighting.path(besideMachines: main.api.machinesFile))
             let rows = records.map { record -> [String] in
                 let sighting = seen.first { $0.name == record.name }
                 return [

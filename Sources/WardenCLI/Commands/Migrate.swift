@@ -152,9 +152,9 @@ struct Migrate: ParsableCommand {
                             + "(see above); fix it and run the migration again (what was stored is not stored twice)")
                 }
             }
-            let bouncerFile = BouncerKeyFile(path: main.api.bouncersFile)
-            let bouncerAdoption = try bouncerFile.adopt(bouncers, writing: !dryRun)
-            let machineAdoption = try MachineFile(path: main.api.machinesFile).adopt(machines, writing: !dryRun)
+            let identities = try global.identities(main)
+            let bouncerAdoption = try BouncerKeyFile(text: identities.bouncers).adopt(bouncers, writing: !dryRun)
+            let machineAdoption = try MachineFile(text: identities.machines).adopt(machines, writing: !dryRun)
             if !dryRun {
                 // The config files are root's, as the package installs them.
                 try DataFolderOwner.asInvoker {

@@ -1,9 +1,9 @@
 import WardenConfig
 
-/// What a registry knows of the file it follows (bouncer keys, machines): the version it
-/// last read, and when it last looked, so requests stat the file at most once a second.
-struct FollowedFile {
-    var version: FileVersion?
+/// What a registry knows of the text it follows (bouncer keys, machines): the version it
+/// last read, and when it last looked, so requests stat a file at most once a second.
+struct FollowedText {
+    var version: SharedTextVersion?
     var checkedAtNs: Int64 = 0
 
     /// Whether a look is due at `now` (a second since the last one); records it if so.
