@@ -93,6 +93,18 @@ final class APIConfigTests: XCTestCase {
                        "config.yaml:3: 'api.server.listen_socket' \(long) is 108 bytes long; a unix socket path holds at most 107: choose a shorter one")
     }
 
+    /// `identity_backend`: the backend that keeps bouncers, machines and the token secret;
+    /// unset or empty, the files (and the token secret file beside the machines file).
+    func testIdentityBackend() throws {
+        let files = try load("plugin:\n  backend: ./b\n")
+        XCTAssertNil(files.identityBackend)
+        XCTAssertEqual(files.tokenSecretFile, files.machinesFile + ".jwt-secret")
+        XCTAssertEqual(try load("api:\n  server:\n    identity_backend: mysql\n").identityBackend, "mysql")
+        XCTAssertNil(try load("api:\n  server:\n    identity_backend: ''\n").identityBackend)
+        XCTAssertEqual(error("api:\n  server:\n    identity_backend: [a, b]\n"),
+                       "config.yaml:3: 'api.server.identity_backend' must name a backend (the name: of a file in the backend folder)")
+    }
+
     /// The client-certificate keys of `api.server.tls`, with CrowdSec's names and defaults.
     func testClientCertificates() throws {
         let tls = "api:\n  server:\n    tls:\n      cert_file: c.pem\n      key_file: k.pem\n"

@@ -5,6 +5,10 @@ One `warden-daemon` per database node, all on one database; agents post alerts t
 daemon at once (with one token: the nodes share the token secret), and a stream bouncer
 pulls from every daemon at once. The run, in order:
 
+  0. who the clients are lives in the database (`api.server.identity_backend`): a bouncer
+     and a machine registered through two different nodes work on every node, a token
+     one node signed is good on all, and a bouncer added while the daemons run is
+     accepted everywhere within 2 s;
   1. one daemon alone, then all of them: alerts/s and p99, with every client counted;
   2. a database node dies (`kill -9`; for PostgreSQL the primary, and its standby is
      promoted): the daemons carry on through the other hosts of their `db_host`;
@@ -119,7 +123,7 @@ class Cluster:
 
 
 class Daemon:
-    def __init__(self, index, folder, bin_dir, backend_yaml):
+    def __init__(self, index, folder, bin_dir, backend_yaml, identity_backend):
         self.index, self.folder, self.bin = index, folder, bin_dir
         self.port, self.metrics_port = free_port(), free_port()
         os.makedirs(os.path.join(folder, "backends"), exist_ok=True)
@@ -128,7 +132,7 @@ class Daemon:
         self.config = os.path.join(folder, "config.yaml")
         with open(self.config, "w") as f:
             f.write(f"plugin:\n  backend: ./backends\napi:\n  server:\n    listen_uri: 127.0.0.1:{self.port}\n"
-                    f"    bouncers_file: ./bouncers\nprometheus:\n  listen_port: {self.metrics_port}\n")
+                    f"    bouncers_file: ./bouncers\n    identity_backend: {identity_backend}\nprometheus:\n  listen_port: {self.metrics_port}\n")
         shutil.copy(os.path.join(ROOT, "config/profiles.yaml"), os.path.join(folder, "profiles.yaml"))
         self.process = None
 
@@ -361,31 +365,47 @@ def main():
     cluster = Cluster(kind, args.galera or args.postgresql)
     work = tempfile.mkdtemp(prefix=f"warden-cluster-{kind}.")
     nodes = 3 if kind == "galera" else 2
-    daemons = [Daemon(i, os.path.join(work, f"node{i + 1}"), args.bin, cluster.backend_yaml(args.bin, i))
+    daemons = [Daemon(i, os.path.join(work, f"node{i + 1}"), args.bin, cluster.backend_yaml(args.bin, i), kind)
                for i in range(nodes)]
     bouncers = []
     agents = None
     try:
-        # One identity for every node: the bouncer key, the machine and the token secret,
-        # made on node 1 and copied to the others, as an operator does today.
+        # 0. One identity for every node, kept in the database: the bouncer registered
+        # through node 1, the machine through the last node, no file copied.
         daemons[0].warden("bouncers", "add", "cluster", "-k", KEY)
-        daemons[0].warden("machines", "add", MACHINE, "-p", PASSWORD, "-f", os.path.join(work, "credentials.yaml"))
-        with open(os.path.join(daemons[0].folder, "machines.jwt-secret"), "w") as f:
-            f.write(os.urandom(64).hex() + "\n")
-        os.chmod(os.path.join(daemons[0].folder, "machines.jwt-secret"), 0o600)
-        for daemon in daemons[1:]:
-            for name in ("bouncers", "machines", "machines.jwt-secret"):
-                shutil.copy2(os.path.join(daemons[0].folder, name), os.path.join(daemon.folder, name))
+        daemons[-1].warden("machines", "add", MACHINE, "-p", PASSWORD, "-f", os.path.join(work, "credentials.yaml"))
+        listed = [sorted(line.split(",")[0] for line in d.warden("bouncers", "list", "-o", "raw").splitlines()[1:])
+                  for d in daemons]
+        check(all(names == ["cluster"] for names in listed), f"every node's CLI lists the bouncer ({listed})")
         for daemon in daemons:
             daemon.start()
+        check(not any(os.path.exists(os.path.join(d.folder, name)) for d in daemons
+                      for name in ("bouncers", "machines", "machines.jwt-secret")),
+              "no node keeps bouncers, machines or a token secret in files")
         status, body = request(daemons[0].port, "POST", "/v1/watchers/login",
                                json.dumps({"machine_id": MACHINE, "password": PASSWORD, "scenarios": []}),
                                {"Content-Type": "application/json"})
         token = json.loads(body)["token"] if status == 200 else ""
-        check(status == 200, f"the agent logs in on node 1 ({status})")
+        check(status == 200, f"the agent registered through node {nodes} logs in on node 1 ({status})")
         valid = [request(d.port, "GET", "/v1/alerts?limit=1", headers={"Authorization": f"Bearer {token}"})[0]
                  for d in daemons]
-        check(all(s == 200 for s in valid), f"its token is valid on every node (answers {valid})")
+        check(all(s == 200 for s in valid), f"its token is valid on every node: they share the secret (answers {valid})")
+        pulls = [request(d.port, "GET", "/v1/decisions/stream?startup=true", headers={"X-Api-Key": KEY})[0]
+                 for d in daemons]
+        check(all(s == 200 for s in pulls), f"the bouncer registered through node 1 pulls from every node ({pulls})")
+        late_key = "cluster-late-bouncer-key-0123456789"
+        made = time.monotonic()
+        daemons[-1].warden("bouncers", "add", "late", "-k", late_key)
+        waits = []
+        for daemon in daemons:
+            while request(daemon.port, "GET", "/v1/decisions?ip=192.0.2.1", headers={"X-Api-Key": late_key})[0] != 200:
+                if time.monotonic() - made > 10:
+                    break
+                time.sleep(0.05)
+            waits.append(round(time.monotonic() - made, 2))
+        check(all(w <= 2.0 for w in waits),
+              f"a bouncer added while the daemons run is accepted by every node within 2 s ({waits} s)")
+        figure(f"a bouncer added through node {nodes} is accepted everywhere after {max(waits)} s")
         bouncers = [Bouncer(d) for d in daemons]
         agents = Agents(token)
 
