@@ -30,8 +30,10 @@ extension Checks {
         let empty = try b.readDocument("bouncers")
         try w.expect(empty == StoredDocument(text: "", version: 2),
                      "read_document returned \(String(describing: empty)); an empty text is a text, not an absence")
-        try w.expect(try b.writeDocument("machines.v1_x-y", text: "other", replacing: 0) == 1,
+        try w.expect(try b.writeDocument("machines.v1_x-y", text: "nul\u{0}inside", replacing: 0) == 1,
                      "a write of another name starts its own versions at 1")
+        let nul = try b.readDocument("machines.v1_x-y")
+        try w.expect(nul?.text == "nul\u{0}inside", "read_document returned \(String(describing: nul)); a NUL byte is text too")
         try w.expect(try b.readDocument("bouncers")?.version == 2, "a write of another name must not change this one")
     }
 
