@@ -44,6 +44,11 @@ extension MySQLBackend {
                 } catch let error as MySQLError where error.isConnectionLost {
                     interrupted = true
                     throw error
+                } catch let error as MySQLError where error.code == 1153 {
+                    throw BackendError(
+                        .io, "mysql: write_document: document '\(name)' of \(text.count) bytes is larger than the "
+                            + "server's max_allowed_packet (\(error.message)); raise max_allowed_packet on "
+                            + "\(db.endpoint) above the largest document, 16 MiB plus a little")
                 }
                 if changed == 1 { return expectedVersion + 1 }
                 guard !interrupted else {
