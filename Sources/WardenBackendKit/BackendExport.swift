@@ -50,7 +50,8 @@ public func exportBackend<B: BanBackend>(
     let services = BackendHost(raw: host)
     let box = Instance(
         backend: B(host: services), host: services, offersMaintenance: B.offersMaintenance,
-        offersChanges: B.offersChanges, offersHistory: B.offersHistory, offersSignalIDs: B.offersSignalIDs)
+        offersChanges: B.offersChanges, offersHistory: B.offersHistory, offersSignalIDs: B.offersSignalIDs,
+        offersDocuments: B.offersDocuments)
     let vtable = UnsafeMutablePointer<warden_backend_t>.allocate(capacity: 1)
     vtable.initialize(to: warden_backend_t(
         magic: WARDEN_ABI_MAGIC, struct_size: UInt32(MemoryLayout<warden_backend_t>.size),
@@ -72,11 +73,12 @@ private final class Instance {
     let offersChanges: Bool
     let offersHistory: Bool
     let offersSignalIDs: Bool
+    let offersDocuments: Bool
     var isShutDown = false
 
     init(
         backend: any BanBackend, host: BackendHost, offersMaintenance: Bool, offersChanges: Bool, offersHistory: Bool,
-        offersSignalIDs: Bool
+        offersSignalIDs: Bool, offersDocuments: Bool
     ) {
         self.backend = backend
         self.host = host
@@ -84,6 +86,7 @@ private final class Instance {
         self.offersChanges = offersChanges
         self.offersHistory = offersHistory
         self.offersSignalIDs = offersSignalIDs
+        self.offersDocuments = offersDocuments
     }
 
     static func from(_ vtable: UnsafeMutablePointer<warden_backend_t>?) -> Instance {
@@ -211,6 +214,9 @@ private let getExtensionSlot: @convention(c) (UnsafeMutablePointer<warden_backen
         if strcmp(id, WARDEN_EXT_HISTORY) == 0, instance.offersHistory {
             return UnsafeRawPointer(instance.offersSignalIDs ? historyExtensionWithIDs : historyExtension)
         }
+        if strcmp(id, WARDEN_EXT_DOCUMENTS) == 0, instance.offersDocuments {
+            return UnsafeRawPointer(documentsExtension)
+        }
         return nil
     }
 
@@ -306,3 +312,51 @@ private func makeHistoryTable(
         insert_signal: insertSignal))
     return table
 }
+
+/// The one `warden.documents/1` table, shared by every Swift backend of this library.
+/// Its slots check every argument (see ``DocumentArguments``) before the backend sees it.
+private nonisolated(unsafe) let documentsExtension: UnsafeMutablePointer<warden_ext_documents_t> = {
+    let table = UnsafeMutablePointer<warden_ext_documents_t>.allocate(capacity: 1)
+    table.initialize(to: warden_ext_documents_t(
+        struct_size: UInt32(MemoryLayout<warden_ext_documents_t>.size), reserved: 0,
+        document_version: { vtable, name, version, err, errLen in
+            guarded(err, errLen) {
+                let name = try DocumentArguments.name(name, operation: "document_version")
+                guard let version else { throw BackendError(.invalid, "document_version: version is NULL; the host must pass one") }
+                version.pointee = try Instance.from(vtable).backend.documentVersion(name: name)
+            }
+        },
+        read_document: { vtable, name, version, sink, context, err, errLen in
+            guarded(err, errLen) {
+                let name = try DocumentArguments.name(name, operation: "read_document")
+                guard let version, let sink else {
+                    throw BackendError(.invalid, "read_document: version or sink is NULL; the host must pass both")
+                }
+                guard let document = try Instance.from(vtable).backend.readDocument(name: name) else {
+                    version.pointee = 0
+                    return
+                }
+                version.pointee = document.version
+                document.bytes.withUnsafeBufferPointer { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { sink(context, warden_str_t(ptr: $0.baseAddress, len: $0.count)) }
+                }
+            }
+        },
+        write_document: { vtable, name, text, expected, version, err, errLen in
+            guarded(err, errLen) {
+                let name = try DocumentArguments.name(name, operation: "write_document")
+                let bytes = try DocumentArguments.text(text, name: name)
+                let expected = try DocumentArguments.expectedVersion(expected, name: name)
+                guard let version else { throw BackendError(.invalid, "write_document: version is NULL; the host must pass one") }
+                let backend = Instance.from(vtable).backend
+                guard let written = try backend.writeDocument(name: name, text: bytes, expectedVersion: expected) else {
+                    let now = (try? backend.documentVersion(name: name)).map { "now \($0)" } ?? "now unknown"
+                    throw BackendError(
+                        .conflict, "write_document: document '\(name)' changed since version \(expected) (\(now)); "
+                            + "read it again and redo the change")
+                }
+                version.pointee = written
+            }
+        }))
+    return table
+}()

@@ -26,6 +26,10 @@ import CWardenBackend
 /// - ``targetHistory(_:)``, ``readSignals(_:into:)``, ``deleteSignal(id:)``,
 ///   ``deleteBan(id:)`` (optional, `warden.history/1`): counts and signals read back
 ///   with indexed queries, deletes by id that end bans as ``delete(target:)`` does.
+/// - ``documentVersion(name:)``, ``readDocument(name:)``,
+///   ``writeDocument(name:text:expectedVersion:)`` (optional, `warden.documents/1`):
+///   named texts shared by every host on the storage, written by compare and swap
+///   and committed at once, without the instance's buffered inserts.
 /// - ``flush()``: make all earlier writes durable and visible to other instances.
 /// - ``startAutoCommit()`` may start threads; ``shutdown()`` joins them and is
 ///   idempotent.
@@ -138,6 +142,24 @@ public protocol BanBackend: AnyObject {
     /// first ban, as ``readSignals(_:into:)`` lists it; 0 when it has no bans. A backend
     /// that learns ids only when it commits commits what is pending first.
     func insertReturningID(raw signal: RawSignal) throws -> Int64
+
+    /// Whether the three `warden.documents/1` members below are implemented; the SDK then
+    /// offers the extension. Default: false. The SDK checks names, texts and versions
+    /// before it calls them.
+    static var offersDocuments: Bool { get }
+
+    /// The version of document `name` as stored now, 0 when it was never written.
+    func documentVersion(name: String) throws -> Int64
+
+    /// Document `name` as stored now: its text and the version of that text (> 0), or nil
+    /// when it was never written.
+    func readDocument(name: String) throws -> (bytes: [UInt8], version: Int64)?
+
+    /// Stores `text` as document `name` if its stored version is `expectedVersion` (0: if
+    /// it is absent), commits it, and returns the new version, `expectedVersion + 1`.
+    /// Returns nil, writing nothing, when the stored version is another one (the SDK then
+    /// answers `WARDEN_E_CONFLICT`). Never commits nor drops the instance's buffered inserts.
+    func writeDocument(name: String, text: [UInt8], expectedVersion: Int64) throws -> Int64?
 }
 
 extension BanBackend {
@@ -190,6 +212,20 @@ extension BanBackend {
 
     public func insertReturningID(raw signal: RawSignal) throws -> Int64 {
         throw BackendError(.unsupported, "\(Self.name): insert_signal is not supported")
+    }
+
+    public static var offersDocuments: Bool { false }
+
+    public func documentVersion(name: String) throws -> Int64 {
+        throw BackendError(.unsupported, "\(Self.name): warden.documents/1 is not supported")
+    }
+
+    public func readDocument(name: String) throws -> (bytes: [UInt8], version: Int64)? {
+        throw BackendError(.unsupported, "\(Self.name): warden.documents/1 is not supported")
+    }
+
+    public func writeDocument(name: String, text: [UInt8], expectedVersion: Int64) throws -> Int64? {
+        throw BackendError(.unsupported, "\(Self.name): warden.documents/1 is not supported")
     }
 
     public func changes(since cursor: Int64, into sink: (FeedChange) -> Bool) throws -> Int64 {

@@ -52,6 +52,8 @@ public struct BackendConformance: Sendable {
         case historyCountsContainingBans, historyReadsSignalsBack, historyFiltersSignals
         case historyDeleteSignalEndsItsBans, historyDeleteBanEndsOneBan, historyShowsHowBansEnded
         case historyInsertSignalGivesTheListedID
+        case documentsStartAbsent, documentsRoundTrip, documentsCompareAndSwap, documentsSharedBetweenInstances
+        case documentsRefuseInvalidArguments, documentsAreNotBans, documentWriteKeepsBufferedInserts
     }
 
     /// Runs one check against fresh storage.
@@ -170,6 +172,13 @@ extension BackendConformance.Check {
         case .historyDeleteBanEndsOneBan: return Checks.historyDeleteBanEndsOneBan
         case .historyShowsHowBansEnded: return Checks.historyShowsHowBansEnded
         case .historyInsertSignalGivesTheListedID: return Checks.historyInsertSignalGivesTheListedID
+        case .documentsStartAbsent: return Checks.documentsStartAbsent
+        case .documentsRoundTrip: return Checks.documentsRoundTrip
+        case .documentsCompareAndSwap: return Checks.documentsCompareAndSwap
+        case .documentsSharedBetweenInstances: return Checks.documentsSharedBetweenInstances
+        case .documentsRefuseInvalidArguments: return Checks.documentsRefuseInvalidArguments
+        case .documentsAreNotBans: return Checks.documentsAreNotBans
+        case .documentWriteKeepsBufferedInserts: return Checks.documentWriteKeepsBufferedInserts
         }
     }
 }

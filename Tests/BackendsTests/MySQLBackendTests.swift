@@ -184,7 +184,7 @@ final class MySQLBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError(config),
             "backend \"mysql\" (\(library)): init failed with WARDEN_E_INVALID: mysql: database '\(config["db_name"]!)' has "
-                + "schema version 99, newer than this backend's 5; upgrade warden on this host")
+                + "schema version 99, newer than this backend's 6; upgrade warden on this host")
     }
 
     func testVersion1DatabaseKeepsItsBansAndAnswersPastReads() throws {
@@ -222,7 +222,9 @@ final class MySQLBackendTests: XCTestCase {
         // Version 4 gave the old IP bans their address bytes: warden.history/1 finds them by containment.
         XCTAssertEqual(try backend.targetHistory(try .parseIP("192.0.2.3"), sinceNs: nil, now: clock.now),
                        TargetHistory(banCount: 1, activeCount: 0, activeUntilNs: nil))
-        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["5"])
+        // Version 6 added the documents of warden.documents/1.
+        XCTAssertEqual(try backend.writeDocument("bouncers", text: "after migration", replacing: 0), 1)
+        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["6"])
         XCTAssertEqual(try server.query(database: name, "SELECT through_id, at_ns FROM warden_ended_through ORDER BY 1"),
                        ["2\t\(t0 + 60 * s)", "5\t\(clock.now)"], "one timed watermark per delete_all")
     }

@@ -201,7 +201,17 @@ final class PostgreSQLBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError(config),
             "backend \"postgresql\" (\(library)): init failed with WARDEN_E_INVALID: postgresql: database '\(config["db_name"]!)' "
-                + "has schema version 99, newer than this backend's 1; upgrade warden on this host")
+                + "has schema version 99, newer than this backend's 2; upgrade warden on this host")
+    }
+
+    func testASchemaVersion1DatabaseGetsTheDocumentsTable() throws {
+        let (server, config, name) = try freshDatabase("version1")
+        try open(config).shutdown()
+        _ = try server.query(database: name, "DROP TABLE warden_documents; UPDATE warden_schema SET version = 1")
+        let backend = try open(config)
+        XCTAssertEqual(try backend.writeDocument("bouncers", text: "after migration", replacing: 0), 1)
+        try backend.shutdown()
+        XCTAssertEqual(try server.query(database: name, "SELECT version FROM warden_schema"), ["2"])
     }
 
     /// Hosts that start together on an empty database take turns creating it: all succeed.

@@ -136,7 +136,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(
             loadError { try open(path) },
             "backend \"sqlite\" (\(library)): init failed with WARDEN_E_INVALID: sqlite: '\(path)' has schema version 99, "
-                + "newer than this backend's 6; upgrade warden, or point db_path at another file")
+                + "newer than this backend's 7; upgrade warden, or point db_path at another file")
     }
 
     func testOlderSchemaIsMigratedAndKeepsItsBans() throws {
@@ -152,8 +152,10 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(old, TargetHistory(banCount: 1, activeCount: 1, activeUntilNs: clock.now + 3_600_000_000_000))
         XCTAssertEqual(try backend.readSignals(SignalQuery(containing: try .parseIP("192.0.2.1")), now: clock.now).map(\.id), [1])
         try backend.insert(try signal("192.0.2.2"))
+        // Version 7 added the documents of warden.documents/1.
+        XCTAssertEqual(try backend.writeDocument("bouncers", text: "after migration", replacing: 0), 1)
         try backend.shutdown()
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["6"], "user_version after migration")
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["7"], "user_version after migration")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name IN ('events', 'bans_range') ORDER BY name"),
                        ["bans_range", "events"], "the events table and the range index must exist")
     }
@@ -186,7 +188,7 @@ final class SQLiteBackendTests: XCTestCase {
         XCTAssertEqual(try targets(at: t0 + 250 * s), ["192.0.2.4"], "a new delete_all keeps the past readable")
         try backend.shutdown()
         XCTAssertEqual(try rows(path, "SELECT ended_ns FROM bans WHERE id = 4"), ["\(t0 + 270 * s)"])
-        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["6"])
+        XCTAssertEqual(try rows(path, "SELECT user_version FROM pragma_user_version"), ["7"])
         XCTAssertEqual(try rows(path, "SELECT through_id, at_ns FROM ended_through ORDER BY through_id"),
                        ["2|\(t0 + 60 * s)", "5|\(clock.now)"], "one timed watermark per delete_all")
         XCTAssertEqual(try rows(path, "SELECT name FROM sqlite_master WHERE name = 'state'"), [], "the untimed watermark is gone")

@@ -18,6 +18,7 @@ final class MySQLBackend: BanBackend, @unchecked Sendable {
     static let offersChanges = true
     static let offersHistory = true
     static let offersSignalIDs = true
+    static let offersDocuments = true
 
     private static let arrayChunk = 1000
     private static let multiRowChunk = 500

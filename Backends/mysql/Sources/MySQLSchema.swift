@@ -12,7 +12,8 @@
 /// `warden_state`: `change_lock`, which every writer locks first, and `changes_horizon`.
 /// Version 4 adds `warden.history/1` (see ``MySQLHistory``). Version 5 (ABI 1.2) writes
 /// the end of every ban that versions 1-4 left for readers to infer as replaced (the
-/// creation of its target's next ban): bans no longer replace each other. Every statement is
+/// creation of its target's next ban): bans no longer replace each other. Version 6 adds
+/// `warden.documents/1` (see `MySQLDocuments.swift`). Every statement is
 /// idempotent (`IF NOT EXISTS`, `INSERT IGNORE`, a duplicate index tolerated), so two
 /// hosts migrating one database at once both succeed. Works on MariaDB >= 10.5 and MySQL 8.
 enum MySQLSchema {
@@ -128,6 +129,16 @@ enum MySQLSchema {
                 SELECT o.id, (SELECT MIN(l.created_ns) FROM bans AS l WHERE l.target = o.target AND l.id > o.id) AS next_ns
                 FROM bans AS o WHERE o.ended_ns IS NULL LIMIT 18446744073709551615) AS r ON b.id = r.id
             SET b.ended_ns = r.next_ns WHERE r.next_ns IS NOT NULL
+            """,
+        ],
+        // 6: warden.documents/1, named texts written by compare and swap (see `MySQLDocuments.swift`).
+        [
+            """
+            CREATE TABLE IF NOT EXISTS warden_documents (
+                name VARCHAR(128) NOT NULL PRIMARY KEY,
+                version BIGINT NOT NULL,
+                text LONGBLOB NOT NULL
+            ) ENGINE=InnoDB DEFAULT CHARSET=ascii COLLATE=ascii_bin
             """,
         ],
     ]

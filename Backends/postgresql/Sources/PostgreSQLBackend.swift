@@ -19,6 +19,7 @@ final class PostgreSQLBackend: BanBackend, @unchecked Sendable {
     static let offersChanges = true
     static let offersHistory = true
     static let offersSignalIDs = true
+    static let offersDocuments = true
 
     let host: BackendHost
     let lock = BackendLock()

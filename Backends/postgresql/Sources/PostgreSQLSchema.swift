@@ -9,7 +9,8 @@
 /// `at_ns`"). A target may have several active rows (ABI 1.2). `warden_changes` is the
 /// `warden.changes/1` feed (see ``PostgreSQLFeed``), with two rows of `warden_state`:
 /// `change_lock`, which every writer locks first, and `changes_horizon`. Labels and
-/// deleted signals serve `warden.history/1` (see ``PostgreSQLHistory``).
+/// deleted signals serve `warden.history/1` (see ``PostgreSQLHistory``). Version 2 adds
+/// `warden_documents`, for `warden.documents/1`.
 ///
 /// Text columns are TEXT in a UTF-8 database: PostgreSQL has no length limit to check,
 /// but it refuses a NUL character and invalid UTF-8 (see ``SignalText``). Migrations run
@@ -90,6 +91,16 @@ enum PostgreSQLSchema {
             CREATE TABLE IF NOT EXISTS warden_deleted_signals (
                 signal_uid BIGINT NOT NULL PRIMARY KEY,
                 at_ns BIGINT NOT NULL
+            )
+            """,
+        ],
+        // 2: warden.documents/1, named texts written by compare and swap (see `PostgreSQLDocuments.swift`).
+        [
+            """
+            CREATE TABLE IF NOT EXISTS warden_documents (
+                name TEXT NOT NULL PRIMARY KEY,
+                version BIGINT NOT NULL,
+                text BYTEA NOT NULL
             )
             """,
         ],

@@ -8,6 +8,7 @@ enum Query: Int, CaseIterable {
     case feedBounds, feedChanges, feedRows
     case insertLabel, targetHistory, endBan, logEndedBan, signalExists, signalBanIDs, hideSignal
     case signalBans, signalEvents, signalLabels, purgeOrphanLabels, purgeOrphanDeletions
+    case documentVersion, readDocument, insertDocument, updateDocument
 
     var sql: String {
         switch self {
@@ -50,6 +51,10 @@ enum Query: Int, CaseIterable {
         case .signalLabels: HistoryQueries.signalLabels
         case .purgeOrphanLabels: HistoryQueries.purgeOrphanLabels
         case .purgeOrphanDeletions: HistoryQueries.purgeOrphanDeletions
+        case .documentVersion: DocumentQueries.version
+        case .readDocument: DocumentQueries.read
+        case .insertDocument: DocumentQueries.insert
+        case .updateDocument: DocumentQueries.update
         }
     }
 }

@@ -19,6 +19,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     static let offersChanges = true
     static let offersHistory = true
     static let offersSignalIDs = true
+    static let offersDocuments = true
     static let version = "1.0.0 (swift, SQLite \(String(cString: sqlite3_libversion())))"
 
     let host: BackendHost
@@ -107,7 +108,7 @@ final class SQLiteBackend: BanBackend, @unchecked Sendable {
     /// Commits the open transaction, if any. On failure rolls back and says how much was lost;
     /// signals other than the caller's own `ownSignals` (the last ones buffered) were inserted
     /// by callers who wait for the next flush, which will report the loss to them.
-    private func commit(_ db: SQLiteConnection, ownSignals: Int = 0) throws {
+    func commit(_ db: SQLiteConnection, ownSignals: Int = 0) throws {
         guard db.inTransaction else { return }
         do {
             try logAdded(db)

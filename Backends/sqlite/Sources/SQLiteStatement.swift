@@ -50,10 +50,14 @@ final class SQLiteStatement {
         }
     }
 
-    /// Binds bytes (copied by SQLite), or NULL when `bytes` is nil.
+    /// Binds bytes (copied by SQLite; no bytes as an empty blob), or NULL when `bytes` is nil.
     func bind(blob bytes: [UInt8]?, at index: Int32) {
         guard let bytes else {
             sqlite3_bind_null(statement, index)
+            return
+        }
+        guard !bytes.isEmpty else {
+            sqlite3_bind_zeroblob(statement, index, 0)  // a NULL pointer would bind SQL NULL
             return
         }
         bytes.withUnsafeBytes { _ = warden_sqlite3_bind_blob_transient(statement, index, $0.baseAddress, Int32($0.count)) }
@@ -101,6 +105,12 @@ final class SQLiteStatement {
         guard let blob = sqlite3_column_blob(statement, column) else { return 0 }
         let bytes = UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column)))
         return bytes.reduce(0) { $0 << 8 | UInt128($1) }
+    }
+
+    /// The column's bytes, copied (none for an empty blob or NULL).
+    func blob(_ column: Int32) -> [UInt8] {
+        guard let blob = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, column))))
     }
 
     /// The column's text, borrowed until the next step or reset.

@@ -112,6 +112,14 @@ enum Schema {
         WHERE ended_ns IS NULL AND id < (SELECT MAX(l.id) FROM bans AS l WHERE l.target = bans.target);
         CREATE INDEX bans_unended ON bans(target) WHERE ended_ns IS NULL AND simulated = 0;
         """,
+        // 7: warden.documents/1, named texts written by compare and swap (see ``DocumentQueries``).
+        """
+        CREATE TABLE IF NOT EXISTS warden_documents (
+            name TEXT NOT NULL PRIMARY KEY,
+            version INTEGER NOT NULL,
+            text BLOB NOT NULL
+        );
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }
