@@ -3,8 +3,8 @@ import CWardenBackend
 /// The checks of `warden.documents/1`'s arguments (`warden_backend.h`), made by the SDK
 /// before a backend sees them: a backend receives only valid names and texts.
 enum DocumentArguments {
-    /// `WARDEN_DOCUMENT_MAX_BYTES`, which Swift does not import: the header spells it as a product.
-    static let maxTextBytes = 16 * 1024 * 1024
+    /// `WARDEN_DOCUMENT_MAX_BYTES`.
+    static let maxTextBytes = Int(WARDEN_DOCUMENT_MAX_BYTES)
 
     /// What every refusal of a name tells the host to do.
     private static let nameRule = "name documents with 1 to \(WARDEN_DOCUMENT_MAX_NAME) bytes of A-Z a-z 0-9 '.' '_' '-'"

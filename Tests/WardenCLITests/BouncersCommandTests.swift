@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WardenTesting
 
 /// `warden bouncers add|list|delete`: exact output, digests only on disk, each refusal.
 final class BouncersCommandTests: XCTestCase {
@@ -62,5 +63,37 @@ final class BouncersCommandTests: XCTestCase {
             XCTAssertEqual(result.status, 64, "\(arguments)")
             XCTAssertEqual(result.err, "error: \(message)\n", "\(arguments)")
         }
+    }
+}
+
+/// `api.server.identity_backend`: two nodes (configs of their own) on one SQLite database
+/// share bouncers and machines, whichever node's CLI registers them.
+final class SharedIdentitiesCommandTests: XCTestCase {
+    private func node(database: String) throws -> CLIHarness {
+        let cli = try CLIHarness(backends: [("sqlite", BuildProducts.library("warden-backend-sqlite"), ["db_path": database])])
+        try "plugin:\n  backend: ./plugins/backend\napi:\n  server:\n    bouncers_file: ./bouncers\n    identity_backend: sqlite\n"
+            .write(toFile: cli.config, atomically: true, encoding: .utf8)
+        return cli
+    }
+
+    func testWhatOneNodeRegistersTheOtherLists() throws {
+        let database = NSTemporaryDirectory() + "warden-shared-\(UUID().uuidString.prefix(8)).db"
+        defer { try? FileManager.default.removeItem(atPath: database) }
+        let a = try node(database: database), b = try node(database: database)
+        XCTAssertEqual(a.run("bouncers", "add", "firewall", "-k", "a-key-chosen-by-me-0123").status, 0)
+        XCTAssertEqual(b.run("machines", "add", "agent1", "-p", "a-password", "-f", "-").status, 0)
+        XCTAssertEqual(b.run("bouncers", "list", "-o", "raw").out, """
+            name,ip_address,last_pull,type,version,created_at,usage,auth_type
+            firewall,,never,,,2026-11-23T12:00:00Z,-,api-key
+
+            """)
+        XCTAssertEqual(a.run("machines", "list", "-o", "raw").out.split(separator: "\n").dropFirst().map { $0.prefix(7) },
+                       ["agent1,"])
+        let taken = b.run("bouncers", "add", "firewall")
+        XCTAssertEqual(taken.err, "error: a bouncer named 'firewall' exists already; delete it first or choose another name\n")
+        XCTAssertEqual(b.run("bouncers", "delete", "firewall").status, 0)
+        XCTAssertEqual(a.run("bouncers", "list").out, "No bouncer registered; add one with 'warden bouncers add NAME'\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: a.folder + "/bouncers"), "no node writes the file")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: b.folder + "/machines"))
     }
 }

@@ -813,14 +813,18 @@ enum {
  * DURABILITY AND VISIBILITY. write_document commits before it returns
  * WARDEN_OK, like a flush: the text survives a crash from then on, and every
  * read that starts afterwards, by any instance on any host sharing the
- * storage, sees it. It neither commits nor drops the instance's buffered
- * inserts. Documents are not bans: read_at, warden.changes/1,
+ * storage, sees it. It never drops the instance's buffered inserts; it may
+ * commit them first, as flush does (the SQLite backend must: its one
+ * connection holds them in the transaction the document would wait for). A
+ * server's own packet limit can refuse a large text (MySQL's
+ * max_allowed_packet, 16 MiB by default, with the statement): WARDEN_E_IO.
+ * Documents are not bans: read_at, warden.changes/1,
  * warden.history/1, delete_all, maintenance and retention never see them.
  * [serialized per instance, like every member of warden_backend_t]
  */
 #define WARDEN_EXT_DOCUMENTS "warden.documents/1"
 #define WARDEN_DOCUMENT_MAX_NAME 128u
-#define WARDEN_DOCUMENT_MAX_BYTES (16u * 1024u * 1024u)
+#define WARDEN_DOCUMENT_MAX_BYTES 16777216u /* 16 MiB */
 
 /* Receives the text of `read_document`, borrowed for this call only.
  * [called on the thread that called read_document, before it returns] */
