@@ -60,4 +60,28 @@ final class UnixSocketTests: XCTestCase {
             refused.daemonLog)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "not a socket", "left as it was")
     }
+
+    /// A socket another daemon serves on is not taken over; a missing folder is named.
+    func testASocketInUseAndAMissingFolderAreRefused() throws {
+        let socketFolder = NSTemporaryDirectory() + "wsock-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: socketFolder) }
+        let path = socketFolder + "/lapi.sock"
+        let serving = try DaemonHarness(apiServer: "listen_socket: \(path)")
+        try serving.start()
+        let second = try DaemonHarness(apiServer: "listen_socket: \(path)")
+        XCTAssertThrowsError(try second.start())
+        XCTAssertTrue(second.daemonLog.contains(
+            "cannot serve the Local API on \(path): another process serves on that socket; stop it or change api.server.listen_socket"),
+            second.daemonLog)
+        XCTAssertEqual(try RawHTTP.request("GET", "/health", port: 0, unixSocket: path).status, 200, "the first one still serves")
+        XCTAssertEqual(serving.stop(), 0)
+
+        let missing = socketFolder + "/gone/lapi.sock"
+        let homeless = try DaemonHarness(apiServer: "listen_socket: \(missing)")
+        XCTAssertThrowsError(try homeless.start())
+        XCTAssertTrue(homeless.daemonLog.contains(
+            "cannot serve the Local API on \(missing): the folder \(socketFolder)/gone does not exist; create it (systemd: "
+                + "RuntimeDirectory=) or change api.server.listen_socket"), homeless.daemonLog)
+    }
 }
