@@ -119,7 +119,7 @@ public final class MachineRegistry: Sendable {
                 logger.info("machine '\(name)' registered by its client certificate")
             } catch {
                 logger.error("cannot register machine '\(name)' from its client certificate: \(error)")
-                return (name, MachineLoginRefusal(kind: .wrongAuthType, message: "incorrect Username or Password"))
+                return (name, MachineLoginRefusal(kind: .registrationFailed, message: "incorrect Username or Password"))
             }
         }
         guard let record, record.authType == .tls else {
@@ -248,6 +248,9 @@ public struct MachineLoginRefusal: Sendable, Equatable, CustomStringConvertible 
         /// A password for a machine a certificate registered, or a certificate for one
         /// registered with a password.
         case wrongAuthType
+        /// A certificate's first login, whose machine could not be registered (the
+        /// machines could not be written; the reason is logged).
+        case registrationFailed
     }
 
     public let kind: Kind

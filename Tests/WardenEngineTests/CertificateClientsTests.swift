@@ -3,6 +3,7 @@ import Logging
 import WardenBouncers
 import WardenEngine
 import WardenMachines
+import WardenTesting
 import XCTest
 
 /// Clients a verified TLS certificate names: registered as `CN@ADDRESS` with auth type tls
@@ -62,6 +63,21 @@ final class CertificateClientsTests: XCTestCase {
             "incorrect Username or Password", "the user agent rule holds for certificates too")
         XCTAssertNil(registry.login(
             name: "agent1@192.0.2.9", password: "a-password", scenarios: [], address: "192.0.2.9", userAgent: "crowdsec/v1.4.6", now: now))
+    }
+
+    /// A certificate's first login whose machine cannot be written is refused as LAPI
+    /// refuses a failed login, and the reason is logged, not sent.
+    func testAMachineThatCannotBeRegisteredIsRefused() throws {
+        let records = LogRecorder()
+        let registry = try MachineRegistry(path: folder + "/machines", logger: records.logger())
+        try FileManager.default.removeItem(atPath: folder)
+        let login = registry.login(certificateName: "agent1", scenarios: [], address: "192.0.2.1", userAgent: "crowdsec/v1.4.6", now: now)
+        XCTAssertEqual(login.refusal?.kind, .registrationFailed)
+        XCTAssertEqual(login.refusal?.message, "incorrect Username or Password")
+        XCTAssertEqual(records.records.map(\.message), [
+            "cannot register machine 'agent1@192.0.2.1' from its client certificate: cannot lock \(folder)/machines.lock: "
+                + "No such file or directory; check the folder exists and is writable",
+        ])
     }
 
     /// Files of earlier versions (no auth type column) read as keys and passwords; a line
