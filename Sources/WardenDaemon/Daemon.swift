@@ -75,10 +75,7 @@ public struct Daemon {
         let app = Application(
             router: router,
             server: transport,
-            configuration: ApplicationConfiguration(
-                address: .hostname(main.api.host, port: main.api.port), serverName: "warden/\(WardenVersion.number)",
-                availableConnectionsDelegate: main.api.limits.maxConnections > 0
-                    ? ConnectionBudget(limit: main.api.limits.maxConnections, logger: logger) : nil),
+            configuration: serverConfiguration(.hostname(main.api.host, port: main.api.port), limits: main.api.limits),
             onServerRunning: { [logger, main] channel in
                 logger.info("Local API listening on \(main.api.tls == nil ? "http" : "https")://\(main.api.host):\(channel.localAddress?.port ?? main.api.port)")
                 SystemdNotifier.notify("READY=1\nSTATUS=serving the Local API")
@@ -92,10 +89,7 @@ public struct Daemon {
             let socketApp = Application(
                 router: router,
                 server: ServerTransport.plain(for: main.api, addresses: addresses, metrics: metrics),
-                configuration: ApplicationConfiguration(
-                    address: .unixDomainSocket(path: socket), serverName: "warden/\(WardenVersion.number)",
-                    availableConnectionsDelegate: main.api.limits.maxConnections > 0
-                        ? ConnectionBudget(limit: main.api.limits.maxConnections, logger: logger) : nil),
+                configuration: serverConfiguration(.unixDomainSocket(path: socket), limits: main.api.limits),
                 onServerRunning: { [logger] _ in
                     UnixSocketFile.open(socket)
                     logger.info("Local API listening on unix socket \(socket)")
@@ -147,6 +141,15 @@ public struct Daemon {
         for failure in failures { logger.error("\(failure)") }
         logger.info("stopped: every backend flushed and shut down\(failures.isEmpty ? "" : " but \(failures.count) failed (see above)")")
         if let failure { throw failure }
+    }
+
+    /// What each listener of the Local API is told: where, the server's name, and its own
+    /// budget of `max_connections` (0: none).
+    private func serverConfiguration(_ address: BindAddress, limits: ServerLimits) -> ApplicationConfiguration {
+        ApplicationConfiguration(
+            address: address, serverName: "warden/\(WardenVersion.number)",
+            availableConnectionsDelegate: limits.maxConnections > 0
+                ? ConnectionBudget(limit: limits.maxConnections, logger: logger) : nil)
     }
 
     /// What the daemon serves, composed over the opened store.
