@@ -30,9 +30,6 @@ enum ServerTransport {
             throw DaemonError(
                 "cannot use the TLS certificate \(tls.certificateFile): \(error); give a PEM certificate chain in api.server.tls.cert_file")
         }
-        guard !chain.isEmpty else {
-            throw DaemonError("the TLS certificate file \(tls.certificateFile) holds no certificate; give a PEM certificate chain")
-        }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: tls.keyFile, format: .pem)
@@ -49,9 +46,6 @@ enum ServerTransport {
             } catch {
                 throw DaemonError(
                     "cannot use the client CA file \(caFile): \(error); give the PEM certificates of the CAs that sign client certificates in api.server.tls.ca_cert_path")
-            }
-            guard !authorities.isEmpty else {
-                throw DaemonError("the client CA file \(caFile) holds no certificate; give PEM certificates in api.server.tls.ca_cert_path")
             }
             configuration.trustRoots = .certificates(authorities)
             configuration.sendCANameList = true

@@ -13,7 +13,7 @@
 #                    python3-venv for schemathesis (Tests/api)
 set -euo pipefail
 # libmariadb-dev, libpq-dev: the MySQL and PostgreSQL backends are built whether or not a server runs here.
-packages=(libsqlite3-dev libyaml-dev libmariadb-dev libpq-dev pkg-config gcc g++ make)
+packages=(libsqlite3-dev libyaml-dev libmariadb-dev libpq-dev pkg-config gcc g++ make openssl)
 for option in "$@"; do
     case "$option" in
         --with-mariadb) packages+=(mariadb-server python3) ;;
