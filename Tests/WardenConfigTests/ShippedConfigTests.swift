@@ -67,6 +67,52 @@ final class ShippedConfigTests: XCTestCase {
             APIConfig.TLSFiles(certificateFile: "/etc/warden/tls/cert.pem", keyFile: "/etc/warden/tls/key.pem"))
     }
 
+    /// Every commented example under `api.server`, uncommented at once, loads with the
+    /// values its comment gives (the defaults where it shows them).
+    func testTheCommentedServerExamplesLoad() throws {
+        let examples = [
+            "# listen_socket: /run/warden/lapi.sock", "# identity_backend: mysql", "# profiles_path: /etc/warden/profiles.yaml",
+            "# trusted_ips:", "#   - 192.0.2.10", "#   - 10.0.0.0/8",
+            "# auto_registration:", "#   enabled: true", "#   token: change-me-to-32-or-more-random-characters",
+            "#   allowed_ranges:", "#     - 10.0.0.0/8",
+            "# read_header_timeout: 10s", "# read_body_timeout: 60s", "# idle_timeout: 120s", "# max_connections: 10000",
+            "# max_connections_per_ip: 1000", "# store_timeout: 10s",
+            "# login_throttle:", "#   free_failures: 5", "#   max_delay: 15m", "#   ban_after: 0", "#   ban_duration: 4h",
+            "# tls:", "#   cert_file: /etc/warden/tls/cert.pem", "#   key_file: /etc/warden/tls/key.pem",
+            "#   client_verification: VerifyClientCertIfGiven", "#   ca_cert_path: /etc/warden/tls/ca.pem",
+            "#   crl_path: /etc/warden/tls/ca.crl", "#   bouncers_allowed_ou: [bouncer-ou]", "#   agents_allowed_ou: [agent-ou]",
+        ]
+        var lines = try String(contentsOfFile: root + "/config.yaml", encoding: .utf8).components(separatedBy: "\n")
+        for example in examples {
+            // The example alone on its line, or with a trailing comment (not a description going on).
+            let found = lines.indices.filter { index in
+                guard lines[index].hasPrefix("    " + example) else { return false }
+                let rest = lines[index].dropFirst(4 + example.count).drop { $0 == " " }
+                return rest.isEmpty || rest.hasPrefix("#")
+            }
+            XCTAssertEqual(found.count, 1, "the example '\(example)' stands once in config.yaml")
+            for index in found { lines[index] = lines[index].replacingOccurrences(of: "    # ", with: "    ", options: .anchored) }
+        }
+        let path = NSTemporaryDirectory() + "warden-examples-\(UUID().uuidString).yaml"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let api = try MainConfig.load(path: path).api
+        XCTAssertEqual(api.listenSocket, "/run/warden/lapi.sock")
+        XCTAssertEqual(api.identityBackend, "mysql")
+        XCTAssertEqual(api.profilesFile, "/etc/warden/profiles.yaml")
+        XCTAssertEqual(api.trustedNetworks.map(\.description), ["192.0.2.10/32", "10.0.0.0/8"], "an address is its own block")
+        XCTAssertEqual(api.autoRegistration?.token, "change-me-to-32-or-more-random-characters")
+        XCTAssertEqual(api.autoRegistration?.allowedRanges.map(\.description), ["10.0.0.0/8"])
+        XCTAssertEqual(api.limits, ServerLimits(), "the timeouts and bounds shown are the defaults")
+        XCTAssertEqual(api.loginThrottling, LoginThrottling(), "and so are the login throttle's")
+        var clients = ClientCertificates()
+        clients.caFile = "/etc/warden/tls/ca.pem"
+        clients.crlFile = "/etc/warden/tls/ca.crl"
+        XCTAssertEqual(
+            api.tls,
+            APIConfig.TLSFiles(certificateFile: "/etc/warden/tls/cert.pem", keyFile: "/etc/warden/tls/key.pem", clientCertificates: clients))
+    }
+
     func testOnlySQLiteShipsEnabled() throws {
         XCTAssertEqual(try BackendConfigFile.loadAll(in: backendFolder).map(\.name), ["sqlite"])
         XCTAssertEqual(
