@@ -63,8 +63,12 @@ public struct IdentityTexts: Sendable {
                                  (texts.tokenSecret, files.tokenSecret)] {
             do {
                 guard try document.version() == nil, let local = try file.read() else { continue }
-                try document.update { current in current ?? local.text }
-                logger.info("\(document.location) starts from \(file.location)")
+                var seeded = false
+                try document.update { current in
+                    seeded = current == nil  // another node may have written it first
+                    return current ?? local.text
+                }
+                if seeded { logger.info("\(document.location) starts from \(file.location)") }
             } catch {
                 throw IdentityBackendError(name, "\(error)")
             }

@@ -37,8 +37,8 @@ final class IdentityTextsTests: XCTestCase {
         return try MainConfig.load(path: folder + "/config.yaml")
     }
 
-    private func open(_ main: MainConfig) throws -> IdentityTexts {
-        try IdentityTexts.open(main, logger: logger, clock: { 1_700_000_000_000_000_000 }, allowUnsafeFiles: true)
+    private func open(_ main: MainConfig, logger: Logger? = nil) throws -> IdentityTexts {
+        try IdentityTexts.open(main, logger: logger ?? self.logger, clock: { 1_700_000_000_000_000_000 }, allowUnsafeFiles: true)
     }
 
     func testWithoutTheKeyTheyAreTheNodesFiles() throws {
@@ -81,9 +81,12 @@ final class IdentityTextsTests: XCTestCase {
         let mainA = try node("a"), mainB = try node("b")
         try "# a's bouncers\n".write(toFile: mainA.api.bouncersFile, atomically: true, encoding: .utf8)
         try "# b's bouncers\n".write(toFile: mainB.api.bouncersFile, atomically: true, encoding: .utf8)
-        let a = try open(mainA)
+        let logA = LogRecorder(), logB = LogRecorder()
+        let a = try open(mainA, logger: logA.logger())
         XCTAssertEqual(try a.bouncers.read()?.text, "# a's bouncers\n")
-        let b = try open(mainB)
+        XCTAssertEqual(logA.records.map(\.message), ["document 'bouncers' of backend \"sqlite\" starts from \(mainA.api.bouncersFile)"])
+        let b = try open(mainB, logger: logB.logger())
+        XCTAssertEqual(logB.records.map(\.message), [], "nothing of node b's files was taken")
         XCTAssertEqual(try b.bouncers.read()?.text, "# a's bouncers\n", "node b's file is not used: the document exists")
         XCTAssertEqual(try String(contentsOfFile: mainB.api.bouncersFile, encoding: .utf8), "# b's bouncers\n",
                        "and left as it is")
