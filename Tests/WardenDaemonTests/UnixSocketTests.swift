@@ -5,10 +5,22 @@ import XCTest
 /// `api.server.listen_socket`: the Local API on a unix socket beside TCP, its file's
 /// mode, a stale socket replaced, anything else refused, the file removed at shutdown.
 final class UnixSocketTests: XCTestCase {
+    private var folders: [String] = []
+
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// A fresh folder for a socket, short enough for a unix socket path; removed after the test.
+    private func makeSocketFolder() throws -> String {
+        let folder = NSTemporaryDirectory() + "wsock-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folders.append(folder)
+        return folder
+    }
+
     func testTheAPIAnswersOnTheSocketAsOnTCP() throws {
-        let socketFolder = NSTemporaryDirectory() + "wsock-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: socketFolder) }
+        let socketFolder = try makeSocketFolder()
         let path = socketFolder + "/lapi.sock"
         let daemon = try DaemonHarness(apiServer: "listen_socket: \(path)")
         XCTAssertEqual(try daemon.cli("ban", "add", "ip", "192.0.2.7", "1h", "test").status, 0)
@@ -32,9 +44,7 @@ final class UnixSocketTests: XCTestCase {
 
     /// A socket left by a daemon that died is replaced; a file that is not a socket is not.
     func testAStaleSocketIsReplacedAndAnythingElseRefused() throws {
-        let socketFolder = NSTemporaryDirectory() + "wsock-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: socketFolder) }
+        let socketFolder = try makeSocketFolder()
         let path = socketFolder + "/lapi.sock"
         // A socket file nobody listens on: bound, then closed without unlink.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -63,9 +73,7 @@ final class UnixSocketTests: XCTestCase {
 
     /// A socket another daemon serves on is not taken over; a missing folder is named.
     func testASocketInUseAndAMissingFolderAreRefused() throws {
-        let socketFolder = NSTemporaryDirectory() + "wsock-\(UUID().uuidString.prefix(6))"
-        try FileManager.default.createDirectory(atPath: socketFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: socketFolder) }
+        let socketFolder = try makeSocketFolder()
         let path = socketFolder + "/lapi.sock"
         let serving = try DaemonHarness(apiServer: "listen_socket: \(path)")
         try serving.start()
