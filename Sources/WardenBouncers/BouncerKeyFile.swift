@@ -10,11 +10,13 @@ import WardenModel
 /// writer in between; the daemon notices a new version and reloads it, so changes need
 /// no restart.
 public struct BouncerKeyFile: Sendable {
+    private let records: SharedRecords<BouncerRecord>
+
     /// Where the lines are kept.
-    public let text: any SharedText
+    public var text: any SharedText { records.text }
 
     public init(text: any SharedText) {
-        self.text = text
+        records = SharedRecords(text: text, header: Self.header)
     }
 
     /// The bouncers kept in the file at `path`.
@@ -33,46 +35,21 @@ public struct BouncerKeyFile: Sendable {
     /// Every registered bouncer, with the version they were read at (nil: never written).
     /// - Throws: ``BouncerError`` when they cannot be read or a line is malformed.
     public func loadVersioned() throws(BouncerError) -> (records: [BouncerRecord], version: SharedTextVersion?) {
-        let stored: (text: String, version: SharedTextVersion)?
         do {
-            stored = try text.read()
+            return try records.loadVersioned()
         } catch {
-            throw BouncerError(.runtime, error.message(about: Self.noun))
+            throw failure(error)
         }
-        return (try parse(stored?.text ?? ""), stored?.version)
     }
 
     /// The version of the lines, to notice a change cheaply; nil when never written.
     /// - Throws: ``BouncerError`` when it cannot be read.
     public func version() throws(BouncerError) -> SharedTextVersion? {
         do {
-            return try text.version()
+            return try records.version()
         } catch {
-            throw BouncerError(.runtime, error.message(about: Self.noun))
+            throw failure(error)
         }
-    }
-
-    /// What the lines of `text` say.
-    private func parse(_ text: String) throws(BouncerError) -> [BouncerRecord] {
-        var records: [BouncerRecord] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            let authType = fields.count == 4 ? BouncerAuthType(rawValue: String(fields[3])) : .apiKey
-            guard fields.count == 3 || fields.count == 4, let authType, BouncerRecord.isValidName(String(fields[0])),
-                  fields[1].utf8.count == 128,
-                  fields[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
-                  let created = Timestamp.parse(String(fields[2]))
-            else {
-                throw BouncerError(
-                    .badConfig,
-                    "\(self.text.location):\(index + 1): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time, "
-                        + "optionally TAB and 'tls'); fix or delete the line")
-            }
-            records.append(
-                BouncerRecord(name: String(fields[0]), keyDigest: String(fields[1]), createdNs: created, authType: authType))
-        }
-        return records
     }
 
     /// Registers `name` with `key` (a new random key when nil) and returns the key, which
@@ -190,24 +167,46 @@ public struct BouncerKeyFile: Sendable {
     /// What messages call the lines.
     private static let noun = "the bouncer keys"
 
-    /// Parses the current lines, applies `change` and writes them back, with no other
-    /// writer in between.
+    private func failure(_ failure: SharedRecords<BouncerRecord>.Failure) -> BouncerError {
+        switch failure {
+        case .storage(let error):
+            BouncerError(.runtime, error.message(about: Self.noun))
+        case .malformed(let line):
+            BouncerError(
+                .badConfig,
+                "\(text.location):\(line): not a bouncer line (name, TAB, 128 hex digits, TAB, RFC 3339 time, "
+                    + "optionally TAB and 'tls'); fix or delete the line")
+        }
+    }
+
+    /// Applies `change` to the current bouncers and writes them back, with no other writer in between.
     private func update(_ change: (inout [BouncerRecord]) throws(BouncerError) -> Void) throws(BouncerError) {
         do {
-            try text.update { current in
-                var records = try parse(current ?? "")
-                try change(&records)
-                let lines = records.map {
-                    "\($0.name)\t\($0.keyDigest)\t\(Timestamp.rfc3339($0.createdNs))\($0.authType == .tls ? "\ttls" : "")\n"
-                }
-                return Self.header + lines.joined()
-            }
+            try records.update { records in try change(&records) }
         } catch let error as BouncerError {
             throw error
-        } catch let error as SharedTextError {
-            throw BouncerError(.runtime, error.message(about: Self.noun))
+        } catch let error as SharedRecords<BouncerRecord>.Failure {
+            throw failure(error)
         } catch {
             throw BouncerError(.runtime, "cannot update \(Self.noun) in \(text.location): \(error)")
         }
+    }
+}
+
+extension BouncerRecord: SharedRecord {
+    /// `name<TAB>sha512-hex<TAB>created (RFC 3339)[<TAB>tls]`.
+    public init?(line: Substring) {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        let authType = fields.count == 4 ? BouncerAuthType(rawValue: String(fields[3])) : .apiKey
+        guard fields.count == 3 || fields.count == 4, let authType, Self.isValidName(String(fields[0])),
+              fields[1].utf8.count == 128,
+              fields[1].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+              let created = Timestamp.parse(String(fields[2]))
+        else { return nil }
+        self.init(name: String(fields[0]), keyDigest: String(fields[1]), createdNs: created, authType: authType)
+    }
+
+    public var line: String {
+        "\(name)\t\(keyDigest)\t\(Timestamp.rfc3339(createdNs))\(authType == .tls ? "\ttls" : "")"
     }
 }

@@ -9,11 +9,13 @@ import WardenModel
 /// daemon's `POST /v1/watchers` edit it with no other writer in between; the daemon
 /// notices a new version and reloads it, so changes need no restart.
 public struct MachineFile: Sendable {
+    private let records: SharedRecords<MachineRecord>
+
     /// Where the lines are kept.
-    public let text: any SharedText
+    public var text: any SharedText { records.text }
 
     public init(text: any SharedText) {
-        self.text = text
+        records = SharedRecords(text: text, header: Self.header)
     }
 
     /// The machines kept in the file at `path`.
@@ -32,46 +34,21 @@ public struct MachineFile: Sendable {
     /// Every registered machine, with the version they were read at (nil: never written).
     /// - Throws: ``MachineError`` when they cannot be read or a line is malformed.
     public func loadVersioned() throws(MachineError) -> (records: [MachineRecord], version: SharedTextVersion?) {
-        let stored: (text: String, version: SharedTextVersion)?
         do {
-            stored = try text.read()
+            return try records.loadVersioned()
         } catch {
-            throw MachineError(.runtime, error.message(about: Self.noun))
+            throw failure(error)
         }
-        return (try parse(stored?.text ?? ""), stored?.version)
     }
 
     /// The version of the lines, to notice a change cheaply; nil when never written.
     /// - Throws: ``MachineError`` when it cannot be read.
     public func version() throws(MachineError) -> SharedTextVersion? {
         do {
-            return try text.version()
+            return try records.version()
         } catch {
-            throw MachineError(.runtime, error.message(about: Self.noun))
+            throw failure(error)
         }
-    }
-
-    /// What the lines of `text` say.
-    private func parse(_ text: String) throws(MachineError) -> [MachineRecord] {
-        var records: [MachineRecord] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            let authType = fields.count == 5 ? MachineAuthType(rawValue: fields[4]) : .password
-            guard fields.count == 4 || fields.count == 5, let authType, MachineRecord.isValidName(fields[0]), fields[1].hasPrefix("$2"),
-                  fields[2] == "validated" || fields[2] == "pending", let created = Timestamp.parse(fields[3])
-            else {
-                throw MachineError(
-                    .badConfig,
-                    "\(self.text.location):\(index + 1): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
-                        + "RFC 3339 time, optionally TAB and 'tls'); fix or delete the line")
-            }
-            records.append(
-                MachineRecord(
-                    name: fields[0], passwordHash: fields[1], validated: fields[2] == "validated", createdNs: created,
-                    authType: authType))
-        }
-        return records
     }
 
     /// Registers `name` with `password` (hashed here). `warden machines add` registers
@@ -202,25 +179,45 @@ public struct MachineFile: Sendable {
     /// What messages call the lines.
     private static let noun = "the machines"
 
-    /// Parses the current lines, applies `change` and writes them back, with no other
-    /// writer in between.
+    private func failure(_ failure: SharedRecords<MachineRecord>.Failure) -> MachineError {
+        switch failure {
+        case .storage(let error):
+            MachineError(.runtime, error.message(about: Self.noun))
+        case .malformed(let line):
+            MachineError(
+                .badConfig,
+                "\(text.location):\(line): not a machine line (name, TAB, bcrypt hash, TAB, validated or pending, TAB, "
+                    + "RFC 3339 time, optionally TAB and 'tls'); fix or delete the line")
+        }
+    }
+
+    /// Applies `change` to the current machines and writes them back, with no other writer in between.
     private func update(_ change: (inout [MachineRecord]) throws(MachineError) -> Void) throws(MachineError) {
         do {
-            try text.update { current in
-                var records = try parse(current ?? "")
-                try change(&records)
-                let lines = records.map {
-                    "\($0.name)\t\($0.passwordHash)\t\($0.validated ? "validated" : "pending")\t\(Timestamp.rfc3339($0.createdNs))"
-                        + "\($0.authType == .tls ? "\ttls" : "")\n"
-                }
-                return Self.header + lines.joined()
-            }
+            try records.update { records in try change(&records) }
         } catch let error as MachineError {
             throw error
-        } catch let error as SharedTextError {
-            throw MachineError(.runtime, error.message(about: Self.noun))
+        } catch let error as SharedRecords<MachineRecord>.Failure {
+            throw failure(error)
         } catch {
             throw MachineError(.runtime, "cannot update \(Self.noun) in \(text.location): \(error)")
         }
+    }
+}
+
+extension MachineRecord: SharedRecord {
+    /// `name<TAB>bcrypt<TAB>validated|pending<TAB>created (RFC 3339)[<TAB>tls]`.
+    public init?(line: Substring) {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        let authType = fields.count == 5 ? MachineAuthType(rawValue: fields[4]) : .password
+        guard fields.count == 4 || fields.count == 5, let authType, Self.isValidName(fields[0]), fields[1].hasPrefix("$2"),
+              fields[2] == "validated" || fields[2] == "pending", let created = Timestamp.parse(fields[3])
+        else { return nil }
+        self.init(name: fields[0], passwordHash: fields[1], validated: fields[2] == "validated", createdNs: created, authType: authType)
+    }
+
+    public var line: String {
+        "\(name)\t\(passwordHash)\t\(validated ? "validated" : "pending")\t\(Timestamp.rfc3339(createdNs))"
+            + "\(authType == .tls ? "\ttls" : "")"
     }
 }
