@@ -93,6 +93,20 @@ start() {  # start N [--wsrep-new-cluster]
     return 1
 }
 
+# join N: start node N into the running cluster. A state transfer (rsync SST) that fails
+# aborts the joiner ("State transfer ... failed: No message of desired type", seen once in
+# CI on a fresh cluster); the donor is unharmed, so the joiner is started again, up to 3 times.
+join() {
+    local n="$1" attempt
+    for attempt in 1 2 3; do
+        start "$n" && return 0
+        echo "galera: node $n did not join (attempt $attempt); starting it again" >&2
+        stop "$n"
+        sleep 1
+    done
+    return 1
+}
+
 stop() {
     local n="$1" pid
     running "$n" || return 0
@@ -122,8 +136,8 @@ SQL
             sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$dir/node1/data/grastate.dat" 2>/dev/null || true
             start 1 --wsrep-new-cluster
         fi
-        running 2 || start 2
-        running 3 || start 3
+        running 2 || join 2 || exit 1
+        running 3 || join 3 || exit 1
         for _ in $(seq 120); do [ "$(size 1)" = 3 ] && break; sleep 0.25; done
         [ "$(size 1)" = 3 ] || { echo "galera: the cluster has $(size 1) nodes, not 3" >&2; exit 1; }
         printf 'GALERA_PORTS=%s,%s,%s\nGALERA_USER=%s\nGALERA_PASSWORD=%s\n' \
@@ -136,7 +150,7 @@ SQL
         ;;
     start)
         n="${3:?galera.sh start DIR N}"
-        running "$n" || start "$n"
+        running "$n" || join "$n"
         ;;
     size) size "${3:?galera.sh size DIR N}" ;;
     down)
