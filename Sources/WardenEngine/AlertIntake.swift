@@ -234,6 +234,10 @@ public final class AlertIntake: Sendable {
             release(keys)
             return .failure(EngineError(.failed, "\(error)"))
         }
+        // The new bans reach the decision book before the answer is claimed: a request that
+        // stops waiting during this read (a slow or contended backend) must find its alerts
+        // kept for the resend, not forgotten as answered.
+        if !plan.isEmpty { await engine.changed() }
         let failures = outcomes.compactMap(\.failure)
         let plannedKeys = Set(planned.values.joined())
         let (ids, notices) = state.withLock { state -> ([Int64], [Notice]) in
@@ -277,7 +281,6 @@ public final class AlertIntake: Sendable {
         if let notify {
             for notice in notices { notify(notice.alert, notice.notifications) }
         }
-        if !plan.isEmpty { await engine.changed() }
         guard failures.isEmpty else {
             for failure in failures { logger.error("alerts from machine '\(machine)' not stored: \(failure)") }
             return .failure(EngineError(

@@ -7,7 +7,12 @@
  *   LONG_ROW         read_at returns rows of a simulated 1.1 (one appended int64)
  *   SHORT_EXTENSION  warden.maintenance/1 is an 8-byte table
  *   INSERT_ECHOES    insert fails with a description of the signal it read
+ *   SLOW_READS       read_at takes 3 s (a contended database), then reads nothing
  */
+#ifdef SLOW_READS
+#define _POSIX_C_SOURCE 200809L /* sleep */
+#include <unistd.h>
+#endif
 #include "warden_backend.h"
 
 #include <stdarg.h>
@@ -99,7 +104,9 @@ static warden_ban_row_t sample_row(int64_t id, const char *target) {
 
 UNUSED static int32_t ok_read_at(warden_backend_t *b, int64_t at, warden_row_sink_fn sink, void *ctx, char *err, size_t err_len) {
     (void)b, (void)at, (void)sink, (void)ctx, (void)err, (void)err_len;
-#if defined(SHORT_ROW)
+#if defined(SLOW_READS)
+    sleep(3);
+#elif defined(SHORT_ROW)
     /* What a backend built against a draft header might send: a row cut at 128 bytes. */
     warden_ban_row_t row = sample_row(1, "192.0.2.1");
     row.struct_size = 128;

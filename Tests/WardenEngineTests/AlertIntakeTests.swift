@@ -17,19 +17,20 @@ final class AlertIntakeTests: XCTestCase {
     private let clock = ManualClock()
     private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    /// An engine over dummy backends `names` (plus one whose calls fail, with `broken`),
-    /// the shipped default allowlist (loopback), keeping a decision book.
-    private func engine(_ names: [String] = ["one"], broken: Bool = false, metrics: RecordedMetrics? = nil) throws -> Engine {
+    /// An engine over dummy backends `names` (plus one whose calls fail, with `broken`, and
+    /// one whose reads take 3 s, with `slow`), the shipped default allowlist (loopback),
+    /// keeping a decision book.
+    private func engine(
+        _ names: [String] = ["one"], broken: Bool = false, slow: Bool = false, metrics: RecordedMetrics? = nil
+    ) throws -> Engine {
         var configs = names.map {
             BackendConfigFile(
                 name: $0, libraryPath: BuildProducts.library("warden-backend-dummy"), config: ["store": "intake-\(UUID())"],
                 file: "\($0).yaml")
         }
-        if broken {
-            let path = try CCompiler.temporaryFolder("failing") + "/libfailing.so"
-            try CCompiler.sharedLibrary(
-                CCompiler.repositoryRoot + "/Tests/Fixtures/broken_backend.c", output: path, defines: ["CALLS_FAIL"])
-            configs.append(BackendConfigFile(name: "broken", libraryPath: path, config: [:], file: "broken.yaml"))
+        for (name, define) in [("broken", "CALLS_FAIL"), ("slow", "SLOW_READS")] where name == "broken" ? broken : slow {
+            let path = try CCompiler.brokenBackend(define)
+            configs.append(BackendConfigFile(name: name, libraryPath: path, config: [:], file: "\(name).yaml"))
         }
         let loaded = try configs.map {
             try BanStore.load($0, injected: ["flush": "true"], logger: logger, clock: clock.closure, allowUnsafeFiles: true)
@@ -68,6 +69,33 @@ final class AlertIntakeTests: XCTestCase {
         let stored = try await banIDs(engine)
         XCTAssertEqual(stored.count, 3)
         XCTAssertEqual(engine.book?.count, 3, "each answer came once the book held its bans")
+        _ = await engine.shutdown()
+    }
+
+    /// The bans reach the decision book before a request is answered; when that read is
+    /// slow (a contended database), the request stops waiting at `store_timeout` and its
+    /// alerts stay known: the agent's resend is answered with the same ids, never stored
+    /// again. (Claimed as answered before that read, the alert was forgotten, and a client
+    /// that gave up on the late 201 stored it twice: seen on a Galera cluster.)
+    func testARequestThatStopsWaitingWhileTheBookIsReadIsAnsweredOnItsResend() async throws {
+        let engine = try engine([], slow: true)
+        let intake = AlertIntake(engine: engine, profiles: defaultProfile, storeTimeout: .milliseconds(100), logger: logger)
+        do {
+            let ids = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
+            XCTFail("answered \(ids) while the book was still being read")
+        } catch {
+            XCTAssertTrue(error.message.hasPrefix("alerts not answered within 1 s (api.server.store_timeout)"), error.message)
+        }
+        var answer: [Int64]?
+        for _ in 0..<100 where answer == nil {
+            do {
+                answer = try await intake.receive([alert], bodies: [body[...]], machine: "agent")
+            } catch {
+                XCTAssertEqual(error.message, "some of these alerts are being stored by another request; send them again")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        XCTAssertEqual(answer, [1], "the resend is answered with the first write's id: stored once")
         _ = await engine.shutdown()
     }
 
