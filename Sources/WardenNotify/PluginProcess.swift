@@ -35,8 +35,9 @@ final class PluginProcess: Sendable {
         let pid = try spawn(binary: binary, socketDirectory: socketDirectory, identity: identity, watch: watch, logger: logger)
         let deadline = ContinuousClock.now + handshakeTimeout
         // Polled: a start happens once per plugin launch and takes tens of milliseconds.
+        var exitSeen: ContinuousClock.Instant?
         while true {
-            let (line, exit) = watch.state.withLock { ($0.handshake, $0.exitStatus) }
+            let (line, exit, outputClosed) = watch.state.withLock { ($0.handshake, $0.exitStatus, $0.outputClosed) }
             if let line {
                 do {
                     let socket = try parseHandshake(line, binary: binary)
@@ -46,7 +47,10 @@ final class PluginProcess: Sendable {
                     throw error
                 }
             }
-            if let exit {
+            // A plugin that printed a line and exited: its line is judged, not its exit, once
+            // its output is read to the end (or, should a child of it hold that open, soon after).
+            if exit != nil, exitSeen == nil { exitSeen = ContinuousClock.now }
+            if let exit, let exitSeen, outputClosed || ContinuousClock.now - exitSeen > .milliseconds(200) {
                 throw PluginError(
                     .runtime,
                     "plugin \(binary.path) exited (\(describe(exit))) before its handshake; its log lines above say why")
@@ -168,6 +172,7 @@ final class PluginProcess: Sendable {
                 }
                 if !first { logger.debug("\(line)", metadata: ["plugin": "\(plugin)", "stream": "stdout"]) }
             }
+            watch.state.withLock { $0.outputClosed = true }
         }
         startDetachedThread {
             readLines(from: errorFD) { PluginLogRelay.relay($0, plugin: plugin, logger: logger) }
@@ -214,6 +219,8 @@ final class ProcessWatch: Sendable {
     struct State {
         var handshake: String?
         var exitStatus: Int32?
+        /// Its standard output was read to the end: every line it printed is seen.
+        var outputClosed = false
     }
 
     let state = Mutex(State())
