@@ -12,7 +12,13 @@ public enum DecisionJSON {
         // overflows; Go's time.Sub saturates there, and so does this.
         let (remaining, overflow) = decision.untilNs.subtractingReportingOverflow(nowNs)
         GoDuration.append(nanoseconds: overflow ? (nowNs > 0 ? .min : .max) : remaining, to: &bytes)
-        bytes.append(contentsOf: decision.wireTail)
+        bytes.append(contentsOf: idKey)
+        appendDecimal(decision.id, to: &bytes)
+        bytes.append(contentsOf: decision.wireMiddle)
+        // An address or a block in canonical text: nothing in it to escape.
+        bytes.append(UInt8(ascii: "\""))
+        decision.target.appendText(to: &bytes)
+        bytes.append(contentsOf: valueEnd)
     }
 
     /// Appends a JSON array of decisions, or `null` when there are none (the body
@@ -40,25 +46,20 @@ public enum DecisionJSON {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Every byte of a decision object after its duration's text, rendered once
-    /// per decision (see ``Decision``).
-    static func tail(id: Int64, origin: String, scenario: String, scope: String, type: String, value: String)
-        -> [UInt8]
-    {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(96 + origin.utf8.count + scenario.utf8.count + value.utf8.count)
-        bytes.append(contentsOf: idKey)
-        bytes.append(contentsOf: String(id).utf8)
-        for (key, text) in zip(tailKeys, [origin, scenario, scope, type, value]) {
-            bytes.append(contentsOf: key)
-            JSONText.appendString(text, to: &bytes)
-        }
-        bytes.append(UInt8(ascii: "}"))
-        return bytes
+    /// Appends `value` in decimal, digit by digit (no String made for it).
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var rest = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
     }
 
+    private static let valueEnd = Array("\"}".utf8)
     private static let idKey = Array(#"","id":"#.utf8)
-    private static let tailKeys = ["origin", "scenario", "scope", "type", "value"].map { Array(",\"\($0)\":".utf8) }
     private static let durationKey = Array(#"{"duration":""#.utf8)
     private static let deletedKey = Array(#"{"deleted":"#.utf8)
     private static let newKey = Array(#","new":"#.utf8)

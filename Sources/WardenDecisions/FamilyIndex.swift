@@ -8,11 +8,24 @@
 ///   binary search and a scan of what it returns.
 struct FamilyIndex<Key: NetworkKey>: Sendable {
     /// One entry of the sorted list: a target's first address, its prefix length
-    /// and its decision's slot (unique, so equal starts stay distinct).
+    /// and its decision's slot (unique, so equal starts stay distinct). The address
+    /// in the family's key: 12 bytes for IPv4, 24 for IPv6.
     struct StartKey: Comparable, Sendable {
-        let first: UInt128
+        let first: Key
         let slot: Int32
-        let prefixLength: Int32
+        let prefixLength: UInt8
+
+        init(first: UInt128, slot: Int32, prefixLength: Int) {
+            self.first = Key(bits: first)
+            self.slot = slot
+            self.prefixLength = UInt8(prefixLength)
+        }
+
+        /// `first` as bits, to compare with a block's last address.
+        var firstBits: UInt128 {
+            let halves = first.halves
+            return UInt128(halves.high) << 64 | UInt128(halves.low)
+        }
 
         static func < (a: StartKey, b: StartKey) -> Bool {
             a.first < b.first || (a.first == b.first && a.slot < b.slot)
@@ -56,7 +69,7 @@ struct FamilyIndex<Key: NetworkKey>: Sendable {
         } else {
             addresses.set(Key(bits: block.first), slot: slot)
         }
-        byStart.insert(StartKey(first: block.first, slot: slot, prefixLength: Int32(block.prefixLength)))
+        byStart.insert(StartKey(first: block.first, slot: slot, prefixLength: block.prefixLength))
     }
 
     /// Forgets `block`, whose first slot was `slot`.
@@ -67,7 +80,7 @@ struct FamilyIndex<Key: NetworkKey>: Sendable {
         } else {
             addresses.remove(Key(bits: block.first))
         }
-        byStart.remove(StartKey(first: block.first, slot: slot, prefixLength: Int32(block.prefixLength)))
+        byStart.remove(StartKey(first: block.first, slot: slot, prefixLength: block.prefixLength))
     }
 
     /// Calls `body` with the slot of every target that covers `block`: the ranges of
@@ -85,10 +98,10 @@ struct FamilyIndex<Key: NetworkKey>: Sendable {
     func forEachInside(_ block: Block, _ body: (Int32) -> Void) {
         let last = block.last
         byStart.forEach(from: StartKey(first: block.first, slot: .min, prefixLength: 0)) { key in
-            guard key.first <= last else { return false }
+            guard key.firstBits <= last else { return false }
             // Blocks nest or are disjoint: a target starting inside ends inside unless it is
             // larger than `block` (then it starts at the same address and covers it).
-            if key.prefixLength >= block.prefixLength { body(key.slot) }
+            if Int(key.prefixLength) >= block.prefixLength { body(key.slot) }
             return true
         }
     }

@@ -1,7 +1,7 @@
 /// The key of a ``NetworkTable``: an address or a network of one family, in as
 /// few bytes as the family needs, so the tables stay small enough for the CPU's
 /// caches (an IPv4 bucket is 8 bytes, an IPv6 one 24).
-protocol NetworkKey: Equatable, Sendable {
+protocol NetworkKey: Comparable, Sendable {
     /// The key of `bits`, an address of the family held in the low bits.
     init(bits: UInt128)
     /// The two 64-bit halves the table hashes.
@@ -24,4 +24,6 @@ struct IPv6Key: NetworkKey {
     }
 
     var halves: (high: UInt64, low: UInt64) { (high, low) }
+
+    static func < (a: IPv6Key, b: IPv6Key) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }

@@ -20,8 +20,9 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         isIPv4 = bits >> 32 == 0xFFFF
     }
 
-    /// An address of a known family (the bits of an IPv4 address are IPv4-mapped).
-    init(bits: UInt128, isIPv4: Bool) {
+    /// An address of a known family (the bits of an IPv4 address are IPv4-mapped), as
+    /// ``bits`` and ``isIPv4`` give it back.
+    public init(bits: UInt128, isIPv4: Bool) {
         self.bits = bits
         self.isIPv4 = isIPv4
     }

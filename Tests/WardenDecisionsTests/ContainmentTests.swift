@@ -16,12 +16,11 @@ final class ContainmentTests: XCTestCase {
             index.upsert(
                 Decision(
                     id: Int64(prefix), origin: "cscli", type: "ban",
-                    target: .range(network: network, prefixLength: prefix), scenario: "s", untilNs: now + second,
-                    createdNs: 0),
+                    target: .range(network: network, prefixLength: prefix), scenario: "s", untilNs: now + second),
                 now: now)
         }
         index.upsert(
-            Decision(id: 1000, origin: "cscli", type: "ban", target: .ip(probe), scenario: "s", untilNs: now + second, createdNs: 0),
+            Decision(id: 1000, origin: "cscli", type: "ban", target: .ip(probe), scenario: "s", untilNs: now + second),
             now: now)
         return index
     }
@@ -112,7 +111,7 @@ final class ContainmentTests: XCTestCase {
                 index.remove(id: holder, now: now)
                 held[target] = holders.count > 1 ? holders.filter { $0 != holder } : nil
             } else {
-                index.upsert(Decision(id: id, origin: "o", type: "ban", target: target, scenario: "s", untilNs: now + second, createdNs: 0), now: now)
+                index.upsert(Decision(id: id, origin: "o", type: "ban", target: target, scenario: "s", untilNs: now + second), now: now)
                 held[target, default: []].append(id)
             }
         }
@@ -147,7 +146,7 @@ final class ContainmentTests: XCTestCase {
             return .range(network: BanTarget.range(network: a, prefixLength: prefix).first, prefixLength: prefix)
         }
         for id in 1...2_000 {
-            let d = Decision(id: Int64(id), origin: "o", type: "ban", target: randomTarget(), scenario: "s", untilNs: now + second, createdNs: 0)
+            let d = Decision(id: Int64(id), origin: "o", type: "ban", target: randomTarget(), scenario: "s", untilNs: now + second)
             index.upsert(d, now: now)
         }
         all = (1...2_000).compactMap { index.decision(id: Int64($0)) }

@@ -31,6 +31,19 @@ final class DecisionJSONTests: XCTestCase {
             #"{"duration":"0s","id":3,"origin":"a\"b\\c","scenario":"tab\tnl\n\u0001\u2028é","scope":"Ip","type":"\u003c\u0026\u003e","value":"2001:db8::1"}"#)
     }
 
+    /// Decisions share their origin, type and scenario (and that JSON) with every decision
+    /// alike, up to a few thousand such kinds; past them each keeps its own. Both render the same.
+    func testEveryKindRendersItsOwnTexts_SharedOrNot() {
+        for i in 0..<5_000 {
+            let d = decision(Int64(i), "192.0.2.1", until: now, origin: "o\(i % 3)", type: "ban", scenario: "s/\(i)")
+            let expected = #"{"duration":"0s","id":"# + "\(i)" + #","origin":"o"# + "\(i % 3)"
+                + #"","scenario":"s/"# + "\(i)" + #"","scope":"Ip","type":"ban","value":"192.0.2.1"}"#
+            XCTAssertEqual(text { DecisionJSON.appendDecision(d, nowNs: now, to: &$0) }, expected)
+        }
+        let negative = decision(-7, "2001:db8::/32", until: now, scenario: "test")
+        XCTAssertTrue(text { DecisionJSON.appendDecision(negative, nowNs: now, to: &$0) }.hasPrefix(#"{"duration":"0s","id":-7,"#))
+    }
+
     func testEmptyListIsNull() {
         XCTAssertEqual(text { DecisionJSON.appendList([], nowNs: now, to: &$0) }, "null")
     }

@@ -20,7 +20,7 @@ final class LookupSpeedTests: XCTestCase {
                 id += 1
                 let t = target()
                 index.upsert(
-                    Decision(id: id, origin: "crowdsec", type: "ban", target: t, scenario: "s", untilNs: .max, createdNs: 0),
+                    Decision(id: id, origin: "crowdsec", type: "ban", target: t, scenario: "s", untilNs: .max),
                     now: 0)
                 if case .ip(let a) = t { banned.append(a) }
             }

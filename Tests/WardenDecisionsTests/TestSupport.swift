@@ -24,10 +24,10 @@ let second: Int64 = 1_000_000_000
 /// A decision on `value` (an address or a block in canonical text).
 func decision(
     _ id: Int64, _ value: String, until: Int64, origin: String = "cscli", type: String = "ban",
-    scenario: String = "test", created: Int64 = 0
+    scenario: String = "test"
 ) -> Decision {
     guard let target = BanTarget(storedText: value) else { fatalError("test value '\(value)' does not parse") }
-    return Decision(id: id, origin: origin, type: type, target: target, scenario: scenario, untilNs: until, createdNs: created)
+    return Decision(id: id, origin: origin, type: type, target: target, scenario: scenario, untilNs: until)
 }
 
 func address(_ text: String) -> IPAddress {
