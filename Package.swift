@@ -229,7 +229,7 @@ let package = Package(
             name: "WardenBench",
             dependencies: [
                 "WardenBasics", "WardenModel", "WardenConfig", "WardenBackendHost", "WardenStore", "WardenEngine",
-                "WardenTesting",
+                "WardenDecisions", "WardenTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
