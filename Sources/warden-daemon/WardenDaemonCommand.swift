@@ -56,6 +56,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: DaemonOptions
 
     func run() async throws {
+        HeapPolicy.apply()
         let logger = options.logger()
         try await options.reporting { try await Daemon(configPath: options.path, logger: logger).run() }
     }
