@@ -18,7 +18,7 @@ public final class SharedStreamAnswers<Body: Sendable>: Sendable {
     /// Answers kept at once, at most: pulls with more distinct filters render their own.
     static var capacity: Int { 64 }
 
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         /// `nil` for a full answer (startup or resync).
         var from: ChangeCursor?
         var to: ChangeCursor
@@ -39,8 +39,23 @@ public final class SharedStreamAnswers<Body: Sendable>: Sendable {
             }
             answers = answers.filter { now - $0.value.computedAt < Self.lifetimeNs }
             let fresh = Answer(changes: changes(), computedAt: now)
-            if answers.count < Self.capacity { answers[key] = fresh }
+            if answers.count < Self.capacity {
+                answers[key] = fresh
+                dropWhenOld(key, fresh)
+            }
             return fresh
+        }
+    }
+
+    /// Drops `answer` once its lifetime is over, whether or not another pull comes: kept
+    /// until then, a startup answer at a million decisions held 140 MB for as long as the
+    /// bouncers stayed quiet.
+    private func dropWhenOld(_ key: Key, _ answer: Answer) {
+        Task { [weak self] in
+            try? await Task.sleep(for: .nanoseconds(Self.lifetimeNs))
+            self?.answers.withLock { answers in
+                if answers[key] === answer { answers[key] = nil }
+            }
         }
     }
 

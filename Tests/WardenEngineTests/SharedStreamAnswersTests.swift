@@ -57,6 +57,20 @@ final class SharedStreamAnswersTests: XCTestCase {
         XCTAssertEqual(fixture.pull("b", at: now + 400_000_000).new, [])
     }
 
+    /// A kept answer is let go once its second is over, without waiting for another pull
+    /// (at a million decisions a startup body is 140 MB).
+    func testAnAnswerIsLetGoWhenItsSecondIsOver() async throws {
+        let fixture = Fixture()
+        fixture.book.apply([.added(ban(1, "192.0.2.1", at: now))], now: now)
+        weak var kept = fixture.pull("a", startup: true, at: now)
+        let started = ContinuousClock.now
+        while kept != nil, ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        XCTAssertNil(kept, "the answer is still held after its second")
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(900), "not before its second")
+    }
+
     func testAChangeBetweenTwoPullsIsNeverHiddenBySharing() {
         let fixture = Fixture()
         fixture.book.apply([.added(ban(1, "192.0.2.1", at: now))], now: now)
