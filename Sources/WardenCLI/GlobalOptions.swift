@@ -10,6 +10,9 @@ import WardenStore
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case human, json, raw
+
+    /// The format when `-o` is not given.
+    static var byDefault: OutputFormat { .human }
 }
 
 /// Options every command takes.
@@ -20,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
     var config: String?
 
     @Option(name: [.short, .customLong("output")], help: "Output format: human, json or raw.")
-    var output: OutputFormat = .human
+    var output: OutputFormat = .byDefault
 
     @Flag(help: "Log debug messages, including each call the backends log.")
     var debug = false

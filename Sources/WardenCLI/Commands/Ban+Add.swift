@@ -56,13 +56,16 @@ extension Ban {
 /// The remediation a ban asks bouncers for.
 enum Remediation: String, ExpressibleByArgument, CaseIterable {
     case ban, slow, captcha
+
+    /// The remediation when `--remediation` is not given.
+    static var byDefault: Remediation { .ban }
 }
 
 /// Duration, reason and remediation, shared by `ban add ip` and `ban add range`.
 struct BanOrderArguments: ParsableArguments {
     @Argument(help: "How long, as Go writes durations: 4h, 90m, 1h30m, 45s.") var duration: String
     @Argument(help: "Why: every remaining word.") var reason: [String] = []
-    @Option(help: "What bouncers should do: ban, slow or captcha.") var remediation: Remediation = .ban
+    @Option(help: "What bouncers should do: ban, slow or captcha.") var remediation: Remediation = .byDefault
 
     /// Checks the duration and the reason before anything is loaded or written.
     func check() throws {
