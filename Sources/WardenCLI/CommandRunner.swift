@@ -11,8 +11,12 @@ public enum CommandRunner {
         let context = CommandContext.current
         do {
             let arguments = hoistingGlobalOptions(arguments)
-            var command = try banAddByHand(arguments) ?? banAddByItsLeaf(arguments) ?? Warden.parseAsRoot(arguments)
-            try command.run()
+            if let ban = banAddByHand(arguments) {
+                try ban.run()
+            } else {
+                var command = try banAddByItsLeaf(arguments) ?? Warden.parseAsRoot(arguments)
+                try command.run()
+            }
             return 0
         } catch let error as any WardenError {
             context.writeError("error: \(error)\n")

@@ -11,29 +11,35 @@ import ArgumentParser
 /// anywhere among them, in their order. It declines every other word that starts with a
 /// dash (help, the version, completion scripts, `--`, `-c=x`, grouped or unknown options),
 /// an option without a value (`--name=` too) or with a value that starts with a dash, a
-/// value ArgumentParser's own conversion refuses, and a command whose `validate()` throws:
-/// every message still comes from ArgumentParser. BanAddByHandTests checks it against
-/// ArgumentParser.
-func banAddByHand(_ arguments: [String]) -> (any ParsableCommand)? {
+/// value ArgumentParser's own conversion refuses, and a ban the leaf's `validate()` would
+/// refuse: every message still comes from ArgumentParser. It builds none of ArgumentParser's
+/// property wrappers (making them costs metadata and conformance look-ups too), only plain
+/// values for the functions the leaf's `validate()` and `run()` call. BanAddByHandTests
+/// checks it against ArgumentParser.
+func banAddByHand(_ arguments: [String]) -> HandReadBanAdd? {
     guard arguments.count > 3, arguments[0] == "ban", arguments[1] == "add",
         let words = BanAddWords(arguments.dropFirst(3))
     else { return nil }
     switch arguments[2] {
-    case "ip": return words.command(Ban.AddIP.self)
-    case "range": return words.command(Ban.AddRange.self)
+    case "ip": return words.ban(Ban.AddIP.self)
+    case "range": return words.ban(Ban.AddRange.self)
     default: return nil
     }
 }
 
-/// `ban add ip` and `ban add range`: the global options, a target and a ban order.
-protocol BanAddLeaf: ParsableCommand {
-    var global: GlobalOptions { get set }
-    var target: String { get set }
-    var order: BanOrderArguments { get set }
-}
+/// A `ban add ip|range` read by ``banAddByHand(_:)`` and checked as its leaf checks it.
+struct HandReadBanAdd {
+    /// The command it stands for: ``Ban/AddIP`` or ``Ban/AddRange``.
+    var leaf: any BanAddLeaf.Type
+    var global: PlainGlobalSettings
+    var target: String
+    var order: PlainBanOrderSettings
 
-extension Ban.AddIP: BanAddLeaf {}
-extension Ban.AddRange: BanAddLeaf {}
+    /// What the leaf's `run()` does.
+    func run() throws {
+        try leaf.add(target: target, order: order, global: global)
+    }
+}
 
 /// The words after `ban add ip|range`, sorted into options and positionals as
 /// ArgumentParser sorts them for that leaf.
@@ -71,32 +77,19 @@ struct BanAddWords {
         }
     }
 
-    /// The command these words make, its properties set without ArgumentParser's parse and
-    /// validated as ArgumentParser validates it; nil where ArgumentParser would fail.
-    func command<Leaf: BanAddLeaf>(_ leaf: Leaf.Type) -> Leaf? {
+    /// The ban these words order from `leaf`, checked by the leaf's own check; nil where
+    /// ArgumentParser would fail.
+    func ban(_ leaf: any BanAddLeaf.Type) -> HandReadBanAdd? {
         guard positionals.count >= 2, let format = converted(output, or: OutputFormat.byDefault),
             let remediation = converted(remediation, or: Remediation.byDefault)
         else { return nil }
-        var global = GlobalOptions()
-        global.config = config
-        global.output = format
-        global.debug = debug
-        var order = BanOrderArguments()
-        order.duration = positionals[1]
-        order.reason = Array(positionals.dropFirst(2))
-        order.remediation = remediation
-        var command = Leaf()
-        command.global = global
-        command.target = positionals[0]
-        command.order = order
-        do {
-            try global.validate()
-            try order.validate()
-            try command.validate()
-        } catch {
-            return nil
-        }
-        return command
+        let ban = HandReadBanAdd(
+            leaf: leaf, global: PlainGlobalSettings(config: config, output: format, debug: debug),
+            target: positionals[0],
+            order: PlainBanOrderSettings(
+                duration: positionals[1], reason: Array(positionals.dropFirst(2)), remediation: remediation))
+        guard (try? leaf.check(target: ban.target, order: ban.order)) != nil else { return nil }
+        return ban
     }
 }
 
