@@ -11,8 +11,12 @@ public enum CommandRunner {
         let context = CommandContext.current
         do {
             let arguments = hoistingGlobalOptions(arguments)
-            var command = try banAddByItsLeaf(arguments) ?? Warden.parseAsRoot(arguments)
-            try command.run()
+            if let ban = banAddByHand(arguments) {
+                try ban.run()
+            } else {
+                var command = try banAddByItsLeaf(arguments) ?? Warden.parseAsRoot(arguments)
+                try command.run()
+            }
             return 0
         } catch let error as any WardenError {
             context.writeError("error: \(error)\n")
@@ -29,7 +33,8 @@ public enum CommandRunner {
     }
 }
 
-/// `ban add ip|range …` parsed by its own command alone, or nil to parse from the root.
+/// `ban add ip|range …` parsed by its own command alone, or nil to parse from the root;
+/// tried when ``banAddByHand(_:)`` declines.
 ///
 /// Scripts and fail2ban actions run `warden ban add` once per ban, so its start-up is
 /// the command's speed: building the root's whole tree of commands to find the leaf took

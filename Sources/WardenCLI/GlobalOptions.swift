@@ -10,21 +10,44 @@ import WardenStore
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case human, json, raw
+
+    /// The format when `-o` is not given.
+    static var byDefault: OutputFormat { .human }
 }
 
-/// Options every command takes.
-struct GlobalOptions: ParsableArguments {
+/// Options every command takes, as ArgumentParser parses them.
+struct GlobalOptions: ParsableArguments, GlobalSettings {
     @Option(
         name: [.short, .customLong("config")],
         help: "Main config file (default: $WARDEN_CONFIG, else \(MainConfig.defaultPath)).")
     var config: String?
 
     @Option(name: [.short, .customLong("output")], help: "Output format: human, json or raw.")
-    var output: OutputFormat = .human
+    var output: OutputFormat = .byDefault
 
     @Flag(help: "Log debug messages, including each call the backends log.")
     var debug = false
+}
 
+/// The global options set without ArgumentParser (see ``banAddByHand(_:)``): making
+/// ``GlobalOptions``'s property wrappers costs type metadata and conformance look-ups.
+struct PlainGlobalSettings: GlobalSettings {
+    var config: String?
+    var output: OutputFormat
+    var debug: Bool
+}
+
+/// What the global options say, and what every command does with them.
+protocol GlobalSettings {
+    /// `-c`: the main config file.
+    var config: String? { get }
+    /// `-o`: how results are printed.
+    var output: OutputFormat { get }
+    /// `--debug`: log debug messages.
+    var debug: Bool { get }
+}
+
+extension GlobalSettings {
     var context: CommandContext { CommandContext.current }
 
     var logger: Logger { context.logger(debug: debug) }
