@@ -351,7 +351,12 @@ let package = Package(
             name: "WardenNotifyTests",
             dependencies: ["WardenNotify", "WardenConfig", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "WardenCLITests", dependencies: ["WardenCLI", "WardenTesting", "WardenMetricNames", "CSQLite"]),
+        .testTarget(
+            name: "WardenCLITests",
+            dependencies: [
+                "WardenCLI", "WardenTesting", "WardenMetricNames", "CSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // WardenTemplate against Go's own engine (Tests/support/oracles/template), byte for byte.
         .testTarget(name: "WardenTemplateTests", dependencies: ["WardenTemplate"]),
         .testTarget(
