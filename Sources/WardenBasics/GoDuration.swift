@@ -59,7 +59,7 @@ public enum GoDuration {
         case 0:
             bytes.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: "s")])
         case ..<1_000:
-            appendDecimal(u, to: &bytes)
+            DecimalText.append(u, to: &bytes)
             bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "s")])
         case ..<1_000_000:
             appendScaled(u, fractionDigits: 3, to: &bytes)
@@ -72,14 +72,14 @@ public enum GoDuration {
             // always the seconds: `1h0m0s`, `1m0.5s`, `59.999s`.
             let seconds = u / 1_000_000_000
             if seconds >= 3600 {
-                appendDecimal(seconds / 3600, to: &bytes)
+                DecimalText.append(seconds / 3600, to: &bytes)
                 bytes.append(UInt8(ascii: "h"))
             }
             if seconds >= 60 {
-                appendDecimal(seconds / 60 % 60, to: &bytes)
+                DecimalText.append(seconds / 60 % 60, to: &bytes)
                 bytes.append(UInt8(ascii: "m"))
             }
-            appendDecimal(seconds % 60, to: &bytes)
+            DecimalText.append(seconds % 60, to: &bytes)
             appendFraction(u % 1_000_000_000, digits: 9, to: &bytes)
             bytes.append(UInt8(ascii: "s"))
         }
@@ -96,7 +96,7 @@ public enum GoDuration {
     private static func appendScaled(_ value: UInt64, fractionDigits: Int, to bytes: inout [UInt8]) {
         var scale: UInt64 = 1
         for _ in 0..<fractionDigits { scale *= 10 }
-        appendDecimal(value / scale, to: &bytes)
+        DecimalText.append(value / scale, to: &bytes)
         appendFraction(value % scale, digits: fractionDigits, to: &bytes)
     }
 
@@ -115,17 +115,6 @@ public enum GoDuration {
             bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
             value /= 10
         }
-        bytes[start...].reverse()
-    }
-
-    /// Appends `value` in decimal, without allocating a String.
-    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
-        let start = bytes.count
-        var rest = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
         bytes[start...].reverse()
     }
 }

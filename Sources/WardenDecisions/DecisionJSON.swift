@@ -13,7 +13,7 @@ public enum DecisionJSON {
         let (remaining, overflow) = decision.untilNs.subtractingReportingOverflow(nowNs)
         GoDuration.append(nanoseconds: overflow ? (nowNs > 0 ? .min : .max) : remaining, to: &bytes)
         bytes.append(contentsOf: idKey)
-        appendDecimal(decision.id, to: &bytes)
+        DecimalText.append(decision.id, to: &bytes)
         bytes.append(contentsOf: decision.wireMiddle)
         // An address or a block in canonical text: nothing in it to escape.
         bytes.append(UInt8(ascii: "\""))
@@ -44,18 +44,6 @@ public enum DecisionJSON {
         bytes.append(contentsOf: newKey)
         appendList(changes.new, nowNs: nowNs, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
-    }
-
-    /// Appends `value` in decimal, digit by digit (no String made for it).
-    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        var rest = value.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes[start...].reverse()
     }
 
     private static let valueEnd = Array("\"}".utf8)
