@@ -52,10 +52,15 @@ extension DecisionIndex {
 
     /// Of `decisions`, the one that outlasts the others of its value and type.
     static func longestPerValueAndType(_ decisions: [Decision]) -> [Decision] {
-        var longest: [String: Decision] = [:]
-        var order: [String] = []
+        // By the parsed target, whose text is the value: no text made per decision.
+        struct Key: Hashable {
+            var type: String
+            var target: BanTarget
+        }
+        var longest: [Key: Decision] = [:]
+        var order: [Key] = []
         for decision in decisions {
-            let key = decision.type + "\u{0}" + decision.value
+            let key = Key(type: decision.type, target: decision.target)
             if let kept = longest[key] {
                 if outlasts(kept, decision) { continue }
             } else {
