@@ -22,7 +22,7 @@ struct IndexCommand: ParsableCommand {
         let now: Int64 = 1_800_000_000_000_000_000
         let before = residentBytes()
         var index = DecisionIndex()
-        let addStart = monotonicNs()
+        let addStart = nowMs()
         for i in 0..<count {
             // Spread over the whole space, as a blocklist's addresses are.
             let address = IPAddress(v4: UInt32(truncatingIfNeeded: 0x0100_0000 &+ i &* 2_654_435_761 % 0xDF00_0000))
@@ -31,17 +31,17 @@ struct IndexCommand: ParsableCommand {
                 scenario: "crowdsecurity/blocklist-\(i % max(1, scenarios))", untilNs: now + 86_400_000_000_000)
             index.upsert(decision, now: now)
         }
-        let addNs = monotonicNs() - addStart
+        let addMs = nowMs() - addStart
         let after = residentBytes()
-        let answerStart = monotonicNs()
+        let answerStart = nowMs()
         let answer = index.changes(since: nil, now: now, filter: DecisionFilter())
         var body: [UInt8] = []
         DecisionJSON.appendStream(answer, nowNs: now, to: &body)
-        let answerNs = monotonicNs() - answerStart
+        let answerMs = nowMs() - answerStart
         let held = index.count
         print("index: \(held) decisions, RSS +\((after - before) / 1_048_576) MB, \((after - before) / max(held, 1)) bytes a decision")
-        print("index: add \(addNs / 1_000_000) ms (\(addNs / Int64(max(held, 1))) ns a decision)")
-        print("index: startup answer of \(answer.new.count) decisions, \(body.count / 1_048_576) MB of JSON, \(answerNs / 1_000_000) ms")
+        print("index: add \(Int(addMs)) ms (\(Int(addMs * 1e6) / max(held, 1)) ns a decision)")
+        print("index: startup answer of \(answer.new.count) decisions, \(body.count / 1_048_576) MB of JSON, \(Int(answerMs)) ms")
     }
 
     /// The second field of /proc/self/statm (resident pages), in bytes.
@@ -55,11 +55,5 @@ struct IndexCommand: ParsableCommand {
         let fields = String(decoding: buffer[..<n], as: UTF8.self).split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    private func monotonicNs() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }
