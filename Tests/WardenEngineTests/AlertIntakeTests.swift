@@ -28,7 +28,10 @@ final class AlertIntakeTests: XCTestCase {
                 name: $0, libraryPath: BuildProducts.library("warden-backend-dummy"), config: ["store": "intake-\(UUID())"],
                 file: "\($0).yaml")
         }
-        for (name, define) in [("broken", "CALLS_FAIL"), ("slow", "SLOW_READS")] where name == "broken" ? broken : slow {
+        var fixtures: [(name: String, define: String)] = []
+        if broken { fixtures.append(("broken", "CALLS_FAIL")) }
+        if slow { fixtures.append(("slow", "SLOW_READS")) }
+        for (name, define) in fixtures {
             let path = try CCompiler.brokenBackend(define)
             configs.append(BackendConfigFile(name: name, libraryPath: path, config: [:], file: "\(name).yaml"))
         }
